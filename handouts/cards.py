@@ -1,0 +1,68 @@
+"""One exercise card: title band, picture space beside the steps, dose box, tips.
+
+A card is a single table inside ``KeepTogether``, so it is never split across pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from .layout import box_table, flowables
+from .markup import Block, Box, Heading
+from .styles import Look
+
+FIGURE_SHARE = 0.33  # of the card's width, kept for the exercise picture
+
+
+def figure_size(look: Look) -> tuple[float, float]:
+    """Width and height of the picture space in a card."""
+    width = look.frame_width * FIGURE_SHARE
+    return width, width * 0.55
+
+
+def exercise_card(blocks: Sequence[Block], look: Look, figure: Flowable | None = None) -> Flowable:
+    """The card for one exercise from its rendered template blocks.
+
+    The first heading is the title; blocks before the first box sit beside the
+    picture; the box and everything after it span the card.
+    """
+    styles = look.styles
+    pad = look.body_size * 0.7
+    width = look.frame_width
+    title = next((b for b in blocks if isinstance(b, Heading)), None)
+    body = [b for b in blocks if b is not title]
+    split = next((i for i, b in enumerate(body) if isinstance(b, Box)), len(body))
+    beside, below = body[:split], body[split:]
+
+    figure_width, figure_height = figure_size(look)
+    text_width = width - figure_width - 2 * pad
+    picture = figure if figure is not None else Spacer(figure_width - 2 * pad, figure_height)
+    rows: list[list[object]] = [
+        [Paragraph(title.text if title else "", styles["card_title"]), ""],
+        [picture, flowables(beside, look, {}, width=text_width - pad)],
+    ]
+    for block in below:
+        if isinstance(block, Box):
+            rows.append([box_table(block, look, {}, width - 2 * pad), ""])
+        else:
+            rows.append([flowables([block], look, {}, width=width - 2 * pad), ""])
+
+    table = Table(rows, colWidths=[figure_width, width - figure_width])
+    accent = look.accent_colour
+    commands: list[tuple[object, ...]] = [
+        ("BOX", (0, 0), (-1, -1), 1.5, accent),
+        ("BACKGROUND", (0, 0), (-1, 0), accent),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.5),
+        ("TOPPADDING", (0, 1), (-1, 1), pad),
+    ]
+    commands += [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows))]
+    table.setStyle(TableStyle(commands))
+    return KeepTogether([table, Spacer(1, look.body_size * 1.2)])
+

@@ -1,0 +1,290 @@
+"""The ``handouts`` command: parses options, calls one library function, prints.
+
+Exit codes: 0 done · 1 some rows failed (the others were written) · 2 usage or
+input error, nothing written · 3 nothing could be written (output folder or
+disk) · 4 internal error (a bug: run again with --debug and report it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import EXIT_USAGE, ErrorList, HandoutError
+
+EXIT_INTERNAL = 4
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 some rows failed, the others were written; 2 usage or input error, "
+    "nothing written; 3 nothing could be written (output folder or disk); 4 internal error."
+)
+
+
+@contextlib.contextmanager
+def reporting(debug: bool) -> Iterator[None]:
+    """Turn user errors into 'error: ...' lines and an exit code; keep tracebacks for bugs."""
+    try:
+        yield
+    except ErrorList as exc:
+        for error in exc.errors:
+            click.echo(f"error: {error}", err=True)
+        sys.exit(max((e.exit_code for e in exc.errors), default=EXIT_USAGE))
+    except HandoutError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"internal error: {type(exc).__name__}. This is a bug in handouts; "
+                   "run the same command with --debug and report what it prints.", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+class Context:
+    """What the group options choose: where data and templates are, and --debug."""
+
+    def __init__(self, data: str | None, templates: str | None, debug: bool) -> None:
+        self.data, self.templates, self.debug = data, templates, debug
+
+    def library(self) -> Any:
+        from .library import open_library
+
+        return open_library(self.data, self.templates)
+
+
+@click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handouts")
+@click.option("--data", metavar="DIR", envvar="HANDOUTS_DATA", help="Dataset folder (default: the bundled one).")
+@click.option("--templates", metavar="DIR", envvar="HANDOUTS_TEMPLATES",
+              help="Templates folder (default: the bundled one).")
+@click.option("--debug", is_flag=True, help="Show a full traceback for internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, data: str | None, templates: str | None, debug: bool) -> None:
+    """Print home-exercise handouts for low back pain.
+
+    Example:
+
+        handouts make --patient-id p-001 --name "Zoë Nguyễn" --diagnosis herniated-disc --phase acute
+    """
+    ctx.obj = Context(data, templates, debug)
+
+
+def request_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that describe one patient's handout, shared by make, checklist and plan."""
+    options = [
+        click.option("--patient-id", required=True, help="Patient id: letters, digits, '.', '_', '-' (names the file)."),
+        click.option("--name", required=True, help="Patient's name as printed on the pages."),
+        click.option("--diagnosis", required=True, help="herniated-disc, spinal-stenosis, nonspecific or sciatica."),
+        click.option("--phase", required=True, help="acute, subacute or maintenance."),
+        click.option("--exercises", help="Exercise ids replacing the protocol's set, e.g. 'prone-on-elbows,walking'."),
+        click.option("--start-date", help="First day of the checklist, YYYY-MM-DD (default: today)."),
+        click.option("--weeks", help="Checklist weeks, 1 to 12 (default 2)."),
+        click.option("--clinic", help="Clinic id, a folder in data/clinics (default: the default clinic)."),
+        click.option("--clinician", help="Physiotherapist's name, printed on the first page."),
+        click.option("--language", help="Language of the handout (default: the clinic's)."),
+        click.option("--paper", help="letter or a4 (default: the clinic's)."),
+        click.option("--large-print", is_flag=True, help="Larger type for patients with poor eyesight."),
+        click.option("--notes", help="Your notes for the patient, printed as typed."),
+        click.option("--dose", "doses", multiple=True, metavar="ID.FIELD=N",
+                     help="Change a dose, e.g. --dose hamstring-stretch.hold=30 (repeatable)."),
+        click.option("--allow-strengthening", is_flag=True, help="Keep strengthening in the acute phase."),
+        click.option("--allow-direction", is_flag=True,
+                     help="Accept stretches against the diagnosis's usual direction without a warning."),
+        click.option("--skip-walking", is_flag=True, help="Leave walking out of a subacute or maintenance plan."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Where and how the PDF is written, shared by make and checklist."""
+    options = [
+        click.option("-o", "--output", metavar="DIR|FILE.pdf",
+                     help="A folder (created if missing) or a file ending in .pdf (default: output/)."),
+        click.option("--force", is_flag=True, help="Replace an existing file."),
+        click.option("--cover", type=click.Path(dir_okay=False, path_type=Path),
+                     help="A cover PDF to put in front (default: the clinic's cover)."),
+        click.option("--no-cover", is_flag=True, help="Leave the cover out."),
+        click.option("--name-in-metadata", is_flag=True, help="Also put the patient's name in the PDF's metadata."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _request(library: Any, options: dict[str, Any]) -> Any:
+    from .requests import FIELDS, build_request
+
+    values = {f: options.get(f) for f in FIELDS if f != "large_print"}
+    values["large_print"] = "yes" if options.get("large_print") else "no"
+    return build_request(
+        values, library.dataset, today=date.today(), dose_changes=options.get("doses", ()),
+        allow_strengthening=options["allow_strengthening"], allow_direction=options["allow_direction"],
+        skip_walking=options["skip_walking"],
+    )
+
+
+def _print_warnings(plan: Any) -> None:
+    for warning in plan.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
+    from .handout import write_handout
+
+    with reporting(obj.debug):
+        library = obj.library()
+        request = _request(library, options)
+        written = write_handout(
+            request, options["output"], library=library, force=options["force"], kind=kind,
+            cover=options["cover"], use_cover=not options["no_cover"],
+            name_in_metadata=options["name_in_metadata"],
+        )
+        handout = written.handout
+        _print_warnings(handout.plan)
+        cover = f", {handout.cover_pages} cover" if handout.cover_pages else ""
+        click.echo(f"wrote {written.path} ({handout.pages} pages{cover})")
+
+
+@cli.command()
+@request_options
+@output_options
+@click.pass_obj
+def make(obj: Context, **options: Any) -> None:
+    """Make one patient's handout: cover, exercises, safety notes and checklist.
+
+    Warnings about the plan go to stderr; the file name is the patient id.
+
+    Example:
+
+        handouts make --patient-id p-001 --name "Zoë Nguyễn" --diagnosis herniated-disc --phase acute -o output/
+    """
+    _write(obj, "handout", options)
+
+
+@cli.command()
+@request_options
+@output_options
+@click.pass_obj
+def checklist(obj: Context, **options: Any) -> None:
+    """Print the weekly checklist alone, for a patient who has the exercise pages.
+
+    Writes <patient-id>-checklist.pdf unless -o names a .pdf file.
+
+    Example:
+
+        handouts checklist --patient-id p-001 --name "Zoë Nguyễn" --diagnosis nonspecific --phase subacute --start-date 2026-12-07 --no-cover
+    """
+    _write(obj, "checklist", options)
+
+
+@cli.command()
+@request_options
+@click.pass_obj
+def plan(obj: Context, **options: Any) -> None:
+    """Show the exercises, doses and warnings a handout would have, without writing it.
+
+    Example:
+
+        handouts plan --patient-id p-001 --name Test --diagnosis spinal-stenosis --phase subacute
+    """
+    from .plan import make_plan
+    from .summary import describe_plan
+
+    with reporting(obj.debug):
+        library = obj.library()
+        made = make_plan(_request(library, options), library.dataset)
+        click.echo(describe_plan(made))
+        _print_warnings(made)
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def exercises(ctx: click.Context) -> None:
+    """List the exercises in the dataset (id, kind, direction, name).
+
+    Example:
+
+        handouts exercises
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .summary import describe_exercises
+
+    obj: Context = ctx.obj
+    with reporting(obj.debug):
+        click.echo(describe_exercises(obj.library().dataset))
+
+
+@exercises.command("show")
+@click.argument("exercise_id")
+@click.option("--language", default="en", show_default=True, help="Language of the text shown.")
+@click.pass_obj
+def exercises_show(obj: Context, exercise_id: str, language: str) -> None:
+    """Show one exercise: steps, dose, cautions and where it comes from.
+
+    Example:
+
+        handouts exercises show double-knee-to-chest
+    """
+    from .summary import describe_exercise
+
+    with reporting(obj.debug):
+        dataset = obj.library().dataset
+        click.echo(describe_exercise(dataset.exercise(exercise_id), language if language in dataset.languages
+                                     else dataset.languages[0]))
+
+
+@cli.command()
+@click.pass_obj
+def validate(obj: Context) -> None:
+    """Check the dataset, every clinic and every template; list all problems.
+
+    Example:
+
+        handouts --data my-clinic-data validate
+    """
+    from .assemble import load_cover
+
+    with reporting(obj.debug):
+        library = obj.library()
+        problems: list[HandoutError] = list(library.check_templates())
+        for clinic in library.dataset.clinics.values():
+            if clinic.cover is not None:
+                try:
+                    load_cover(clinic.cover)
+                except HandoutError as exc:
+                    problems.append(exc)
+        if problems:
+            raise ErrorList(problems)
+        dataset = library.dataset
+        click.echo(f"ok: {len(dataset.exercises)} exercises, {len(dataset.protocols)} diagnoses, "
+                   f"{len(dataset.clinics)} clinics, languages {', '.join(dataset.languages)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv``; return the exit code (for tests and the console script)."""
+    try:
+        cli.main(args=argv, prog_name="handouts", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

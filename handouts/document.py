@@ -1,0 +1,56 @@
+"""Lay out one plan as PDF pages: templates in, ReportLab pages out (no cover yet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+
+from .cards import exercise_card
+from .checklist import checklist_grids
+from .layout import flowables
+from .models import Plan
+from .pages import HandoutDocument, Running, Section, canvas_maker
+from .styles import Look
+from .text import Templates, handout_context
+
+#: What can be printed: the full handout, or the weekly checklist alone.
+KINDS = ("handout", "checklist")
+
+
+@dataclass(frozen=True)
+class Body:
+    """The laid-out pages of a handout and where its sections start."""
+
+    pdf: bytes
+    pages: int
+    sections: tuple[Section, ...]
+    title: str
+
+
+def look_for(plan: Plan) -> Look:
+    """The paper, print size and colour a plan asks for."""
+    return Look(paper=plan.paper, large_print=plan.request.large_print, accent=plan.clinic.accent)
+
+
+def build_body(plan: Plan, templates: Templates, *, today: date, kind: str = "handout") -> Body:
+    """Render ``kind`` ('handout' or 'checklist') of ``plan`` to PDF pages."""
+    look = look_for(plan)
+    labels = templates.labels
+    context = handout_context(plan, templates, today=today)
+
+    def cards() -> list:
+        return [exercise_card(templates.render("exercise.md.j2", {"exercise": e, "labels": labels}), look)
+                for e in context["exercises"]]
+
+    slots = {"exercises": cards, "checklist": lambda: checklist_grids(plan, templates, look)}
+    story = flowables(templates.render(f"{kind}.md.j2", context), look, slots)
+    title = labels["document_title"] if kind == "handout" else labels["checklist_document_title"]
+    buffer = BytesIO()
+    document = HandoutDocument(buffer, look, title=title, author=plan.clinic.name)
+    running = Running(
+        clinic=plan.clinic.name, patient=plan.request.patient.name,
+        made=labels["made"].format(date=templates.long_date(today)), page_format=labels["page"],
+    )
+    document.build(story, canvasmaker=canvas_maker(look, running))
+    return Body(buffer.getvalue(), document.page, tuple(document.sections), title)

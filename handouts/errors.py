@@ -1,0 +1,116 @@
+"""One exception root for everything a user can fix.
+
+Policy: *raise* a ``HandoutError`` when the user must act (bad data, bad input,
+an output that cannot be written); *warn* the clinician through the plan's
+warnings when the handout can still be made. Anything else that escapes is a
+bug and keeps its traceback.
+
+Each error renders as one line that points at the place and the fix::
+
+    patients.csv:14: column 'phase': 'accute' is not one of acute, subacute, maintenance
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+#: Exit codes of the command line, documented in the README.
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT = 3
+
+_TRIM = 60
+
+
+def shown(value: object) -> str:
+    """A user's value quoted for a message, trimmed so one line stays one line."""
+    text = str(value).replace("\n", " ").replace("\r", " ")
+    if len(text) > _TRIM:
+        text = text[: _TRIM - 1] + "…"
+    return repr(text)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean X?)' when a close match exists, else ''."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def one_of(value: object, choices: Iterable[str], what: str = "") -> str:
+    """Message for a value outside a fixed set, with a 'did you mean' hint."""
+    options = sorted(choices) if not isinstance(choices, (list, tuple)) else list(choices)
+    prefix = f"{what} " if what else ""
+    return f"{prefix}{shown(value)} is not one of {', '.join(options)}{did_you_mean(str(value), options)}"
+
+
+class HandoutError(Exception):
+    """Something the user can fix; renders as one line naming place and fix."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.row = row
+        self.column = column
+        self.key = key
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path
+            if self.row is not None:
+                where += f":{self.row}"
+            where += ": "
+        elif self.row is not None:
+            where = f"row {self.row}: "
+        if self.column:
+            where += f"column {self.column!r}: "
+        if self.key:
+            where += f"{self.key}: "
+        return where + self.message
+
+
+class DataError(HandoutError):
+    """The dataset, a clinic or a template file is invalid."""
+
+
+class InputError(HandoutError):
+    """A request (command-line option or CSV cell) is invalid."""
+
+
+class CoverError(HandoutError):
+    """A cover PDF cannot be used."""
+
+
+class OutputError(HandoutError):
+    """An output file cannot be written."""
+
+    exit_code = EXIT_OUTPUT
+
+
+class OutputExistsError(HandoutError):
+    """The output file exists and overwriting was not asked for."""
+
+
+class ErrorList(HandoutError):
+    """Several problems found at once, each reported on its own line."""
+
+    def __init__(self, errors: list[HandoutError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,66 @@
+"""The dataset and templates in force, loaded and checked once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from . import resources
+from .dataset import Dataset, load_dataset
+from .errors import DataError, ErrorList
+from .models import HandoutRequest, Patient
+from .plan import make_plan
+from .text import Templates, handout_context, languages, load_templates, validate_templates
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything a handout is made from: the dataset and the templates of each language."""
+
+    dataset: Dataset
+    templates_root: Path
+
+    def templates(self, language: str) -> Templates:
+        return load_templates(self.templates_root, language)
+
+    def check_templates(self) -> list[DataError]:
+        """Render every template of every language with a plan of every exercise; return the problems."""
+        errors: list[DataError] = []
+        dataset = self.dataset
+        for language in dataset.languages:
+            request = HandoutRequest(
+                patient=Patient("sample", "Sample Patient"), diagnosis=dataset.diagnoses[0], phase="subacute",
+                start_date=date(2026, 1, 5), exercises=tuple(dataset.exercises), language=language,
+                notes="Sample note", clinician="Sample Clinician")
+            try:
+                plan = make_plan(request, dataset)
+                templates = self.templates(language)
+            except DataError as exc:
+                errors.extend(getattr(exc, "errors", [exc]))
+                continue
+            context = handout_context(plan, templates, today=request.start_date)
+            errors.extend(validate_templates(self.templates_root, language, context))
+        return errors
+
+
+def open_library(data: str | Path | None = None, templates: str | Path | None = None) -> Library:
+    """Load and validate the dataset and templates (bundled ones unless overridden)."""
+    return _open(resources.data_dir(data).resolve(), resources.templates_dir(templates).resolve())
+
+
+@cache
+def _open(data_root: Path, templates_root: Path) -> Library:
+    if not templates_root.is_dir():
+        raise DataError("the templates folder does not exist; pass --templates DIR", path=templates_root)
+    langs = languages(templates_root)
+    errors: list[DataError] = []
+    for language in langs:
+        try:
+            load_templates(templates_root, language)
+        except DataError as exc:
+            errors.extend(getattr(exc, "errors", [exc]))
+    if errors:
+        raise ErrorList(errors)
+    return Library(load_dataset(data_root, languages=langs), templates_root)

@@ -1,0 +1,63 @@
+"""Writing files safely: never a partial file under the final name, never a silent overwrite."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError, OutputExistsError
+
+
+def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder.
+
+    Without ``force`` an existing file is left alone and OutputExistsError is
+    raised. The temporary file has a neutral name and is removed on any failure.
+    """
+    if path.exists() and not force:
+        raise OutputExistsError("the file already exists; pass --force to replace it", path=path)
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".handouts-", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write in this folder: {exc.strerror or exc}", path=folder) from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if force:
+            os.replace(temp, path)
+        else:
+            _link_without_overwrite(temp, path)
+        _sync_folder(folder)
+    except OutputExistsError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the file: {exc.strerror or exc}", path=path) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def _link_without_overwrite(temp: Path, path: Path) -> None:
+    """Give ``temp`` the final name unless something took that name meanwhile."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise OutputExistsError("the file already exists; pass --force to replace it", path=path) from None
+    except OSError:  # a file system without hard links: the exists() check above must do
+        os.replace(temp, path)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,116 @@
+"""Fonts, page sizes and paragraph styles: one place for how a handout looks.
+
+Fonts are registered once, on first use, from TTF files shipped in the package,
+so every name (Zoë, Łukasz, Nguyễn, Ñandú) prints with real glyphs on any machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, cached_property
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from .resources import FONTS_DIR
+
+FONT = "HandoutSans"
+FONT_BOLD = "HandoutSans-Bold"
+FONT_ITALIC = "HandoutSans-Italic"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+
+PAGE_SIZES = {"letter": LETTER, "a4": A4}
+MARGIN = 14 * mm
+HEADER_SPACE = 11 * mm  # below the top margin, for the running header
+FOOTER_SPACE = 10 * mm  # above the bottom margin, for the running footer
+
+INK = colors.HexColor("#1A1A1A")
+MUTED = colors.HexColor("#4A4A4A")  # 8.9:1 on white
+RULE = colors.HexColor("#8C8C8C")
+TINT = colors.HexColor("#EEF3F8")  # card dose strip and checklist header
+WARN_BORDER = colors.HexColor("#A40000")  # 8.2:1 on white; the safety box also has a heading
+WARN_FILL = colors.HexColor("#FFF4F2")
+
+
+@cache
+def register_fonts() -> str:
+    """Register the shipped fonts with ReportLab once per process; return the family name."""
+    for name, filename in _FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / filename)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
+    return FONT
+
+
+def has_glyph(char: str, font: str = FONT) -> bool:
+    """True when the shipped font draws ``char`` (ReportLab draws a box, silently, when not)."""
+    register_fonts()
+    face = pdfmetrics.getFont(font).face
+    return ord(char) in face.charToGlyph
+
+
+@dataclass(frozen=True)
+class Look:
+    """Paper, print size and clinic colour: everything a style depends on."""
+
+    paper: str = "letter"
+    large_print: bool = False
+    accent: str = "#1F4E79"
+
+    @property
+    def pagesize(self) -> tuple[float, float]:
+        return PAGE_SIZES[self.paper]
+
+    @property
+    def body_size(self) -> float:
+        return 16.0 if self.large_print else 12.5
+
+    @property
+    def frame_width(self) -> float:
+        return self.pagesize[0] - 2 * MARGIN
+
+    @property
+    def accent_colour(self) -> colors.Color:
+        return colors.HexColor(self.accent)
+
+    @property
+    def tick_size(self) -> float:
+        return 18.0 if self.large_print else 15.0
+
+    @cached_property
+    def styles(self) -> dict[str, ParagraphStyle]:
+        """Named paragraph styles, all inheriting from one body style."""
+        register_fonts()
+        size = self.body_size
+        lead = round(size * 1.3, 1)
+        body = ParagraphStyle("body", fontName=FONT, fontSize=size, leading=lead, textColor=INK,
+                              alignment=TA_LEFT, spaceAfter=size * 0.5)
+
+        def derive(name: str, **changes: object) -> ParagraphStyle:
+            return ParagraphStyle(name, parent=body, **changes)
+
+        heading_sizes = (22.0, 19.0, 17.0) if self.large_print else (18.0, 16.0, 14.0)
+        styles = {
+            "body": body,
+            "title": derive("title", fontName=FONT_BOLD, fontSize=heading_sizes[0] + 2,
+                            leading=(heading_sizes[0] + 2) * 1.25, textColor=self.accent_colour, spaceAfter=size * 0.4),
+            "h1": derive("h1", fontName=FONT_BOLD, fontSize=heading_sizes[0], leading=heading_sizes[0] * 1.25,
+                         textColor=self.accent_colour, spaceBefore=size * 0.6, spaceAfter=size * 0.5),
+            "h2": derive("h2", fontName=FONT_BOLD, fontSize=heading_sizes[1], leading=heading_sizes[1] * 1.25,
+                         spaceBefore=size * 0.5, spaceAfter=size * 0.3),
+            "h3": derive("h3", fontName=FONT_BOLD, fontSize=heading_sizes[2], leading=heading_sizes[2] * 1.25,
+                         spaceBefore=size * 0.3, spaceAfter=size * 0.2),
+            "list": derive("list", spaceAfter=size * 0.25),
+            "card_title": derive("card_title", fontName=FONT_BOLD, fontSize=heading_sizes[1],
+                                 leading=heading_sizes[1] * 1.25, textColor=colors.white, spaceAfter=0),
+            "dose_label": derive("dose_label", spaceAfter=0, textColor=MUTED),
+            "dose_value": derive("dose_value", fontName=FONT_BOLD, spaceAfter=0),
+            "cell": derive("cell", spaceAfter=0, leading=size * 1.2),
+            "cell_bold": derive("cell_bold", fontName=FONT_BOLD, spaceAfter=0, leading=size * 1.2),
+            "running": derive("running", fontSize=12.0, leading=14.0, textColor=MUTED, spaceAfter=0),
+        }
+        return styles
