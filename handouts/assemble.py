@@ -100,12 +100,12 @@ def assemble(body: Body, *, cover: Cover | None, author: str, cover_label: str,
         for page in cover.pages:
             writer.add_page(_cover_page(page, width, height))
         cover_pages = len(cover.pages)
-        writer.add_outline_item(cover_label, 0)
+        writer.add_outline_item(title=cover_label, page_number=0)
     for page in body_reader.pages:
         writer.add_page(page)
     for section in body.sections:
         if section.level == 1:
-            writer.add_outline_item(section.title, cover_pages + section.page)
+            writer.add_outline_item(title=section.title, page_number=cover_pages + section.page)
     writer.page_mode = "/UseOutlines"
     metadata = {"/Title": body.title, "/Author": author, "/Creator": "handouts",
                 "/Producer": f"handouts {__version__}"}

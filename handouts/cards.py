@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from .layout import box_table, flowables
 from .markup import Block, Box, Heading
-from .styles import Look
+from .styles import Look, table_style
 
 FIGURE_SHARE = 0.33  # of the card's width, kept for the exercise picture
 
@@ -63,6 +63,6 @@ def exercise_card(blocks: Sequence[Block], look: Look, figure: Flowable | None =
         ("TOPPADDING", (0, 1), (-1, 1), pad),
     ]
     commands += [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows))]
-    table.setStyle(TableStyle(commands))
+    table.setStyle(table_style(commands))
     return KeepTogether([table, Spacer(1, look.body_size * 1.2)])
 

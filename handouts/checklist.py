@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table
 
 from .markup import xml_escape
 from .models import Plan
-from .styles import INK, RULE, TINT, Look
+from .styles import INK, RULE, TINT, Look, table_style
 from .text import Templates
 
 LABEL_SHARE = 0.28  # of the grid's width, for the row labels
@@ -92,26 +92,22 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
     walking_row = len(rows)
     rows.append([label(grid["walking"], grid["walking_hint"]), *[""] * 7])
     rows.append([label(grid["pain"], grid["pain_hint"]), *[""] * 7])
+    rows.append([Paragraph(f"<b>{xml_escape(grid['notes'])}</b>", styles["cell"]), *[""] * 7])
 
-    table = Table(rows, colWidths=[label_width] + [day_width] * 7, repeatRows=1)
-    table.setStyle(TableStyle([
+    heights = [None] * (len(rows) - 1) + [look.body_size * 4]
+    table = Table(rows, colWidths=[label_width] + [day_width] * 7, rowHeights=heights, repeatRows=1)
+    table.setStyle(table_style([
         ("GRID", (0, 0), (-1, -1), 0.75, RULE),
         ("BOX", (0, 0), (-1, -1), 1.5, INK),
         ("BACKGROUND", (0, 0), (-1, 0), TINT),
         ("BACKGROUND", (0, walking_row), (0, -1), TINT),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("VALIGN", (0, -1), (-1, -1), "TOP"),
+        ("SPAN", (1, -1), (-1, -1)),
         ("ALIGN", (1, 0), (-1, 0), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 1), (-1, -1), look.body_size * 0.45),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), look.body_size * 0.45),
+        ("TOPPADDING", (0, 1), (-1, -1), look.body_size * 0.3),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), look.body_size * 0.35),
     ]))
-    notes = Paragraph(xml_escape(grid["notes"]), styles["h3"])
-    lines = Table([[""]] * 2, colWidths=[width], rowHeights=[look.body_size * 2.2] * 2)
-    lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.75, RULE)]))
-    return [
-        CondPageBreak(look.body_size * 20),
-        KeepTogether([Paragraph(xml_escape(title), styles["h2"]), table]),
-        Spacer(1, look.body_size),
-        KeepTogether([notes, lines]),
-    ]
+    return [KeepTogether([Paragraph(xml_escape(title), styles["h2"]), table])]

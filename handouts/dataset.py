@@ -95,8 +95,10 @@ def load_dataset(root: Path, *, languages: tuple[str, ...]) -> Dataset:
     problems = Problems()
     if not root.is_dir():
         raise DataError("the data folder does not exist; pass --data DIR or set HANDOUTS_DATA", path=root)
-    exercises = _load_exercises(root / "exercises", languages, problems)
-    protocols, walking = _load_protocols(root / "protocols.yaml", exercises, problems)
+    exercises, broken = _load_exercises(root / "exercises", languages, problems)
+    # Ids whose files failed are reported once, not again wherever they are used.
+    known = {**dict.fromkeys(broken), **exercises}
+    protocols, walking = _load_protocols(root / "protocols.yaml", known, problems)
     clinics = _load_clinics(root / "clinics", languages, problems)
     default_clinic = _load_settings(root / "settings.yaml", clinics, problems)
     if problems:
@@ -107,21 +109,25 @@ def load_dataset(root: Path, *, languages: tuple[str, ...]) -> Dataset:
 # ---------------------------------------------------------------- exercises
 
 
-def _load_exercises(folder: Path, languages: tuple[str, ...], problems: Problems) -> dict[str, Exercise]:
+def _load_exercises(folder: Path, languages: tuple[str, ...],
+                    problems: Problems) -> tuple[dict[str, Exercise], set[str]]:
+    """The valid exercises, and the ids (file names) of the invalid ones."""
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not files:
         problems.add("no exercise files (*.yaml) found", path=folder)
     exercises: dict[str, Exercise] = {}
+    broken: set[str] = set()
     for path in files:
         try:
-            raw = load_yaml(path)
+            exercise = _exercise(load_yaml(path), path, languages, problems)
         except DataError as exc:
             problems.extend([exc])
-            continue
-        exercise = _exercise(raw, path, languages, problems)
-        if exercise is not None:
+            exercise = None
+        if exercise is None:
+            broken.add(path.stem)
+        else:
             exercises[exercise.id] = exercise
-    return exercises
+    return exercises, broken
 
 
 def _exercise(raw: object, path: Path, languages: tuple[str, ...], problems: Problems) -> Exercise | None:
@@ -199,7 +205,7 @@ def _texts(s: Section, languages: tuple[str, ...], problems: Problems) -> dict[s
 # ---------------------------------------------------------------- protocols
 
 
-def _load_protocols(path: Path, exercises: Mapping[str, Exercise],
+def _load_protocols(path: Path, exercises: Mapping[str, Exercise | None],
                     problems: Problems) -> tuple[dict[str, Protocol], str]:
     try:
         raw = load_yaml(path)
@@ -224,18 +230,20 @@ def _load_protocols(path: Path, exercises: Mapping[str, Exercise],
     return protocols, walking
 
 
-def _default_exercise(top: Section, key: str, exercises: Mapping[str, Exercise], want: str, attribute: str) -> str:
+def _default_exercise(top: Section, key: str, exercises: Mapping[str, Exercise | None],
+                      want: str, attribute: str) -> str:
     """An exercise id the rules add by themselves; it must exist and be of the right sort."""
     exercise_id = top.text(key) or ""
+    exercise = exercises.get(exercise_id)
     if exercise_id and exercise_id not in exercises:
         top.fail(f"unknown exercise {shown(exercise_id)}{did_you_mean(exercise_id, exercises)}", key=key)
-    elif exercise_id and getattr(exercises[exercise_id], attribute) != want:
+    elif exercise is not None and getattr(exercise, attribute) != want:
         top.fail(f"{exercise_id!r} is not a {want} exercise", key=key)
     return exercise_id
 
 
 def _protocol(diagnosis: str, body: object, path: Path, default: str,
-              exercises: Mapping[str, Exercise], problems: Problems) -> Protocol | None:
+              exercises: Mapping[str, Exercise | None], problems: Problems) -> Protocol | None:
     where = f"diagnoses.{diagnosis}"
     s = Section(body, path=path, where=where, problems=problems, known=_DIAGNOSIS_KEYS)
     try:
@@ -250,8 +258,10 @@ def _protocol(diagnosis: str, body: object, path: Path, default: str,
         for exercise_id in ids:
             key = f"{where}.{phase}"
             exercise = exercises.get(exercise_id)
-            if exercise is None:
+            if exercise_id not in exercises:
                 s.fail(f"unknown exercise {shown(exercise_id)}{did_you_mean(exercise_id, exercises)}", key=key)
+            elif exercise is None:
+                continue  # its own file is broken and already reported
             elif phase == "acute" and exercise.kind == "strengthen":
                 s.fail(f"{exercise_id!r} is strengthening; the acute phase is stretching only", key=key)
             elif preferred and exercise.kind == "stretch" and exercise.direction == _opposite(preferred):

@@ -19,13 +19,12 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from . import markup
 from .markup import Block, Box, Heading, ListBlock, Slot
 from .pages import SectionMark
-from .styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look
+from .styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, table_style
 
 SlotBuilder = Callable[[], Sequence[Flowable]]
 
@@ -96,7 +95,7 @@ def _plain_table(block: markup.Table, look: Look, width: float) -> Table:
     rows = [r + [""] * (columns - len(r)) for r in rows]
     label = width * 0.32
     table = Table(rows, colWidths=[label] + [(width - label) / max(columns - 1, 1)] * (columns - 1), hAlign="LEFT")
-    table.setStyle(TableStyle([
+    table.setStyle(table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.35),
@@ -121,7 +120,7 @@ def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: f
         inner = flowables(block.blocks, look, slots, width=inner_width)
     # One row per flowable, so a box longer than a page can still split between rows.
     table = Table([[f] for f in inner], colWidths=[width])
-    table.setStyle(TableStyle([
+    table.setStyle(table_style([
         ("BOX", (0, 0), (-1, -1), line_width, border),
         ("BACKGROUND", (0, 0), (-1, -1), fill),
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
@@ -143,7 +142,7 @@ def dose_table(block: Box, look: Look, width: float) -> Table:
     ]
     label = min(width * 0.3, look.body_size * 9)
     table = Table(rows, colWidths=[label, width - label], hAlign="LEFT")
-    table.setStyle(TableStyle([
+    table.setStyle(table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 2),

@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import TableStyle
 
 from .resources import FONTS_DIR
 
@@ -51,6 +52,11 @@ def has_glyph(char: str, font: str = FONT) -> bool:
     register_fonts()
     face = pdfmetrics.getFont(font).face
     return ord(char) in face.charToGlyph
+
+
+def table_style(commands: list[tuple[object, ...]]) -> TableStyle:
+    """A TableStyle whose cells use the shipped font (a plain string cell would fall back to Helvetica)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), FONT, 12), *commands])
 
 
 @dataclass(frozen=True)

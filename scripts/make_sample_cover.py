@@ -21,7 +21,7 @@ ACCENT = colors.HexColor("#1F4E79")
 def main() -> None:
     register_fonts()
     width, height = LETTER
-    canvas = Canvas(str(OUT), pagesize=LETTER, invariant=True)
+    canvas = Canvas(str(OUT), pagesize=LETTER, invariant=True, initialFontName=FONT)
     canvas.setTitle("Riverside Physiotherapy cover")
     canvas.setFillColor(ACCENT)
     canvas.rect(0, height - 250, width, 250, stroke=0, fill=1)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handouts.dataset import load_dataset
+from handouts.errors import DataError, ErrorList
+from handouts.yamlio import load_yaml
+
+CASES = Path(__file__).parent / "cases" / "yaml"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        pytest.param("duplicate-key.yaml", "duplicate-key.yaml:2: duplicate key 'id'; keep only one", id="duplicate"),
+        pytest.param("alias.yaml", "alias.yaml:2: aliases (*name) are not allowed; write the value out", id="alias"),
+        pytest.param("python-tag.yaml", "python-tag.yaml:1: could not determine a constructor for the tag "
+                     "'tag:yaml.org,2002:python/object/apply:os.system'", id="tag"),
+        pytest.param("latin1.yaml", "latin1.yaml: not UTF-8 text (bad byte at position 9); save the file as UTF-8",
+                     id="not-utf8"),
+        pytest.param("unclosed.yaml", "unclosed.yaml:2: expected ',' or ']', but got ':'", id="syntax"),
+    ],
+)
+def test_bad_yaml_files_are_refused_with_file_and_line(name: str, message: str) -> None:
+    with pytest.raises(DataError) as caught:
+        load_yaml(CASES / name)
+    assert str(caught.value).endswith(message)
+    assert str(caught.value).startswith(str(CASES))
+
+
+def test_bundled_dataset_is_valid(library) -> None:  # type: ignore[no-untyped-def]
+    dataset = library.dataset
+    assert {"prone-on-elbows", "double-knee-to-chest", "piriformis-stretch", "hamstring-stretch",
+            "prone-plank", "low-back-bridge", "walking"} <= set(dataset.exercises)
+    assert set(dataset.diagnoses) == {"herniated-disc", "spinal-stenosis", "nonspecific", "sciatica"}
+    assert dataset.default_clinic in dataset.clinics
+
+
+def test_seed_doses_are_the_articles(library) -> None:  # type: ignore[no-untyped-def]
+    exercises = library.dataset.exercises
+    knee = exercises["double-knee-to-chest"].dose
+    assert (knee.hold, knee.repeat, knee.times_a_day) == (20, 3, 2)
+    piriformis = exercises["piriformis-stretch"].dose
+    assert (piriformis.hold, piriformis.repeat, piriformis.each_side, piriformis.times_a_day) == (20, 2, True, 2)
+    hamstring = exercises["hamstring-stretch"].dose
+    assert (hamstring.hold, hamstring.repeat, hamstring.each_side, hamstring.times_a_day) == (60, 2, True, 2)
+    plank = exercises["prone-plank"].dose
+    assert (plank.hold, plank.hold_up_to) == (10, 60)
+    bridge = exercises["low-back-bridge"].dose
+    assert (bridge.hold, bridge.repeat, bridge.sets) == (5, 10, 2)
+    assert exercises["prone-on-elbows"].dose.hold == 30
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _errors(data: Path) -> list[str]:
+    with pytest.raises(ErrorList) as caught:
+        load_dataset(data, languages=("en",))
+    return [str(e) for e in caught.value.errors]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        pytest.param("exercises/prone-plank.yaml", "isometric: true", "isometric: false",
+                     "prone-plank.yaml: muscle_group: abdominal exercises must be isometric holds", id="abdominal-moves"),
+        pytest.param("exercises/prone-plank.yaml", "name: Plank on elbows", "name: Crunches",
+                     "prone-plank.yaml: id: sit-ups and crunches are not allowed", id="crunch"),
+        pytest.param("exercises/walking.yaml", "kind: aerobic", "knid: aerobic",
+                     "walking.yaml: knid: unknown key (did you mean 'kind'?)", id="typo-key"),
+        pytest.param("exercises/walking.yaml", "times_a_day: 1", "times_a_day: 9",
+                     "walking.yaml: dose.times_a_day: expected a whole number from 1 to 6, found '9'", id="dose-bound"),
+        pytest.param("exercises/bird-dog.yaml", "direction: neutral", "direction: sideways",
+                     "bird-dog.yaml: direction: 'sideways' is not one of flexion, extension, neutral, none",
+                     id="enum"),
+        pytest.param("protocols.yaml", "  - seated-flexion", "  - low-back-bridge",
+                     "protocols.yaml: diagnoses.spinal-stenosis.acute: 'low-back-bridge' is strengthening; "
+                     "the acute phase is stretching only", id="acute-strengthening"),
+        pytest.param("protocols.yaml", "  - seated-flexion", "  - seated-flexon",
+                     "protocols.yaml: diagnoses.spinal-stenosis.acute: unknown exercise 'seated-flexon' "
+                     "(did you mean 'seated-flexion'?)", id="unknown-exercise"),
+        pytest.param("clinics/sample/clinic.yaml", 'accent: "#1F4E79"', 'accent: "#FFDD00"',
+                     "clinic.yaml: accent: #FFDD00 is too light for white text", id="light-accent"),
+        pytest.param("clinics/sample/clinic.yaml", "cover: cover.pdf", "cover: ../../settings.yaml",
+                     "clinic.yaml: cover: '../../settings.yaml' must be a .pdf file", id="cover-not-pdf"),
+        pytest.param("clinics/sample/clinic.yaml", "cover: cover.pdf", "cover: ../../../x.pdf",
+                     "clinic.yaml: cover: '../../../x.pdf' must be a file inside the clinic's folder", id="cover-outside"),
+        pytest.param("settings.yaml", "default_clinic: sample", "default_clinic: sampel",
+                     "settings.yaml: default_clinic: unknown clinic 'sampel' (did you mean 'sample'?)", id="default-clinic"),
+    ],
+)
+def test_broken_dataset_names_file_key_and_fix(data_copy: Path, file: str, old: str, new: str, expected: str) -> None:
+    _edit(data_copy / file, old, new)
+    errors = _errors(data_copy)
+    assert any(expected in e for e in errors), errors
+    assert all(e.startswith(str(data_copy)) for e in errors)
+
+
+def test_missing_language_is_an_error_not_a_silent_fallback(data_copy: Path) -> None:
+    with pytest.raises(ErrorList) as caught:
+        load_dataset(data_copy, languages=("en", "es"))
+    messages = [str(e) for e in caught.value.errors]
+    assert any("walking.yaml: text.es: the 'es' text is missing" in m for m in messages)
+
+
+def test_every_problem_is_reported_at_once(data_copy: Path) -> None:
+    _edit(data_copy / "exercises/walking.yaml", "kind: aerobic", "kind: jogging")
+    _edit(data_copy / "exercises/bird-dog.yaml", "position: hands-and-knees", "position: upside-down")
+    errors = _errors(data_copy)
+    assert any("walking.yaml: kind:" in e for e in errors)
+    assert any("bird-dog.yaml: position:" in e for e in errors)

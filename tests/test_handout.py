@@ -1,0 +1,186 @@
+"""Real handouts, read back from the PDF: text, pages, fonts, sizes, metadata, bookmarks."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pdfplumber
+import pytest
+from helpers import page_count, pdf_text
+from pypdf import PdfReader
+
+from handouts.handout import make_handout
+from handouts.styles import has_glyph
+
+
+@pytest.fixture(scope="module")
+def maintenance(library):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from handouts.models import HandoutRequest, Patient
+
+    request = HandoutRequest(patient=Patient("p-001", "Zoë Łukasz Nguyễn Ñandú"), diagnosis="nonspecific",
+                             phase="maintenance", start_date=date(2026, 12, 7), clinician="Ana Ruiz",
+                             notes="Walk <b>every</b> day & rest.\nSecond line.")
+    return make_handout(request, library=library, today=date(2026, 11, 25))
+
+
+def test_acute_herniated_disc_has_cover_and_no_strengthening(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    handout = make_handout(request_for(diagnosis="herniated-disc", phase="acute"), library=library)
+    assert handout.cover_pages == 1
+    assert page_count(handout.pdf) == handout.pages
+    text = pdf_text(handout.pdf)
+    assert "Prone on elbows" in text and "Standing back bend" in text
+    for exercise in library.dataset.exercises.values():
+        if exercise.kind == "strengthen":
+            assert exercise.words("en").name not in text
+    assert "only do stretches" in text
+    assert "Ice may help" in text and "pharmacist" in text
+    assert "Walking" not in pdf_text(handout.pdf, slice(1, 3))
+
+
+def test_text_names_patient_diagnosis_exercises_and_doses(maintenance) -> None:  # type: ignore[no-untyped-def]
+    text = pdf_text(maintenance.pdf)
+    assert "Zoë Łukasz Nguyễn Ñandú" in text
+    assert "Made for low back pain" in text
+    assert "It is for you alone" in text
+    for phrase in [
+        "1. Prone on elbows", "Hold 30 seconds, then build up to 3 minutes", "How often 3 times a day",
+        "2. Double knee to chest", "Hold 20 seconds Repeat 3 times How often 2 times a day",
+        "Hamstring stretch", "Hold 1 minute Repeat 2 times on each side How often 2 times a day",
+        "Plank on elbows", "Hold 10 seconds, then build up to 1 minute",
+        "Bridge", "Hold 5 seconds Repeat 10 times Sets 2 sets of 10",
+        "Walking", "Walk 10 minutes at first, then slowly build up to 30 minutes",
+    ]:
+        assert phrase in text, phrase
+
+
+def test_safety_notes_and_contacts_are_printed(maintenance) -> None:  # type: ignore[no-untyped-def]
+    text = pdf_text(maintenance.pdf)
+    for phrase in [
+        "Go to an emergency department now", "cauda equina syndrome", "control your bladder or bowels",
+        "groin, bottom or inner thighs", "sexual function", "Stop an exercise if it makes your pain worse",
+        "tingling spreads further down your leg", "weakness in a leg that is getting worse",
+        "a fever with your back pain", "after a fall or an injury", "weight loss you cannot explain",
+        "had cancer in the past", "very bad pain at night", "The exercises should not hurt",
+        "555-0142", "555-0199",
+    ]:
+        assert phrase in text, phrase
+
+
+def test_checklist_has_real_dates_rows_and_one_page_per_week(maintenance) -> None:  # type: ignore[no-untyped-def]
+    reader = PdfReader(BytesIO(maintenance.pdf))
+    pages = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
+    week1 = [i for i, t in enumerate(pages) if "Week 1: Mon 7 Dec to Sun 13 Dec" in t]
+    week2 = [i for i, t in enumerate(pages) if "Week 2: Mon 14 Dec to Sun 20 Dec" in t]
+    assert len(week1) == len(week2) == 1 and week2[0] == week1[0] + 1
+    grid = pages[week1[0]]
+    for label in ["Mon 7 Dec", "Tue 8 Dec", "Sun 13 Dec", "Walking write the minutes", "Pain today 0 = none, 10 = worst",
+                  "Prone on elbows 3 times a day", "Bridge 1 time a day", "Notes:"]:
+        assert label in grid, label
+
+
+def test_tick_boxes_match_times_a_day(maintenance) -> None:  # type: ignore[no-untyped-def]
+    with pdfplumber.open(BytesIO(maintenance.pdf)) as pdf:
+        page = next(p for p in pdf.pages if "Week 1:" in (p.extract_text() or ""))
+        squares = [r for r in page.rects if abs(r["width"] - r["height"]) < 0.5 and 10 < r["width"] < 20]
+    # elbows 3, knee-to-chest 2, hamstring 2, plank 1, bridge 1 → 9 boxes a day, 7 days
+    assert len(squares) == 9 * 7
+
+
+def test_weeks_option_sets_the_number_of_grids(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    text = pdf_text(make_handout(request_for(weeks=3), library=library, use_cover=False).pdf)
+    assert "Week 3: Mon 21 Dec to Sun 27 Dec" in text and "Week 4" not in text
+
+
+def test_every_font_is_embedded_and_text_is_at_least_12pt(maintenance) -> None:  # type: ignore[no-untyped-def]
+    reader = PdfReader(BytesIO(maintenance.pdf))
+    fonts = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant.get("/FontDescriptor")
+            fonts[font["/BaseFont"]] = descriptor is not None and any(
+                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+    with pdfplumber.open(BytesIO(maintenance.pdf)) as pdf:
+        sizes = [c["size"] for page in pdf.pages[1:] for c in page.chars if c["text"].strip()]
+    assert min(sizes) >= 12
+
+
+def test_every_character_of_patient_data_has_a_glyph() -> None:
+    for text in ["Zoë Łukasz Nguyễn Ñandú", "Søren Ørsted-Ågren", "Đặng Thị Ngọc Ánh", "Renée O'Connor-Müller"]:
+        missing = [c for c in text if not has_glyph(c)]
+        assert not missing, missing
+
+
+def test_markup_in_patient_text_prints_literally(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    from handouts.models import Patient
+
+    name = 'Ann <font color="red">&amp; <a href="http://x">Bo</a>'
+    notes = "Use <b>ice</b> & rest < 3 days; **not bold**"
+    handout = make_handout(request_for(patient=Patient("p-2", name), notes=notes), library=library, use_cover=False)
+    text = pdf_text(handout.pdf)
+    assert name in text
+    assert notes in text
+
+
+def test_metadata_is_neutral_unless_asked(library, request_for, maintenance) -> None:  # type: ignore[no-untyped-def]
+    metadata = PdfReader(BytesIO(maintenance.pdf)).metadata
+    assert metadata["/Title"] == "Home exercise programme"
+    assert metadata["/Author"] == "Riverside Physiotherapy Clinic"
+    assert not any("Zoë" in str(v) or "Nandú" in str(v) for v in metadata.values())
+    named = make_handout(request_for(), library=library, name_in_metadata=True)
+    assert "Zoë Łukasz Nguyễn Ñandú" in str(PdfReader(BytesIO(named.pdf)).metadata.values())
+
+
+def test_bookmarks_point_at_their_sections(maintenance) -> None:  # type: ignore[no-untyped-def]
+    reader = PdfReader(BytesIO(maintenance.pdf))
+    marks = {item.title: reader.get_destination_page_number(item) for item in reader.outline}
+    assert list(marks) == ["Cover page", "Your home exercise plan", "Your exercises", "Questions?",
+                           "Your weekly checklist"]
+    assert marks["Cover page"] == 0
+    for title, page in marks.items():
+        if title != "Cover page":
+            assert title in (reader.pages[page].extract_text() or "")
+
+
+def test_cards_are_never_split_across_pages(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    every = tuple(library.dataset.exercises)
+    for paper in ("letter", "a4"):
+        handout = make_handout(request_for(exercises=every, paper=paper), library=library, use_cover=False)
+        reader = PdfReader(BytesIO(handout.pdf))
+        titles = cards = 0
+        for page in reader.pages:
+            text = " ".join((page.extract_text() or "").split())
+            on_page = sum(1 for e in handout.plan.exercises
+                          if f"{handout.plan.exercises.index(e) + 1}. {e.exercise.words('en').name}" in text)
+            assert on_page == text.count("How often"), text[:200]
+            titles += on_page
+            cards += text.count("How often")
+        assert titles == len(handout.plan.exercises) == cards
+
+
+@pytest.mark.parametrize(("paper", "size"), [("letter", (612, 792)), ("a4", (595, 842))])
+def test_paper_sizes_apply_to_every_page_including_the_cover(library, request_for, paper, size) -> None:  # type: ignore[no-untyped-def]
+    handout = make_handout(request_for(paper=paper), library=library)
+    for page in PdfReader(BytesIO(handout.pdf)).pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == size
+
+
+def test_checklist_alone(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    handout = make_handout(request_for(weeks=2), library=library, kind="checklist", use_cover=False)
+    text = pdf_text(handout.pdf)
+    assert "Week 1: Mon 7 Dec" in text and "Week 2: Mon 14 Dec" in text
+    assert "Go to an emergency department now" in text
+    assert "Lie on your stomach" not in text  # no exercise steps
+    assert handout.pages == 2
+    assert PdfReader(BytesIO(handout.pdf)).metadata["/Title"] == "Home exercise checklist"
+
+
+def test_large_print_uses_bigger_type(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    handout = make_handout(request_for(large_print=True), library=library, use_cover=False)
+    with pdfplumber.open(BytesIO(handout.pdf)) as pdf:
+        body = [round(c["size"], 1) for page in pdf.pages for c in page.chars if c["text"].strip()]
+    assert min(size for size in body if size != 12.0) >= 16

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from handouts.markup import (
+    Box,
+    Heading,
+    ListBlock,
+    MarkupError,
+    Slot,
+    Table,
+    clean,
+    inline,
+    md_escape,
+    parse,
+    plain,
+)
+from handouts.markup import Paragraph as TextParagraph
+from handouts.styles import FONT, register_fonts
+
+
+def test_the_subset_parses_into_blocks() -> None:
+    text = "# Title **bold**\n\nOne\ntwo\n- a\n- b *i*\n1. x\n2. y\n| Hold | **20** |\n::: box safety\n## Stop\nNow\n:::\n::: exercises\n"
+    assert parse(text) == (
+        Heading(1, "Title <b>bold</b>"),
+        TextParagraph("One two"),
+        ListBlock(False, ("a", "b <i>i</i>")),
+        ListBlock(True, ("x", "y")),
+        Table((("Hold", "<b>20</b>"),)),
+        Box("safety", (Heading(2, "Stop"), TextParagraph("Now"))),
+        Slot("exercises"),
+    )
+
+
+def test_unbalanced_boxes_are_errors_with_line_numbers() -> None:
+    with pytest.raises(MarkupError, match="line 2: box 'safety' is never closed"):
+        parse("text\n::: box safety\nmore\n")
+    with pytest.raises(MarkupError, match="line 1: ':::' closes no box"):
+        parse(":::\n")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<font color=red>x</font>",
+        '<a href="javascript:alert(1)">x</a>',
+        "Tom & Jerry < 3 > 2",
+        "**not bold** *not italic*",
+        "# not a heading",
+        "- not a list",
+        "1. not a list",
+        "::: box safety",
+        "| not | a table |",
+        "line one\n::: exercises\nline three",
+        "back\\slash\\",
+    ],
+)
+def test_escaped_values_are_literal_text_in_one_paragraph(value: str) -> None:
+    blocks = parse("Before " + md_escape(value) + " after")
+    assert len(blocks) == 1 and isinstance(blocks[0], TextParagraph)
+    assert plain(blocks[0].text) == "Before " + clean(value) + " after"
+
+
+@given(st.text(max_size=200))
+def test_any_value_round_trips_and_reportlab_accepts_the_markup(value: str) -> None:
+    markup = inline(md_escape(value))
+    assert plain(markup) == clean(value)
+    register_fonts()
+    Paragraph(markup, ParagraphStyle("t", fontName=FONT)).wrap(300, 1000)
+
+
+@given(st.text(alphabet="*\\ab ", max_size=40))
+def test_template_markup_always_nests_properly(line: str) -> None:
+    register_fonts()
+    Paragraph(inline(line), ParagraphStyle("t", fontName=FONT)).wrap(300, 1000)
+
+
+def test_clean_removes_bidi_overrides_and_controls() -> None:
+    assert clean("a\u202eb\x00c\td\r\ne") == "ab c d  e"
+    assert clean("e\u0301") == "é"  # composed
+
+
+def test_very_long_words_get_break_opportunities() -> None:
+    markup = inline("x" * 200)
+    register_fonts()
+    paragraph = Paragraph(markup, ParagraphStyle("t", fontName=FONT, fontSize=12))
+    width, _ = paragraph.wrap(200, 10_000)
+    assert max(paragraph.getActualLineWidths0()) <= 200
+    assert plain(markup) == "x" * 200

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from handouts.errors import OutputError, OutputExistsError
+from handouts.output import write_atomic
+
+
+def test_writes_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    target = tmp_path / "a.pdf"
+    write_atomic(target, b"%PDF-1")
+    assert target.read_bytes() == b"%PDF-1"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_never_overwrites_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "a.pdf"
+    target.write_bytes(b"old")
+    with pytest.raises(OutputExistsError):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    write_atomic(target, b"new", force=True)
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_read_only_folder_is_an_output_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests run as root in CI, where chmod cannot make a folder read-only: refuse like the OS would.
+    def refuse(**kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(OutputError, match="cannot write in this folder: Permission denied") as caught:
+        write_atomic(tmp_path / "a.pdf", b"x")
+    assert caught.value.exit_code == 3
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_mid_write_leaves_nothing_under_the_final_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.pdf"
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_atomic(target, b"x" * 1000)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_folder_in_place_of_a_file_parent(tmp_path: Path) -> None:
+    (tmp_path / "blocker").write_text("x")
+    with pytest.raises(OutputError) as caught:
+        write_atomic(tmp_path / "blocker" / "a.pdf", b"x")
+    assert caught.value.exit_code == 3

@@ -1,0 +1,128 @@
+"""The clinical rules of DESIGN.md, one row per situation."""
+
+from __future__ import annotations
+
+import pytest
+
+from handouts.errors import InputError
+from handouts.plan import MAX_EXERCISES, make_plan
+
+
+def ids(plan) -> list[str]:  # type: ignore[no-untyped-def]
+    return [p.id for p in plan.exercises]
+
+
+def codes(plan) -> set[str]:  # type: ignore[no-untyped-def]
+    return {w.code for w in plan.warnings}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected_ids", "expected_codes"),
+    [
+        pytest.param({"diagnosis": "herniated-disc", "phase": "acute"},
+                     ["prone-on-elbows", "standing-extension"], set(), id="acute-disc-default"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "acute",
+                      "exercises": ("prone-on-elbows", "prone-plank", "low-back-bridge")},
+                     ["prone-on-elbows"], {"acute-removed"}, id="acute-removes-strengthening"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "allow_strengthening": True,
+                      "exercises": ("prone-on-elbows", "prone-plank")},
+                     ["prone-on-elbows", "prone-plank", "low-back-bridge"], {"acute-strengthening", "paired"},
+                     id="acute-override-keeps-and-pairs"),
+        pytest.param({"diagnosis": "nonspecific", "phase": "subacute", "exercises": ("abdominal-bracing",)},
+                     ["abdominal-bracing", "low-back-bridge", "walking"], {"paired", "walking", "unbalanced"},
+                     id="abdominal-paired-with-bridge"),
+        pytest.param({"diagnosis": "nonspecific", "phase": "subacute", "exercises": ("prone-plank", "bird-dog")},
+                     ["prone-plank", "bird-dog", "walking"], {"walking", "unbalanced"},
+                     id="abdominal-already-paired"),
+        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "exercises": ("hamstring-stretch",)},
+                     ["hamstring-stretch", "walking"], {"walking"}, id="walking-added"),
+        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "exercises": ("hamstring-stretch",),
+                      "skip_walking": True},
+                     ["hamstring-stretch"], {"no-walking"}, id="walking-skipped-on-request"),
+        pytest.param({"diagnosis": "nonspecific", "phase": "acute", "exercises": ("hamstring-stretch",)},
+                     ["hamstring-stretch"], set(), id="no-walking-added-in-acute"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "subacute",
+                      "exercises": ("double-knee-to-chest", "walking")},
+                     ["double-knee-to-chest", "walking"], {"direction"}, id="flexion-against-disc"),
+        pytest.param({"diagnosis": "spinal-stenosis", "phase": "subacute",
+                      "exercises": ("prone-on-elbows", "walking")},
+                     ["prone-on-elbows", "walking"], {"direction"}, id="extension-against-stenosis"),
+        pytest.param({"diagnosis": "spinal-stenosis", "phase": "subacute", "allow_direction": True,
+                      "exercises": ("prone-on-elbows", "walking")},
+                     ["prone-on-elbows", "walking"], set(), id="direction-override"),
+        pytest.param({"diagnosis": "sciatica", "phase": "subacute",
+                      "exercises": ("piriformis-stretch", "walking")},
+                     ["piriformis-stretch", "walking"], set(), id="sciatica-clinician-chosen"),
+        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance"},
+                     ["prone-on-elbows", "double-knee-to-chest", "hamstring-stretch", "prone-plank",
+                      "low-back-bridge", "walking"], set(), id="maintenance-default"),
+    ],
+)
+def test_rules(library, request_for, changes, expected_ids, expected_codes) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(request_for(**changes), library.dataset)
+    assert ids(plan) == expected_ids
+    assert codes(plan) == expected_codes
+
+
+@pytest.mark.parametrize("diagnosis", ["herniated-disc", "spinal-stenosis", "nonspecific"])
+def test_acute_plans_never_hold_strengthening(library, request_for, diagnosis) -> None:  # type: ignore[no-untyped-def]
+    every = tuple(library.dataset.exercises)
+    plan = make_plan(request_for(diagnosis=diagnosis, phase="acute", exercises=every), library.dataset)
+    assert plan.exercises and all(p.exercise.kind != "strengthen" for p in plan.exercises)
+    assert "acute-removed" in codes(plan)
+
+
+@pytest.mark.parametrize("phase", ["subacute", "maintenance"])
+@pytest.mark.parametrize("diagnosis", ["herniated-disc", "spinal-stenosis", "nonspecific"])
+def test_default_plans_follow_every_rule(library, request_for, diagnosis, phase) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(request_for(diagnosis=diagnosis, phase=phase), library.dataset)
+    groups = [p.exercise.muscle_group for p in plan.exercises]
+    kinds = [p.exercise.kind for p in plan.exercises]
+    assert "aerobic" in kinds and "stretch" in kinds
+    assert "abdominal" not in groups or "back-extensor" in groups
+    assert len(plan.exercises) <= MAX_EXERCISES
+    assert not plan.warnings
+
+
+def test_sciatica_without_exercises_asks_for_them(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="no default exercise set for sciatica; choose the exercises"):
+        make_plan(request_for(diagnosis="sciatica", phase="subacute"), library.dataset)
+
+
+def test_acute_plan_with_only_strengthening_is_refused(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="no exercise is left"):
+        make_plan(request_for(phase="acute", exercises=("prone-plank",)), library.dataset)
+
+
+def test_too_many_exercises_warns(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(request_for(exercises=tuple(library.dataset.exercises)), library.dataset)
+    assert "too-many" in codes(plan)
+
+
+def test_dose_changes_apply_and_must_name_a_planned_exercise(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(request_for(dose_changes={"hamstring-stretch": {"hold": 30, "times_a_day": 1}}), library.dataset)
+    dose = next(p.dose for p in plan.exercises if p.id == "hamstring-stretch")
+    assert (dose.hold, dose.times_a_day, dose.repeat) == (30, 1, 2)
+    # a new start beyond the old goal drops the goal instead of printing "30 s, build up to 20 s"
+    plan = make_plan(request_for(dose_changes={"prone-on-elbows": {"hold": 200}}), library.dataset)
+    elbows = next(p.dose for p in plan.exercises if p.id == "prone-on-elbows")
+    assert (elbows.hold, elbows.hold_up_to) == (200, None)
+    with pytest.raises(InputError, match="dose change for bird-dog, which is not in this plan"):
+        make_plan(request_for(dose_changes={"bird-dog": {"hold": 5}}), library.dataset)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param({"diagnosis": "herniated-disk"}, "unknown diagnosis 'herniated-disk' (did you mean 'herniated-disc'?)",
+                     id="diagnosis"),
+        pytest.param({"exercises": ("bridge-low-back",)}, "unknown exercise 'bridge-low-back'", id="exercise"),
+        pytest.param({"clinic_id": "nowhere"}, "unknown clinic 'nowhere'", id="clinic"),
+        pytest.param({"phase": "accute"}, "phase 'accute' is not one of acute, subacute, maintenance "
+                     "(did you mean 'acute'?)", id="phase"),
+    ],
+)
+def test_unknown_ids_are_input_errors(library, request_for, changes, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as caught:
+        make_plan(request_for(**changes), library.dataset)
+    assert message in str(caught.value)

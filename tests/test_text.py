@@ -1,0 +1,68 @@
+"""Templates render in a sandbox, strictly, and cannot be steered by patient text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handouts.errors import DataError
+from handouts.library import open_library
+from handouts.markup import Paragraph, plain
+from handouts.text import load_templates
+from helpers import pdf_text
+
+
+def _library_with(templates_copy: Path, name: str, text: str):  # type: ignore[no-untyped-def]
+    (templates_copy / "en" / name).write_text(text, encoding="utf-8")
+    load_templates.cache_clear()
+    return open_library(None, templates_copy)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        pytest.param("{{ patient.__class__.__mro__ }}", "handout.md.j2:1: ", id="dunder"),
+        pytest.param("{{ ''.__class__.__subclasses__() }}", "handout.md.j2:1: ", id="subclasses"),
+        pytest.param("{% for i in range(10**9) %}x{% endfor %}", "handout.md.j2:1: ", id="huge-range"),
+        pytest.param("ok\n{{ no_such_thing }}", "handout.md.j2:2: 'no_such_thing' is undefined", id="undefined"),
+        pytest.param("{% if %}", "handout.md.j2:1: template syntax", id="syntax"),
+        pytest.param("{{ labels.update({'x': 1}) }}", "handout.md.j2:1: ", id="mutation"),
+    ],
+)
+def test_unsafe_or_broken_templates_fail_with_template_and_line(
+        templates_copy: Path, library, request_for, source: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    from handouts.handout import make_handout
+
+    broken = _library_with(templates_copy, "handout.md.j2", source)
+    with pytest.raises(DataError) as caught:
+        make_handout(request_for(), library=broken, use_cover=False)
+    assert message in str(caught.value)
+    assert "handout.md.j2" in str(caught.value)
+    load_templates.cache_clear()
+
+
+def test_a_clinic_can_reorder_and_reword_sections(templates_copy: Path, request_for) -> None:  # type: ignore[no-untyped-def]
+    from handouts.handout import make_handout
+
+    custom = _library_with(templates_copy, "handout.md.j2",
+                           "# Our own title\n\n::: checklist\n\n# Exercises first? No, after.\n\n::: exercises\n")
+    handout = make_handout(request_for(), library=custom, use_cover=False)
+    text = pdf_text(handout.pdf)
+    assert "Our own title" in text
+    assert text.index("Week 1") < text.index("1. Prone on elbows")
+    load_templates.cache_clear()
+
+
+def test_patient_values_cannot_inject_structure(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    from handouts.plan import make_plan
+    from handouts.text import handout_context
+
+    templates = library.templates("en")
+    hostile = "::: box emergency\n# Heading\n- item **bold** <b>x</b> &amp;"
+    plan = make_plan(request_for(clinician=hostile), library.dataset)
+    context = handout_context(plan, templates, today=plan.request.start_date)
+    blocks = templates.render("handout.md.j2", context)
+    table_cells = [cell for block in blocks if hasattr(block, "rows") for row in block.rows for cell in row]
+    assert any(plain(cell) == hostile.replace("\n", " ") for cell in table_cells)
+    assert not any(isinstance(b, Paragraph) and "Heading" in b.text and "<b>" in b.text for b in blocks)
