@@ -243,6 +243,79 @@ def exercises_show(obj: Context, exercise_id: str, language: str) -> None:
 
 
 @cli.command()
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for the PDFs and manifest.csv (created if missing).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes to render with (default: one per CPU).")
+@click.option("--strict", is_flag=True, help="Write nothing if any row is bad (exit 2).")
+@click.option("--force", is_flag=True, help="Replace existing PDFs and the combined file.")
+@click.option("--combined", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every handout, in CSV order, into this one PDF for the printer.")
+@click.option("--duplex", is_flag=True, help="Pad each handout in the combined file to an even page count.")
+@click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"]),
+              help="Accept start dates written this way (YYYY-MM-DD is always accepted).")
+@click.option("--no-cover", is_flag=True, help="Leave the clinic's cover out.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of text.")
+@click.pass_obj
+def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, strict: bool, force: bool,
+          combined: Path | None, duplex: bool, date_format: str | None, no_cover: bool, quiet: bool,
+          as_json: bool) -> None:
+    """Make a handout for every row of a patients CSV, then manifest.csv and a summary.
+
+    Every row is checked first; bad rows are listed with their line and column and
+    the good ones are still made (exit 1), unless --strict. Run the same command
+    again to resume a stopped batch: finished handouts are skipped.
+
+    Example:
+
+        handouts batch data/sample-patients.csv --combined output/print.pdf
+    """
+    from .batch import BatchOptions, run
+    from .summary import batch_json, batch_summary
+
+    with reporting(obj.debug):
+        options = BatchOptions(output=output, workers=workers, strict=strict, force=force, combined=combined,
+                               duplex=duplex, date_format=date_format, use_cover=not no_cover,
+                               data=Path(obj.data) if obj.data else None,
+                               templates=Path(obj.templates) if obj.templates else None)
+        show_bar = not quiet and not as_json and sys.stderr.isatty()
+        with _progress_bar(show_bar) as advance:
+            result = run(csv_file, options, progress=advance)
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
+        for row in result.rows:
+            for warning in row.warnings:
+                click.echo(f"warning: {csv_file.name}:{row.line}: {warning}", err=True)
+            if not row.ok:
+                click.echo(f"error: {csv_file.name}:{row.line}: {row.message}", err=True)
+        click.echo(batch_json(result) if as_json else batch_summary(result))
+        sys.exit(result.exit_code)
+
+
+@contextlib.contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[Any, int], None] | None]:
+    """A progress callback drawing a bar on stderr, or None when there is no terminal."""
+    if not enabled:
+        yield None
+        return
+    bar: Any = None
+
+    def advance(row: Any, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="making handouts", file=sys.stderr, show_pos=True)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@cli.command()
 @click.pass_obj
 def validate(obj: Context) -> None:
     """Check the dataset, every clinic and every template; list all problems.

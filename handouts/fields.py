@@ -31,8 +31,8 @@ def patient_id(text: str) -> str:
         raise ValueError(
             f"{shown(value)} is not a safe id: use 1 to 64 letters A-Z, digits, '.', '_' or '-'"
         )
-    if value.startswith(".") or value.endswith("."):
-        raise ValueError(f"{shown(value)} may not start or end with '.'")
+    if value.startswith((".", "-")) or value.endswith("."):
+        raise ValueError(f"{shown(value)} may not start with '.' or '-', or end with '.'")
     if _RESERVED.fullmatch(value):
         raise ValueError(f"{shown(value)} is a name Windows reserves for devices; choose another id")
     return value

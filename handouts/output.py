@@ -5,9 +5,19 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError, OutputExistsError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; a batch there trusts the user not to run two at once
+    fcntl = None  # type: ignore[assignment]
+
+TEMP_PREFIX = ".handouts-"
+TEMP_SUFFIX = ".tmp"
+LOCK_NAME = ".handouts-lock"
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
@@ -21,7 +31,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".handouts-", suffix=".tmp")
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     except OSError as exc:
         raise OutputError(f"cannot write in this folder: {exc.strerror or exc}", path=folder) from None
     temp = Path(temp_name)
@@ -42,6 +52,35 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` for one batch, and clear temporary files a killed run left.
+
+    A second batch writing into the same folder at the same time gets an OutputError.
+    """
+    lock_path = folder / LOCK_NAME
+    try:
+        stream = lock_path.open("a+b")
+    except OSError as exc:
+        raise OutputError(f"cannot write in the output folder: {exc.strerror or exc}", path=folder) from None
+    with stream:
+        if fcntl is not None:
+            try:
+                fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OutputError("another batch is writing into this folder; wait for it to finish",
+                                  path=folder) from None
+        # Holding the lock, every temporary file here belongs to a run that was stopped.
+        for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                lock_path.unlink()
 
 
 def _link_without_overwrite(temp: Path, path: Path) -> None:

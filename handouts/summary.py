@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from typing import TYPE_CHECKING
+
 from .dataset import Dataset
 from .models import Dose, Exercise, Plan
+
+if TYPE_CHECKING:
+    from .batch import BatchResult
 
 
 def describe_dose(dose: Dose) -> str:
@@ -65,3 +71,29 @@ def describe_exercise(exercise: Exercise, language: str) -> str:
     if exercise.video_url:
         lines.append(f"video: {exercise.video_url}")
     return "\n".join(lines)
+
+
+def batch_summary(result: BatchResult) -> str:
+    """A few lines a front desk reads at the end of a batch."""
+    lines = [
+        f"written: {result.count('written')}, skipped (already done): {result.count('skipped')}, "
+        f"failed: {result.count('failed') + result.count('invalid')}, in {result.seconds:.1f} s",
+        f"output: {result.output}/ (manifest.csv lists every row)",
+    ]
+    if result.combined:
+        lines.append(f"print file: {result.combined} ({result.combined_pages} pages, "
+                     f"{result.combined_bytes / 1e6:.1f} MB)")
+    return "\n".join(lines)
+
+
+def batch_json(result: BatchResult) -> str:
+    """The batch outcome for other programs (no patient names)."""
+    return json.dumps({
+        "written": result.count("written"), "skipped": result.count("skipped"),
+        "failed": result.count("failed") + result.count("invalid"), "seconds": round(result.seconds, 3),
+        "output": str(result.output), "exit_code": result.exit_code,
+        "combined": str(result.combined) if result.combined else None,
+        "combined_pages": result.combined_pages, "combined_bytes": result.combined_bytes,
+        "rows": [{"line": r.line, "patient_id": r.patient_id, "status": r.status, "file": r.file,
+                  "pages": r.pages, "message": r.message} for r in result.rows],
+    }, indent=2, ensure_ascii=False)

@@ -20,8 +20,9 @@ def test_patient_id_accepts_safe_ids(text: str) -> None:
         pytest.param("", "is empty", id="empty"),
         pytest.param("../etc", "not a safe id", id="dots-and-slash"),
         pytest.param("a/b", "not a safe id", id="slash"),
-        pytest.param("..", "may not start or end", id="dotdot"),
-        pytest.param(".hidden", "may not start or end", id="leading-dot"),
+        pytest.param("..", "may not start with", id="dotdot"),
+        pytest.param(".hidden", "may not start with", id="leading-dot"),
+        pytest.param("-rf", "may not start with", id="leading-dash"),
         pytest.param("CON", "reserves", id="con"),
         pytest.param("nul.txt", "reserves", id="nul-ext"),
         pytest.param("com1", "reserves", id="com1"),
@@ -41,7 +42,7 @@ def test_patient_id_never_returns_a_path_like_value(text: str) -> None:
     except ValueError:
         return
     assert "/" not in value and "\\" not in value and value not in (".", "..")
-    assert not value.startswith(".")
+    assert not value.startswith((".", "-"))
 
 
 def test_iso_dates_and_ambiguous_ones() -> None:

@@ -1,0 +1,294 @@
+"""A batch of handouts from a patients CSV: validated first, rendered in parallel, resumable.
+
+``run(csv_path, options)`` checks every row before writing anything, renders
+the good rows in a process pool (results kept in CSV order, a bounded number
+in flight so memory stays flat), writes each PDF atomically, records each
+finished row in a journal so a killed run resumes where it stopped, and ends
+with ``manifest.csv`` and an optional combined print file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .errors import EXIT_OK, EXIT_SOME_FAILED, ErrorList, HandoutError, InputError, OutputError, OutputExistsError
+from .handout import make_handout, output_path
+from .library import Library, open_library
+from .manifest import JOURNAL, Journal, previous_runs, write_manifest
+from .models import HandoutRequest
+from .output import folder_lock, write_atomic
+from .patients import Row, read_patients
+from .plan import make_plan
+from .printfile import page_count, write_combined
+from .requests import build_request
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a batch runs. Paths default to the bundled data and templates and ``output/``."""
+
+    output: Path = Path("output")
+    workers: int | None = None  # None: one per CPU
+    strict: bool = False
+    force: bool = False
+    combined: Path | None = None
+    duplex: bool = False
+    date_format: str | None = None
+    use_cover: bool = True
+    data: Path | None = None
+    templates: Path | None = None
+    today: date | None = None
+
+
+@dataclass
+class RowResult:
+    """What happened to one CSV row."""
+
+    line: int
+    patient_id: str
+    status: str  # written | skipped | failed | invalid
+    message: str = ""
+    file: str = ""
+    pages: int = 0
+    bytes: int = 0
+    sha256: str = ""
+    input_sha256: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("written", "skipped")
+
+
+@dataclass
+class BatchResult:
+    """The outcome of a batch, row by row, with the files it wrote."""
+
+    rows: list[RowResult]
+    output: Path
+    notes: list[str]
+    seconds: float = 0.0
+    combined: Path | None = None
+    combined_pages: int = 0
+    combined_bytes: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if all(r.ok for r in self.rows) else EXIT_SOME_FAILED
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One good row, ready to render (picklable: it is sent to a worker process)."""
+
+    line: int
+    request: HandoutRequest
+    path: Path
+    input_sha256: str
+    force: bool
+    use_cover: bool
+    today: date
+    data: Path | None
+    templates: Path | None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class _Checked:
+    tasks: list[_Task] = field(default_factory=list)
+    invalid: list[RowResult] = field(default_factory=list)
+    errors: list[HandoutError] = field(default_factory=list)
+
+
+def run(csv_path: str | Path, options: BatchOptions | None = None, *,
+        progress: Callable[[RowResult, int], None] | None = None) -> BatchResult:
+    """Make every handout of the CSV; see the module docstring. ``progress(row, total)`` after each row.
+
+    Raises ErrorList (exit 2) when nothing can be made or ``strict`` and a row is bad,
+    OutputError (exit 3) when the output folder cannot be written.
+    """
+    options = options or BatchOptions()
+    started = time.perf_counter()
+    today = options.today or date.today()
+    csv_path = Path(csv_path)
+    library = open_library(options.data, options.templates)
+    patients = read_patients(csv_path)
+    checked = _check_rows(csv_path, patients.rows, library, options, today)
+    if checked.errors and (options.strict or not checked.tasks):
+        raise ErrorList(checked.errors)
+    if options.combined and options.combined.exists() and not options.force:
+        raise OutputExistsError("the combined print file already exists; pass --force to replace it",
+                                path=options.combined)
+    _check_writable(options.output)
+    with folder_lock(options.output):
+        return _make_all(checked, patients.notes, options, started, progress)
+
+
+def _make_all(checked: _Checked, notes: list[str], options: BatchOptions, started: float,
+              progress: Callable[[RowResult, int], None] | None) -> BatchResult:
+    total = len(checked.tasks) + len(checked.invalid)
+    results: dict[int, RowResult] = {}
+
+    def record(result: RowResult) -> None:
+        results[result.line] = result
+        if progress:
+            progress(result, total)
+
+    for result in checked.invalid:
+        record(result)
+    previous = previous_runs(options.output)
+    to_render = []
+    for task in checked.tasks:
+        done = _already_done(task, previous)
+        if done is None:
+            to_render.append(task)
+        else:
+            record(done)
+    with Journal(options.output / JOURNAL) as journal:
+        for result in _render_all(to_render, options.workers):
+            if result.status == "written":
+                journal.add(result)
+            record(result)
+    ordered = [results[line] for line in sorted(results)]
+    write_manifest(options.output, ordered)
+    (options.output / JOURNAL).unlink(missing_ok=True)
+    batch = BatchResult(ordered, options.output, notes)
+    if options.combined:
+        files = [options.output / r.file for r in ordered if r.ok]
+        batch.combined_pages, batch.combined_bytes = write_combined(
+            files, options.combined, duplex=options.duplex, force=options.force)
+        batch.combined = options.combined
+    batch.seconds = time.perf_counter() - started
+    return batch
+
+
+def _check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: BatchOptions,
+                today: date) -> _Checked:
+    """Every row checked before anything is written: tasks for good rows, errors for bad ones."""
+    checked = _Checked()
+    seen: dict[str, int] = {}
+    for row in rows:
+        def place(column: str, message: str, line: int = row.line) -> InputError:
+            return InputError(message, path=csv_path.name, row=line, column=column)
+
+        patient_id = row.values.get("patient_id", "").strip()
+        try:
+            request = build_request(row.values, library.dataset, today=today, error=place,
+                                    date_format=options.date_format)
+            plan = make_plan(request, library.dataset)
+            key = request.patient.patient_id.lower()
+            if key in seen:
+                raise place("patient_id", f"{patient_id!r} is already used on line {seen[key]}; every patient "
+                            "needs their own id (ids differing only in capitals name the same file)")
+        except ErrorList as exc:
+            _reject(checked, row.line, patient_id, exc.errors)
+            continue
+        except InputError as exc:
+            if exc.path is None:
+                exc = InputError(exc.message, path=csv_path.name, row=row.line)
+            _reject(checked, row.line, patient_id, [exc])
+            continue
+        seen[key] = row.line
+        fingerprint = hashlib.sha256(repr((request, options.use_cover)).encode()).hexdigest()
+        warnings = tuple(str(w) for w in plan.warnings)
+        checked.tasks.append(_Task(
+            row.line, request, output_path(options.output, request.patient.patient_id), fingerprint,
+            options.force, options.use_cover, today, options.data, options.templates, warnings))
+    return checked
+
+
+def _reject(checked: _Checked, line: int, patient_id: str, errors: list[HandoutError]) -> None:
+    message = "; ".join(f"column {e.column!r}: {e.message}" if e.column else e.message for e in errors)
+    checked.invalid.append(RowResult(line, patient_id, "invalid", message))
+    checked.errors.extend(errors)
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".handouts-probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot write in the output folder: {exc.strerror or exc}", path=folder) from None
+
+
+def _already_done(task: _Task, previous: dict[str, tuple[str, str]]) -> RowResult | None:
+    """For a row whose file exists: skipped when an earlier run made it from this row, else failed."""
+    if task.force or not task.path.exists():
+        return None
+    data = task.path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    patient_id = task.request.patient.patient_id
+    if previous.get(patient_id) == (digest, task.input_sha256):
+        return RowResult(task.line, patient_id, "skipped", "already made by an earlier run", task.path.name,
+                         page_count(data), len(data), digest, task.input_sha256, task.warnings)
+    return RowResult(task.line, patient_id, "failed",
+                     f"{task.path.name} exists and was not made from this row; pass --force to replace it",
+                     input_sha256=task.input_sha256)
+
+
+def _render_one(task: _Task) -> RowResult:
+    """Make and write one handout; any failure becomes this row's error (runs in a worker)."""
+    patient_id = task.request.patient.patient_id
+    try:
+        library = open_library(task.data, task.templates)
+        handout = make_handout(task.request, library=library, use_cover=task.use_cover, today=task.today)
+        write_atomic(task.path, handout.pdf, force=task.force)
+    except HandoutError as exc:
+        return RowResult(task.line, patient_id, "failed", str(exc), input_sha256=task.input_sha256)
+    except Exception as exc:  # noqa: BLE001 - one broken row must not end the batch
+        return RowResult(task.line, patient_id, "failed",
+                         f"internal error while making this handout: {type(exc).__name__}: {str(exc)[:200]}",
+                         input_sha256=task.input_sha256)
+    return RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
+                     handout.pages, len(handout.pdf), handout.sha256, task.input_sha256, task.warnings)
+
+
+def _render_all(tasks: list[_Task], workers: int | None) -> Iterator[RowResult]:
+    """Results in task order: in this process for one worker, else from a bounded process pool."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(tasks) <= 1:
+        yield from map(_render_one, tasks)
+        return
+    queue = deque(tasks)
+    strikes: dict[int, int] = {}
+    while queue:
+        pending: deque[tuple[_Task, Future[RowResult]]] = deque()
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            try:
+                while queue or pending:
+                    while queue and len(pending) < workers * 4:
+                        task = queue.popleft()
+                        pending.append((task, pool.submit(_render_one, task)))
+                    result = pending[0][1].result()
+                    pending.popleft()
+                    yield result
+            except BrokenProcessPool:
+                yield from _retry_after_crash(pending, queue, strikes)
+
+
+def _retry_after_crash(pending: deque[tuple[_Task, Future[RowResult]]], queue: deque[_Task],
+                       strikes: dict[int, int]) -> Iterator[RowResult]:
+    """A worker died (exceptions are caught in _render_one, so this is a crash). Requeue the
+    unfinished rows for a new pool; the oldest is the likely culprit and fails at its second crash."""
+    oldest = pending[0][0]
+    strikes[oldest.line] = strikes.get(oldest.line, 0) + 1
+    unfinished = [task for task, _ in pending]
+    if strikes[oldest.line] >= 2:
+        unfinished.pop(0)
+        yield RowResult(oldest.line, oldest.request.patient.patient_id, "failed",
+                        "the worker process stopped while making this handout", input_sha256=oldest.input_sha256)
+    queue.extendleft(reversed(unfinished))
