@@ -165,8 +165,8 @@ def _make_all(checked: _Checked, notes: list[str], options: BatchOptions, starte
     write_manifest(options.output, ordered)
     (options.output / JOURNAL).unlink(missing_ok=True)
     batch = BatchResult(ordered, options.output, notes)
-    if options.combined:
-        files = [options.output / r.file for r in ordered if r.ok]
+    files = [options.output / r.file for r in ordered if r.ok]
+    if options.combined and files:
         batch.combined_pages, batch.combined_bytes = write_combined(
             files, options.combined, duplex=options.duplex, force=options.force)
         batch.combined = options.combined

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
+
+from reportlab import rl_config
 
 from .cards import exercise_card
 from .checklist import checklist_grids
@@ -26,6 +30,17 @@ class Body:
     pages: int
     sections: tuple[Section, ...]
     title: str
+
+
+@contextlib.contextmanager
+def _plain_flate() -> Iterator[None]:
+    """Compress streams with Flate alone: ReportLab's default ASCII85 layer adds a quarter to every stream."""
+    previous = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = previous
 
 
 def look_for(plan: Plan) -> Look:
@@ -52,5 +67,6 @@ def build_body(plan: Plan, templates: Templates, *, today: date, kind: str = "ha
         clinic=plan.clinic.name, patient=plan.request.patient.name,
         made=labels["made"].format(date=templates.long_date(today)), page_format=labels["page"],
     )
-    document.build(story, canvasmaker=canvas_maker(look, running))
+    with _plain_flate():
+        document.build(story, canvasmaker=canvas_maker(look, running))
     return Body(buffer.getvalue(), document.page, tuple(document.sections), title)

@@ -46,7 +46,7 @@ SEGMENTS: dict[str, tuple[str, str, str]] = {
     **{f"foot_{s}": (f"ankle_{s}", f"toe_{s}", "foot") for s in ("near", "far")},
 }
 #: an average adult (about 170 cm): segment lengths and drawn widths in cm
-LENGTH = {"neck": 20, "torso": 50, "upper_arm": 29, "forearm": 26, "thigh": 43, "shin": 42, "foot": 16}
+LENGTH = {"neck": 20, "torso": 50, "upper_arm": 29, "forearm": 28, "thigh": 43, "shin": 42, "foot": 16}
 WIDTH = {"neck": 10, "torso": 24, "upper_arm": 10, "forearm": 8, "thigh": 14, "shin": 10.5, "foot": 7}
 HEAD_RADIUS = 11.0
 HAND_RADIUS = 5.0
@@ -59,7 +59,7 @@ CHAINS = (
     ("upper_arm_far", "forearm_far"), ("thigh_far", "shin_far", "foot_far"),
     ("neck", "torso"), ("thigh_near", "shin_near", "foot_near"), ("upper_arm_near", "forearm_near"),
 )
-SIDES = ("on", "floor", "chair", "step")
+SUPPORTS = ("floor", "chair", "step")  # what the body rests on
 
 INK = colors.HexColor("#222222")
 BODY_FILL = colors.HexColor("#C4CBD3")
@@ -107,7 +107,7 @@ class Pose:
     """One key position of the body."""
 
     joints: Mapping[str, Point]
-    on: str = "floor"
+    support: str = "floor"
     face: float | None = None  # degrees, 0 = right, 90 = up: where the nose points
     faint: bool = False
     foreshortened: frozenset[str] = frozenset()
@@ -229,7 +229,7 @@ def _props(r: _Reader, raw: object) -> Props:
 
 
 def _pose(r: _Reader, raw: object, key: str, faint_default: bool) -> Pose:
-    p = r.mapping(raw, key, ("name", "joints", "on", "face", "style", "foreshortened", "highlight"))
+    p = r.mapping(raw, key, ("name", "joints", "support", "face", "style", "foreshortened", "highlight"))
     joints_raw = r.mapping(p.get("joints"), f"{key}.joints", JOINTS)
     for name in JOINTS:
         if name not in joints_raw:
@@ -244,8 +244,8 @@ def _pose(r: _Reader, raw: object, key: str, faint_default: bool) -> Pose:
         marks.append(Highlight(r.choice(m.get("segment"), f"{key}.highlight[{i}].segment", tuple(SEGMENTS)),
                                r.number(m.get("from", 0), f"{key}.highlight[{i}].from", 0, 1),
                                r.number(m.get("to", 1), f"{key}.highlight[{i}].to", 0, 1)))
-    on = r.choice(p.get("on", "floor"), f"{key}.on", SIDES[1:])
-    return Pose(joints, on, face, style == "faint", frozenset(short), tuple(marks))
+    support = r.choice(p.get("support", "floor"), f"{key}.support", SUPPORTS)
+    return Pose(joints, support, face, style == "faint", frozenset(short), tuple(marks))
 
 
 def _length(pose: Pose, segment: str) -> float:
@@ -280,16 +280,16 @@ def _check_body(r: _Reader, ill: Illustration) -> None:
                     raise r.fail(key, f"{seg} ({a} to {b}) is {got:.0f} cm long but {first:.0f} cm in poses[0]; "
                                       f"move {b} so the limb keeps its length")
         left, bottom, right, top = _extent(pose)
-        level = ill.props.step[2] if pose.on == "step" and ill.props.step else 0.0
-        if pose.on == "step" and not ill.props.step:
-            raise r.fail(f"{key}.on", "the pose stands on a step but there is no 'step' under props")
+        level = ill.props.step[2] if pose.support == "step" and ill.props.step else 0.0
+        if pose.support == "step" and not ill.props.step:
+            raise r.fail(f"{key}.support", "the pose stands on a step but there is no 'step' under props")
         if abs(bottom - level) > FLOOR_TOLERANCE:
             where = "above" if bottom > level else "below"
             raise r.fail(key, f"the lowest body point is {abs(bottom - level):.0f} cm {where} the "
-                              f"{'step' if pose.on == 'step' else 'floor'}; move the body so it rests on it")
-        if pose.on == "chair":
+                              f"{'step' if pose.support == 'step' else 'floor'}; move the body so it rests on it")
+        if pose.support == "chair":
             if not ill.props.chair:
-                raise r.fail(f"{key}.on", "the pose sits on a chair but there is no 'chair' under props")
+                raise r.fail(f"{key}.support", "the pose sits on a chair but there is no 'chair' under props")
             seat_gap = pose.joints["hip"][1] - WIDTH["torso"] / 2 - ill.props.chair.seat
             if abs(seat_gap) > FLOOR_TOLERANCE:
                 raise r.fail(key, f"the bottom is {abs(seat_gap):.0f} cm {'above' if seat_gap > 0 else 'below'} the "
@@ -406,12 +406,11 @@ def _draw_pose(c: _Canvas, pose: Pose, strap: tuple[str, str] | None) -> None:
 
 def _draw_head(c: _Canvas, pose: Pose, ink: colors.Color, fill: colors.Color) -> None:
     head = pose.joints["head"]
-    if pose.face is not None:
-        corners = [(pose.face + turn, reach) for turn, reach in ((-28, 0.9), (0, 1.32), (28, 0.9))]
-        tip = [coord for angle, reach in corners for coord in c.at(
-            (head[0] + reach * HEAD_RADIUS * math.cos(math.radians(angle)),
-             head[1] + reach * HEAD_RADIUS * math.sin(math.radians(angle))))]
-        c.drawing.add(Polygon(tip, fillColor=fill, strokeColor=ink, strokeWidth=2 * c.outline, strokeLineJoin=1))
+    if pose.face is not None:  # a rounded nose shows which way the face points
+        angle = math.radians(pose.face)
+        tip = (head[0] + 1.12 * HEAD_RADIUS * math.cos(angle), head[1] + 1.12 * HEAD_RADIUS * math.sin(angle))
+        c.stroke(head, tip, HEAD_RADIUS * 0.45, ink, c.outline)
+        c.stroke(head, tip, HEAD_RADIUS * 0.45, fill)
     c.disc(head, HEAD_RADIUS, ink, c.outline)
     c.disc(head, HEAD_RADIUS, fill)
 

@@ -20,6 +20,15 @@ TEMP_SUFFIX = ".tmp"
 LOCK_NAME = ".handouts-lock"
 
 
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
 def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder.
 
@@ -36,6 +45,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
         raise OutputError(f"cannot write in this folder: {exc.strerror or exc}", path=folder) from None
     temp = Path(temp_name)
     try:
+        os.chmod(temp, _FILE_MODE)  # mkstemp makes 0600; a handout is an ordinary file
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

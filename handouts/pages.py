@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from .markup import clean
-from .styles import FONT, FONT_BOLD, FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, Look
+from .styles import FONT, FONT_BOLD, FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, Look, prime_subsets
 
 RUNNING_SIZE = 12.0
 
@@ -112,6 +112,7 @@ def canvas_maker(look: Look, running: Running) -> type[Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, Any]] = []
+            prime_subsets(self._doc)
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._page_states.append(dict(self.__dict__))

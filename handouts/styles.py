@@ -47,6 +47,47 @@ def register_fonts() -> str:
     return FONT
 
 
+# Characters most handouts print, in the order they take the first font subset:
+# punctuation, ASCII, Latin-1 letters, then Central European letters until it is full.
+_COMMON_RANGES = ((0x2013, 0x2015), (0x2018, 0x201A), (0x201C, 0x201E), (0x2022, 0x2023), (0x2026, 0x2027),
+                  (0x20, 0x7F), (0xA1, 0x100), (0x100, 0x180))
+
+
+class _Probe:
+    """A weak-referenceable stand-in for a document."""
+
+
+@cache
+def _primer(font: str) -> str:
+    """Common characters, cut where they fill the first 256-code subset of ``font``."""
+    register_fonts()
+    ttf = pdfmetrics.getFont(font)
+    probe = _Probe()  # stands in for a document: ReportLab keeps subset state per document
+    text = []
+    for start, stop in _COMMON_RANGES:
+        for code in range(start, stop):
+            if code in ttf.face.charToGlyph:
+                text.append(chr(code))
+                ttf.splitString(chr(code), probe)
+                if ttf.state[probe].nextCode >= 256:
+                    del ttf.state[probe]
+                    return "".join(text)
+    del ttf.state[probe]
+    return "".join(text)
+
+
+def prime_subsets(doc: object) -> None:
+    """Give common characters the same subset places in every document.
+
+    ReportLab embeds a font in 256-glyph subsets numbered in the order
+    characters first appear, so two handouts normally embed different subsets.
+    Primed, the subsets holding common letters are byte-identical in every
+    handout, and a combined print file stores them once.
+    """
+    for font in _FONT_FILES:
+        pdfmetrics.getFont(font).splitString(_primer(font), doc)
+
+
 def has_glyph(char: str, font: str = FONT) -> bool:
     """True when the shipped font draws ``char`` (ReportLab draws a box, silently, when not)."""
     register_fonts()

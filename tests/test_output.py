@@ -15,6 +15,9 @@ def test_writes_and_leaves_no_temp_files(tmp_path: Path) -> None:
     write_atomic(target, b"%PDF-1")
     assert target.read_bytes() == b"%PDF-1"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0600
 
 
 def test_never_overwrites_without_force(tmp_path: Path) -> None:
