@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError, PyPdfError
-from pypdf.generic import NameObject
+from pypdf.generic import NameObject, TextStringObject
 
 from . import __version__
 from .document import Body
@@ -23,6 +23,8 @@ from .errors import CoverError
 
 MAX_COVER_BYTES = 20_000_000
 MAX_COVER_PAGES = 4
+#: Named destination on the first page after the cover.
+BODY_START = "body-start"
 _STRIPPED_PAGE_KEYS = ("/Annots", "/AA", "/B", "/Thumb")
 
 # pypdf logs repairs of damaged files; they are not the user's business here.
@@ -103,10 +105,14 @@ def assemble(body: Body, *, cover: Cover | None, author: str, cover_label: str,
         writer.add_outline_item(title=cover_label, page_number=0)
     for page in body_reader.pages:
         writer.add_page(page)
-    for section in body.sections:
-        if section.level == 1:
-            writer.add_outline_item(title=section.title, page_number=cover_pages + section.page)
+    writer.add_named_destination(title=BODY_START, page_number=cover_pages)
+    for mark in body.marks:
+        if mark.kind == "section":
+            writer.add_outline_item(title=mark.name, page_number=cover_pages + mark.page)
+        else:
+            writer.add_named_destination(title=mark.name, page_number=cover_pages + mark.page)
     writer.page_mode = "/UseOutlines"
+    writer._root_object[NameObject("/Lang")] = TextStringObject(body.language)
     metadata = {"/Title": body.title, "/Author": author, "/Creator": "handouts",
                 "/Producer": f"handouts {__version__}"}
     metadata.update(extra_metadata or {})

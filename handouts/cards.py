@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
-from .layout import box_table, flowables
+from .layout import box_table, flowables, too_tall
 from .markup import Block, Box, Heading
+from .pages import MarkFlowable
 from .styles import Look, table_style
 
 FIGURE_SHARE = 0.33  # of the card's width, kept for the exercise picture
@@ -22,7 +23,8 @@ def figure_size(look: Look) -> tuple[float, float]:
     return width, width * 0.55
 
 
-def exercise_card(blocks: Sequence[Block], look: Look, figure: Flowable | None = None) -> Flowable:
+def exercise_card(blocks: Sequence[Block], look: Look, figure: Flowable | None = None, *,
+                  number: int = 0) -> Flowable:
     """The card for one exercise from its rendered template blocks.
 
     The first heading is the title; blocks before the first box sit beside the
@@ -64,5 +66,16 @@ def exercise_card(blocks: Sequence[Block], look: Look, figure: Flowable | None =
     ]
     commands += [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows))]
     table.setStyle(table_style(commands))
-    return KeepTogether([table, Spacer(1, look.body_size * 1.2)])
+    content: list[Flowable] = [table]
+    if too_tall(table, look):
+        # Longer than a page (very long template text): a table cannot split, so the card's
+        # parts flow on as separate pieces; `handouts check` reports the card as split.
+        band = Table([[rows[0][0]]], colWidths=[width])
+        band.setStyle(table_style([("BACKGROUND", (0, 0), (-1, -1), accent), ("LEFTPADDING", (0, 0), (-1, -1), pad)]))
+        content = [band, *rows[1][1]]
+        for row in rows[2:]:
+            content.extend(row[0] if isinstance(row[0], list) else [row[0]])
+    # The marks let `handouts check` prove from the PDF that no card was split across pages.
+    return KeepTogether([MarkFlowable("card", f"card-{number}-start"), *content,
+                         MarkFlowable("card", f"card-{number}-end"), Spacer(1, look.body_size * 1.2)])
 

@@ -316,6 +316,43 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[Any, int], None] | None]:
 
 
 @cli.command()
+@click.argument("pdf_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--large-print", is_flag=True, help="Require large-print sizes (16 pt and up).")
+@click.pass_obj
+def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
+    """Measure finished handouts as a patient would feel them.
+
+    Smallest text size, fonts embedded, reading level of the instructions,
+    exercise cards kept whole, safety warnings present, page count. Exits 1 if
+    any file fails a measure.
+
+    Example:
+
+        handouts check output/p-0001.pdf output/p-0002.pdf
+    """
+    from .check import check_pdf, format_report
+    from .styles import LARGE_BODY_SIZE
+
+    with reporting(obj.debug):
+        library = obj.library()
+        failed = False
+        for path in pdf_files:
+            language = _pdf_language(path)
+            phrases = library.templates(language).labels["safety_phrases"] \
+                if language in library.dataset.languages else []
+            report = check_pdf(path, min_size=LARGE_BODY_SIZE if large_print else 12.0, safety_phrases=phrases)
+            click.echo(format_report(report))
+            failed = failed or not report.ok
+        sys.exit(1 if failed else 0)
+
+
+def _pdf_language(path: Path) -> str:
+    from .check import pdf_language
+
+    return pdf_language(path)
+
+
+@cli.command()
 @click.pass_obj
 def validate(obj: Context) -> None:
     """Check the dataset, every clinic and every template; list all problems.

@@ -33,7 +33,7 @@ from .yamlio import load_yaml
 
 _EXERCISE_KEYS = (
     "id", "kind", "direction", "muscle_group", "isometric", "position", "equipment",
-    "dose", "text", "video_url", "source",
+    "dose", "text", "video_url", "source", "illustration",
 )
 _TEXT_KEYS = ("name", "steps", "feel", "cautions")
 _CLINIC_KEYS = (

@@ -14,7 +14,7 @@ from .cards import exercise_card
 from .checklist import checklist_grids
 from .layout import flowables
 from .models import Plan
-from .pages import HandoutDocument, Running, Section, canvas_maker
+from .pages import HandoutDocument, Mark, Running, canvas_maker
 from .styles import Look
 from .text import Templates, handout_context
 
@@ -24,12 +24,13 @@ KINDS = ("handout", "checklist")
 
 @dataclass(frozen=True)
 class Body:
-    """The laid-out pages of a handout and where its sections start."""
+    """The laid-out pages of a handout, where its sections and cards are, and its language."""
 
     pdf: bytes
     pages: int
-    sections: tuple[Section, ...]
+    marks: tuple[Mark, ...]
     title: str
+    language: str
 
 
 @contextlib.contextmanager
@@ -55,7 +56,8 @@ def build_body(plan: Plan, templates: Templates, *, today: date, kind: str = "ha
     context = handout_context(plan, templates, today=today)
 
     def cards() -> list:
-        return [exercise_card(templates.render("exercise.md.j2", {"exercise": e, "labels": labels}), look)
+        return [exercise_card(templates.render("exercise.md.j2", {"exercise": e, "labels": labels}), look,
+                              number=e["number"])
                 for e in context["exercises"]]
 
     slots = {"exercises": cards, "checklist": lambda: checklist_grids(plan, templates, look)}
@@ -69,4 +71,4 @@ def build_body(plan: Plan, templates: Templates, *, today: date, kind: str = "ha
     )
     with _plain_flate():
         document.build(story, canvasmaker=canvas_maker(look, running))
-    return Body(buffer.getvalue(), document.page, tuple(document.sections), title)
+    return Body(buffer.getvalue(), document.page, tuple(document.marks), title, plan.language)

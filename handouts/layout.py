@@ -23,7 +23,7 @@ from reportlab.platypus import (
 
 from . import markup
 from .markup import Block, Box, Heading, ListBlock, Slot
-from .pages import SectionMark
+from .pages import MarkFlowable
 from .styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, table_style
 
 SlotBuilder = Callable[[], Sequence[Flowable]]
@@ -54,7 +54,7 @@ def _block(block: Block, look: Look, slots: Mapping[str, SlotBuilder], width: fl
         heading: list[Flowable] = [Paragraph(block.text, style)]
         if block.level == 1:
             # Keep a section heading with at least a few lines of what follows.
-            heading = [CondPageBreak(style.fontSize * 8), SectionMark(markup.plain(block.text), 1), *heading]
+            heading = [CondPageBreak(style.fontSize * 8), MarkFlowable("section", markup.plain(block.text)), *heading]
         return heading
     if isinstance(block, markup.Paragraph):
         return [Paragraph(block.text, styles["body"])]
@@ -104,9 +104,22 @@ def _plain_table(block: markup.Table, look: Look, width: float) -> Table:
     return table
 
 
+def too_tall(flowable: Flowable, look: Look, width: float | None = None) -> bool:
+    """True when ``flowable`` cannot fit on one page: a table then cannot split, so it must not be one."""
+    _, height = flowable.wrap(look.frame_width if width is None else width, look.frame_height)
+    return height > look.frame_height
+
+
 def box(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> Flowable:
-    """A bordered box around its blocks, kept on one page when it fits on one."""
-    return KeepTogether([box_table(block, look, slots, width), Spacer(1, look.body_size * 0.8)])
+    """A bordered box around its blocks, kept on one page when it fits on one.
+
+    A box holding one block taller than a page is printed without its border,
+    so the text flows on instead of stopping the layout.
+    """
+    table = box_table(block, look, slots, width)
+    if too_tall(table, look, width):
+        return KeepTogether([*flowables(block.blocks, look, slots, width=width), Spacer(1, look.body_size * 0.8)])
+    return KeepTogether([table, Spacer(1, look.body_size * 0.8)])
 
 
 def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> Table:

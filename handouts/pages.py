@@ -16,9 +16,6 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from .markup import clean
 from .styles import FONT, FONT_BOLD, FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, Look, prime_subsets
 
-RUNNING_SIZE = 12.0
-
-
 @dataclass(frozen=True)
 class Running:
     """The words of the running header and footer."""
@@ -29,22 +26,26 @@ class Running:
     page_format: str  # e.g. "Page {page} of {pages}"
 
 
-@dataclass
-class Section:
-    """A bookmark: a heading's text, its level (1 = section) and its page (0-based)."""
+@dataclass(frozen=True)
+class Mark:
+    """Where something starts or ends: a section's bookmark, or the ends of an exercise card.
 
-    title: str
-    level: int
+    ``kind`` is 'section' (``name`` is the heading text) or 'card' (``name`` is
+    'card-3-start' or 'card-3-end'); ``page`` is 0-based.
+    """
+
+    kind: str
+    name: str
     page: int
 
 
-class SectionMark(Flowable):
-    """An invisible marker placed before a heading so the document records its page."""
+class MarkFlowable(Flowable):
+    """An invisible flowable that makes the document note the page it lands on."""
 
-    def __init__(self, title: str, level: int) -> None:
+    def __init__(self, kind: str, name: str) -> None:
         super().__init__()
-        self.title = title
-        self.level = level
+        self.kind = kind
+        self.name = name
         self.width = self.height = 0
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -67,11 +68,11 @@ class HandoutDocument(BaseDocTemplate):
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        self.sections: list[Section] = []
+        self.marks: list[Mark] = []
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook name
-        if isinstance(flowable, SectionMark):
-            self.sections.append(Section(flowable.title, flowable.level, self.page - 1))
+        if isinstance(flowable, MarkFlowable):
+            self.marks.append(Mark(flowable.kind, flowable.name, self.page - 1))
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -85,22 +86,23 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int) -> None:
     width, height = look.pagesize
+    size = look.running_size
     half = (width - 2 * MARGIN) / 2 - 6
-    top = height - MARGIN - RUNNING_SIZE
+    top = height - MARGIN - size
     canvas.saveState()
     canvas.setFillColor(look.accent_colour)
-    canvas.setFont(FONT_BOLD, RUNNING_SIZE)
-    canvas.drawString(MARGIN, top, _fit(clean(running.clinic), FONT_BOLD, RUNNING_SIZE, half))
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawString(MARGIN, top, _fit(clean(running.clinic), FONT_BOLD, size, half))
     canvas.setFillColor(MUTED)
-    canvas.setFont(FONT, RUNNING_SIZE)
-    canvas.drawRightString(width - MARGIN, top, _fit(clean(running.patient), FONT, RUNNING_SIZE, half))
+    canvas.setFont(FONT, size)
+    canvas.drawRightString(width - MARGIN, top, _fit(clean(running.patient), FONT, size, half))
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.75)
     canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
     bottom = MARGIN
-    canvas.line(MARGIN, bottom + RUNNING_SIZE + 6, width - MARGIN, bottom + RUNNING_SIZE + 6)
-    canvas.drawString(MARGIN, bottom, _fit(running.made, FONT, RUNNING_SIZE, half))
-    canvas.setFont(FONT_BOLD, RUNNING_SIZE)
+    canvas.line(MARGIN, bottom + size + 6, width - MARGIN, bottom + size + 6)
+    canvas.drawString(MARGIN, bottom, _fit(running.made, FONT, size, half))
+    canvas.setFont(FONT_BOLD, size)
     canvas.drawRightString(width - MARGIN, bottom, running.page_format.format(page=page, pages=pages))
     canvas.restoreState()
 

@@ -26,6 +26,8 @@ FONT_ITALIC = "HandoutSans-Italic"
 _FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
+BODY_SIZE = 12.5
+LARGE_BODY_SIZE = 16.0
 MARGIN = 14 * mm
 HEADER_SPACE = 11 * mm  # below the top margin, for the running header
 FOOTER_SPACE = 10 * mm  # above the bottom margin, for the running footer
@@ -114,11 +116,20 @@ class Look:
 
     @property
     def body_size(self) -> float:
-        return 16.0 if self.large_print else 12.5
+        return LARGE_BODY_SIZE if self.large_print else BODY_SIZE
 
     @property
     def frame_width(self) -> float:
         return self.pagesize[0] - 2 * MARGIN
+
+    @property
+    def frame_height(self) -> float:
+        return self.pagesize[1] - 2 * MARGIN - HEADER_SPACE - FOOTER_SPACE
+
+    @property
+    def running_size(self) -> float:
+        """Size of the running header and footer."""
+        return 14.0 if self.large_print else 12.0
 
     @property
     def accent_colour(self) -> colors.Color:
@@ -158,6 +169,5 @@ class Look:
             "dose_value": derive("dose_value", fontName=FONT_BOLD, spaceAfter=0),
             "cell": derive("cell", spaceAfter=0, leading=size * 1.2),
             "cell_bold": derive("cell_bold", fontName=FONT_BOLD, spaceAfter=0, leading=size * 1.2),
-            "running": derive("running", fontSize=12.0, leading=14.0, textColor=MUTED, spaceAfter=0),
         }
         return styles

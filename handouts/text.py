@@ -34,7 +34,7 @@ from .yamlio import load_yaml
 TEMPLATE_FILES = ("handout.md.j2", "checklist.md.j2", "exercise.md.j2")
 _LABEL_KEYS = (
     "document_title", "checklist_document_title", "page", "made", "cover", "weekdays", "months", "months_long",
-    "short_date", "long_date", "diagnoses", "phases", "grid",
+    "short_date", "long_date", "diagnoses", "phases", "grid", "safety_phrases",
 )
 _GRID_KEYS = ("exercise", "walking", "walking_hint", "pain", "pain_hint", "week", "times_a_day", "notes")
 
