@@ -6,15 +6,30 @@ A card is a single table inside ``KeepTogether``, so it is never split across pa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
+from .figures import figure_flowable
 from .layout import box_table, flowables, too_tall
-from .markup import Block, Box, Heading
+from .markup import Block, Box, Heading, xml_escape
 from .pages import MarkFlowable
-from .styles import Look, table_style
+from .styles import Look, register_fonts, table_style
 
 FIGURE_SHARE = 0.33  # of the card's width, kept for the exercise picture
+
+
+@dataclass(frozen=True)
+class Video:
+    """A web address printed as a QR code under the picture, with a caption."""
+
+    url: str
+    caption: str
 
 
 def figure_size(look: Look) -> tuple[float, float]:
@@ -23,7 +38,27 @@ def figure_size(look: Look) -> tuple[float, float]:
     return width, width * 0.55
 
 
-def exercise_card(blocks: Sequence[Block], look: Look, figure: Flowable | None = None, *,
+def picture_column(look: Look, illustration: Any, video: Video | None) -> list[Flowable]:
+    """What sits left of the steps: the exercise's figure (or empty space) and a video QR code."""
+    figure_width, figure_height = figure_size(look)
+    inner = figure_width - 2 * look.body_size * 0.7
+    column: list[Flowable] = [
+        figure_flowable(illustration, inner, figure_height, accent=look.accent)
+        if illustration is not None else Spacer(inner, figure_height)]
+    if video is not None:
+        side = look.body_size * 5.5
+        widget = QrCodeWidget(video.url, barLevel="M")
+        left, bottom, right, top = widget.getBounds()
+        code = Drawing(side, side, transform=[side / (right - left), 0, 0, side / (top - bottom), 0, 0],
+                       initialFontName=register_fonts())
+        code.add(widget)
+        code.hAlign = "CENTER"
+        caption = ParagraphStyle("qr", parent=look.styles["cell"], alignment=TA_CENTER)
+        column += [Spacer(1, look.body_size * 0.5), code, Paragraph(xml_escape(video.caption), caption)]
+    return column
+
+
+def exercise_card(blocks: Sequence[Block], look: Look, *, illustration: Any = None, video: Video | None = None,
                   number: int = 0) -> Flowable:
     """The card for one exercise from its rendered template blocks.
 
@@ -38,12 +73,11 @@ def exercise_card(blocks: Sequence[Block], look: Look, figure: Flowable | None =
     split = next((i for i, b in enumerate(body) if isinstance(b, Box)), len(body))
     beside, below = body[:split], body[split:]
 
-    figure_width, figure_height = figure_size(look)
+    figure_width, _ = figure_size(look)
     text_width = width - figure_width - 2 * pad
-    picture = figure if figure is not None else Spacer(figure_width - 2 * pad, figure_height)
     rows: list[list[object]] = [
         [Paragraph(title.text if title else "", styles["card_title"]), ""],
-        [picture, flowables(beside, look, {}, width=text_width - pad)],
+        [picture_column(look, illustration, video), flowables(beside, look, {}, width=text_width - pad)],
     ]
     for block in below:
         if isinstance(block, Box):
@@ -72,7 +106,7 @@ def exercise_card(blocks: Sequence[Block], look: Look, figure: Flowable | None =
         # parts flow on as separate pieces; `handouts check` reports the card as split.
         band = Table([[rows[0][0]]], colWidths=[width])
         band.setStyle(table_style([("BACKGROUND", (0, 0), (-1, -1), accent), ("LEFTPADDING", (0, 0), (-1, -1), pad)]))
-        content = [band, *rows[1][1]]
+        content = [band, *rows[1][0], *rows[1][1]]
         for row in rows[2:]:
             content.extend(row[0] if isinstance(row[0], list) else [row[0]])
     # The marks let `handouts check` prove from the PDF that no card was split across pages.

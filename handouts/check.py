@@ -6,7 +6,7 @@ for Spanish), no exercise card split across pages, the safety warnings
 present, and the page count. Works on the PDF alone: the card marks and the
 language are read from the file.
 
-Needs the optional packages of ``pip install "handouts[check]"`` (pdfplumber
+Needs the optional packages of ``pip install "handouts[tools]"`` (pdfplumber
 and textstat).
 """
 
@@ -63,7 +63,7 @@ def _require() -> tuple[Any, Any]:
         import pdfplumber
         import textstat
     except ImportError:
-        raise InputError('the check needs extra packages: pip install "handouts[check]"') from None
+        raise InputError('the check needs extra packages: pip install "handouts[tools]"') from None
     return pdfplumber, textstat
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from .markup import xml_escape
 from .models import Plan
@@ -17,6 +17,7 @@ from .styles import INK, RULE, TINT, Look, table_style
 from .text import Templates
 
 LABEL_SHARE = 0.28  # of the grid's width, for the row labels
+LARGE_LABEL_SHARE = 0.24  # large print: wider day columns
 
 
 class TickBoxes(Flowable):
@@ -69,7 +70,7 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
     days = week_days(plan.request.start_date, week)
     title = grid["week"].format(n=week + 1, first=templates.short_date(days[0]), last=templates.short_date(days[-1]))
     width = look.frame_width
-    label_width = width * LABEL_SHARE
+    label_width = width * (LARGE_LABEL_SHARE if look.large_print else LABEL_SHARE)
     day_width = (width - label_width) / 7
     head = styles["cell_bold"]
 
@@ -78,7 +79,10 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
 
     def day_heading(day: date) -> Paragraph:
         weekday, _, rest = templates.short_date(day).partition(" ")
-        return Paragraph(f"<b>{xml_escape(weekday)}</b><br/>{xml_escape(rest).replace(' ', '&nbsp;')}", styles["cell"])
+        # Large print has no room for "10 Dec" in a day column: the week's title names the months.
+        below = str(day.day) if look.large_print else rest
+        return Paragraph(f"<b>{xml_escape(weekday)}</b><br/>{xml_escape(below).replace(' ', '&nbsp;')}",
+                         styles["cell"])
 
     rows: list[list[object]] = [[Paragraph(xml_escape(grid["exercise"]), head), *[day_heading(d) for d in days]]]
     gap = look.tick_size * 0.4
@@ -90,7 +94,8 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
         rows.append([label(words.name, templates.times_a_day(times)),
                      *[TickBoxes(times, look.tick_size, gap) for _ in days]])
     walking_row = len(rows)
-    rows.append([label(grid["walking"], grid["walking_hint"]), *[""] * 7])
+    if plan.has_walking:
+        rows.append([label(grid["walking"], grid["walking_hint"]), *[""] * 7])
     rows.append([label(grid["pain"], grid["pain_hint"]), *[""] * 7])
     rows.append([Paragraph(f"<b>{xml_escape(grid['notes'])}</b>", styles["cell"]), *[""] * 7])
 
@@ -110,4 +115,4 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
         ("TOPPADDING", (0, 1), (-1, -1), look.body_size * 0.3),
         ("BOTTOMPADDING", (0, 1), (-1, -1), look.body_size * 0.35),
     ]))
-    return [KeepTogether([Paragraph(xml_escape(title), styles["h2"]), table])]
+    return [KeepTogether([Paragraph(xml_escape(title), styles["h2"]), table]), Spacer(1, look.body_size)]

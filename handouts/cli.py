@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import EXIT_USAGE, ErrorList, HandoutError
+from .errors import EXIT_USAGE, ErrorList, HandoutError, InputError, OutputExistsError
 
 EXIT_INTERNAL = 4
 EXIT_CODES_HELP = (
@@ -139,12 +139,14 @@ def _print_warnings(plan: Any) -> None:
 def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
     from .handout import write_handout
 
+    # The clinic's cover introduces the exercise pages; a checklist alone gets one only when named.
+    use_cover = not options["no_cover"] and (kind == "handout" or options["cover"] is not None)
     with reporting(obj.debug):
         library = obj.library()
         request = _request(library, options)
         written = write_handout(
             request, options["output"], library=library, force=options["force"], kind=kind,
-            cover=options["cover"], use_cover=not options["no_cover"],
+            cover=options["cover"], use_cover=use_cover,
             name_in_metadata=options["name_in_metadata"],
         )
         handout = written.handout
@@ -176,7 +178,8 @@ def make(obj: Context, **options: Any) -> None:
 def checklist(obj: Context, **options: Any) -> None:
     """Print the weekly checklist alone, for a patient who has the exercise pages.
 
-    Writes <patient-id>-checklist.pdf unless -o names a .pdf file.
+    Writes <patient-id>-checklist.pdf unless -o names a .pdf file; no cover
+    unless --cover names one.
 
     Example:
 
@@ -226,20 +229,38 @@ def exercises(ctx: click.Context) -> None:
 @exercises.command("show")
 @click.argument("exercise_id")
 @click.option("--language", default="en", show_default=True, help="Language of the text shown.")
+@click.option("--picture", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw the exercise's picture alone to this .png or .pdf file.")
+@click.option("--mirrored", is_flag=True, help="Draw the picture for the other side.")
+@click.option("--force", is_flag=True, help="Replace an existing picture file.")
 @click.pass_obj
-def exercises_show(obj: Context, exercise_id: str, language: str) -> None:
+def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path | None, mirrored: bool,
+                   force: bool) -> None:
     """Show one exercise: steps, dose, cautions and where it comes from.
+
+    With --picture, draw its figure alone, so a clinic can review the drawings.
 
     Example:
 
-        handouts exercises show double-knee-to-chest
+        handouts exercises show double-knee-to-chest --picture knee.png
     """
     from .summary import describe_exercise
 
     with reporting(obj.debug):
         dataset = obj.library().dataset
-        click.echo(describe_exercise(dataset.exercise(exercise_id), language if language in dataset.languages
-                                     else dataset.languages[0]))
+        exercise = dataset.exercise(exercise_id)
+        click.echo(describe_exercise(exercise, language if language in dataset.languages else dataset.languages[0]))
+        if picture is not None:
+            from .figures import write_figure
+            from .output import write_atomic
+
+            if exercise.illustration is None:
+                raise InputError(f"{exercise_id} has no illustration in {exercise.path}")
+            if picture.exists() and not force:
+                raise OutputExistsError("the file already exists; pass --force to replace it", path=picture)
+            data = write_figure(exercise.illustration, picture.suffix, mirrored=mirrored)
+            write_atomic(picture, data, force=force)
+            click.echo(f"wrote {picture}")
 
 
 @cli.command()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import fields
 from .errors import DataError, ErrorList, InputError, did_you_mean, shown
+from .figures import parse_illustration
 from .models import (
     DIRECTIONS,
     DOSE_BOUNDS,
@@ -37,7 +38,8 @@ _EXERCISE_KEYS = (
 )
 _TEXT_KEYS = ("name", "steps", "feel", "cautions")
 _CLINIC_KEYS = (
-    "name", "address", "phone", "after_hours", "paper", "language", "accent", "cover", "logo", "website",
+    "name", "address", "phone", "after_hours", "emergency", "paper", "language", "accent", "cover", "logo", "website",
+    "video_page",
 )
 _DIAGNOSIS_KEYS = ("preferred_direction", "clinician_specified", *PHASES)
 # Abdominal work must be a hold, never a curl (DESIGN.md clinical rule 3).
@@ -159,12 +161,18 @@ def _exercise(raw: object, path: Path, languages: tuple[str, ...], problems: Pro
     names = " ".join([exercise_id or ""] + [t.name for t in text.values()])
     if _FORBIDDEN_ABDOMINAL.search(names):
         s.fail("sit-ups and crunches are not allowed; use an isometric hold such as abdominal bracing", key="id")
+    illustration = None
+    if s.data.get("illustration") is not None and exercise_id:
+        try:
+            illustration = parse_illustration(s.data["illustration"], path=path, exercise_id=exercise_id)
+        except DataError as exc:
+            problems.extend([exc])
     if len(problems.errors) > before:
         return None
     return Exercise(
         id=exercise_id, kind=kind, direction=direction, muscle_group=muscle_group, isometric=isometric,
         position=position, dose=dose, text=text, source=source, equipment=equipment,
-        video_url=video_url, path=path,
+        video_url=video_url, illustration=illustration, path=path,
     )
 
 
@@ -314,12 +322,14 @@ def _clinic(clinic_id: str, raw: object, path: Path, languages: tuple[str, ...],
         address=s.texts("address", max_items=4),
         phone=s.text("phone", max_len=40),
         after_hours=s.text("after_hours", max_len=120),
+        emergency=s.text("emergency", None, max_len=20),
         paper=s.choice("paper", PAPERS, "letter"),
         language=s.choice("language", languages, languages[0]),
         accent=accent,
         cover=_clinic_file(s, "cover", path.parent, (".pdf",)),
         logo=_clinic_file(s, "logo", path.parent, (".png", ".jpg", ".jpeg")),
         website=s.url("website"),
+        video_page=s.url("video_page"),
     )
     return clinic if len(problems.errors) == before else None
 

@@ -9,11 +9,12 @@ from datetime import date
 from io import BytesIO
 
 from reportlab import rl_config
+from reportlab.platypus import Flowable
 
-from .cards import exercise_card
+from .cards import Video, exercise_card
 from .checklist import checklist_grids
 from .layout import flowables
-from .models import Plan
+from .models import Clinic, Exercise, Plan
 from .pages import HandoutDocument, Mark, Running, canvas_maker
 from .styles import Look
 from .text import Templates, handout_context
@@ -44,6 +45,15 @@ def _plain_flate() -> Iterator[None]:
         rl_config.useA85 = previous
 
 
+def video_for(exercise: Exercise, clinic: Clinic, caption: str) -> Video | None:
+    """The exercise's own video, else the clinic's video page for it, else none."""
+    if exercise.video_url:
+        return Video(exercise.video_url, caption)
+    if clinic.video_page:
+        return Video(clinic.video_page.replace("{id}", exercise.id), caption)
+    return None
+
+
 def look_for(plan: Plan) -> Look:
     """The paper, print size and colour a plan asks for."""
     return Look(paper=plan.paper, large_print=plan.request.large_print, accent=plan.clinic.accent)
@@ -55,10 +65,11 @@ def build_body(plan: Plan, templates: Templates, *, today: date, kind: str = "ha
     labels = templates.labels
     context = handout_context(plan, templates, today=today)
 
-    def cards() -> list:
-        return [exercise_card(templates.render("exercise.md.j2", {"exercise": e, "labels": labels}), look,
-                              number=e["number"])
-                for e in context["exercises"]]
+    def cards() -> list[Flowable]:
+        return [exercise_card(templates.render("exercise.md.j2", {"exercise": words, "labels": labels}), look,
+                              illustration=planned.exercise.illustration, number=words["number"],
+                              video=video_for(planned.exercise, plan.clinic, labels["video"]))
+                for planned, words in zip(plan.exercises, context["exercises"])]
 
     slots = {"exercises": cards, "checklist": lambda: checklist_grids(plan, templates, look)}
     story = flowables(templates.render(f"{kind}.md.j2", context), look, slots)

@@ -1,22 +1,36 @@
-"""Exercise pictures: a side-view stick-and-capsule figure drawn from pose data.
+"""Exercise pictures: a side-view figure drawn from pose data in the exercise's YAML.
 
-The pose data lives in each exercise's YAML under ``illustration:``. Joints are
-``[x, y]`` points in centimetres of an average adult, with the floor at ``y = 0``,
-inside a ``box: [width, height]``. ``near`` limbs face the reader and are drawn in
-front; ``far`` limbs are drawn lighter, behind the body. With two poses the first
-(start) is drawn faint and the last (end) solid; an optional curved arrow shows
-the movement. :func:`parse_illustration` checks everything at load time so a
-drawing can never come out with a limb of the wrong length or a body in the air.
+The ``illustration:`` block, lengths in cm of an average adult, floor at y = 0::
+
+    box: [200, 80]                     # width and height of the scene
+    props:                             # all optional
+      mat: [8, 192]                    # from x, to x
+      wall: 10                         # x
+      chair: {x: 16, seat: 45, depth: 44, back: left}    # back: left, right or none
+      step: {x: [60, 100], height: 18}
+      strap: {from: hand_near, to: toe_near}
+    arrow: {from: [94, 47], to: [94, 70], bend: 0}       # bend (-1..1) bows it sideways
+    poses:                             # one to three; all but the last drawn faint
+      - name: start                    # for people only
+        support: floor                 # floor, chair or step: what the body rests on
+        face: 90                       # where the nose points: 0 right, 90 up
+        style: faint                   # solid or faint
+        foreshortened: [shin_near]     # segments pointing at the reader may look short
+        highlight: [{segment: torso, from: 0.45, to: 0.95}]   # accent: where it works
+        joints: {head: [x, y], shoulder: .., hip: .., elbow_near: .., hand_near: .., ...}
+
+All 13 joints of ``JOINTS`` are required. ``near`` limbs face the reader and are drawn
+in front; ``far`` ones lighter, behind the body. ``hand`` is the middle of the hand,
+``toe`` the tip of the foot. :func:`parse_illustration` checks the joints, limb
+lengths, support and box when the dataset loads.
 """
 
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +41,7 @@ from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isString
 
 from .errors import DataError, InputError, did_you_mean, shown
+from .styles import register_fonts
 
 Point = tuple[float, float]
 
@@ -54,6 +69,7 @@ LENGTH_TOLERANCE = 0.15  # against the average adult
 POSE_TOLERANCE = 0.08  # between the poses of one exercise
 FLOOR_TOLERANCE = 3.0  # cm: how far the lowest body point may sit off its support
 GROUND = 4.0  # cm drawn below the floor line for the mat
+CHAIR_BACK = 40.0  # cm above the seat
 #: back-to-front drawing order of the body's chains of segments
 CHAINS = (
     ("upper_arm_far", "forearm_far"), ("thigh_far", "shin_far", "foot_far"),
@@ -63,10 +79,10 @@ SUPPORTS = ("floor", "chair", "step")  # what the body rests on
 
 INK = colors.HexColor("#222222")
 BODY_FILL = colors.HexColor("#C4CBD3")
-FAR_INK = colors.HexColor("#6E747B")
-FAR_FILL = colors.HexColor("#E4E7EB")
-FAINT_INK = colors.HexColor("#9DA3A9")
-FAINT_FILL = colors.HexColor("#F1F2F4")
+FAR_INK = colors.HexColor("#5F656C")
+FAR_FILL = colors.HexColor("#DDE1E6")
+FAINT_INK = colors.HexColor("#8F959B")
+FAINT_FILL = colors.HexColor("#FFFFFF")
 PROP_INK = colors.HexColor("#7A7A7A")
 PROP_FILL = colors.HexColor("#E9E9E9")
 DEFAULT_ACCENT = "#1F4E79"
@@ -107,6 +123,7 @@ class Pose:
     """One key position of the body."""
 
     joints: Mapping[str, Point]
+    name: str = ""  # e.g. start or end, for the people editing the data
     support: str = "floor"
     face: float | None = None  # degrees, 0 = right, 90 = up: where the nose points
     faint: bool = False
@@ -175,9 +192,6 @@ class _Reader:
             raise self.fail(key, f"{shown(value)} is not one of {', '.join(choices)}{did_you_mean(str(value), choices)}")
         return str(value)
 
-    def names(self, value: object, key: str, choices: tuple[str, ...]) -> tuple[str, ...]:
-        items = value if isinstance(value, list) else [value]
-        return tuple(self.choice(item, f"{key}[{i}]", choices) for i, item in enumerate(items))
 
 
 def parse_illustration(raw: object, *, path: Path, exercise_id: str) -> Illustration:
@@ -237,7 +251,9 @@ def _pose(r: _Reader, raw: object, key: str, faint_default: bool) -> Pose:
     joints = {name: r.point(joints_raw[name], f"{key}.joints.{name}") for name in JOINTS}
     face = r.number(p["face"], f"{key}.face", -360, 360) if "face" in p else None
     style = r.choice(p.get("style", "faint" if faint_default else "solid"), f"{key}.style", ("solid", "faint"))
-    short = r.names(p.get("foreshortened", []), f"{key}.foreshortened", tuple(SEGMENTS))
+    short_raw = p.get("foreshortened") or []
+    short = [r.choice(s, f"{key}.foreshortened[{i}]", tuple(SEGMENTS))
+             for i, s in enumerate(short_raw if isinstance(short_raw, list) else [short_raw])]
     marks = []
     for i, h in enumerate(p.get("highlight") or []):
         m = r.mapping(h, f"{key}.highlight[{i}]", ("segment", "from", "to"))
@@ -245,7 +261,8 @@ def _pose(r: _Reader, raw: object, key: str, faint_default: bool) -> Pose:
                                r.number(m.get("from", 0), f"{key}.highlight[{i}].from", 0, 1),
                                r.number(m.get("to", 1), f"{key}.highlight[{i}].to", 0, 1)))
     support = r.choice(p.get("support", "floor"), f"{key}.support", SUPPORTS)
-    return Pose(joints, support, face, style == "faint", frozenset(short), tuple(marks))
+    name = str(p.get("name") or "")
+    return Pose(joints, name, support, face, style == "faint", frozenset(short), tuple(marks))
 
 
 def _length(pose: Pose, segment: str) -> float:
@@ -272,7 +289,7 @@ def _check_body(r: _Reader, ill: Illustration) -> None:
             got, want = _length(pose, seg), LENGTH[part]
             short_ok = seg in pose.foreshortened
             if got > want * (1 + LENGTH_TOLERANCE) or (got < want * (1 - LENGTH_TOLERANCE) and not short_ok):
-                hint = "" if short_ok else " (list it under 'foreshortened:' if it points toward the reader)"
+                hint = " (list it under 'foreshortened:' if it points toward the reader)" if got < want else ""
                 raise r.fail(key, f"{seg} ({a} to {b}) is {got:.0f} cm long; it should be about {want} cm{hint}")
             if i and not short_ok and seg not in ill.poses[0].foreshortened:
                 first = _length(ill.poses[0], seg)
@@ -304,11 +321,13 @@ def _check_body(r: _Reader, ill: Illustration) -> None:
         if ill.arrow.start == ill.arrow.end:
             raise r.fail(".arrow", "'from' and 'to' are the same point")
     p = ill.props
-    spans = {"mat": p.mat, "chair": p.chair and (p.chair.x, p.chair.x + p.chair.depth), "step": p.step and p.step[:2],
+    spans = {"mat": p.mat, "chair": p.chair and (p.chair.x - 2, p.chair.x + p.chair.depth + 2), "step": p.step and p.step[:2],
              "wall": p.wall is not None and (p.wall, p.wall)}
     for name, span in spans.items():
         if span and not 0 <= min(span) <= max(span) <= width:
             raise r.fail(f".props.{name}", f"reaches outside the box, which is {width:g} cm wide")
+    if p.chair and p.chair.seat + CHAIR_BACK > height:
+        raise r.fail(".props.chair", f"its back reaches {p.chair.seat + CHAIR_BACK:g} cm, above the box")
 
 
 # ---------------------------------------------------------------- drawing
@@ -319,13 +338,14 @@ class _Canvas:
 
     def __init__(self, ill: Illustration, width: float, height: float, mirrored: bool, accent: colors.Color) -> None:
         box_w, box_h = ill.box
-        margin = 2.0
+        margin = 3.0
         self.scale = min((width - 2 * margin) / box_w, (height - 2 * margin) / (box_h + GROUND))
         self.x0 = (width - box_w * self.scale) / 2
         self.y0 = margin + GROUND * self.scale + (height - 2 * margin - (box_h + GROUND) * self.scale) / 2
         self.box_w, self.mirrored, self.accent = box_w, mirrored, accent
         self.outline = max(0.8, 1.4 * self.scale)
-        self.drawing = Drawing(width, height)
+        # The shipped font, so the page resources name no Helvetica (which is not embedded).
+        self.drawing = Drawing(width, height, initialFontName=register_fonts())
 
     def at(self, p: Point) -> Point:
         x = self.box_w - p[0] if self.mirrored else p[0]
@@ -371,7 +391,7 @@ def _draw_props_behind(c: _Canvas, ill: Illustration) -> None:
         if ch.back != "none":
             x = ch.x + 2 if ch.back == "left" else ch.x + ch.depth - 2
             lean = -4 if ch.back == "left" else 4
-            c.stroke((x, seat_y), (x + lean, seat_y + 42), 3.5, grey)
+            c.stroke((x, seat_y), (x + lean, ch.seat + CHAIR_BACK - 2), 3.5, grey)
 
 
 def _draw_pose(c: _Canvas, pose: Pose, strap: tuple[str, str] | None) -> None:
@@ -380,19 +400,13 @@ def _draw_pose(c: _Canvas, pose: Pose, strap: tuple[str, str] | None) -> None:
     for chain in CHAINS:
         far = chain[0].endswith("_far")
         ink, fill = (FAINT_INK, FAINT_FILL) if pose.faint else ((FAR_INK, FAR_FILL) if far else (INK, BODY_FILL))
-        discs: list[tuple[Point, float]] = []
-        if chain[0].startswith("upper_arm"):
-            discs.append((j[SEGMENTS[chain[-1]][1]], HAND_RADIUS))
-        for seg in chain:
-            a, b, part = SEGMENTS[seg]
-            c.stroke(j[a], j[b], WIDTH[part], ink, c.outline)
-        for p, radius in discs:
-            c.disc(p, radius, ink, c.outline)
-        for seg in chain:
-            a, b, part = SEGMENTS[seg]
-            c.stroke(j[a], j[b], WIDTH[part], fill, name=seg)
-        for p, radius in discs:
-            c.disc(p, radius, fill)
+        hand = j[SEGMENTS[chain[-1]][1]] if chain[0].startswith("upper_arm") else None
+        for colour, extra in ((ink, c.outline), (fill, 0.0)):
+            for seg in chain:
+                a, b, part = SEGMENTS[seg]
+                c.stroke(j[a], j[b], WIDTH[part], colour, extra, name=None if extra else seg)
+            if hand:
+                c.disc(hand, HAND_RADIUS, colour, extra)
         for h in pose.highlight:
             a, b, part = SEGMENTS[h.segment]
             if h.segment in chain and not pose.faint:
@@ -470,43 +484,32 @@ def figure_flowable(illustration: Illustration, width: float, height: float, *, 
     return drawing
 
 
-def pdf_to_png(pdf: bytes, target: Path, *, dpi: float = 150) -> str:
-    """Rasterise the first page of ``pdf`` to ``target``; return the route used.
+def pdf_to_png(pdf: bytes, *, dpi: float = 150) -> bytes:
+    """The first page of ``pdf`` as PNG bytes, drawn by pypdfium2 (a wheel, no system libraries).
 
-    pypdfium2 (a pip wheel, no system libraries) is tried first, then poppler's
-    ``pdftoppm``. ReportLab's own renderPM needs rlPyCairo, which needs the
-    system cairo library to build.
+    ReportLab's own renderPM would need rlPyCairo and the system cairo library.
     """
     try:
         import pypdfium2  # type: ignore[import-untyped]
     except ImportError:
-        pypdfium2 = None
-    if pypdfium2 is not None:
-        document = pypdfium2.PdfDocument(pdf)
-        try:
-            document[0].render(scale=dpi / 72).to_pil().save(target)
-        finally:
-            document.close()
-        return "pypdfium2"
-    if shutil.which("pdftoppm") is None:
-        raise RuntimeError("PNG output needs the 'pypdfium2' package or poppler's 'pdftoppm'; PDF works without")
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "figure.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(source), str(Path(tmp) / "page")],
-                       check=True, capture_output=True)
-        shutil.move(str(Path(tmp) / "page.png"), target)
-    return "pdftoppm"
+        raise InputError('a PNG picture needs extra packages: pip install "handouts[tools]"; '
+                         "or end the file name in .pdf") from None
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        buffer = BytesIO()
+        document[0].render(scale=dpi / 72).to_pil().save(buffer, format="PNG")
+        return buffer.getvalue()
+    finally:
+        document.close()
 
 
-def write_figure(illustration: Illustration, target: Path, *, width: float = 340, height: float = 190,
-                 mirrored: bool = False, dpi: float = 150, accent: str | colors.Color = DEFAULT_ACCENT) -> None:
-    """Write one figure alone to ``target``: a .pdf, or a .png at ``dpi``."""
+def write_figure(illustration: Illustration, suffix: str, *, width: float = 340, height: float = 190,
+                 mirrored: bool = False, dpi: float = 150, accent: str | colors.Color = DEFAULT_ACCENT) -> bytes:
+    """One figure alone, as the bytes of a file ending in ``suffix`` ('.pdf' or '.png')."""
     drawing = figure_drawing(illustration, width, height, mirrored=mirrored, accent=accent)
-    suffix = target.suffix.lower()
-    if suffix == ".pdf":
-        renderPDF.drawToFile(drawing, str(target))
-    elif suffix == ".png":
-        pdf_to_png(renderPDF.drawToString(drawing), target, dpi=dpi)
-    else:
-        raise InputError(f"cannot write a picture as {shown(target.name)}; end the file name in .png or .pdf")
+    pdf = renderPDF.drawToString(drawing)
+    if suffix.lower() == ".pdf":
+        return pdf
+    if suffix.lower() == ".png":
+        return pdf_to_png(pdf, dpi=dpi)
+    raise InputError(f"cannot write a picture as {shown(suffix)}; end the file name in .png or .pdf")

@@ -42,8 +42,23 @@ def flowables(blocks: Sequence[Block], look: Look, slots: Mapping[str, SlotBuild
     """The flowables for ``blocks``; a Slot is replaced by its builder's output."""
     width = look.frame_width if width is None else width
     out: list[Flowable] = []
+    intro_start: int | None = None  # where the current section's heading and intro began
     for block in blocks:
-        out.extend(_block(block, look, slots, width))
+        made = _block(block, look, slots, width)
+        if isinstance(block, Heading) and block.level == 1:
+            intro_start = len(out)
+        elif isinstance(block, Slot) and made and intro_start is not None and block.name != "pagebreak":
+            # Keep a section's heading and introduction on the page of its first card or grid.
+            # (the heading's CondPageBreak goes: KeepTogether does its job, and would count it as a full page)
+            intro = [f for f in out[intro_start:] if not isinstance(f, CondPageBreak)]
+            del out[intro_start:]
+            # A nested KeepTogether reports an endless height, which would always force a new page.
+            first = made[0]._content if isinstance(made[0], KeepTogether) else [made[0]]
+            made = [KeepTogether([*intro, *first]), *made[1:]]
+            intro_start = None
+        elif isinstance(block, (Box, Slot)):
+            intro_start = None
+        out.extend(made)
     return out
 
 
@@ -139,7 +154,7 @@ def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: f
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.35),  # cells drop a paragraph's spaceAfter
         ("TOPPADDING", (0, 0), (-1, 0), padding * 0.6),
         ("BOTTOMPADDING", (0, -1), (-1, -1), padding * 0.4),
     ]))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 KINDS = ("stretch", "strengthen", "aerobic")
 DIRECTIONS = ("flexion", "extension", "neutral", "none")
@@ -73,6 +74,7 @@ class Exercise:
     source: str
     equipment: tuple[str, ...] = ()
     video_url: str | None = None
+    illustration: Any = None  # figures.Illustration; typed loosely so models stay import-light
     path: Path | None = None
 
     def words(self, language: str) -> ExerciseText:
@@ -100,12 +102,14 @@ class Clinic:
     address: tuple[str, ...]
     phone: str
     after_hours: str
+    emergency: str | None = None  # the local emergency number, e.g. 911 or 112
     paper: str = "letter"
     language: str = "en"
     accent: str = "#1F4E79"
     cover: Path | None = None
     logo: Path | None = None
     website: str | None = None
+    video_page: str | None = None  # e.g. https://clinic.example/videos/{id}
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from .yamlio import load_yaml
 
 TEMPLATE_FILES = ("handout.md.j2", "checklist.md.j2", "exercise.md.j2")
 _LABEL_KEYS = (
-    "document_title", "checklist_document_title", "page", "made", "cover", "weekdays", "months", "months_long",
+    "document_title", "checklist_document_title", "page", "made", "cover", "video", "weekdays", "months", "months_long",
     "short_date", "long_date", "diagnoses", "phases", "grid", "safety_phrases",
 )
 _GRID_KEYS = ("exercise", "walking", "walking_hint", "pain", "pain_hint", "week", "times_a_day", "notes")
@@ -187,7 +187,8 @@ def handout_context(plan: Plan, templates: Templates, *, today: date) -> dict[st
         "phase_name": labels["phases"].get(request.phase, request.phase),
         "clinic": {
             "name": plan.clinic.name, "phone": plan.clinic.phone, "after_hours": plan.clinic.after_hours,
-            "address": list(plan.clinic.address), "website": plan.clinic.website,
+            "emergency": plan.clinic.emergency, "address": list(plan.clinic.address),
+            "website": plan.clinic.website,
         },
         "clinician": request.clinician,
         "today": today,

@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.out.suffix.lower() == ".pdf":
         args.out.write_bytes(pdf)
     else:
-        route = pdf_to_png(pdf, args.out, dpi=args.dpi)
-        print(f"wrote {args.out} ({route}, {args.dpi:g} dpi)")
+        args.out.write_bytes(pdf_to_png(pdf, dpi=args.dpi))
+        print(f"wrote {args.out} ({args.dpi:g} dpi)")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def main() -> None:
     canvas.drawString(155, height - 150, "Physiotherapy Clinic")
     canvas.setFillColor(colors.HexColor("#1A1A1A"))
     canvas.setFont(FONT_BOLD, 30)
-    canvas.drawString(72, height - 340, "Your home exercise programme")
+    canvas.drawString(72, height - 340, "Your home exercise plan")
     canvas.setFont(FONT, 16)
     lines = [
         "Inside you will find the exercises your physiotherapist",

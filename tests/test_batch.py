@@ -189,10 +189,10 @@ def test_a_row_that_breaks_inside_reportlab_fails_alone(tmp_path: Path, monkeypa
 
     real = document.exercise_card
 
-    def breaking(blocks, look, figure=None, **kwargs):  # type: ignore[no-untyped-def]
+    def breaking(blocks, look, **kwargs):  # type: ignore[no-untyped-def]
         if any("Bird dog" in getattr(b, "text", "") for b in blocks):
             raise ZeroDivisionError("simulated layout failure")
-        return real(blocks, look, figure, **kwargs)
+        return real(blocks, look, **kwargs)
 
     monkeypatch.setattr(document, "exercise_card", breaking)
     text = HEADER.replace("weeks", "exercises") + (

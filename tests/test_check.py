@@ -13,7 +13,7 @@ from handouts.cli import cli
 from handouts.handout import make_handout
 from handouts.text import load_templates
 
-PHRASES = ["Go to an emergency department now", "Stop an exercise"]
+PHRASES = ["Go to a hospital emergency department now", "Stop an exercise", "See a doctor soon"]
 
 
 def write(tmp_path: Path, pdf: bytes, name: str = "h.pdf") -> Path:

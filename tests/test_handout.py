@@ -30,7 +30,7 @@ def test_acute_herniated_disc_has_cover_and_no_strengthening(library, request_fo
     assert handout.cover_pages == 1
     assert page_count(handout.pdf) == handout.pages
     text = pdf_text(handout.pdf)
-    assert "Prone on elbows" in text and "Standing back bend" in text
+    assert "Lying face down on elbows" in text and "Standing back bend" in text
     for exercise in library.dataset.exercises.values():
         if exercise.kind == "strengthen":
             assert exercise.words("en").name not in text
@@ -45,11 +45,11 @@ def test_text_names_patient_diagnosis_exercises_and_doses(maintenance) -> None: 
     assert "Made for low back pain" in text
     assert "It is for you alone" in text
     for phrase in [
-        "1. Prone on elbows", "Hold 30 seconds, then build up to 3 minutes", "How often 3 times a day",
-        "2. Double knee to chest", "Hold 20 seconds Repeat 3 times How often 2 times a day",
+        "1. Lying face down on elbows", "Hold 30 seconds, then build up to 3 minutes", "How often 3 times a day",
+        "2. Both knees to chest", "Hold 20 seconds Repeat 3 times How often 2 times a day",
         "Hamstring stretch", "Hold 1 minute Repeat 2 times on each side How often 2 times a day",
         "Plank on elbows", "Hold 10 seconds, then build up to 1 minute",
-        "Bridge", "Hold 5 seconds Repeat 10 times Sets 2 sets of 10",
+        "Bridge", "Hold 5 seconds Repeat 10 times, rest, then again: 2 rounds in all",
         "Walking", "Walk 10 minutes at first, then slowly build up to 30 minutes",
     ]:
         assert phrase in text, phrase
@@ -58,11 +58,12 @@ def test_text_names_patient_diagnosis_exercises_and_doses(maintenance) -> None: 
 def test_safety_notes_and_contacts_are_printed(maintenance) -> None:  # type: ignore[no-untyped-def]
     text = pdf_text(maintenance.pdf)
     for phrase in [
-        "Go to an emergency department now", "cauda equina syndrome", "control your bladder or bowels",
+        "Go to a hospital emergency department now, or call 911, if you have any of these",
+        "cauda equina syndrome", "control your bladder or bowels",
         "groin, bottom or inner thighs", "sexual function", "Stop an exercise if it makes your pain worse",
-        "tingling spreads further down your leg", "weakness in a leg that is getting worse",
-        "a fever with your back pain", "after a fall or an injury", "weight loss you cannot explain",
-        "had cancer in the past", "very bad pain at night", "The exercises should not hurt",
+        "tingling spreads further down your leg", "See a doctor soon", "a leg that is getting weaker",
+        "a fever", "after a fall or an injury", "you are losing weight and do not know why",
+        "you have had cancer before", "very bad pain at night", "The exercises should not hurt",
         "555-0142", "555-0199",
     ]:
         assert phrase in text, phrase
@@ -76,7 +77,7 @@ def test_checklist_has_real_dates_rows_and_one_page_per_week(maintenance) -> Non
     assert len(week1) == len(week2) == 1 and week2[0] == week1[0] + 1
     grid = pages[week1[0]]
     for label in ["Mon 7 Dec", "Tue 8 Dec", "Sun 13 Dec", "Walking write the minutes", "Pain today 0 = none, 10 = worst",
-                  "Prone on elbows 3 times a day", "Bridge 1 time a day", "Notes:"]:
+                  "Lying face down on elbows 3 times a day", "Bridge 1 time a day", "Notes:"]:
         assert label in grid, label
 
 
@@ -138,7 +139,7 @@ def test_metadata_is_neutral_unless_asked(library, request_for, maintenance) -> 
 def test_bookmarks_point_at_their_sections(maintenance) -> None:  # type: ignore[no-untyped-def]
     reader = PdfReader(BytesIO(maintenance.pdf))
     marks = {item.title: reader.get_destination_page_number(item) for item in reader.outline}
-    assert list(marks) == ["Cover page", "Your home exercise plan", "Your exercises", "Questions?",
+    assert list(marks) == ["Cover page", "Your home exercise plan", "Your exercises",
                            "Your weekly checklist"]
     assert marks["Cover page"] == 0
     for title, page in marks.items():
@@ -173,9 +174,9 @@ def test_checklist_alone(library, request_for) -> None:  # type: ignore[no-untyp
     handout = make_handout(request_for(weeks=2), library=library, kind="checklist", use_cover=False)
     text = pdf_text(handout.pdf)
     assert "Week 1: Mon 7 Dec" in text and "Week 2: Mon 14 Dec" in text
-    assert "Go to an emergency department now" in text
+    assert "Go to a hospital emergency department now" in text
     assert "Lie on your stomach" not in text  # no exercise steps
-    assert handout.pages == 2
+    assert handout.pages == 2 and handout.cover_pages == 0
     assert PdfReader(BytesIO(handout.pdf)).metadata["/Title"] == "Home exercise checklist"
 
 

@@ -1,0 +1,81 @@
+"""Exercise cards in real handouts: the picture is drawn in its space, the QR code decodes."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pypdfium2
+import pytest
+import zxingcpp
+from helpers import pdf_text
+
+from handouts.cards import figure_size
+from handouts.document import look_for
+from handouts.handout import make_handout
+from handouts.library import open_library
+from handouts.styles import HEADER_SPACE, MARGIN
+
+
+def ink_in_picture_space(pdf: bytes, page: int, look) -> int:  # type: ignore[no-untyped-def]
+    """Dark pixels in the left column of the page, where the first card's picture sits."""
+    image = pypdfium2.PdfDocument(pdf)[page].render(scale=1).to_pil().convert("L")
+    width, _ = figure_size(look)
+    left, top = int(MARGIN) + 4, int(MARGIN + HEADER_SPACE + 60)
+    box = image.crop((left, top, left + int(width) - 8, top + 200))
+    return sum(1 for value in box.tobytes() if value < 235)
+
+
+def test_cards_draw_the_exercise_picture(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    request = request_for(exercises=("prone-on-elbows",), phase="acute")
+    drawn = make_handout(request, library=library, use_cover=False)
+    blank_exercise = dataclasses.replace(library.dataset.exercises["prone-on-elbows"], illustration=None)
+    blank_dataset = dataclasses.replace(library.dataset, exercises={**library.dataset.exercises,
+                                                                    "prone-on-elbows": blank_exercise})
+    blank = make_handout(request, library=dataclasses.replace(library, dataset=blank_dataset), use_cover=False)
+    look = look_for(drawn.plan)
+    page = next(i for i, text in enumerate(pdf_text(drawn.pdf, slice(i, i + 1)) for i in range(drawn.pages))
+                if "1. Lying face down on elbows" in text)
+    # the same page, with and without the figure: only the picture space differs
+    assert ink_in_picture_space(drawn.pdf, page, look) > ink_in_picture_space(blank.pdf, page, look) + 2000
+    assert drawn.pages == blank.pages  # the picture fits the space kept for it
+
+
+def test_every_exercise_has_a_picture(library) -> None:  # type: ignore[no-untyped-def]
+    assert [e.id for e in library.dataset.exercises.values() if e.illustration is None] == []
+
+
+def qr_texts(pdf: bytes) -> list[str]:
+    found: list[str] = []
+    for page in pypdfium2.PdfDocument(pdf):
+        found += [code.text for code in zxingcpp.read_barcodes(page.render(scale=3).to_pil())]
+    return found
+
+
+def test_video_page_prints_a_qr_code_per_exercise(data_copy: Path, templates_copy: Path, request_for) -> None:  # type: ignore[no-untyped-def]
+    clinic = data_copy / "clinics" / "sample" / "clinic.yaml"
+    clinic.write_text(clinic.read_text() + "video_page: https://riverside-physio.example/videos/{id}\n")
+    library = open_library(data_copy, templates_copy)
+    handout = make_handout(request_for(exercises=("prone-on-elbows", "hamstring-stretch"), phase="acute"),
+                           library=library, use_cover=False)
+    assert sorted(qr_texts(handout.pdf)) == ["https://riverside-physio.example/videos/hamstring-stretch",
+                                             "https://riverside-physio.example/videos/prone-on-elbows"]
+    assert pdf_text(handout.pdf).count("Scan to watch a video") == 2
+
+
+def test_no_video_no_qr_code(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    handout = make_handout(request_for(exercises=("prone-on-elbows",), phase="acute"), library=library,
+                           use_cover=False)
+    assert qr_texts(handout.pdf) == []
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x.example/v", "file:///etc/passwd"])
+def test_only_web_addresses_become_qr_codes(data_copy: Path, url: str) -> None:
+    from handouts.dataset import load_dataset
+    from handouts.errors import ErrorList
+
+    walking = data_copy / "exercises" / "walking.yaml"
+    walking.write_text(walking.read_text().replace("source: seed", f"source: seed\nvideo_url: '{url}'", 1))
+    with pytest.raises(ErrorList) as caught:
+        load_dataset(data_copy, languages=("en",))
+    assert any("video_url: expected a web address starting with https://" in str(e) for e in caught.value.errors)
