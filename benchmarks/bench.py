@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -181,5 +179,4 @@ def table(r: dict[str, float]) -> str:
 
 
 if __name__ == "__main__":
-    shutil.os.nice(0) if hasattr(shutil, "os") else None  # noqa: B018 - keep priority as is
     sys.exit(main())

@@ -47,6 +47,7 @@ class BatchOptions:
     data: Path | None = None
     templates: Path | None = None
     today: date | None = None
+    password: str | None = field(default=None, repr=False)  # AES-256 for every handout
 
 
 @dataclass
@@ -103,6 +104,7 @@ class _Task:
     data: Path | None
     templates: Path | None
     warnings: tuple[str, ...] = ()
+    password: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -205,7 +207,7 @@ def _check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: 
         warnings = tuple(str(w) for w in plan.warnings)
         checked.tasks.append(_Task(
             row.line, request, output_path(options.output, request.patient.patient_id), fingerprint,
-            options.force, options.use_cover, today, options.data, options.templates, warnings))
+            options.force, options.use_cover, today, options.data, options.templates, warnings, options.password))
     return checked
 
 
@@ -245,7 +247,8 @@ def _render_one(task: _Task) -> RowResult:
     patient_id = task.request.patient.patient_id
     try:
         library = open_library(task.data, task.templates)
-        handout = make_handout(task.request, library=library, use_cover=task.use_cover, today=task.today)
+        handout = make_handout(task.request, library=library, use_cover=task.use_cover, today=task.today,
+                               password=task.password)
         write_atomic(task.path, handout.pdf, force=task.force)
     except HandoutError as exc:
         return RowResult(task.line, patient_id, "failed", str(exc), input_sha256=task.input_sha256)

@@ -13,13 +13,13 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from .figures import figure_flowable
 from .layout import box_table, flowables, too_tall
 from .markup import Block, Box, Heading, xml_escape
 from .pages import MarkFlowable
-from .styles import Look, register_fonts, table_style
+from .styles import Look, register_fonts, table_style, Text
 
 FIGURE_SHARE = 0.33  # of the card's width, kept for the exercise picture
 
@@ -54,7 +54,7 @@ def picture_column(look: Look, illustration: Any, video: Video | None) -> list[F
         code.add(widget)
         code.hAlign = "CENTER"
         caption = ParagraphStyle("qr", parent=look.styles["cell"], alignment=TA_CENTER)
-        column += [Spacer(1, look.body_size * 0.5), code, Paragraph(xml_escape(video.caption), caption)]
+        column += [Spacer(1, look.body_size * 0.5), code, Text(xml_escape(video.caption), caption)]
     return column
 
 
@@ -76,7 +76,7 @@ def exercise_card(blocks: Sequence[Block], look: Look, *, illustration: Any = No
     figure_width, _ = figure_size(look)
     text_width = width - figure_width - 2 * pad
     rows: list[list[object]] = [
-        [Paragraph(title.text if title else "", styles["card_title"]), ""],
+        [Text(title.text if title else "", styles["card_title"]), ""],
         [picture_column(look, illustration, video), flowables(beside, look, {}, width=text_width - pad)],
     ]
     for block in below:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from .markup import xml_escape
 from .models import Plan
-from .styles import INK, RULE, TINT, Look, table_style
+from .styles import INK, RULE, TINT, Look, table_style, Text
 from .text import Templates
 
 LABEL_SHARE = 0.28  # of the grid's width, for the row labels
@@ -74,17 +74,17 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
     day_width = (width - label_width) / 7
     head = styles["cell_bold"]
 
-    def label(name: str, hint: str) -> Paragraph:
-        return Paragraph(f"<b>{xml_escape(name)}</b><br/>{xml_escape(hint)}", styles["cell"])
+    def label(name: str, hint: str) -> Text:
+        return Text(f"<b>{xml_escape(name)}</b><br/>{xml_escape(hint)}", styles["cell"])
 
-    def day_heading(day: date) -> Paragraph:
+    def day_heading(day: date) -> Text:
         weekday, _, rest = templates.short_date(day).partition(" ")
         # Large print has no room for "10 Dec" in a day column: the week's title names the months.
         below = str(day.day) if look.large_print else rest
-        return Paragraph(f"<b>{xml_escape(weekday)}</b><br/>{xml_escape(below).replace(' ', '&nbsp;')}",
+        return Text(f"<b>{xml_escape(weekday)}</b><br/>{xml_escape(below).replace(' ', '&nbsp;')}",
                          styles["cell"])
 
-    rows: list[list[object]] = [[Paragraph(xml_escape(grid["exercise"]), head), *[day_heading(d) for d in days]]]
+    rows: list[list[object]] = [[Text(xml_escape(grid["exercise"]), head), *[day_heading(d) for d in days]]]
     gap = look.tick_size * 0.4
     for planned in plan.exercises:
         words = planned.exercise.words(plan.language)
@@ -97,7 +97,7 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
     if plan.has_walking:
         rows.append([label(grid["walking"], grid["walking_hint"]), *[""] * 7])
     rows.append([label(grid["pain"], grid["pain_hint"]), *[""] * 7])
-    rows.append([Paragraph(f"<b>{xml_escape(grid['notes'])}</b>", styles["cell"]), *[""] * 7])
+    rows.append([Text(f"<b>{xml_escape(grid['notes'])}</b>", styles["cell"]), *[""] * 7])
 
     heights = [None] * (len(rows) - 1) + [look.body_size * 4]
     table = Table(rows, colWidths=[label_width] + [day_width] * 7, rowHeights=heights, repeatRows=1)
@@ -115,4 +115,4 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
         ("TOPPADDING", (0, 1), (-1, -1), look.body_size * 0.3),
         ("BOTTOMPADDING", (0, 1), (-1, -1), look.body_size * 0.35),
     ]))
-    return [KeepTogether([Paragraph(xml_escape(title), styles["h2"]), table]), Spacer(1, look.body_size)]
+    return [KeepTogether([Text(xml_escape(title), styles["h2"]), table]), Spacer(1, look.body_size)]

@@ -8,6 +8,7 @@ disk) · 4 internal error (a bug: run again with --debug and report it).
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -119,6 +120,29 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def password_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Encryption of the written PDFs; a password is never taken as a command-line value."""
+    command = click.option("--password-env", metavar="VAR",
+                           help="Encrypt with AES-256 using the password in environment variable VAR.")(command)
+    return click.option("--password", "ask_password", is_flag=True,
+                        help="Encrypt with AES-256; asks for the password (not shown, not stored).")(command)
+
+
+def _password(options: dict[str, Any]) -> str | None:
+    """The password asked for by --password or --password-env, or None."""
+    variable = options.get("password_env")
+    if options.get("ask_password") and variable:
+        raise InputError("use --password or --password-env, not both")
+    if variable:
+        value = os.environ.get(variable, "")
+        if not value:
+            raise InputError(f"environment variable {variable} is not set or empty", key="--password-env")
+        return value
+    if options.get("ask_password"):
+        return str(click.prompt("Password for the PDF", hide_input=True, confirmation_prompt=True, err=True))
+    return None
+
+
 def _request(library: Any, options: dict[str, Any]) -> Any:
     from .requests import FIELDS, build_request
 
@@ -147,7 +171,7 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
         written = write_handout(
             request, options["output"], library=library, force=options["force"], kind=kind,
             cover=options["cover"], use_cover=use_cover,
-            name_in_metadata=options["name_in_metadata"],
+            name_in_metadata=options["name_in_metadata"], password=_password(options),
         )
         handout = written.handout
         _print_warnings(handout.plan)
@@ -158,6 +182,7 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
 @cli.command()
 @request_options
 @output_options
+@password_options
 @click.pass_obj
 def make(obj: Context, **options: Any) -> None:
     """Make one patient's handout: cover, exercises, safety notes and checklist.
@@ -174,6 +199,7 @@ def make(obj: Context, **options: Any) -> None:
 @cli.command()
 @request_options
 @output_options
+@password_options
 @click.pass_obj
 def checklist(obj: Context, **options: Any) -> None:
     """Print the weekly checklist alone, for a patient who has the exercise pages.
@@ -278,10 +304,11 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
 @click.option("--no-cover", is_flag=True, help="Leave the clinic's cover out.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of text.")
+@password_options
 @click.pass_obj
 def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, strict: bool, force: bool,
           combined: Path | None, duplex: bool, date_format: str | None, no_cover: bool, quiet: bool,
-          as_json: bool) -> None:
+          as_json: bool, **secret: Any) -> None:
     """Make a handout for every row of a patients CSV, then manifest.csv and a summary.
 
     Every row is checked first; bad rows are listed with their line and column and
@@ -296,8 +323,11 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
     from .summary import batch_json, batch_summary
 
     with reporting(obj.debug):
+        password = _password(secret)
+        if password and combined:
+            raise InputError("a combined print file would not be encrypted; leave out --combined or the password")
         options = BatchOptions(output=output, workers=workers, strict=strict, force=force, combined=combined,
-                               duplex=duplex, date_format=date_format, use_cover=not no_cover,
+                               duplex=duplex, date_format=date_format, use_cover=not no_cover, password=password,
                                data=Path(obj.data) if obj.data else None,
                                templates=Path(obj.templates) if obj.templates else None)
         show_bar = not quiet and not as_json and sys.stderr.isatty()
@@ -382,7 +412,7 @@ def validate(obj: Context) -> None:
 
         handouts --data my-clinic-data validate
     """
-    from .assemble import load_cover
+    from .cover import load_cover
 
     with reporting(obj.debug):
         library = obj.library()

@@ -16,7 +16,6 @@ from reportlab.platypus import (
     ListFlowable,
     ListItem,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -24,7 +23,7 @@ from reportlab.platypus import (
 from . import markup
 from .markup import Block, Box, Heading, ListBlock, Slot
 from .pages import MarkFlowable
-from .styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, table_style
+from .styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, table_style, Text
 
 SlotBuilder = Callable[[], Sequence[Flowable]]
 
@@ -66,13 +65,13 @@ def _block(block: Block, look: Look, slots: Mapping[str, SlotBuilder], width: fl
     styles = look.styles
     if isinstance(block, Heading):
         style = styles[f"h{block.level}"]
-        heading: list[Flowable] = [Paragraph(block.text, style)]
+        heading: list[Flowable] = [Text(block.text, style)]
         if block.level == 1:
             # Keep a section heading with at least a few lines of what follows.
             heading = [CondPageBreak(style.fontSize * 8), MarkFlowable("section", markup.plain(block.text)), *heading]
         return heading
     if isinstance(block, markup.Paragraph):
-        return [Paragraph(block.text, styles["body"])]
+        return [Text(block.text, styles["body"])]
     if isinstance(block, ListBlock):
         return [list_flowable(block, look)]
     if isinstance(block, markup.Table):
@@ -91,7 +90,7 @@ def _block(block: Block, look: Look, slots: Mapping[str, SlotBuilder], width: fl
 def list_flowable(block: ListBlock, look: Look) -> ListFlowable:
     """A bulleted or numbered list with hanging indents."""
     style = look.styles["list"]
-    items = [ListItem(Paragraph(text, style)) for text in block.items]
+    items = [ListItem(Text(text, style)) for text in block.items]
     size = style.fontSize
     if block.ordered:
         return ListFlowable(items, bulletType="1", bulletFormat="%s.", bulletFontName=style.fontName,
@@ -104,8 +103,8 @@ def list_flowable(block: ListBlock, look: Look) -> ListFlowable:
 def _plain_table(block: markup.Table, look: Look, width: float) -> Table:
     """A label/value table without lines (e.g. who the handout is for)."""
     styles = look.styles
-    rows = [[Paragraph(cells[0], styles["dose_label"]),
-             *[Paragraph(c, styles["cell"]) for c in cells[1:]]] for cells in block.rows]
+    rows = [[Text(cells[0], styles["dose_label"]),
+             *[Text(c, styles["cell"]) for c in cells[1:]]] for cells in block.rows]
     columns = max(len(r) for r in rows)
     rows = [r + [""] * (columns - len(r)) for r in rows]
     label = width * 0.32
@@ -165,7 +164,7 @@ def dose_table(block: Box, look: Look, width: float) -> Table:
     """The dose box's rows (label | value) as a two-column table."""
     styles = look.styles
     rows = [
-        [Paragraph(cells[0], styles["dose_label"]), Paragraph(" ".join(cells[1:]), styles["dose_value"])]
+        [Text(cells[0], styles["dose_label"]), Text(" ".join(cells[1:]), styles["dose_value"])]
         for table in block.blocks if isinstance(table, markup.Table) for cells in table.rows
     ]
     label = min(width * 0.3, look.body_size * 9)

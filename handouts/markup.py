@@ -27,16 +27,21 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml
 from xml.sax.saxutils import unescape as _xml_unescape
 
+from .styles import has_glyph
+
 # Characters with a meaning in the subset, escaped with a backslash in values.
 _SPECIAL = set("\\*_#-+>|:[]!`.")
 # Bidirectional overrides and isolates could reorder printed text; zero-width
 # joiners and variation selectors are kept (emoji and some scripts need them).
 _BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"}
+REPLACEMENT = "\ufffd"
 MAX_WORD = 40  # longer unbroken runs get break opportunities so the layout cannot overflow
 
 
 def clean(text: str) -> str:
-    """Printable text: controls become spaces, bidi overrides go, forms are composed (NFC)."""
+    """Printable text: controls become spaces, bidi overrides go, forms are composed (NFC),
+    and a character the shipped font cannot draw becomes U+FFFD (ReportLab would print an
+    empty box without a word)."""
     out = []
     for char in unicodedata.normalize("NFC", text):
         if char in _BIDI:
@@ -44,8 +49,8 @@ def clean(text: str) -> str:
         category = unicodedata.category(char)
         if category in ("Cc", "Zl", "Zp") or char == "\ufeff":
             out.append(" ")
-        elif category in ("Cs", "Co", "Cn"):
-            out.append("\ufffd")
+        elif category in ("Cs", "Co", "Cn") or not has_glyph(char):
+            out.append(REPLACEMENT)
         else:
             out.append(char)
     return "".join(out)

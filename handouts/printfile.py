@@ -1,13 +1,37 @@
-"""One combined PDF for the printer: every handout in order, padded for duplex if asked."""
+"""One combined PDF for the printer: every handout in order, padded for duplex if asked.
+
+The file is written as it goes, one handout at a time, so memory stays flat
+however many handouts it holds. Objects repeated across handouts (the cover,
+the font subsets every handout shares) are written once: each object is
+serialised with its references renumbered, children first, and an object
+whose bytes were already written is not written again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Iterable
 from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
 
-from .output import write_atomic
+from .errors import OutputError, OutputExistsError
+from .output import TEMP_PREFIX, TEMP_SUFFIX
+
+_CATALOG, _PAGES, _OUTLINES = 1, 2, 3  # object numbers reserved for the document's skeleton
+_SKIPPED_PAGE_KEYS = {"/Parent", "/Annots", "/AA", "/B", "/StructParents", "/Thumb"}
 
 
 def page_count(pdf: bytes) -> int:
@@ -15,25 +39,153 @@ def page_count(pdf: bytes) -> int:
     return len(PdfReader(BytesIO(pdf)).pages)
 
 
-def write_combined(files: list[Path], target: Path, *, duplex: bool = False, force: bool = False) -> tuple[int, int]:
-    """Concatenate ``files`` into ``target``; with ``duplex`` each starts on a front side.
+class _Serializer:
+    """Writes PDF objects to a stream, renumbered, each distinct object once."""
 
-    Objects repeated across handouts (the cover, fonts) are stored once.
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.offsets: dict[int, int] = {}
+        self.next_number = _OUTLINES + 1
+        self.known: dict[bytes, int] = {}  # digest of an object's bytes -> its number
+        self.in_progress: set[int] = set()
+
+    def write(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.out.tell()
+        self.out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    def add(self, body: bytes, *, share: bool = True) -> int:
+        """Write ``body`` as a new object (or find it already written); return its number."""
+        digest = hashlib.sha256(body).digest()
+        if share and digest in self.known:
+            return self.known[digest]
+        number = self.next_number
+        self.next_number += 1
+        self.write(number, body)
+        if share:
+            self.known[digest] = number
+        return number
+
+    def copy(self, value: PdfObject, mapping: dict[int, int]) -> PdfObject:
+        """``value`` with every indirect reference replaced by one to its written copy."""
+        if isinstance(value, IndirectObject):
+            source = value.idnum
+            if source in self.in_progress and source not in mapping:
+                # A cycle (an object reached again from inside itself): give it a number now.
+                mapping[source] = self.next_number
+                self.next_number += 1
+            if source not in mapping:
+                self.in_progress.add(source)
+                body = _bytes(self.copy(value.get_object(), mapping))
+                self.in_progress.discard(source)
+                if source in mapping:
+                    self.write(mapping[source], body)
+                else:
+                    mapping[source] = self.add(body)
+            return IndirectObject(mapping[source], 0, None)  # type: ignore[arg-type]
+        if isinstance(value, StreamObject):
+            stream = StreamObject()
+            for key, item in value.items():
+                if key != "/Length":
+                    stream[NameObject(key)] = self.copy(value.raw_get(key), mapping)
+            stream._data = value._data  # still encoded: copied as it is, not recompressed
+            return stream
+        if isinstance(value, DictionaryObject):
+            return DictionaryObject({NameObject(k): self.copy(value.raw_get(k), mapping) for k in value})
+        if isinstance(value, ArrayObject):
+            return ArrayObject(self.copy(item, mapping) for item in value)
+        return value
+
+
+def _bytes(value: PdfObject) -> bytes:
+    buffer = BytesIO()
+    value.write_to_stream(buffer)
+    return buffer.getvalue()
+
+
+class CombinedWriter:
+    """Appends whole PDFs to one file, keeping one bookmark per appended document."""
+
+    def __init__(self, out: BinaryIO, *, duplex: bool = False) -> None:
+        self.duplex = duplex
+        self.serializer = _Serializer(out)
+        self.pages: list[int] = []
+        self.bookmarks: list[tuple[str, int]] = []
+        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+    def append(self, path: Path, title: str) -> None:
+        reader = PdfReader(path)
+        mapping: dict[int, int] = {}
+        self.serializer.in_progress.clear()
+        self.bookmarks.append((title, len(self.pages)))
+        box = None
+        for page in reader.pages:
+            copy = DictionaryObject({NameObject(k): self.serializer.copy(page.raw_get(k), mapping)
+                                     for k in page if k not in _SKIPPED_PAGE_KEYS})
+            copy[NameObject("/Parent")] = IndirectObject(_PAGES, 0, None)  # type: ignore[arg-type]
+            self.pages.append(self.serializer.add(_bytes(copy), share=False))
+            box = page.mediabox
+        if self.duplex and len(reader.pages) % 2 and box is not None:
+            blank = DictionaryObject({
+                NameObject("/Type"): NameObject("/Page"),
+                NameObject("/Parent"): IndirectObject(_PAGES, 0, None),  # type: ignore[arg-type]
+                NameObject("/MediaBox"): ArrayObject(box),
+                NameObject("/Resources"): DictionaryObject(),
+            })
+            self.pages.append(self.serializer.add(_bytes(blank), share=False))
+
+    def finish(self, title: str) -> int:
+        """Write the page tree, bookmarks, cross-reference table and trailer; return the page count."""
+        s = self.serializer
+        kids = b" ".join(b"%d 0 R" % n for n in self.pages)
+        s.write(_PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (len(self.pages), kids))
+        items = [s.next_number + i for i in range(len(self.bookmarks))]
+        s.next_number += len(items)
+        for index, ((name, first), number) in enumerate(zip(self.bookmarks, items)):
+            links = b"/Parent %d 0 R" % _OUTLINES
+            if index:
+                links += b" /Prev %d 0 R" % items[index - 1]
+            if index + 1 < len(items):
+                links += b" /Next %d 0 R" % items[index + 1]
+            dest = self.pages[first] if first < len(self.pages) else self.pages[-1]
+            s.write(number, b"<< /Title %s %s /Dest [ %d 0 R /Fit ] >>" % (
+                _bytes(TextStringObject(name)), links, dest))
+        ends = b" /First %d 0 R /Last %d 0 R" % (items[0], items[-1]) if items else b""
+        s.write(_OUTLINES, b"<< /Type /Outlines /Count %d%s >>" % (len(items), ends))
+        s.write(_CATALOG, b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>"
+                % (_PAGES, _OUTLINES))
+        info = s.add(b"<< /Title %s /Creator (handouts) >>" % _bytes(TextStringObject(title)), share=False)
+        out = s.out
+        start = out.tell()
+        size = s.next_number
+        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+        for number in range(1, size):
+            offset = s.offsets.get(number)
+            out.write(b"%010d 00000 n \n" % offset if offset is not None else b"0000000000 65535 f \n")
+        out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+                  % (size, _CATALOG, info, start))
+        return len(self.pages)
+
+
+def write_combined(files: Iterable[Path], target: Path, *, duplex: bool = False, force: bool = False,
+                   title: str = "Handouts for printing") -> tuple[int, int]:
+    """Concatenate ``files`` into ``target`` (atomically); with ``duplex`` each starts on a front side.
+
     Returns the page count and the size in bytes.
     """
-    writer = PdfWriter()
-    for path in files:
-        reader = PdfReader(path)
-        start = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        writer.add_outline_item(title=path.stem, page_number=start)
-        if duplex and len(reader.pages) % 2:
-            last = reader.pages[-1].mediabox
-            writer.add_blank_page(width=float(last.width), height=float(last.height))
-    writer.compress_identical_objects()
-    writer.add_metadata({"/Title": "Handouts for printing", "/Creator": "handouts"})
-    buffer = BytesIO()
-    writer.write(buffer)
-    data = buffer.getvalue()
-    write_atomic(target, data, force=force)
-    return len(writer.pages), len(data)
+    if target.exists() and not force:
+        raise OutputExistsError("the file already exists; pass --force to replace it", path=target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-combined{TEMP_SUFFIX}")
+    try:
+        with temp.open("wb") as out:
+            writer = CombinedWriter(out, duplex=duplex)
+            for path in files:
+                writer.append(path, path.stem)
+            pages = writer.finish(title)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write the combined file: {exc.strerror or exc}", path=target) from None
+    return pages, target.stat().st_size

@@ -6,6 +6,7 @@ so every name (Zoë, Łukasz, Nguyễn, Ñandú) prints with real glyphs on any 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -16,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import TableStyle
+from reportlab.platypus import Paragraph, TableStyle
 
 from .resources import FONTS_DIR
 
@@ -44,7 +45,9 @@ WARN_FILL = colors.HexColor("#FFF4F2")
 def register_fonts() -> str:
     """Register the shipped fonts with ReportLab once per process; return the family name."""
     for name, filename in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / filename)))
+        font = TTFont(name, str(FONTS_DIR / filename))
+        font.face.makeSubset = _remembered(font.face.makeSubset)
+        pdfmetrics.registerFont(font)
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
     return FONT
 
@@ -53,6 +56,21 @@ def register_fonts() -> str:
 # punctuation, ASCII, Latin-1 letters, then Central European letters until it is full.
 _COMMON_RANGES = ((0x2013, 0x2015), (0x2018, 0x201A), (0x201C, 0x201E), (0x2022, 0x2023), (0x2026, 0x2027),
                   (0x20, 0x7F), (0xA1, 0x100), (0x100, 0x180))
+
+
+def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:
+    """Build each font subset once per process: the primed subsets recur in every handout."""
+    made: dict[tuple[int, ...], bytes] = {}
+
+    def subset(codes: list[int]) -> bytes:
+        key = tuple(codes)
+        if key not in made:
+            if len(made) > 64:  # rare letters make one-off subsets: keep the cache small
+                made.clear()
+            made[key] = make_subset(codes)
+        return made[key]
+
+    return subset
 
 
 class _Probe:
@@ -90,11 +108,36 @@ def prime_subsets(doc: object) -> None:
         pdfmetrics.getFont(font).splitString(_primer(font), doc)
 
 
-def has_glyph(char: str, font: str = FONT) -> bool:
-    """True when the shipped font draws ``char`` (ReportLab draws a box, silently, when not)."""
+def has_glyph(char: str) -> bool:
+    """True when every shipped face (regular, bold, italic) draws ``char``.
+
+    ReportLab draws a missing glyph as an empty box, silently.
+    """
+    return ord(char) in _glyphs()
+
+
+@cache
+def _glyphs() -> frozenset[int]:
     register_fonts()
-    face = pdfmetrics.getFont(font).face
-    return ord(char) in face.charToGlyph
+    faces = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in _FONT_FILES]
+    return frozenset(set.intersection(*faces))
+
+
+class Text(Paragraph):
+    """A Paragraph that remembers its line breaks for the width it was last wrapped to.
+
+    Tables and KeepTogether wrap the same paragraph several times at the same
+    width; breaking the lines again each time was a fifth of a handout's time.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        # id(self): a copy made by split() must wrap afresh; frags: wrapping may replace them;
+        # blPara: split() drops it when the paragraph moves on
+        key = (id(self), availWidth, id(self.style), id(self.frags))
+        if getattr(self, "_wrapped_for", None) != key or not hasattr(self, "blPara"):
+            super().wrap(availWidth, availHeight)
+            self._wrapped_for = (id(self), availWidth, id(self.style), id(self.frags))
+        return self.width, self.height
 
 
 def table_style(commands: list[tuple[object, ...]]) -> TableStyle:

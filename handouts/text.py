@@ -14,8 +14,10 @@ is escaped by ``markup.md_escape`` so patient text can never change the structur
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Mapping
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -32,6 +34,41 @@ from .schema import Problems, Section
 from .yamlio import load_yaml
 
 TEMPLATE_FILES = ("handout.md.j2", "checklist.md.j2", "exercise.md.j2")
+RENDER_SECONDS = 5.0
+MAX_OUTPUT = 200_000  # characters one template may write
+MAX_RANGE = 1000  # a handout never needs longer loops
+
+
+class TemplateTimeout(Exception):
+    """A template ran too long."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block after ``seconds`` (main thread on Unix; elsewhere the loop cap must do)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise TemplateTimeout
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _small_range(*args: int) -> range:
+    """range() for templates, refusing loops longer than MAX_RANGE."""
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise OverflowError(f"range of {len(numbers):,} is longer than {MAX_RANGE:,}")
+    return numbers
 _LABEL_KEYS = (
     "document_title", "checklist_document_title", "page", "made", "cover", "video", "weekdays", "months", "months_long",
     "short_date", "long_date", "diagnoses", "phases", "grid", "safety_phrases",
@@ -60,7 +97,11 @@ class Templates:
         """Render template ``name`` with ``context`` and parse the result into blocks."""
         path = self.folder / name
         try:
-            output = self.env.get_template(name).render(context)
+            with _time_limit(RENDER_SECONDS):
+                output = self.env.get_template(name).render(context)
+            if len(output) > MAX_OUTPUT:
+                raise DataError(f"the template wrote {len(output):,} characters; the limit is {MAX_OUTPUT:,}",
+                                path=path)
             return parse(output)
         except MarkupError as exc:
             raise DataError(f"output is not valid handout text: {exc}", path=path) from None
@@ -68,6 +109,9 @@ class Templates:
             raise DataError(f"template syntax: {exc.message}", path=exc.filename or path, row=exc.lineno) from None
         except jinja2.TemplateNotFound as exc:
             raise DataError(f"template {exc.name!r} not found in {self.folder}", path=path) from None
+        except TemplateTimeout:
+            raise DataError(f"the template ran for more than {RENDER_SECONDS:g} seconds and was stopped "
+                            "(a loop too long?)", path=path) from None
         except jinja2.exceptions.SecurityError as exc:
             file, line = _template_frame(exc, path)
             raise DataError(f"the template tried something unsafe and was stopped: {exc}", path=file, row=line) from None
@@ -120,6 +164,7 @@ def load_templates(root: Path, language: str) -> Templates:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    env.globals["range"] = _small_range
     templates = Templates(folder, language, env, labels)
     env.filters["short_date"] = templates.short_date
     env.filters["long_date"] = templates.long_date
@@ -219,6 +264,3 @@ def validate_templates(root: Path, language: str, sample: Mapping[str, Any]) -> 
                 break
     return errors
 
-
-# Deep template recursion must fail as a template error, not take the process down.
-sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))

@@ -71,11 +71,13 @@ def test_no_video_no_qr_code(library, request_for) -> None:  # type: ignore[no-u
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x.example/v", "file:///etc/passwd"])
 def test_only_web_addresses_become_qr_codes(data_copy: Path, url: str) -> None:
+    from handouts import resources
     from handouts.dataset import load_dataset
     from handouts.errors import ErrorList
+    from handouts.text import languages
 
     walking = data_copy / "exercises" / "walking.yaml"
     walking.write_text(walking.read_text().replace("source: seed", f"source: seed\nvideo_url: '{url}'", 1))
     with pytest.raises(ErrorList) as caught:
-        load_dataset(data_copy, languages=("en",))
+        load_dataset(data_copy, languages=languages(resources.templates_dir()))
     assert any("video_url: expected a web address starting with https://" in str(e) for e in caught.value.errors)

@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from handouts import resources
 from handouts.dataset import load_dataset
 from handouts.errors import DataError, ErrorList
+from handouts.text import languages
 from handouts.yamlio import load_yaml
 
 CASES = Path(__file__).parent / "cases" / "yaml"
@@ -59,9 +61,12 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+LANGUAGES = languages(resources.templates_dir())
+
+
 def _errors(data: Path) -> list[str]:
     with pytest.raises(ErrorList) as caught:
-        load_dataset(data, languages=("en",))
+        load_dataset(data, languages=LANGUAGES)
     return [str(e) for e in caught.value.errors]
 
 
@@ -104,9 +109,9 @@ def test_broken_dataset_names_file_key_and_fix(data_copy: Path, file: str, old: 
 
 def test_missing_language_is_an_error_not_a_silent_fallback(data_copy: Path) -> None:
     with pytest.raises(ErrorList) as caught:
-        load_dataset(data_copy, languages=("en", "es"))
+        load_dataset(data_copy, languages=(*LANGUAGES, "fr"))
     messages = [str(e) for e in caught.value.errors]
-    assert any("walking.yaml: text.es: the 'es' text is missing" in m for m in messages)
+    assert any("walking.yaml: text.fr: the 'fr' text is missing" in m for m in messages)
 
 
 def test_every_problem_is_reported_at_once(data_copy: Path) -> None:

@@ -1,0 +1,371 @@
+"""Hostile and broken input, by where it comes from: each case names the error kind it must
+raise and checks that nothing else was written or lost."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from helpers import pdf_text
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+from handouts import cover as cover_module
+from handouts.batch import BatchOptions, run
+from handouts.cover import load_cover
+from handouts.errors import CoverError, DataError, ErrorList, HandoutError, InputError, OutputError, OutputExistsError
+from handouts.handout import make_handout, write_handout
+from handouts.library import open_library
+from handouts.models import Patient
+from handouts.output import write_atomic
+from handouts.patients import read_patients
+from handouts.text import load_templates
+from handouts.yamlio import load_yaml
+
+HEADER = "patient_id,name,diagnosis,phase,start_date,weeks,exercises,language,large_print,notes,clinic\n"
+GOOD = "good,Ann,nonspecific,acute,2026-12-07,1,,,,,\n"
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*")) if folder.exists() else []
+
+
+# ---------------------------------------------------------------- CSV rows
+
+ROW_CASES = [
+    ("unknown-diagnosis", "x1,Bo,slipped-disc,acute,,,,,,,", "column 'diagnosis': unknown diagnosis 'slipped-disc'"),
+    ("misspelt-phase", "x1,Bo,nonspecific,accute,,,,,,,", "column 'phase': 'accute' is not one of acute"),
+    ("empty-name", "x1,,nonspecific,acute,,,,,,,", "column 'name': is required and empty"),
+    ("empty-id", ",Bo,nonspecific,acute,,,,,,,", "column 'patient_id': is required and empty"),
+    ("dot-dot-id", "..,Bo,nonspecific,acute,,,,,,,", "column 'patient_id': '..' may not start with"),
+    ("slash-id", "a/b,Bo,nonspecific,acute,,,,,,,", "column 'patient_id': 'a/b' is not a safe id"),
+    ("backslash-id", "a\\b,Bo,nonspecific,acute,,,,,,,", "column 'patient_id': 'a\\\\b' is not a safe id"),
+    ("device-id", "NUL,Bo,nonspecific,acute,,,,,,,", "column 'patient_id': 'NUL' is a name Windows reserves"),
+    ("device-id-ext", "con.pdf,Bo,nonspecific,acute,,,,,,,", "column 'patient_id': 'con.pdf' is a name Windows"),
+    ("duplicate-id-case", "GOOD,Bo,nonspecific,acute,,,,,,,", "column 'patient_id': 'GOOD' is already used on line 2"),
+    ("ambiguous-date", "x1,Bo,nonspecific,acute,03/04/2026,,,,,,", "column 'start_date': '03/04/2026' is ambiguous"),
+    ("impossible-date", "x1,Bo,nonspecific,acute,2026-02-30,,,,,,", "column 'start_date': '2026-02-30' is not a real"),
+    ("weeks-too-many", "x1,Bo,nonspecific,acute,,13,,,,,", "column 'weeks': '13' is not a whole number from 1 to 12"),
+    ("unknown-exercise", "x1,Bo,nonspecific,acute,,,sit-ups,,,,", "column 'exercises': unknown exercise 'sit-ups'"),
+    ("unknown-language", "x1,Bo,nonspecific,acute,,,,fr,,,", "column 'language': unknown language 'fr'"),
+    ("bad-yes-no", "x1,Bo,nonspecific,acute,,,,,maybe,,", "column 'large_print': 'maybe' is not yes or no"),
+    ("unknown-clinic", "x1,Bo,nonspecific,acute,,,,,,,elsewhere", "column 'clinic': unknown clinic 'elsewhere'"),
+    ("sciatica-no-set", "x1,Bo,sciatica,acute,,,,,,,", "there is no default exercise set for sciatica"),
+    ("long-name", "x1," + "N" * 200 + ",nonspecific,acute,,,,,,,", "column 'name': is 200 characters long"),
+    ("long-notes", "x1,Bo,nonspecific,acute,,,,,," + "n" * 2500 + ",", "column 'notes': is 2500 characters long"),
+]
+
+
+@pytest.mark.parametrize(("row", "message"), [pytest.param(r, m, id=i) for i, r, m in ROW_CASES])
+def test_bad_csv_row_fails_alone(tmp_path: Path, row: str, message: str) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_text(HEADER + GOOD + row + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(path, BatchOptions(output=out, workers=1, use_cover=False))
+    good, bad = result.rows
+    assert good.status == "written" and bad.status == "invalid"
+    assert message in bad.message, bad.message
+    assert listing(out) == ["good.pdf", "manifest.csv"]
+
+
+FILE_CASES = [
+    ("empty", b"", "the file is empty"),
+    ("blank-lines-only", b"\n\n \n", "the file is empty"),
+    ("header-only", HEADER.encode(), "the file has a header but no patient rows"),
+    ("no-required-columns", b"id;who\n1;Ann\n", "the header has no 'patient_id', 'name', 'diagnosis', 'phase' column"),
+    ("spreadsheet-binary", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "not a text CSV file"),
+    ("repeated-column", b"patient_id,name,diagnosis,phase,Phase\n", "the header repeats column phase"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), [pytest.param(d, m, id=i) for i, d, m in FILE_CASES])
+def test_bad_csv_file_writes_nothing(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message):
+        run(path, BatchOptions(output=tmp_path / "out", workers=1))
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- text that reaches ReportLab
+
+TEXT_CASES = [
+    ("control-characters", "Ann\x00\x07\x1b[31mRed\x7f", "Ann"),
+    ("right-to-left-override", "Ann \u202eevil\u202c Lee", "Ann evil Lee"),
+    ("long-word", "W" * 3000, "WWWW"),
+    ("emoji", "Ann 😀👍🏽 Lee", "Ann"),
+    ("combining-marks", "Ze\u0301e\u0301\u0302\u0303 Lee", "Zé"),
+    ("no-glyph-script", "李小龙 Lee", "\ufffd\ufffd\ufffd Lee"),
+    ("markup", '<para><font size="1">tiny</font></para> &amp; <a href="javascript:x">x</a>', "<para><font size"),
+    ("markdown", "# **Heading** - item ::: box emergency", "# **Heading** - item ::: box emergency"),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), [pytest.param(n, e, id=i) for i, n, e in TEXT_CASES])
+def test_hostile_text_prints_without_breaking_the_layout(library, request_for, name: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    handout = make_handout(request_for(patient=Patient("t1", name[:120]), notes=name * 2), library=library,
+                           use_cover=False)
+    text = pdf_text(handout.pdf)
+    assert expected in text
+    assert "\u202e" not in text and "\x00" not in text
+    assert "Go to a hospital emergency department now" in text  # the structure is intact
+
+
+# ---------------------------------------------------------------- templates and YAML
+
+TEMPLATE_CASES = [
+    ("dunder", "{{ patient.__class__.__bases__ }}", "handout.md.j2:1"),
+    ("mro", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "handout.md.j2:1"),
+    ("globals", "{{ labels.items.__globals__ }}", "handout.md.j2:1"),
+    ("mutation", "{{ exercises.append(1) }}", "handout.md.j2:1"),
+    ("huge-range", "{% for i in range(100000) %}x{% endfor %}", "handout.md.j2:1: the template failed: OverflowError"),
+    ("nested-loops", "{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
+                     "{% endfor %}{% endfor %}{% endfor %}", "ran for more than"),
+    ("recursion", "{% macro r(n) %}{{ r(n + 1) }}{% endmacro %}{{ r(0) }}", "RecursionError"),
+    ("huge-output", "{{ 'x' * 300000 }}", "the template wrote 300,000 characters"),
+    ("unclosed-box", "::: box safety\nno end", "box 'safety' is never closed"),
+    ("syntax", "{% for %}", "handout.md.j2:1: template syntax"),
+]
+
+
+@pytest.mark.parametrize(("source", "message"), [pytest.param(s, m, id=i) for i, s, m in TEMPLATE_CASES])
+def test_bad_template_is_a_data_error_naming_it(templates_copy: Path, request_for, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                source: str, message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from handouts import text
+
+    monkeypatch.setattr(text, "RENDER_SECONDS", 1.0)
+    (templates_copy / "en" / "handout.md.j2").write_text(source, encoding="utf-8")
+    load_templates.cache_clear()
+    try:
+        library = open_library(None, templates_copy)
+        started = time.monotonic()
+        with pytest.raises(DataError) as caught:
+            write_handout(request_for(), tmp_path / "out", library=library, use_cover=False)
+        assert time.monotonic() - started < 10
+    finally:
+        load_templates.cache_clear()
+    assert "handout.md.j2" in str(caught.value) and message in str(caught.value), str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+YAML_CASES = [
+    ("alias-bomb", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                   "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "aliases (*name) are not allowed"),
+    ("python-object", "x: !!python/object/new:os.system [echo hi]\n", "could not determine a constructor"),
+    ("custom-tag", "x: !include other.yaml\n", "could not determine a constructor for the tag '!include'"),
+    ("duplicate-key", "id: a\nkind: stretch\nid: b\n", "duplicate key 'id'"),
+    ("not-utf8", b"name: Jos\xe9\n", "not UTF-8 text"),
+    ("tabs", "a:\n\tb: 1\n", "found character '\\t' that cannot start any token"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), [pytest.param(c, m, id=i) for i, c, m in YAML_CASES])
+def test_bad_yaml_is_refused(tmp_path: Path, content: str | bytes, message: str) -> None:
+    path = tmp_path / "file.yaml"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(DataError) as caught:
+        load_yaml(path)
+    assert message in str(caught.value)
+
+
+def test_exercise_file_that_is_not_utf8_names_the_file(data_copy: Path) -> None:
+    from handouts.dataset import load_dataset
+
+    walking = data_copy / "exercises" / "walking.yaml"
+    walking.write_bytes(walking.read_bytes().replace(b"Walking", "Wälking".encode("latin-1"), 1))
+    with pytest.raises(ErrorList) as caught:
+        load_dataset(data_copy, languages=("en", "es"))
+    assert any(str(e).startswith(f"{walking}: not UTF-8 text") for e in caught.value.errors)
+
+
+# ---------------------------------------------------------------- cover PDFs
+
+
+def _pdf(writer: PdfWriter) -> bytes:
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def hostile_cover() -> bytes:
+    """A one-page cover carrying every active feature a PDF can have."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=612, height=792)
+    writer.add_attachment("payload.txt", b"secret")
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
+        NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})
+    link = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(100), NumberObject(100)]),
+        NameObject("/A"): DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                                           NameObject("/JS"): TextStringObject("app.launchURL('x')")})})
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): link["/A"]})
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): ArrayObject()})
+    return _pdf(writer)
+
+
+def test_active_content_of_a_cover_is_not_copied(library, request_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cover = tmp_path / "cover.pdf"
+    cover.write_bytes(hostile_cover())
+    pdf = make_handout(request_for(), library=library, cover=cover).pdf
+    for name in (b"JavaScript", b"JS", b"OpenAction", b"EmbeddedFiles?", b"AcroForm", b"Annots", b"AA"):
+        assert not re.search(rb"/" + name + rb"[\s/<>\[\]()]", pdf), name  # a PDF name, not a prefix
+    assert b"payload.txt" not in pdf and b"app.alert" not in pdf
+
+
+def _encrypted() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.encrypt("pw", algorithm="AES-256")
+    return _pdf(writer)
+
+
+def _pages(count: int) -> bytes:
+    writer = PdfWriter()
+    for _ in range(count):
+        writer.add_blank_page(width=612, height=792)
+    return _pdf(writer)
+
+
+def _deep_nesting() -> bytes:
+    """A page whose resources nest arrays far deeper than any reader's recursion allows."""
+    depth = 20_000
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /X " + b"[" * depth + b"]" * depth
+        + b" >> /Contents 4 0 R >>",
+        b"<< /Length 0 >>\nstream\n\nendstream",
+    ]
+    out = BytesIO(b"%PDF-1.7\n")
+    out.seek(0, 2)
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    start = out.tell()
+    out.write(b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % start)
+    return out.getvalue()
+
+
+COVER_CASES = [
+    ("not-a-pdf", b"\x89PNG\r\n\x1a\n....", "this is not a PDF file"),
+    ("empty-file", b"", "this is not a PDF file"),
+    ("truncated", _pages(1)[:300], "the cover PDF is damaged"),
+    ("garbage-after-header", b"%PDF-1.7\n" + os.urandom(2000), "the cover PDF is damaged"),
+    ("encrypted", _encrypted(), "password-protected"),
+    ("too-many-pages", _pages(5), "the cover has 5 pages; at most 4"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), [pytest.param(d, m, id=i) for i, d, m in COVER_CASES])
+def test_bad_cover_is_a_cover_error_and_nothing_is_written(library, request_for, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                           data: bytes, message: str) -> None:
+    cover = tmp_path / "cover.pdf"
+    cover.write_bytes(data)
+    with pytest.raises(CoverError) as caught:
+        write_handout(request_for(), tmp_path / "out", library=library, cover=cover)
+    assert message in str(caught.value) and str(cover.resolve()) in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_deeply_nested_cover_does_not_take_the_run_down(library, request_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cover = tmp_path / "nested.pdf"
+    cover.write_bytes(_deep_nesting())
+    try:
+        handout = make_handout(request_for(), library=library, cover=cover)
+    except CoverError as exc:  # refusing it is as good as reading it
+        assert "damaged" in str(exc)
+    else:
+        assert handout.cover_pages == 1 and "Your home exercise plan" in pdf_text(handout.pdf)
+
+
+def test_oversized_cover_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cover = tmp_path / "cover.pdf"
+    cover.write_bytes(_pages(1))
+    monkeypatch.setattr(cover_module, "MAX_COVER_BYTES", 100)
+    with pytest.raises(CoverError, match="the limit is 0 MB"):
+        load_cover(cover)
+
+
+def test_a_cover_that_hangs_the_reader_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cover = tmp_path / "slow.pdf"
+    cover.write_bytes(_pages(1))
+    monkeypatch.setattr(cover_module, "_trial", lambda data: time.sleep(60) or "")
+    monkeypatch.setattr(cover_module, "PARSE_SECONDS", 0.5)
+    started = time.monotonic()
+    with pytest.raises(CoverError, match="took longer than 0.5 seconds"):
+        load_cover(cover)
+    assert time.monotonic() - started < 5
+
+
+def test_a_cover_that_kills_the_reader_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cover = tmp_path / "crash.pdf"
+    cover.write_bytes(_pages(1) + b"\n% different bytes, not cached\n")
+    monkeypatch.setattr(cover_module, "_trial", lambda data: os._exit(3))
+    with pytest.raises(CoverError, match="stopped the reader"):
+        load_cover(cover)
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def test_existing_file_is_kept_without_force(library, request_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "p-001.pdf"
+    target.write_bytes(b"precious")
+    with pytest.raises(OutputExistsError):
+        write_handout(request_for(), tmp_path, library=library, use_cover=False)
+    assert target.read_bytes() == b"precious" and listing(tmp_path) == ["p-001.pdf"]
+
+
+def test_full_disk_leaves_no_partial_file(library, request_for, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", lambda fd: full(fd, b""))
+    with pytest.raises(OutputError, match="No space left on device") as caught:
+        write_handout(request_for(), tmp_path / "out", library=library, use_cover=False)
+    assert caught.value.exit_code == 3
+    assert listing(tmp_path / "out") == []
+    assert real_write is os.write
+
+
+def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("a file, not a folder")
+    with pytest.raises(OutputError):
+        write_atomic(tmp_path / "out" / "x.pdf", b"%PDF")
+    assert (tmp_path / "out").read_text() == "a file, not a folder"
+
+
+def test_combined_file_is_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_text(HEADER + GOOD, encoding="utf-8")
+    (tmp_path / "print.pdf").write_bytes(b"yesterday's print run")
+    with pytest.raises(OutputExistsError):
+        run(path, BatchOptions(output=tmp_path / "out", workers=1, combined=tmp_path / "print.pdf"))
+    assert (tmp_path / "print.pdf").read_bytes() == b"yesterday's print run"
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_name_in_file_names_errors_or_temp_files(library, request_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    name = "Zoë Secretname"
+    path = tmp_path / "patients.csv"
+    path.write_text(HEADER + f"s1,{name},nonspecific,acute,,,,,,,\ns2,{name},badone,acute,,,,,,,\n", encoding="utf-8")
+    result = run(path, BatchOptions(output=tmp_path / "out", workers=1, use_cover=False))
+    assert not any("Secretname" in p for p in listing(tmp_path / "out"))
+    assert not any("Secretname" in r.message for r in result.rows)
+    assert "Secretname" not in (tmp_path / "out" / "manifest.csv").read_text(encoding="utf-8-sig")
+
+
+def test_every_error_kind_has_one_root() -> None:
+    for kind in (CoverError, DataError, InputError, OutputError, OutputExistsError, ErrorList):
+        assert issubclass(kind, HandoutError)
+    assert read_patients  # the CSV reader raises only these kinds (see the cases above)
