@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         results["layout_ms"] = median_ms(
             lambda: write_handout(REQUEST, layout_pdf, library=library, force=True, use_cover=False), args.repeats)
         written = write_handout(REQUEST, full_pdf, library=library, force=True)
-        cover = written.handout.plan.clinic.cover
+        cover = written.handout.plan.clinic.covers[written.handout.plan.language]
         results["pages"] = written.handout.pages
         lines = page_lines(full_pdf, written.handout.cover_pages)
         from handouts.document import look_for

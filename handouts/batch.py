@@ -23,7 +23,7 @@ from pathlib import Path
 from .errors import EXIT_OK, EXIT_SOME_FAILED, ErrorList, HandoutError, InputError, OutputError, OutputExistsError
 from .handout import make_handout, output_path
 from .library import Library, open_library
-from .manifest import JOURNAL, Journal, previous_runs, write_manifest
+from .manifest import JOURNAL, journal_row, previous_runs, start_journal, write_manifest
 from .models import HandoutRequest
 from .output import folder_lock, write_atomic
 from .patients import Row, read_patients
@@ -158,11 +158,9 @@ def _make_all(checked: _Checked, notes: list[str], options: BatchOptions, starte
             to_render.append(task)
         else:
             record(done)
-    with Journal(options.output / JOURNAL) as journal:
-        for result in _render_all(to_render, options.workers):
-            if result.status == "written":
-                journal.add(result)
-            record(result)
+    start_journal(options.output / JOURNAL)
+    for result in _render_all(to_render, options.workers):
+        record(result)
     ordered = [results[line] for line in sorted(results)]
     write_manifest(options.output, ordered)
     (options.output / JOURNAL).unlink(missing_ok=True)
@@ -249,6 +247,12 @@ def _render_one(task: _Task) -> RowResult:
         library = open_library(task.data, task.templates)
         handout = make_handout(task.request, library=library, use_cover=task.use_cover, today=task.today,
                                password=task.password)
+        result = RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
+                           handout.pages, len(handout.pdf), handout.sha256, task.input_sha256, task.warnings)
+        if task.path.exists() and not task.force:
+            raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
+                                    path=task.path)
+        journal_row(task.path.parent / JOURNAL, result)
         write_atomic(task.path, handout.pdf, force=task.force)
     except HandoutError as exc:
         return RowResult(task.line, patient_id, "failed", str(exc), input_sha256=task.input_sha256)
@@ -256,8 +260,7 @@ def _render_one(task: _Task) -> RowResult:
         return RowResult(task.line, patient_id, "failed",
                          f"internal error while making this handout: {type(exc).__name__}: {str(exc)[:200]}",
                          input_sha256=task.input_sha256)
-    return RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
-                     handout.pages, len(handout.pdf), handout.sha256, task.input_sha256, task.warnings)
+    return result
 
 
 def _render_all(tasks: list[_Task], workers: int | None) -> Iterator[RowResult]:

@@ -19,7 +19,7 @@ from .figures import figure_flowable
 from .layout import box_table, flowables, too_tall
 from .markup import Block, Box, Heading, xml_escape
 from .pages import MarkFlowable
-from .styles import Look, register_fonts, table_style, Text
+from .styles import Look, Text, register_fonts, table_style
 
 FIGURE_SHARE = 0.33  # of the card's width, kept for the exercise picture
 
@@ -110,6 +110,7 @@ def exercise_card(blocks: Sequence[Block], look: Look, *, illustration: Any = No
         for row in rows[2:]:
             content.extend(row[0] if isinstance(row[0], list) else [row[0]])
     # The marks let `handouts check` prove from the PDF that no card was split across pages.
-    return KeepTogether([MarkFlowable("card", f"card-{number}-start"), *content,
-                         MarkFlowable("card", f"card-{number}-end"), Spacer(1, look.body_size * 1.2)])
+    end = MarkFlowable("card", f"card-{number}-end")
+    end.spaceAfter = look.body_size * 1.2  # space between cards, dropped at the foot of a page
+    return KeepTogether([MarkFlowable("card", f"card-{number}-start"), *content, end])
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table
 
 from .markup import xml_escape
 from .models import Plan
-from .styles import INK, RULE, TINT, Look, table_style, Text
+from .styles import INK, RULE, TINT, Look, Text, table_style
 from .text import Templates
 
 LABEL_SHARE = 0.28  # of the grid's width, for the row labels
@@ -99,7 +99,7 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
     rows.append([label(grid["pain"], grid["pain_hint"]), *[""] * 7])
     rows.append([Text(f"<b>{xml_escape(grid['notes'])}</b>", styles["cell"]), *[""] * 7])
 
-    heights = [None] * (len(rows) - 1) + [look.body_size * 4]
+    heights = [None] * (len(rows) - 1) + [look.body_size * 3.5]
     table = Table(rows, colWidths=[label_width] + [day_width] * 7, rowHeights=heights, repeatRows=1)
     table.setStyle(table_style([
         ("GRID", (0, 0), (-1, -1), 0.75, RULE),
@@ -112,7 +112,7 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
         ("ALIGN", (1, 0), (-1, 0), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 1), (-1, -1), look.body_size * 0.3),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), look.body_size * 0.35),
+        ("TOPPADDING", (0, 1), (-1, -1), look.body_size * 0.25),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), look.body_size * 0.3),
     ]))
-    return [KeepTogether([Text(xml_escape(title), styles["h2"]), table]), Spacer(1, look.body_size)]
+    return [KeepTogether([Text(xml_escape(title), styles["h2"]), table])]

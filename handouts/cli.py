@@ -418,9 +418,9 @@ def validate(obj: Context) -> None:
         library = obj.library()
         problems: list[HandoutError] = list(library.check_templates())
         for clinic in library.dataset.clinics.values():
-            if clinic.cover is not None:
+            for cover in {c for c in clinic.covers.values() if c is not None}:
                 try:
-                    load_cover(clinic.cover)
+                    load_cover(cover)
                 except HandoutError as exc:
                     problems.append(exc)
         if problems:

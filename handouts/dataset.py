@@ -7,9 +7,10 @@ naming the file, the key and what would fix it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import fields
 from .errors import DataError, ErrorList, InputError, did_you_mean, shown
@@ -33,12 +34,12 @@ from .schema import Problems, Section, contrast_ratio
 from .yamlio import load_yaml
 
 _EXERCISE_KEYS = (
-    "id", "kind", "direction", "muscle_group", "isometric", "position", "equipment",
+    "id", "kind", "direction", "muscle_group", "isometric", "position",
     "dose", "text", "video_url", "source", "illustration",
 )
-_TEXT_KEYS = ("name", "steps", "feel", "cautions")
+_TEXT_KEYS = ("name", "steps", "feel", "cautions", "equipment")
 _CLINIC_KEYS = (
-    "name", "address", "phone", "after_hours", "emergency", "paper", "language", "accent", "cover", "logo", "website",
+    "name", "address", "phone", "after_hours", "emergency", "paper", "language", "accent", "cover", "website",
     "video_page",
 )
 _DIAGNOSIS_KEYS = ("preferred_direction", "clinician_specified", *PHASES)
@@ -150,7 +151,6 @@ def _exercise(raw: object, path: Path, languages: tuple[str, ...], problems: Pro
     muscle_group = s.choice("muscle_group", MUSCLE_GROUPS)
     isometric = s.flag("isometric")
     position = s.choice("position", POSITIONS)
-    equipment = s.texts("equipment", required=False)
     source = s.choice("source", SOURCES)
     video_url = s.url("video_url")
     dose = _dose(s.section("dose", (*DOSE_BOUNDS, "each_side")), kind)
@@ -171,7 +171,7 @@ def _exercise(raw: object, path: Path, languages: tuple[str, ...], problems: Pro
         return None
     return Exercise(
         id=exercise_id, kind=kind, direction=direction, muscle_group=muscle_group, isometric=isometric,
-        position=position, dose=dose, text=text, source=source, equipment=equipment,
+        position=position, dose=dose, text=text, source=source,
         video_url=video_url, illustration=illustration, path=path,
     )
 
@@ -205,8 +205,9 @@ def _texts(s: Section, languages: tuple[str, ...], problems: Problems) -> dict[s
         steps = t.texts("steps", max_items=8)
         feel = t.text("feel", "", max_len=200)
         cautions = t.texts("cautions", required=False, max_items=4)
+        equipment = t.texts("equipment", required=False, max_items=4)
         if name and steps:
-            texts[language] = ExerciseText(name=name, steps=steps, feel=feel, cautions=cautions)
+            texts[language] = ExerciseText(name=name, steps=steps, feel=feel, cautions=cautions, equipment=equipment)
     return texts
 
 
@@ -321,17 +322,36 @@ def _clinic(clinic_id: str, raw: object, path: Path, languages: tuple[str, ...],
         name=s.text("name", max_len=80),
         address=s.texts("address", max_items=4),
         phone=s.text("phone", max_len=40),
-        after_hours=s.text("after_hours", max_len=120),
+        after_hours=_per_language(s, "after_hours", languages, lambda section, key: section.text(key, max_len=120)),
         emergency=s.text("emergency", None, max_len=20),
         paper=s.choice("paper", PAPERS, "letter"),
         language=s.choice("language", languages, languages[0]),
         accent=accent,
-        cover=_clinic_file(s, "cover", path.parent, (".pdf",)),
-        logo=_clinic_file(s, "logo", path.parent, (".png", ".jpg", ".jpeg")),
+        covers=_per_language(s, "cover", languages, lambda section, key: _clinic_file(
+            section, key, path.parent, (".pdf",)), required=False),
         website=s.url("website"),
         video_page=s.url("video_page"),
     )
     return clinic if len(problems.errors) == before else None
+
+
+def _per_language(s: Section, key: str, languages: tuple[str, ...], read: Callable[[Section, str], Any],
+                  *, required: bool = True) -> dict[str, Any]:
+    """A value that may differ by language: one value for all, or 'en: ...' / 'es: ...' for each."""
+    value = s.data.get(key)
+    if isinstance(value, dict):
+        inner = s.section(key, languages)
+        found = {}
+        for language in languages:
+            if language in inner.data:
+                found[language] = read(inner, language)
+            else:
+                s.fail(f"the {language!r} version is missing; give one for each of {', '.join(languages)} "
+                       "or a single value for all", key=f"{key}.{language}")
+        return found
+    if value is None and not required:
+        return {}
+    return dict.fromkeys(languages, read(s, key))
 
 
 def _clinic_file(s: Section, key: str, folder: Path, suffixes: tuple[str, ...]) -> Path | None:

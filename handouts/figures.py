@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Circle, Drawing, Line, Path as ShapePath, Polygon, Rect
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect
+from reportlab.graphics.shapes import Path as ShapePath
 from reportlab.lib import colors
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isString

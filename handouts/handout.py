@@ -49,7 +49,7 @@ def make_handout(request: HandoutRequest, *, library: Library, kind: str = "hand
     templates = library.templates(plan.language)
     body = build_body(plan, templates, today=today or date.today(), kind=kind)
     chosen: Cover | None = None
-    cover_path = cover or plan.clinic.cover
+    cover_path = cover or plan.clinic.covers.get(plan.language)
     if use_cover and cover_path is not None:
         chosen = load_cover(cover_path)
     extra = {"/Subject": request.patient.name} if name_in_metadata else None

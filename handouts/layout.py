@@ -7,8 +7,10 @@ page rules (cards kept whole, safety boxes that stand out) live in one place.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from io import BytesIO
 
 from reportlab.lib import colors
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -16,16 +18,16 @@ from reportlab.platypus import (
     ListFlowable,
     ListItem,
     PageBreak,
-    Spacer,
     Table,
 )
 
 from . import markup
 from .markup import Block, Box, Heading, ListBlock, Slot
 from .pages import MarkFlowable
-from .styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, table_style, Text
+from .styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text, table_style
 
 SlotBuilder = Callable[[], Sequence[Flowable]]
+_MEASURING = Canvas(BytesIO())  # some flowables need a canvas just to measure themselves
 
 # How each kind of box looks: (border colour, border width, fill).
 _BOXES: Mapping[str, tuple[colors.Color, float, colors.Color]] = {
@@ -53,7 +55,10 @@ def flowables(blocks: Sequence[Block], look: Look, slots: Mapping[str, SlotBuild
             del out[intro_start:]
             # A nested KeepTogether reports an endless height, which would always force a new page.
             first = made[0]._content if isinstance(made[0], KeepTogether) else [made[0]]
-            made = [KeepTogether([*intro, *first]), *made[1:]]
+            if _height([*intro, *first], width, look) <= look.frame_height:
+                made = [KeepTogether([*intro, *first]), *made[1:]]
+            else:  # together they would not fit even an empty page: the card or grid starts a page
+                out.extend(intro)
             intro_start = None
         elif isinstance(block, (Box, Slot)):
             intro_start = None
@@ -118,6 +123,15 @@ def _plain_table(block: markup.Table, look: Look, width: float) -> Table:
     return table
 
 
+def _height(items: Sequence[Flowable], width: float, look: Look) -> float:
+    """The height ``items`` take stacked, with their spacing."""
+    total = 0.0
+    for item in items:
+        _, height = item.wrapOn(_MEASURING, width, look.frame_height)
+        total += height + item.getSpaceBefore() + item.getSpaceAfter()
+    return total
+
+
 def too_tall(flowable: Flowable, look: Look, width: float | None = None) -> bool:
     """True when ``flowable`` cannot fit on one page: a table then cannot split, so it must not be one."""
     _, height = flowable.wrap(look.frame_width if width is None else width, look.frame_height)
@@ -132,8 +146,11 @@ def box(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) 
     """
     table = box_table(block, look, slots, width)
     if too_tall(table, look, width):
-        return KeepTogether([*flowables(block.blocks, look, slots, width=width), Spacer(1, look.body_size * 0.8)])
-    return KeepTogether([table, Spacer(1, look.body_size * 0.8)])
+        return KeepTogether(flowables(block.blocks, look, slots, width=width))
+    # Space as attributes, not Spacers: a frame drops them at the top and bottom of a page.
+    table.spaceBefore = look.body_size * 0.6
+    table.spaceAfter = look.body_size * 0.8
+    return table
 
 
 def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> Table:
@@ -153,7 +170,7 @@ def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: f
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.35),  # cells drop a paragraph's spaceAfter
+        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.3),  # cells drop a paragraph's spaceAfter
         ("TOPPADDING", (0, 0), (-1, 0), padding * 0.6),
         ("BOTTOMPADDING", (0, -1), (-1, -1), padding * 0.4),
     ]))

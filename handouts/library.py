@@ -10,7 +10,7 @@ from pathlib import Path
 from . import resources
 from .dataset import Dataset, load_dataset
 from .errors import DataError, ErrorList
-from .models import HandoutRequest, Patient
+from .models import PHASES, HandoutRequest, Patient
 from .plan import make_plan
 from .text import Templates, handout_context, languages, load_templates, validate_templates
 
@@ -63,4 +63,17 @@ def _open(data_root: Path, templates_root: Path) -> Library:
             errors.extend(getattr(exc, "errors", [exc]))
     if errors:
         raise ErrorList(errors)
-    return Library(load_dataset(data_root, languages=langs), templates_root)
+    dataset = load_dataset(data_root, languages=langs)
+    for language in langs:
+        errors += _missing_labels(load_templates(templates_root, language), dataset)
+    if errors:
+        raise ErrorList(errors)
+    return Library(dataset, templates_root)
+
+
+def _missing_labels(templates: Templates, dataset: Dataset) -> list[DataError]:
+    """Every diagnosis and phase needs its words in every language (no silent fallback to the id)."""
+    path = templates.folder / "labels.yaml"
+    wanted = {"diagnoses": dataset.diagnoses, "phases": PHASES}
+    return [DataError(f"no words for {name!r}; add '{name}: ...' here", path=path, key=f"{group}.{name}")
+            for group, names in wanted.items() for name in names if name not in (templates.labels[group] or {})]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,23 +66,24 @@ def previous_runs(folder: Path) -> dict[str, tuple[str, str]]:
     return known
 
 
-class Journal:
-    """Rows finished so far, appended as they finish, so a killed run can resume."""
+def start_journal(path: Path) -> None:
+    """Create the journal with its header unless an unfinished run left one."""
+    if not path.exists():
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            csv.writer(stream).writerow(COLUMNS)
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
 
-    def __enter__(self) -> Journal:
-        new = not self.path.exists()
-        self.stream = self.path.open("a", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.stream)
-        if new:
-            self.writer.writerow(COLUMNS)
-        return self
+def journal_row(path: Path, result: RowResult) -> None:
+    """Append one finished row, in a single write so parallel workers never interleave lines.
 
-    def add(self, result: RowResult) -> None:
-        self.writer.writerow(manifest_row(result))
-        self.stream.flush()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stream.close()
+    Written before the PDF takes its final name: a run stopped in between leaves a
+    journal line without its file (the row is simply made again), never a file the
+    next run cannot vouch for.
+    """
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerow(manifest_row(result))
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        os.write(descriptor, buffer.getvalue().encode("utf-8"))
+    finally:
+        os.close(descriptor)

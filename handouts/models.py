@@ -57,6 +57,7 @@ class ExerciseText:
     steps: tuple[str, ...]
     feel: str = ""
     cautions: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()  # what the patient needs, e.g. "a belt or strap"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,6 @@ class Exercise:
     dose: Dose
     text: Mapping[str, ExerciseText]
     source: str
-    equipment: tuple[str, ...] = ()
     video_url: str | None = None
     illustration: Any = None  # figures.Illustration; typed loosely so models stay import-light
     path: Path | None = None
@@ -101,13 +101,12 @@ class Clinic:
     name: str
     address: tuple[str, ...]
     phone: str
-    after_hours: str
+    after_hours: Mapping[str, str]  # by language
     emergency: str | None = None  # the local emergency number, e.g. 911 or 112
     paper: str = "letter"
     language: str = "en"
     accent: str = "#1F4E79"
-    cover: Path | None = None
-    logo: Path | None = None
+    covers: Mapping[str, Path | None] = field(default_factory=dict)  # by language
     website: str | None = None
     video_page: str | None = None  # e.g. https://clinic.example/videos/{id}
 

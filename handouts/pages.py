@@ -16,6 +16,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from .markup import clean
 from .styles import FONT, FONT_BOLD, FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, Look, prime_subsets
 
+
 @dataclass(frozen=True)
 class Running:
     """The words of the running header and footer."""

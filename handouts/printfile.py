@@ -84,7 +84,7 @@ class _Serializer:
             return IndirectObject(mapping[source], 0, None)  # type: ignore[arg-type]
         if isinstance(value, StreamObject):
             stream = StreamObject()
-            for key, item in value.items():
+            for key in value:
                 if key != "/Length":
                     stream[NameObject(key)] = self.copy(value.raw_get(key), mapping)
             stream._data = value._data  # still encoded: copied as it is, not recompressed

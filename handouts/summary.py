@@ -61,8 +61,8 @@ def describe_exercise(exercise: Exercise, language: str) -> str:
         f"dose: {describe_dose(exercise.dose)}",
         f"source: {exercise.source}" + (f"; file: {exercise.path}" if exercise.path else ""),
     ]
-    if exercise.equipment:
-        lines.append(f"equipment: {', '.join(exercise.equipment)}")
+    if words.equipment:
+        lines.append(f"equipment: {', '.join(words.equipment)}")
     lines.append("steps:")
     lines += [f"  {i}. {step}" for i, step in enumerate(words.steps, start=1)]
     if words.feel:

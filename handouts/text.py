@@ -208,7 +208,7 @@ def exercise_context(planned: PlannedExercise, number: int, total: int, language
         "id": planned.id, "number": number, "total": total, "name": words.name,
         "kind": planned.exercise.kind, "steps": list(words.steps), "feel": words.feel,
         "cautions": list(words.cautions), "dose": _dose_context(planned.dose),
-        "equipment": list(planned.exercise.equipment), "added_by": planned.added_by,
+        "equipment": list(words.equipment), "added_by": planned.added_by,
     }
 
 
@@ -227,11 +227,11 @@ def handout_context(plan: Plan, templates: Templates, *, today: date) -> dict[st
     return {
         "patient": {"name": request.patient.name, "id": request.patient.patient_id},
         "diagnosis": request.diagnosis,
-        "diagnosis_name": labels["diagnoses"].get(request.diagnosis, request.diagnosis),
+        "diagnosis_name": labels["diagnoses"][request.diagnosis],
         "phase": request.phase,
-        "phase_name": labels["phases"].get(request.phase, request.phase),
+        "phase_name": labels["phases"][request.phase],
         "clinic": {
-            "name": plan.clinic.name, "phone": plan.clinic.phone, "after_hours": plan.clinic.after_hours,
+            "name": plan.clinic.name, "phone": plan.clinic.phone, "after_hours": plan.clinic.after_hours[plan.language],
             "emergency": plan.clinic.emergency, "address": list(plan.clinic.address),
             "website": plan.clinic.website,
         },

@@ -8,11 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reportlab.graphics.shapes import Circle, Drawing, Line, Path as ShapePath, Polygon, Rect
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect
+from reportlab.graphics.shapes import Path as ShapePath
 
 from handouts.cards import figure_size
 from handouts.errors import DataError, InputError
-from handouts.figures import SEGMENTS, Illustration, Limb, figure_drawing, figure_flowable, parse_illustration, write_figure
+from handouts.figures import (
+    SEGMENTS,
+    Illustration,
+    Limb,
+    figure_drawing,
+    figure_flowable,
+    parse_illustration,
+    write_figure,
+)
 from handouts.styles import Look
 from handouts.yamlio import load_yaml
 

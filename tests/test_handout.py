@@ -49,7 +49,7 @@ def test_text_names_patient_diagnosis_exercises_and_doses(maintenance) -> None: 
         "2. Both knees to chest", "Hold 20 seconds Repeat 3 times How often 2 times a day",
         "Hamstring stretch", "Hold 1 minute Repeat 2 times on each side How often 2 times a day",
         "Plank on elbows", "Hold 10 seconds, then build up to 1 minute",
-        "Bridge", "Hold 5 seconds Repeat 10 times, rest, then again: 2 rounds in all",
+        "Bridge", "Hold 5 seconds Repeat 10 times, rest, then do 10 more",
         "Walking", "Walk 10 minutes at first, then slowly build up to 30 minutes",
     ]:
         assert phrase in text, phrase

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import pdf_text
 
 from handouts.errors import DataError
 from handouts.library import open_library
 from handouts.markup import Paragraph, plain
 from handouts.text import load_templates
-from helpers import pdf_text
 
 
 def _library_with(templates_copy: Path, name: str, text: str):  # type: ignore[no-untyped-def]
