@@ -360,11 +360,11 @@ def _clinic_file(s: Section, key: str, folder: Path, suffixes: tuple[str, ...]) 
         return None
     candidate = (folder / name).resolve()
     if candidate.suffix.lower() not in suffixes:
-        s.fail(f"{shown(name)} must be a {' or '.join(suffixes)} file", key=key)
+        s.fail(f"{shown(name)} must be a {' or '.join(suffixes)} file", key=s.qualified(key))
     elif folder.resolve() not in candidate.parents:
-        s.fail(f"{shown(name)} must be a file inside the clinic's folder", key=key)
+        s.fail(f"{shown(name)} must be a file inside the clinic's folder", key=s.qualified(key))
     elif not candidate.is_file():
-        s.fail(f"file {shown(name)} not found next to clinic.yaml", key=key)
+        s.fail(f"file {shown(name)} not found next to clinic.yaml", key=s.qualified(key))
     else:
         return candidate
     return None

@@ -73,7 +73,9 @@ def _block(block: Block, look: Look, slots: Mapping[str, SlotBuilder], width: fl
         heading: list[Flowable] = [Text(block.text, style)]
         if block.level == 1:
             # Keep a section heading with at least a few lines of what follows.
-            heading = [CondPageBreak(style.fontSize * 8), MarkFlowable("section", markup.plain(block.text)), *heading]
+            # The mark goes after the heading: KeepTogether takes its space-before from its first
+            # flowable, and a zero-height mark there would hide the heading's from its measure.
+            heading = [CondPageBreak(style.fontSize * 8), *heading, MarkFlowable("section", markup.plain(block.text))]
         return heading
     if isinstance(block, markup.Paragraph):
         return [Text(block.text, styles["body"])]
@@ -150,7 +152,7 @@ def box(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) 
     # Space as attributes, not Spacers: a frame drops them at the top and bottom of a page.
     table.spaceBefore = look.body_size * 0.6
     table.spaceAfter = look.body_size * 0.8
-    return table
+    return KeepTogether([table])
 
 
 def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> Table:

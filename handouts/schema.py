@@ -44,9 +44,10 @@ class Section:
         known = tuple(known)
         for key in self.data:
             if key not in known:
-                self.fail(f"unknown key{did_you_mean(str(key), known)}; known keys: {', '.join(known)}", key=self._key(str(key)))
+                self.fail(f"unknown key{did_you_mean(str(key), known)}; known keys: {', '.join(known)}", key=self.qualified(str(key)))
 
-    def _key(self, key: str) -> str:
+    def qualified(self, key: str) -> str:
+        """The dotted path of ``key`` in the file, e.g. 'dose.hold'."""
         return f"{self.where}.{key}" if self.where else key
 
     def fail(self, message: str, *, key: str | None = None) -> None:
@@ -57,7 +58,7 @@ class Section:
         if key in self.data and self.data[key] is not None:
             return True
         if default is _MISSING:
-            self.fail("is required", key=self._key(key))
+            self.fail("is required", key=self.qualified(key))
         return False
 
     @staticmethod
@@ -74,10 +75,10 @@ class Section:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
-            self.fail(f"expected text, found {shown(value)}", key=self._key(key))
+            self.fail(f"expected text, found {shown(value)}", key=self.qualified(key))
             return None
         if len(value) > max_len:
-            self.fail(f"is {len(value)} characters long; keep it under {max_len}", key=self._key(key))
+            self.fail(f"is {len(value)} characters long; keep it under {max_len}", key=self.qualified(key))
         return value.strip()
 
     def texts(self, key: str, *, required: bool = True, max_items: int = 12) -> tuple[str, ...]:
@@ -89,10 +90,10 @@ class Section:
         if value == [] and not required:
             return ()
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail("expected a list of text lines ('- ...'), none of them empty", key=self._key(key))
+            self.fail("expected a list of text lines ('- ...'), none of them empty", key=self.qualified(key))
             return ()
         if len(value) > max_items:
-            self.fail(f"has {len(value)} items; keep it to {max_items} or fewer", key=self._key(key))
+            self.fail(f"has {len(value)} items; keep it to {max_items} or fewer", key=self.qualified(key))
         return tuple(v.strip() for v in value)
 
     def choice(self, key: str, choices: tuple[str, ...], default: Any = _MISSING) -> Any:
@@ -100,7 +101,7 @@ class Section:
             return self._fallback(default)
         value = self.data[key]
         if value not in choices:
-            self.fail(one_of(value, choices), key=self._key(key))
+            self.fail(one_of(value, choices), key=self.qualified(key))
             return None
         return value
 
@@ -109,7 +110,7 @@ class Section:
             return default
         value = self.data[key]
         if not isinstance(value, bool):
-            self.fail(f"expected true or false, found {shown(value)}", key=self._key(key))
+            self.fail(f"expected true or false, found {shown(value)}", key=self.qualified(key))
             return default
         return value
 
@@ -118,14 +119,14 @@ class Section:
             return self._fallback(default)
         value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.fail(f"expected a whole number from {low} to {high}, found {shown(value)}", key=self._key(key))
+            self.fail(f"expected a whole number from {low} to {high}, found {shown(value)}", key=self.qualified(key))
             return None
         return value
 
     def colour(self, key: str, default: str) -> str:
         value = self.raw(key, default)
         if not isinstance(value, str) or not _COLOUR.fullmatch(value):
-            self.fail(f"expected a colour like '#1F4E79', found {shown(value)}", key=self._key(key))
+            self.fail(f"expected a colour like '#1F4E79', found {shown(value)}", key=self.qualified(key))
             return default
         return value.upper()
 
@@ -134,13 +135,13 @@ class Section:
         if value is None:
             return None
         if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s<>\"']{1,300}", value):
-            self.fail(f"expected a web address starting with https://, found {shown(value)}", key=self._key(key))
+            self.fail(f"expected a web address starting with https://, found {shown(value)}", key=self.qualified(key))
             return None
         return value
 
     def section(self, key: str, known: Iterable[str], *, required: bool = True) -> Section:
         value = self.raw(key, _MISSING if required else {})
-        return Section(value if value is not None else {}, path=self.path, where=self._key(key), problems=self.problems, known=known)
+        return Section(value if value is not None else {}, path=self.path, where=self.qualified(key), problems=self.problems, known=known)
 
 
 def contrast_ratio(foreground: str, background: str) -> float:

@@ -10,18 +10,36 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.styles import FONT, FONT_BOLD, register_fonts
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "clinics" / "sample" / "cover.pdf"
+FOLDER = Path(__file__).resolve().parent.parent / "data" / "clinics" / "sample"
+WORDS = {
+    "cover.pdf": ("Your home exercise plan", [
+        "Inside you will find the exercises your physiotherapist",
+        "chose for you, how much to do, a weekly checklist,",
+        "and when to stop and get help.",
+    ], "Physiotherapy Clinic", "Phone"),
+    "cover-es.pdf": ("Su plan de ejercicios en casa", [
+        "Aquí encontrará los ejercicios que su fisioterapeuta",
+        "eligió para usted, cuánto hacer, un registro semanal",
+        "y cuándo parar y pedir ayuda.",
+    ], "Clínica de Fisioterapia", "Teléfono"),
+}
 ACCENT = colors.HexColor("#1F4E79")
 
 
 def main() -> None:
     register_fonts()
+    for name, words in WORDS.items():
+        draw(FOLDER / name, *words)
+
+
+def draw(out: Path, title: str, lines: list[str], clinic: str, phone: str) -> None:
     width, height = LETTER
-    canvas = Canvas(str(OUT), pagesize=LETTER, invariant=True, initialFontName=FONT)
+    canvas = Canvas(str(out), pagesize=LETTER, invariant=True, initialFontName=FONT)
     canvas.setTitle("Riverside Physiotherapy cover")
     canvas.setFillColor(ACCENT)
     canvas.rect(0, height - 250, width, 250, stroke=0, fill=1)
@@ -34,16 +52,12 @@ def main() -> None:
     canvas.setFont(FONT_BOLD, 34)
     canvas.drawString(155, height - 118, "Riverside")
     canvas.setFont(FONT, 24)
-    canvas.drawString(155, height - 150, "Physiotherapy Clinic")
+    canvas.drawString(155, height - 150, clinic)
     canvas.setFillColor(colors.HexColor("#1A1A1A"))
-    canvas.setFont(FONT_BOLD, 30)
-    canvas.drawString(72, height - 340, "Your home exercise plan")
+    size = min(30.0, (width - 144) / stringWidth(title, FONT_BOLD, 1))  # the title fits the page
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawString(72, height - 340, title)
     canvas.setFont(FONT, 16)
-    lines = [
-        "Inside you will find the exercises your physiotherapist",
-        "chose for you, how much to do, a weekly checklist,",
-        "and when to stop and get help.",
-    ]
     for i, line in enumerate(lines):
         canvas.drawString(72, height - 390 - i * 24, line)
     canvas.setStrokeColor(ACCENT)
@@ -51,7 +65,7 @@ def main() -> None:
     canvas.line(72, 150, width - 72, 150)
     canvas.setFont(FONT, 14)
     canvas.drawString(72, 120, "12 River Street, Springfield, ST 12345")
-    canvas.drawString(72, 98, "Phone 555-0142  ·  riverside-physio.example")
+    canvas.drawString(72, 98, f"{phone} 555-0142  ·  riverside-physio.example")
     canvas.showPage()
     canvas.save()
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 
+from handouts import assemble as assemble_module
+from handouts import batch as batch_module
+from handouts import handout as handout_module
+from handouts import printfile as printfile_module
 from handouts import resources
 from handouts.library import Library, open_library
 from handouts.models import HandoutRequest, Patient
@@ -51,3 +59,46 @@ def templates_copy(tmp_path: Path) -> Path:
     target = tmp_path / "templates"
     shutil.copytree(resources.templates_dir(), target)
     return target
+
+
+def _syntax_problems(pdf: bytes | Path) -> list[str]:
+    """What qpdf finds wrong with a PDF (an empty list for a sound one)."""
+    try:
+        with pikepdf.open(BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
+            return [str(p) for p in document.check_pdf_syntax()]
+    except pikepdf.PdfError as exc:
+        return [str(exc)]
+
+
+@pytest.fixture(autouse=True)
+def every_pdf_is_well_formed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """qpdf's syntax check (through pikepdf) on every PDF a test makes, in memory or on disk."""
+    made: list[bytes] = []
+    real = assemble_module.assemble
+
+    def recording(*args: Any, **kwargs: Any) -> tuple[bytes, int]:
+        pdf, pages = real(*args, **kwargs)
+        made.append(pdf)
+        return pdf, pages
+
+    combined: list[Path] = []
+    real_combined = printfile_module.write_combined
+
+    def recording_combined(files: Any, target: Path, **kwargs: Any) -> tuple[int, int]:
+        combined.append(target)
+        return real_combined(files, target, **kwargs)
+
+    monkeypatch.setattr(assemble_module, "assemble", recording)
+    monkeypatch.setattr(handout_module, "assemble", recording)
+    monkeypatch.setattr(batch_module, "write_combined", recording_combined)
+    yield
+    # Handouts made in other processes (batch workers) are the ones their manifest lists.
+    folder = request.node.funcargs.get("tmp_path")
+    listed = [manifest.parent / row["file"] for manifest in (folder.rglob("manifest.csv") if folder else [])
+              for row in csv.DictReader(io.StringIO(manifest.read_text(encoding="utf-8-sig")))
+              if row["status"] in ("written", "skipped") and (manifest.parent / row["file"]).exists()]
+    for pdf in [*made, *listed, *(p for p in combined if p.exists())]:
+        if isinstance(pdf, bytes) and b"/Encrypt" in pdf:
+            continue  # checked with its password where a test makes one
+        problems = _syntax_problems(pdf)
+        assert not problems, (pdf if isinstance(pdf, Path) else "a handout", problems)

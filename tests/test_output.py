@@ -60,3 +60,9 @@ def test_folder_in_place_of_a_file_parent(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as caught:
         write_atomic(tmp_path / "blocker" / "a.pdf", b"x")
     assert caught.value.exit_code == 3
+
+
+def test_the_suites_syntax_check_catches_a_broken_pdf() -> None:
+    from conftest import _syntax_problems
+
+    assert _syntax_problems(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n")
