@@ -9,6 +9,7 @@ with ``manifest.csv`` and an optional combined print file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -28,7 +29,7 @@ from .models import HandoutRequest
 from .output import folder_lock, write_atomic
 from .patients import Row, read_patients
 from .plan import make_plan
-from .printfile import page_count, write_combined
+from .printfile import combined_file, page_count
 from .requests import build_request
 
 
@@ -140,16 +141,8 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
 
 def _make_all(checked: _Checked, notes: list[str], options: BatchOptions, started: float,
               progress: Callable[[RowResult, int], None] | None) -> BatchResult:
-    total = len(checked.tasks) + len(checked.invalid)
-    results: dict[int, RowResult] = {}
-
-    def record(result: RowResult) -> None:
-        results[result.line] = result
-        if progress:
-            progress(result, total)
-
-    for result in checked.invalid:
-        record(result)
+    """Render the rows not yet done and, as each finishes in CSV order, add it to the print file."""
+    known = {r.line: r for r in checked.invalid}
     previous = previous_runs(options.output)
     to_render = []
     for task in checked.tasks:
@@ -157,19 +150,27 @@ def _make_all(checked: _Checked, notes: list[str], options: BatchOptions, starte
         if done is None:
             to_render.append(task)
         else:
-            record(done)
+            known[task.line] = done
+    lines = sorted([*known, *(t.line for t in to_render)])
     start_journal(options.output / JOURNAL)
-    for result in _render_all(to_render, options.workers):
-        record(result)
-    ordered = [results[line] for line in sorted(results)]
+    rendered = _render_all(to_render, options.workers)
+    ordered: list[RowResult] = []
+    with contextlib.ExitStack() as stack:
+        printer = (stack.enter_context(combined_file(options.combined, duplex=options.duplex, force=options.force))
+                   if options.combined else None)
+        for line in lines:
+            result = known.get(line) or next(rendered)
+            ordered.append(result)
+            if progress:
+                progress(result, len(lines))
+            if printer is not None and result.ok:
+                printer.append(options.output / result.file, result.patient_id)
     write_manifest(options.output, ordered)
     (options.output / JOURNAL).unlink(missing_ok=True)
     batch = BatchResult(ordered, options.output, notes)
-    files = [options.output / r.file for r in ordered if r.ok]
-    if options.combined and files:
-        batch.combined_pages, batch.combined_bytes = write_combined(
-            files, options.combined, duplex=options.duplex, force=options.force)
-        batch.combined = options.combined
+    if printer is not None:
+        batch.combined, batch.combined_pages = options.combined, len(printer.pages)
+        batch.combined_bytes = options.combined.stat().st_size
     batch.seconds = time.perf_counter() - started
     return batch
 

@@ -27,6 +27,7 @@ lengths, support and box when the dataset loads.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from reportlab.graphics.shapes import Path as ShapePath
 from reportlab.lib import colors
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isString
+from reportlab.platypus import Flowable
 
 from .errors import DataError, InputError, did_you_mean, shown
 from .styles import register_fonts
@@ -477,12 +479,38 @@ def figure_drawing(illustration: Illustration, width: float, height: float, *, m
     return c.drawing
 
 
+class FigureFlowable(Flowable):
+    """A figure drawn once per document as a form (XObject) and placed where it is used.
+
+    The form's name comes from what is drawn, so every handout holds the same
+    bytes for the same picture, and a combined print file stores it once.
+    """
+
+    def __init__(self, drawing: Drawing, key: str) -> None:
+        super().__init__()
+        self.drawing = drawing
+        self.width, self.height = drawing.width, drawing.height
+        self.form = "Fig" + hashlib.sha256(key.encode()).hexdigest()[:16]
+        self.hAlign = "CENTER"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        if not canvas.hasForm(self.form):
+            canvas.beginForm(self.form, 0, 0, self.width, self.height)
+            renderPDF.draw(self.drawing, canvas, 0, 0)
+            canvas.endForm()
+        canvas.doForm(self.form)
+
+
 def figure_flowable(illustration: Illustration, width: float, height: float, *, mirrored: bool = False,
-                    accent: str | colors.Color = DEFAULT_ACCENT) -> Drawing:
+                    accent: str | colors.Color = DEFAULT_ACCENT) -> FigureFlowable:
     """The picture as a platypus Flowable for an exercise card's picture space."""
     drawing = figure_drawing(illustration, width, height, mirrored=mirrored, accent=accent)
-    drawing.hAlign = "CENTER"
-    return drawing
+    key = repr((illustration, round(width, 2), round(height, 2), mirrored, str(accent)))
+    return FigureFlowable(drawing, key)
 
 
 def pdf_to_png(pdf: bytes, *, dpi: float = 150) -> bytes:

@@ -9,9 +9,10 @@ whose bytes were already written is not written again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -166,12 +167,10 @@ class CombinedWriter:
         return len(self.pages)
 
 
-def write_combined(files: Iterable[Path], target: Path, *, duplex: bool = False, force: bool = False,
-                   title: str = "Handouts for printing") -> tuple[int, int]:
-    """Concatenate ``files`` into ``target`` (atomically); with ``duplex`` each starts on a front side.
-
-    Returns the page count and the size in bytes.
-    """
+@contextlib.contextmanager
+def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
+                  title: str = "Handouts for printing") -> Iterator[CombinedWriter]:
+    """A CombinedWriter whose file takes the name ``target`` only once it is complete."""
     if target.exists() and not force:
         raise OutputExistsError("the file already exists; pass --force to replace it", path=target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -179,13 +178,23 @@ def write_combined(files: Iterable[Path], target: Path, *, duplex: bool = False,
     try:
         with temp.open("wb") as out:
             writer = CombinedWriter(out, duplex=duplex)
-            for path in files:
-                writer.append(path, path.stem)
-            pages = writer.finish(title)
+            yield writer
+            writer.finish(title)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, target)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the combined file: {exc.strerror or exc}", path=target) from None
-    return pages, target.stat().st_size
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_combined(files: Iterable[Path], target: Path, *, duplex: bool = False, force: bool = False) -> tuple[int, int]:
+    """Concatenate ``files`` into ``target`` (atomically); with ``duplex`` each starts on a front side.
+
+    Returns the page count and the size in bytes.
+    """
+    with combined_file(target, duplex=duplex, force=force) as writer:
+        for path in files:
+            writer.append(path, path.stem)
+    return len(writer.pages), target.stat().st_size

@@ -6,10 +6,14 @@ Run: python scripts/make_docs.py
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import tempfile
 from datetime import date
+from io import BytesIO
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from handouts.handout import make_handout
 from handouts.library import open_library
@@ -18,11 +22,13 @@ from handouts.models import HandoutRequest, Patient
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def render(pdf: bytes, prefix: str, dpi: int = 60) -> None:
+def render(pdf: bytes, prefix: str, dpi: int = 60, page: int | None = None) -> None:
+    """PNG pages of ``pdf`` as docs/PREFIX-N.png (or docs/PREFIX.png for one ``page``)."""
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "handout.pdf"
         source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(source), str(DOCS / prefix)], check=True)
+        pages = ["-f", str(page), "-l", str(page), "-singlefile"] if page else []
+        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), *pages, str(source), str(DOCS / prefix)], check=True)
 
 
 def main() -> None:
@@ -35,6 +41,17 @@ def main() -> None:
         start_date=date(2026, 12, 7), clinician="Ana Ruiz",
         notes="Walk with your dog every morning, as we discussed.")
     render(make_handout(request, library=library, today=date(2026, 12, 4)).pdf, "sample-page")
+    # The first exercise page, standard, Spanish and large print, for the README's comparison.
+    variants = {"exercises-en": {}, "exercises-es": {"language": "es"}, "exercises-large": {"large_print": True}}
+    for name, changes in variants.items():
+        handout = make_handout(dataclasses.replace(request, **changes), library=library, today=date(2026, 12, 4))
+        first_card = next(i for i in range(handout.pages) if "1. " in _page_text(handout.pdf, i)
+                          and ("Hold" in _page_text(handout.pdf, i) or "Mantenga" in _page_text(handout.pdf, i)))
+        render(handout.pdf, name, dpi=50, page=first_card + 1)
+
+
+def _page_text(pdf: bytes, index: int) -> str:
+    return PdfReader(BytesIO(pdf)).pages[index].extract_text() or ""
 
 
 if __name__ == "__main__":

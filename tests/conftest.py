@@ -82,15 +82,15 @@ def every_pdf_is_well_formed(request: pytest.FixtureRequest, monkeypatch: pytest
         return pdf, pages
 
     combined: list[Path] = []
-    real_combined = printfile_module.write_combined
+    real_combined = printfile_module.combined_file
 
-    def recording_combined(files: Any, target: Path, **kwargs: Any) -> tuple[int, int]:
+    def recording_combined(target: Path, **kwargs: Any) -> Any:
         combined.append(target)
-        return real_combined(files, target, **kwargs)
+        return real_combined(target, **kwargs)
 
     monkeypatch.setattr(assemble_module, "assemble", recording)
     monkeypatch.setattr(handout_module, "assemble", recording)
-    monkeypatch.setattr(batch_module, "write_combined", recording_combined)
+    monkeypatch.setattr(batch_module, "combined_file", recording_combined)
     yield
     # Handouts made in other processes (batch workers) are the ones their manifest lists.
     folder = request.node.funcargs.get("tmp_path")
