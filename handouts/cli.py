@@ -430,6 +430,32 @@ def validate(obj: Context) -> None:
                    f"{len(dataset.clinics)} clinics, languages {', '.join(dataset.languages)}")
 
 
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but this machine (127.0.0.1) needs --token.")
+@click.option("--token", envvar="HANDOUTS_TOKEN", metavar="TEXT",
+              help="Access token every request must carry, 16 characters or more (or HANDOUTS_TOKEN).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the form in your web browser.")
+@click.pass_obj
+def serve(obj: Context, port: int, host: str, token: str | None, open_browser: bool) -> None:
+    """Run the web form on this machine: make, preview and print handouts in a browser.
+
+    Patient data stays on this machine and nothing is kept after a page or PDF
+    is made. Stop with Ctrl+C.
+
+    Example:
+
+        handouts serve --open
+    """
+    from .web.server import serve as run_server
+
+    with reporting(obj.debug):
+        run_server(host=host, port=port, token=token or None, open_browser=open_browser, data=obj.data,
+                   templates=obj.templates, echo=click.echo)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit code (for tests and the console script)."""
     try:

@@ -1,0 +1,159 @@
+"""A patients CSV sent from the browser: checked row by row, then made into a zip.
+
+The upload lives in a temporary folder for the length of one request and is
+removed with everything made from it; the zip is built in an unnamed temporary
+file that disappears when the response has been sent.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from werkzeug.utils import secure_filename
+
+from ..batch import BatchOptions, BatchResult, run
+from ..errors import ErrorList, HandoutError, InputError
+from ..library import Library
+from ..patients import read_patients
+from ..plan import make_plan
+from ..requests import build_request
+from .forms import plain_warning, sentence
+
+#: Largest CSV accepted from the browser; the CLI's batch takes bigger files.
+MAX_UPLOAD_BYTES = 2_000_000
+DEFAULT_NAME = "patients.csv"
+DATE_FORMATS = ("DD/MM/YYYY", "MM/DD/YYYY")
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    """One CSV row as checked before anything is made."""
+
+    line: int
+    patient_id: str
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class CheckedFile:
+    """Every row of an upload, or the one problem that stops the whole file."""
+
+    name: str
+    rows: list[CheckedRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problem: str = ""
+
+    @property
+    def good(self) -> int:
+        return sum(1 for r in self.rows if r.ok)
+
+    @property
+    def bad(self) -> list[CheckedRow]:
+        return [r for r in self.rows if not r.ok]
+
+
+@contextmanager
+def uploaded(data: bytes, name: str) -> Iterator[Path]:
+    """The upload as a file in a temporary folder removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="handouts-web-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        yield path
+
+
+def check_upload(data: bytes, name: str, library: Library, *, today: date,
+                 date_format: str | None) -> CheckedFile:
+    """Read the CSV and check every row with the same parsers and rules the batch uses."""
+    checked = CheckedFile(name)
+    with uploaded(data, name) as path:
+        try:
+            patients = read_patients(path)
+        except HandoutError as exc:
+            checked.problem = sentence(exc.message)
+            return checked
+        checked.notes = [note.replace(str(path), name) for note in patients.notes]
+        for row in patients.rows:
+            checked.rows.append(_check_row(row.line, row.values, library, today, date_format))
+    return checked
+
+
+def _check_row(line: int, values: dict[str, str], library: Library, today: date,
+               date_format: str | None) -> CheckedRow:
+    patient_id = values.get("patient_id", "").strip()
+
+    def place(column: str, message: str) -> InputError:
+        return InputError(message, column=column)
+
+    try:
+        request = build_request(values, library.dataset, today=today, error=place, date_format=date_format)
+        plan = make_plan(request, library.dataset)
+    except ErrorList as exc:
+        return CheckedRow(line, patient_id, tuple(_column_message(e) for e in exc.errors))
+    except HandoutError as exc:
+        return CheckedRow(line, patient_id, (sentence(exc.message),))
+    return CheckedRow(line, patient_id, warnings=tuple(plain_warning(w.code, w.message).text for w in plan.warnings))
+
+
+def _column_message(error: HandoutError) -> str:
+    text = sentence(error.message)
+    return f"Column {error.column}: {text}" if error.column else text
+
+
+@dataclass(frozen=True)
+class BatchZip:
+    """The zip of a finished batch, as an open temporary file, and what happened row by row."""
+
+    file: IO[bytes]
+    result: BatchResult
+
+
+def make_zip(data: bytes, name: str, options: BatchOptions) -> BatchZip:
+    """Run the batch into a temporary folder and pack its handouts, manifest and print file.
+
+    ``options.output`` and ``options.combined`` are replaced by the temporary places.
+    Raises ErrorList when no row can be made.
+    """
+    with uploaded(data, name) as path:
+        output = path.parent / "handouts"
+        combined = path.parent / "print.pdf"
+        result = run(path, replace(options, output=output, combined=combined))
+        archive = tempfile.TemporaryFile(prefix="handouts-web-", suffix=".zip")
+        try:
+            with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+                zipped.write(output / "manifest.csv", "manifest.csv")
+                if result.combined is not None:
+                    zipped.write(combined, "print.pdf")
+                for row in result.rows:
+                    if row.ok and row.file:
+                        zipped.write(output / row.file, f"handouts/{row.file}")
+        except BaseException:
+            archive.close()
+            raise
+    archive.seek(0)
+    return BatchZip(archive, result)
+
+
+def summary(result: BatchResult) -> str:
+    """One line with counts only (no names), for the page and a response header."""
+    made = result.count("written") + result.count("skipped")
+    failed = len(result.rows) - made
+    return f"{made} handout{'s' if made != 1 else ''} made, {failed} row{'s' if failed != 1 else ''} left out"
+
+
+def safe_name(filename: str | None) -> str:
+    """A plain file name for the upload (only used in messages)."""
+    cleaned = secure_filename(filename or "")
+    return cleaned if cleaned.lower().endswith(".csv") else DEFAULT_NAME
+
