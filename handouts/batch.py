@@ -25,7 +25,7 @@ from .errors import EXIT_OK, EXIT_SOME_FAILED, ErrorList, HandoutError, InputErr
 from .handout import make_handout, output_path
 from .library import Library, open_library
 from .manifest import JOURNAL, journal_row, previous_runs, start_journal, write_manifest
-from .models import HandoutRequest
+from .models import HandoutRequest, PlanWarning
 from .output import folder_lock, write_atomic
 from .patients import Row, read_patients
 from .plan import make_plan
@@ -109,10 +109,14 @@ class _Task:
 
 
 @dataclass
-class _Checked:
+class CheckedRows:
+    """Every row of a CSV checked before anything is made: the good ones ready to render,
+    the bad ones as results, and every problem (each naming its row and column)."""
+
     tasks: list[_Task] = field(default_factory=list)
     invalid: list[RowResult] = field(default_factory=list)
     errors: list[HandoutError] = field(default_factory=list)
+    warnings: dict[int, tuple[PlanWarning, ...]] = field(default_factory=dict)  # line -> the plan's warnings
 
 
 def run(csv_path: str | Path, options: BatchOptions | None = None, *,
@@ -128,7 +132,7 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     csv_path = Path(csv_path)
     library = open_library(options.data, options.templates)
     patients = read_patients(csv_path)
-    checked = _check_rows(csv_path, patients.rows, library, options, today)
+    checked = check_rows(csv_path, patients.rows, library, options, today=today)
     if checked.errors and (options.strict or not checked.tasks):
         raise ErrorList(checked.errors)
     if options.combined and options.combined.exists() and not options.force:
@@ -139,7 +143,7 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
         return _make_all(checked, patients.notes, options, started, progress)
 
 
-def _make_all(checked: _Checked, notes: list[str], options: BatchOptions, started: float,
+def _make_all(checked: CheckedRows, notes: list[str], options: BatchOptions, started: float,
               progress: Callable[[RowResult, int], None] | None) -> BatchResult:
     """Render the rows not yet done and, as each finishes in CSV order, add it to the print file."""
     known = {r.line: r for r in checked.invalid}
@@ -175,10 +179,10 @@ def _make_all(checked: _Checked, notes: list[str], options: BatchOptions, starte
     return batch
 
 
-def _check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: BatchOptions,
-                today: date) -> _Checked:
+def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: BatchOptions, *,
+               today: date) -> CheckedRows:
     """Every row checked before anything is written: tasks for good rows, errors for bad ones."""
-    checked = _Checked()
+    checked = CheckedRows()
     seen: dict[str, int] = {}
     for row in rows:
         def place(column: str, message: str, line: int = row.line) -> InputError:
@@ -203,6 +207,7 @@ def _check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: 
             continue
         seen[key] = row.line
         fingerprint = hashlib.sha256(repr((request, options.use_cover)).encode()).hexdigest()
+        checked.warnings[row.line] = plan.warnings
         warnings = tuple(str(w) for w in plan.warnings)
         checked.tasks.append(_Task(
             row.line, request, output_path(options.output, request.patient.patient_id), fingerprint,
@@ -210,7 +215,7 @@ def _check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: 
     return checked
 
 
-def _reject(checked: _Checked, line: int, patient_id: str, errors: list[HandoutError]) -> None:
+def _reject(checked: CheckedRows, line: int, patient_id: str, errors: list[HandoutError]) -> None:
     message = "; ".join(f"column {e.column!r}: {e.message}" if e.column else e.message for e in errors)
     checked.invalid.append(RowResult(line, patient_id, "invalid", message))
     checked.errors.extend(errors)

@@ -284,6 +284,13 @@ def test_batch_upload_with_one_bad_row_shows_that_rows_message(client: FlaskClie
     assert "Make 2 handouts (zip)" in html
 
 
+def test_batch_upload_shows_a_repeated_patient_id_before_running(client: FlaskClient) -> None:
+    text = "patient_id,name,diagnosis,phase\np-1,Ann,nonspecific,acute\nP-1,Bo,nonspecific,acute\n"
+    html = upload(client, text).get_data(as_text=True).replace("&#39;", "'")
+    row = re.search(r'<tr id="line-3">(.*?)</tr>', html, re.DOTALL)
+    assert row and "'P-1' is already used on line 2" in row.group(1)
+
+
 def test_batch_upload_problems_with_the_whole_file(client: FlaskClient) -> None:
     boundary, body = encode_multipart({CSRF_FIELD: csrf(client, "/batch")})
     missing = client.post("/batch", data=body, content_type=f"multipart/form-data; boundary={boundary}")

@@ -18,12 +18,10 @@ from typing import IO
 
 from werkzeug.utils import secure_filename
 
-from ..batch import BatchOptions, BatchResult, run
-from ..errors import ErrorList, HandoutError, InputError
+from ..batch import BatchOptions, BatchResult, check_rows, run
+from ..errors import HandoutError
 from ..library import Library
 from ..patients import read_patients
-from ..plan import make_plan
-from ..requests import build_request
 from .forms import plain_warning, sentence
 
 #: Largest CSV accepted from the browser; the CLI's batch takes bigger files.
@@ -84,26 +82,17 @@ def check_upload(data: bytes, name: str, library: Library, *, today: date,
             checked.problem = sentence(exc.message)
             return checked
         checked.notes = [note.replace(str(path), name) for note in patients.notes]
-        for row in patients.rows:
-            checked.rows.append(_check_row(row.line, row.values, library, today, date_format))
+        # The batch's own check: the same parsers, rules and duplicate-id test as a real run.
+        rows = check_rows(path, patients.rows, library, BatchOptions(date_format=date_format), today=today)
+    problems: dict[int, list[str]] = {}
+    for error in rows.errors:
+        problems.setdefault(error.row or 0, []).append(_column_message(error))
+    ids = {**{t.line: t.request.patient.patient_id for t in rows.tasks},
+           **{r.line: r.patient_id for r in rows.invalid}}
+    for line in sorted(ids):
+        warnings = tuple(plain_warning(w.code, w.message).text for w in rows.warnings.get(line, ()))
+        checked.rows.append(CheckedRow(line, ids[line], tuple(problems.get(line, ())), warnings))
     return checked
-
-
-def _check_row(line: int, values: dict[str, str], library: Library, today: date,
-               date_format: str | None) -> CheckedRow:
-    patient_id = values.get("patient_id", "").strip()
-
-    def place(column: str, message: str) -> InputError:
-        return InputError(message, column=column)
-
-    try:
-        request = build_request(values, library.dataset, today=today, error=place, date_format=date_format)
-        plan = make_plan(request, library.dataset)
-    except ErrorList as exc:
-        return CheckedRow(line, patient_id, tuple(_column_message(e) for e in exc.errors))
-    except HandoutError as exc:
-        return CheckedRow(line, patient_id, (sentence(exc.message),))
-    return CheckedRow(line, patient_id, warnings=tuple(plain_warning(w.code, w.message).text for w in plan.warnings))
 
 
 def _column_message(error: HandoutError) -> str:
