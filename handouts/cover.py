@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
@@ -24,7 +25,18 @@ from pypdf.generic import NameObject
 
 from .errors import CoverError
 
-MAX_COVER_BYTES = 20_000_000
+
+def _limit_mb(default: float = 20.0) -> float:
+    """HANDOUTS_COVER_LIMIT_MB if it holds a positive number, else ``default``."""
+    try:
+        value = float(os.environ.get("HANDOUTS_COVER_LIMIT_MB", default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+#: Largest cover accepted; a clinic with a heavy cover may raise it with HANDOUTS_COVER_LIMIT_MB.
+MAX_COVER_BYTES = int(_limit_mb() * 1_000_000)
 MAX_COVER_PAGES = 4
 PARSE_SECONDS = 15.0
 _STRIPPED_PAGE_KEYS = ("/Annots", "/AA", "/B", "/Thumb", "/StructParents")

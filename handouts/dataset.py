@@ -46,7 +46,6 @@ _DIAGNOSIS_KEYS = ("preferred_direction", "clinician_specified", *PHASES)
 # Abdominal work must be a hold, never a curl (DESIGN.md clinical rule 3).
 _FORBIDDEN_ABDOMINAL = re.compile(r"(?i)sit[- ]?ups?|crunch")
 _WHITE = "#FFFFFF"
-MAX_COVER_BYTES = 20_000_000
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ DIRECTIONS = ("flexion", "extension", "neutral", "none")
 MUSCLE_GROUPS = ("abdominal", "back-extensor", "gluteal", "hip", "hamstring", "low-back", "whole-body")
 POSITIONS = ("prone", "supine", "side-lying", "sitting", "standing", "hands-and-knees", "forearms-and-toes")
 SOURCES = ("seed", "common-practice")
-DIAGNOSES = ("herniated-disc", "spinal-stenosis", "nonspecific", "sciatica")
 PHASES = ("acute", "subacute", "maintenance")
 PAPERS = ("letter", "a4")
 
