@@ -17,7 +17,7 @@ from .layout import flowables
 from .models import Clinic, Exercise, Plan
 from .pages import HandoutDocument, Mark, Running, canvas_maker
 from .styles import Look
-from .text import Templates, handout_context
+from .text import Templates, handout_context, require_safety_phrases
 
 #: What can be printed: the full handout, or the weekly checklist alone.
 KINDS = ("handout", "checklist")
@@ -72,7 +72,9 @@ def build_body(plan: Plan, templates: Templates, *, today: date, kind: str = "ha
                 for planned, words in zip(plan.exercises, context["exercises"])]
 
     slots = {"exercises": cards, "checklist": lambda: checklist_grids(plan, templates, look)}
-    story = flowables(templates.render(f"{kind}.md.j2", context), look, slots)
+    blocks = templates.render(f"{kind}.md.j2", context)
+    require_safety_phrases(blocks, templates, f"{kind}.md.j2")
+    story = flowables(blocks, look, slots)
     title = labels["document_title"] if kind == "handout" else labels["checklist_document_title"]
     buffer = BytesIO()
     document = HandoutDocument(buffer, look, title=title, author=plan.clinic.name)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml
 from xml.sax.saxutils import unescape as _xml_unescape
@@ -251,3 +252,16 @@ def parse(text: str) -> tuple[Block, ...]:
     if len(stack) > 1:
         raise MarkupError(f"line {stack[-1][2]}: box {stack[-1][0]!r} is never closed with ':::'")
     return tuple(stack[0][1])
+
+
+def texts_of(blocks: Sequence[Block]) -> Iterator[str]:
+    """The markup of every piece of text in ``blocks``, boxes included, in reading order."""
+    for block in blocks:
+        if isinstance(block, (Heading, Paragraph)):
+            yield block.text
+        elif isinstance(block, ListBlock):
+            yield from block.items
+        elif isinstance(block, Table):
+            yield from (cell for row in block.rows for cell in row)
+        elif isinstance(block, Box):
+            yield from texts_of(block.blocks)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .dataset import Dataset
 from .errors import InputError, one_of
-from .models import PHASES, Dose, Exercise, HandoutRequest, Plan, PlannedExercise, PlanWarning
+from .models import DOSE_BOUNDS, PHASES, Dose, Exercise, HandoutRequest, Plan, PlannedExercise, PlanWarning
 
 #: Above this many exercises a handout gets long and patients do fewer of them.
 MAX_EXERCISES = 6
@@ -123,12 +123,31 @@ def _balance(chosen: list[Exercise], request: HandoutRequest, warnings: list[Pla
                                     "a mix of both is better for the back"))
 
 
+#: A goal and the start value it builds from.
+_GOALS = {"hold_up_to": "hold", "minutes_up_to": "minutes"}
+#: Fields a dose may gain through a change when it has the other one.
+_MAY_ADD = {"hold_up_to": "hold", "minutes_up_to": "minutes", "sets": "repeat"}
+
+
 def _changed_dose(exercise: Exercise, request: HandoutRequest) -> Dose:
+    """The exercise's dose with the clinician's changes, which may only adjust what the dose has."""
     changes = dict(request.dose_changes.get(exercise.id, {}))
-    dose = exercise.dose.replace(**changes) if changes else exercise.dose
-    # A new start value past the old goal makes the goal meaningless: drop it.
-    if dose.hold_up_to is not None and (dose.hold is None or dose.hold_up_to <= dose.hold):
-        dose = dose.replace(hold_up_to=None)
-    if dose.minutes_up_to is not None and (dose.minutes is None or dose.minutes_up_to <= dose.minutes):
-        dose = dose.replace(minutes_up_to=None)
+    if not changes:
+        return exercise.dose
+    has = [name for name in DOSE_BOUNDS if getattr(exercise.dose, name) is not None]
+    for name in changes:
+        base = _MAY_ADD.get(name)
+        if name not in has and not (base and getattr(exercise.dose, base) is not None):
+            raise InputError(f"{exercise.id} has no {name!r} to change; its dose has {', '.join(has)}",
+                             key="--dose")
+    dose = exercise.dose.replace(**changes)
+    for goal, start in _GOALS.items():
+        goal_value, start_value = getattr(dose, goal), getattr(dose, start)
+        if goal_value is None:
+            continue
+        if goal in changes and goal_value <= start_value:
+            raise InputError(f"{exercise.id}: {goal}={goal_value} must be more than {start}={start_value}",
+                             key="--dose")
+        if goal_value <= start_value:  # a new start past the old goal makes the goal meaningless
+            dose = dose.replace(**{goal: None})
     return dose

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -28,7 +28,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import DataError, ErrorList
-from .markup import Block, MarkupError, md_escape, parse
+from .markup import Block, MarkupError, md_escape, parse, plain, texts_of
 from .models import Dose, Plan, PlannedExercise
 from .schema import Problems, Section
 from .yamlio import load_yaml
@@ -218,7 +218,7 @@ def handout_context(plan: Plan, templates: Templates, *, today: date) -> dict[st
     patient.name, patient.id; diagnosis, diagnosis_name, phase, phase_name;
     clinic.{name, phone, after_hours, address (list), website}; clinician;
     today (date), start_date (date), weeks; exercises (list, see
-    ``exercise_context``); has_walking; notes_lines (list of the clinician's
+    ``exercise_context``); has_walking; has_strengthening; notes_lines (list of the clinician's
     note lines); labels (labels.yaml). Filters: short_date, long_date.
     """
     request = plan.request
@@ -241,9 +241,19 @@ def handout_context(plan: Plan, templates: Templates, *, today: date) -> dict[st
         "weeks": request.weeks,
         "exercises": [exercise_context(p, i, total, plan.language) for i, p in enumerate(plan.exercises, 1)],
         "has_walking": plan.has_walking,
+        "has_strengthening": any(p.exercise.kind == "strengthen" for p in plan.exercises),
         "notes_lines": [line.strip() for line in request.notes.splitlines() if line.strip()],
         "labels": labels,
     }
+
+
+def require_safety_phrases(blocks: Sequence[Block], templates: Templates, name: str) -> None:
+    """Refuse a handout whose template lost the stop rules or red flags (labels.yaml lists them)."""
+    words = " ".join(" ".join(plain(text).split()) for text in texts_of(blocks))
+    missing = [p for p in templates.labels["safety_phrases"] if " ".join(p.split()) not in words]
+    if missing:
+        raise DataError(f"the handout no longer says {missing[0]!r}; every handout must carry the safety "
+                        "warnings (safety_phrases in labels.yaml)", path=templates.folder / name)
 
 
 def validate_templates(root: Path, language: str, sample: Mapping[str, Any]) -> list[DataError]:
@@ -258,7 +268,9 @@ def validate_templates(root: Path, language: str, sample: Mapping[str, Any]) -> 
             if name == "exercise.md.j2" else [sample]
         for context in contexts:
             try:
-                templates.render(name, context)
+                blocks = templates.render(name, context)
+                if name != "exercise.md.j2":
+                    require_safety_phrases(blocks, templates, name)
             except DataError as exc:
                 errors.append(exc)
                 break

@@ -185,3 +185,10 @@ def test_large_print_uses_bigger_type(library, request_for) -> None:  # type: ig
     with pdfplumber.open(BytesIO(handout.pdf)) as pdf:
         body = [round(c["size"], 1) for page in pdf.pages for c in page.chars if c["text"].strip()]
     assert min(size for size in body if size != 14.0) >= 16  # 14 pt: running header and footer
+
+
+def test_acute_text_matches_a_plan_that_keeps_strengthening(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    kept = make_handout(request_for(phase="acute", allow_strengthening=True,
+                                    exercises=("prone-on-elbows", "prone-plank")), library=library, use_cover=False)
+    text = pdf_text(kept.pdf)
+    assert "chose a few strengthening exercises for you" in text and "only do stretches" not in text

@@ -126,3 +126,24 @@ def test_unknown_ids_are_input_errors(library, request_for, changes, message) ->
     with pytest.raises(InputError) as caught:
         make_plan(request_for(**changes), library.dataset)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param({"prone-plank": {"minutes": 10}}, "prone-plank has no 'minutes' to change", id="minutes-on-plank"),
+        pytest.param({"walking": {"hold": 30}}, "walking has no 'hold' to change", id="hold-on-walking"),
+        pytest.param({"prone-on-elbows": {"sets": 3}}, "prone-on-elbows has no 'sets' to change", id="sets-without-repeat"),
+        pytest.param({"hamstring-stretch": {"hold_up_to": 30}}, "hold_up_to=30 must be more than hold=60",
+                     id="goal-below-start"),
+    ],
+)
+def test_dose_changes_only_adjust_what_the_dose_has(library, request_for, changes, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=message):
+        make_plan(request_for(dose_changes=changes), library.dataset)
+
+
+def test_a_dose_may_gain_a_goal_or_sets_it_can_print(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(request_for(dose_changes={"hamstring-stretch": {"hold_up_to": 90, "sets": 2}}), library.dataset)
+    dose = next(p.dose for p in plan.exercises if p.id == "hamstring-stretch")
+    assert (dose.hold, dose.hold_up_to, dose.repeat, dose.sets) == (60, 90, 2, 2)

@@ -46,7 +46,8 @@ def test_a_clinic_can_reorder_and_reword_sections(templates_copy: Path, request_
     from handouts.handout import make_handout
 
     custom = _library_with(templates_copy, "handout.md.j2",
-                           "# Our own title\n\n::: checklist\n\n# Exercises first? No, after.\n\n::: exercises\n")
+                           "# Our own title\n\n::: checklist\n\n# Exercises first? No, after.\n\n::: exercises\n"
+                           '{% include "safety.md.j2" %}\n')
     handout = make_handout(request_for(), library=custom, use_cover=False)
     text = pdf_text(handout.pdf)
     assert "Our own title" in text
@@ -66,3 +67,16 @@ def test_patient_values_cannot_inject_structure(library, request_for) -> None:  
     table_cells = [cell for block in blocks if hasattr(block, "rows") for row in block.rows for cell in row]
     assert any(plain(cell) == hostile.replace("\n", " ") for cell in table_cells)
     assert not any(isinstance(b, Paragraph) and "Heading" in b.text and "<b>" in b.text for b in blocks)
+
+
+def test_a_template_that_drops_the_safety_box_is_refused(templates_copy: Path, request_for) -> None:  # type: ignore[no-untyped-def]
+    from handouts.handout import make_handout
+
+    source = (templates_copy / "en" / "handout.md.j2").read_text()
+    custom = _library_with(templates_copy, "handout.md.j2", source.replace('{% include "safety.md.j2" %}', ""))
+    try:
+        with pytest.raises(DataError, match="no longer says 'Go to a hospital emergency department now'"):
+            make_handout(request_for(), library=custom, use_cover=False)
+        assert any("every handout must carry the safety warnings" in str(e) for e in custom.check_templates())
+    finally:
+        load_templates.cache_clear()
