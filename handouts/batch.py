@@ -10,6 +10,7 @@ with ``manifest.csv`` and an optional combined print file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import time
@@ -184,11 +185,15 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
     """Every row checked before anything is written: tasks for good rows, errors for bad ones."""
     checked = CheckedRows()
     seen: dict[str, int] = {}
+    content = library.digest()
     for row in rows:
         def place(column: str, message: str, line: int = row.line) -> InputError:
             return InputError(message, path=csv_path.name, row=line, column=column)
 
         patient_id = row.values.get("patient_id", "").strip()
+        if row.problem:
+            _reject(checked, row.line, patient_id, [InputError(row.problem, path=csv_path.name, row=row.line)])
+            continue
         try:
             request = build_request(row.values, library.dataset, today=today, error=place,
                                     date_format=options.date_format)
@@ -206,7 +211,11 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
             _reject(checked, row.line, patient_id, [exc])
             continue
         seen[key] = row.line
-        fingerprint = hashlib.sha256(repr((request, options.use_cover)).encode()).hexdigest()
+        # What makes the file: the request (a defaulted start date is not part of it, so a resumed
+        # run the next day still finds its files), the cover, encryption and the dataset and templates.
+        dated = request if row.values.get("start_date", "").strip() else dataclasses.replace(request, start_date=None)
+        fingerprint = hashlib.sha256(repr((dated, options.use_cover, bool(options.password), content)).encode())
+        fingerprint = fingerprint.hexdigest()
         checked.warnings[row.line] = plan.warnings
         warnings = tuple(str(w) for w in plan.warnings)
         checked.tasks.append(_Task(
@@ -270,37 +279,63 @@ def _render_one(task: _Task) -> RowResult:
 
 
 def _render_all(tasks: list[_Task], workers: int | None) -> Iterator[RowResult]:
-    """Results in task order: in this process for one worker, else from a bounded process pool."""
+    """Results in task order: in this process for one worker, else from a bounded process pool.
+
+    If a worker process dies (a crash, not an exception: those are caught in _render_one),
+    the rows that had not finished are suspects: each is then made alone, so the one that
+    crashes again is the cause and fails, and no other row pays for it.
+    """
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(tasks) <= 1:
         yield from map(_render_one, tasks)
         return
     queue = deque(tasks)
-    strikes: dict[int, int] = {}
-    while queue:
+    order = deque(task.line for task in tasks)
+    ready: dict[int, RowResult] = {}  # finished ahead of their turn, or before a crash
+    suspects: set[int] = set()
+    while order:
         pending: deque[tuple[_Task, Future[RowResult]]] = deque()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             try:
-                while queue or pending:
-                    while queue and len(pending) < workers * 4:
-                        task = queue.popleft()
-                        pending.append((task, pool.submit(_render_one, task)))
-                    result = pending[0][1].result()
+                while order:
+                    if order[0] in ready:
+                        yield ready.pop(order.popleft())
+                        continue
+                    _fill(pool, queue, pending, suspects, workers * 4)
+                    task, future = pending[0]
+                    result = future.result()
                     pending.popleft()
-                    yield result
+                    ready[task.line] = result
             except BrokenProcessPool:
-                yield from _retry_after_crash(pending, queue, strikes)
+                _after_crash(pending, queue, ready, suspects)
 
 
-def _retry_after_crash(pending: deque[tuple[_Task, Future[RowResult]]], queue: deque[_Task],
-                       strikes: dict[int, int]) -> Iterator[RowResult]:
-    """A worker died (exceptions are caught in _render_one, so this is a crash). Requeue the
-    unfinished rows for a new pool; the oldest is the likely culprit and fails at its second crash."""
-    oldest = pending[0][0]
-    strikes[oldest.line] = strikes.get(oldest.line, 0) + 1
-    unfinished = [task for task, _ in pending]
-    if strikes[oldest.line] >= 2:
-        unfinished.pop(0)
-        yield RowResult(oldest.line, oldest.request.patient.patient_id, "failed",
-                        "the worker process stopped while making this handout", input_sha256=oldest.input_sha256)
+def _fill(pool: ProcessPoolExecutor, queue: deque[_Task], pending: deque[tuple[_Task, Future[RowResult]]],
+          suspects: set[int], window: int) -> None:
+    """Submit rows up to ``window`` in flight; a suspect row only ever runs alone."""
+    while queue and len(pending) < window:
+        alone = queue[0].line in suspects or any(task.line in suspects for task, _ in pending)
+        if alone and pending:
+            return
+        task = queue.popleft()
+        pending.append((task, pool.submit(_render_one, task)))
+        if alone:
+            return
+
+
+def _after_crash(pending: deque[tuple[_Task, Future[RowResult]]], queue: deque[_Task],
+                 ready: dict[int, RowResult], suspects: set[int]) -> None:
+    """Keep what finished; a suspect that crashed alone is the cause; requeue the rest as suspects."""
+    unfinished = []
+    for task, future in pending:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            ready[task.line] = future.result()
+        else:
+            unfinished.append(task)
+    if len(unfinished) == 1 and unfinished[0].line in suspects:
+        culprit = unfinished.pop()
+        ready[culprit.line] = RowResult(culprit.line, culprit.request.patient.patient_id, "failed",
+                                        "the worker process stopped while making this handout",
+                                        input_sha256=culprit.input_sha256)
+    suspects.update(task.line for task in unfinished)
     queue.extendleft(reversed(unfinished))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -24,6 +25,15 @@ class Library:
 
     def templates(self, language: str) -> Templates:
         return load_templates(self.templates_root, language)
+
+    def digest(self) -> str:
+        """A fingerprint of every dataset and template file: a handout made from other content
+        is not the same handout, even for the same request."""
+        hasher = hashlib.sha256()
+        for root in (self.dataset.root, self.templates_root):
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                hasher.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        return hasher.hexdigest()
 
     def check_templates(self) -> list[DataError]:
         """Render every template of every language with a plan of every exercise; return the problems."""

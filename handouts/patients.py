@@ -29,6 +29,7 @@ class Row:
 
     line: int
     values: dict[str, str]
+    problem: str = ""  # set when the row cannot be read safely (e.g. more cells than columns)
 
 
 @dataclass
@@ -98,9 +99,12 @@ def _rows(path: Path, reader: Iterator[list[str]], notes: list[str]) -> Iterator
             for name, cell in zip(header, cells):
                 if name and name not in values:
                     values[name] = cell[:MAX_CELL]
+            problem = ""
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-                notes.append(f"{path}:{line}: more cells than header columns; the extra cells are ignored")
-            yield Row(line, values)
+                # An unquoted separator inside a cell shifts every cell after it: nothing in the row is safe.
+                problem = (f"this row has {len(cells)} cells but the header has {len(header)} columns; put "
+                           f"quotes around any cell that contains '{reader.dialect.delimiter}'")  # type: ignore[attr-defined]
+            yield Row(line, values, problem)
     except csv.Error as exc:
         raise InputError(f"the CSV is malformed ({exc}); check the quotes", path=path,
                          row=reader.line_num) from None  # type: ignore[attr-defined]

@@ -56,6 +56,8 @@ ROW_CASES = [
     ("unknown-clinic", "x1,Bo,nonspecific,acute,,,,,,,elsewhere", "column 'clinic': unknown clinic 'elsewhere'"),
     ("sciatica-no-set", "x1,Bo,sciatica,acute,,,,,,,", "there is no default exercise set for sciatica"),
     ("long-name", "x1," + "N" * 200 + ",nonspecific,acute,,,,,,,", "column 'name': is 200 characters long"),
+    ("unquoted-separator", "x1,Garcia, Maria,nonspecific,acute,,,,,,,sample",
+     "this row has 12 cells but the header has 11 columns; put quotes around any cell that contains ','"),
     ("long-notes", "x1,Bo,nonspecific,acute,,,,,," + "n" * 2500 + ",", "column 'notes': is 2500 characters long"),
 ]
 

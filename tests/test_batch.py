@@ -307,3 +307,37 @@ def test_progress_reports_every_row(tmp_path: Path) -> None:
     path = write_csv(tmp_path, BAD_ROWS)
     run(path, options(tmp_path), progress=lambda row, total: seen.append((row.patient_id, total)))
     assert len(seen) == 8 and {t for _, t in seen} == {8}
+
+
+def test_changed_data_or_encryption_is_not_taken_as_done(tmp_path: Path, data_copy: Path) -> None:
+    path = write_csv(tmp_path, HEADER + "c1,Ann,nonspecific,acute,,1\n")
+    run(path, options(tmp_path, data=data_copy))
+    assert run(path, options(tmp_path, data=data_copy)).rows[0].status == "skipped"  # no start date: still done
+    knee = data_copy / "exercises" / "double-knee-to-chest.yaml"
+    knee.write_text(knee.read_text().replace("hold: 20", "hold: 45", 1))
+    from handouts.library import _open
+
+    _open.cache_clear()
+    assert run(path, options(tmp_path, data=data_copy)).rows[0].status == "failed"  # the dose changed
+    assert run(path, options(tmp_path, data=data_copy, password="pw", force=True)).rows[0].status == "written"
+
+
+_REAL_RENDER = batch_module._render_one
+
+
+def _dying(task):  # type: ignore[no-untyped-def]
+    """Row d3 kills its worker process: a crash, not an exception."""
+    if task.request.patient.patient_id == "d3":
+        os._exit(7)
+    return _REAL_RENDER(task)
+
+
+def test_a_worker_that_dies_costs_only_its_own_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch_module, "_render_one", _dying)  # pickled by name; forked workers see it too
+    rows = "".join(f"d{i},Pat,nonspecific,acute,2026-12-07,1\n" for i in range(8))
+    result = run(write_csv(tmp_path, HEADER + rows), options(tmp_path, workers=2))
+    assert [r.status for r in result.rows] == ["written"] * 3 + ["failed"] + ["written"] * 4
+    assert result.rows[3].message == "the worker process stopped while making this handout"
+    monkeypatch.setattr(batch_module, "_render_one", _REAL_RENDER)  # in-process now: no crashing here
+    again = run(write_csv(tmp_path, HEADER + rows), options(tmp_path, workers=1))
+    assert [r.status for r in again.rows if r.patient_id != "d3"] == ["skipped"] * 7
