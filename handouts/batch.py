@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .errors import EXIT_OK, EXIT_SOME_FAILED, ErrorList, HandoutError, InputError, OutputError, OutputExistsError
+from .errors import (
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_SOME_FAILED,
+    ErrorList,
+    HandoutError,
+    InputError,
+    OutputError,
+    OutputExistsError,
+)
 from .handout import make_handout, output_path
 from .library import Library, open_library
 from .manifest import JOURNAL, journal_row, previous_runs, start_journal, write_manifest
@@ -89,7 +98,10 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_OK if all(r.ok for r in self.rows) else EXIT_SOME_FAILED
+        """0 all made; 1 some rows failed, the others were made; 3 not one handout could be made."""
+        if all(r.ok for r in self.rows):
+            return EXIT_OK
+        return EXIT_SOME_FAILED if any(r.ok for r in self.rows) else EXIT_OUTPUT
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,8 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
         raise OutputExistsError("the combined print file already exists; pass --force to replace it",
                                 path=options.combined)
     _check_writable(options.output)
+    if options.combined:
+        _check_writable(options.combined.parent)
     with folder_lock(options.output):
         return _make_all(checked, patients.notes, options, started, progress)
 
@@ -273,7 +287,9 @@ def _render_one(task: _Task) -> RowResult:
         return RowResult(task.line, patient_id, "failed", str(exc), input_sha256=task.input_sha256)
     except Exception as exc:  # noqa: BLE001 - one broken row must not end the batch
         return RowResult(task.line, patient_id, "failed",
-                         f"internal error while making this handout: {type(exc).__name__}: {str(exc)[:200]}",
+                         # the type only: a layout error's text can quote the patient's words
+                         f"internal error while making this handout ({type(exc).__name__}); make it alone "
+                         "with 'handouts --debug make ...' to see more",
                          input_sha256=task.input_sha256)
     return result
 

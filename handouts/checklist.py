@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table
 
-from .markup import xml_escape
+from .markup import clean, xml_escape
 from .models import Plan
 from .styles import INK, RULE, TINT, Look, Text, table_style
 from .text import Templates
@@ -75,7 +75,7 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
     head = styles["cell_bold"]
 
     def label(name: str, hint: str) -> Text:
-        return Text(f"<b>{xml_escape(name)}</b><br/>{xml_escape(hint)}", styles["cell"])
+        return Text(f"<b>{xml_escape(clean(name))}</b><br/>{xml_escape(clean(hint))}", styles["cell"])
 
     def day_heading(day: date) -> Text:
         weekday, _, rest = templates.short_date(day).partition(" ")
@@ -99,7 +99,7 @@ def _week(plan: Plan, templates: Templates, look: Look, week: int) -> list[Flowa
     rows.append([label(grid["pain"], grid["pain_hint"]), *[""] * 7])
     rows.append([Text(f"<b>{xml_escape(grid['notes'])}</b>", styles["cell"]), *[""] * 7])
 
-    heights = [None] * (len(rows) - 1) + [look.body_size * 3.5]
+    heights = [None] * (len(rows) - 1) + [look.body_size * 2.6]
     table = Table(rows, colWidths=[label_width] + [day_width] * 7, rowHeights=heights, repeatRows=1)
     table.setStyle(table_style([
         ("GRID", (0, 0), (-1, -1), 0.75, RULE),

@@ -39,6 +39,8 @@ def reporting(debug: bool) -> Iterator[None]:
     except HandoutError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except (click.exceptions.Abort, click.ClickException):
+        raise  # Ctrl-C at a prompt, or a usage error: click reports those itself
     except Exception as exc:
         if debug:
             raise

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
@@ -129,8 +130,11 @@ def _child(data: bytes, connection: multiprocessing.connection.Connection) -> No
 
 def _check_in_child(data: bytes) -> str:
     """Run ``_trial`` in a child process with a time limit; a hang or a crash is a damaged cover."""
+    # fork is quick, but forking a process with other threads running (the web server) can
+    # deadlock the child; then a fresh interpreter is started instead.
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    quick = "fork" in methods and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if quick else "spawn")
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(data, send), daemon=True)
     process.start()

@@ -172,7 +172,7 @@ def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: f
         ("LEFTPADDING", (0, 0), (-1, -1), padding),
         ("RIGHTPADDING", (0, 0), (-1, -1), padding),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.3),  # cells drop a paragraph's spaceAfter
+        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.25),  # cells drop a paragraph's spaceAfter
         ("TOPPADDING", (0, 0), (-1, 0), padding * 0.6),
         ("BOTTOMPADDING", (0, -1), (-1, -1), padding * 0.4),
     ]))

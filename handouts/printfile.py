@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -173,9 +173,9 @@ def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
     """A CombinedWriter whose file takes the name ``target`` only once it is complete."""
     if target.exists() and not force:
         raise OutputExistsError("the file already exists; pass --force to replace it", path=target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-combined{TEMP_SUFFIX}")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with temp.open("wb") as out:
             writer = CombinedWriter(out, duplex=duplex)
             yield writer
@@ -187,14 +187,3 @@ def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
         raise OutputError(f"cannot write the combined file: {exc.strerror or exc}", path=target) from None
     finally:
         temp.unlink(missing_ok=True)
-
-
-def write_combined(files: Iterable[Path], target: Path, *, duplex: bool = False, force: bool = False) -> tuple[int, int]:
-    """Concatenate ``files`` into ``target`` (atomically); with ``duplex`` each starts on a front side.
-
-    Returns the page count and the size in bytes.
-    """
-    with combined_file(target, duplex=duplex, force=force) as writer:
-        for path in files:
-            writer.append(path, path.stem)
-    return len(writer.pages), target.stat().st_size

@@ -104,6 +104,7 @@ def build_request(
     language = check("language", known("language", dataset.languages))
     large_print = check("large_print", fields.yes_no, False)
     paper = check("paper", lambda t: fields.choice(t, PAPERS))
+    clinician = check("clinician", name, "")
     note_text = check("notes", notes, "")
     changes = _dose_changes(dose_changes, problems, error)
     if problems:
@@ -111,7 +112,7 @@ def build_request(
     return HandoutRequest(
         patient=Patient(str(patient_id), str(patient_name)), diagnosis=str(diagnosis), phase=str(phase),
         start_date=start, exercises=chosen, weeks=int(weeks), clinic_id=clinic,  # type: ignore[arg-type]
-        clinician=get("clinician"), language=language, paper=paper,  # type: ignore[arg-type]
+        clinician=str(clinician), language=language, paper=paper,  # type: ignore[arg-type]
         large_print=bool(large_print), notes=str(note_text), dose_changes=changes,
         allow_strengthening=allow_strengthening, allow_direction=allow_direction, skip_walking=skip_walking,
     )

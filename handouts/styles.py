@@ -194,11 +194,9 @@ class Look:
         def derive(name: str, **changes: object) -> ParagraphStyle:
             return ParagraphStyle(name, parent=body, **changes)
 
-        heading_sizes = (22.0, 19.0, 17.0) if self.large_print else (18.0, 16.0, 14.0)
+        heading_sizes = (24.0, 21.0, 20.0) if self.large_print else (18.0, 16.0, 14.0)
         styles = {
             "body": body,
-            "title": derive("title", fontName=FONT_BOLD, fontSize=heading_sizes[0] + 2,
-                            leading=(heading_sizes[0] + 2) * 1.25, textColor=self.accent_colour, spaceAfter=size * 0.4),
             "h1": derive("h1", fontName=FONT_BOLD, fontSize=heading_sizes[0], leading=heading_sizes[0] * 1.25,
                          textColor=self.accent_colour, spaceBefore=size * 0.6, spaceAfter=size * 0.5),
             "h2": derive("h2", fontName=FONT_BOLD, fontSize=heading_sizes[1], leading=heading_sizes[1] * 1.25,

@@ -188,9 +188,36 @@ def _load_labels(path: Path) -> dict[str, Any]:
         forms = grid.data.get("times_a_day")
         if forms is not None:
             grid.section("times_a_day", ("one", "other"))
+    if not problems:
+        _check_formats(s)
     if problems:
         raise ErrorList(problems.errors)
     return s.data
+
+
+#: Each label that is a format, and the names it may use.
+_FORMATS = {
+    ("short_date",): {"weekday": "Mon", "day": 7, "month": "Dec", "year": 2026},
+    ("long_date",): {"weekday": "Mon", "day": 7, "month": "December", "year": 2026},
+    ("page",): {"page": 1, "pages": 2},
+    ("made",): {"date": "7 December 2026"},
+    ("grid", "week"): {"n": 1, "first": "Mon 7 Dec", "last": "Sun 13 Dec"},
+    ("grid", "times_a_day", "one"): {"n": 1},
+    ("grid", "times_a_day", "other"): {"n": 2},
+}
+
+
+def _check_formats(s: Section) -> None:
+    """Fill every format label once, so a misspelt {name} fails here and not in the middle of a batch."""
+    for keys, values in _FORMATS.items():
+        text: Any = s.data
+        for key in keys:
+            text = text.get(key) if isinstance(text, dict) else None
+        try:
+            str(text).format(**values)
+        except (KeyError, IndexError, ValueError) as exc:
+            s.fail(f"cannot fill {text!r} ({type(exc).__name__}: {exc}); it may use "
+                   f"{', '.join('{' + name + '}' for name in values)}", key=".".join(keys))
 
 
 def _dose_context(dose: Dose) -> dict[str, Any]:

@@ -371,3 +371,26 @@ def test_every_error_kind_has_one_root() -> None:
     for kind in (CoverError, DataError, InputError, OutputError, OutputExistsError, ErrorList):
         assert issubclass(kind, HandoutError)
     assert read_patients  # the CSV reader raises only these kinds (see the cases above)
+
+
+def test_a_print_file_in_a_folder_that_cannot_exist_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_text(HEADER + GOOD, encoding="utf-8")
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(OutputError):
+        run(path, BatchOptions(output=tmp_path / "out", workers=1, combined=tmp_path / "afile" / "print.pdf"))
+    assert listing(tmp_path / "out") == []
+
+
+def test_a_batch_where_nothing_could_be_made_exits_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from handouts import batch as batch_module
+
+    path = tmp_path / "patients.csv"
+    path.write_text(HEADER + GOOD, encoding="utf-8")
+
+    def full(path: Path, data: bytes, *, force: bool = False) -> None:
+        raise OutputError("cannot write the file: No space left on device", path=path)
+
+    monkeypatch.setattr(batch_module, "write_atomic", full)  # every handout, not the manifest
+    result = batch_module.run(path, BatchOptions(output=tmp_path / "out", workers=1, use_cover=False))
+    assert result.exit_code == 3 and "No space left on device" in result.rows[0].message

@@ -88,6 +88,7 @@ def test_unwritable_output_exits_3(tmp_path: Path) -> None:
         pytest.param(["--start-date", "12/07/2026"], "error: --start-date: '12/07/2026' is ambiguous", id="date"),
         pytest.param(["--dose", "prone-on-elbows.hold=9999"], "error: --dose: hold=9999 is outside the safe range",
                      id="dose"),
+        pytest.param(["--clinician", "C" * 7000], "error: --clinician: is 7000 characters long", id="clinician"),
     ],
 )
 def test_bad_input_gives_exit_2_and_one_line(tmp_path: Path, change: list[str], message: str) -> None:
@@ -156,3 +157,9 @@ def test_damaged_cover_is_a_clear_error(tmp_path: Path) -> None:
     not_pdf.write_bytes(b"\x89PNG....")
     result = run("make", *BASE, "--cover", str(not_pdf), "-o", str(tmp_path / "out"))
     assert "this is not a PDF file" in result.output and result.exit_code == 2
+
+
+def test_aborted_password_prompt_is_not_called_a_bug(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["make", *BASE, "--password", "-o", str(tmp_path)], input="")
+    assert result.exit_code == 1 and "Aborted" in result.output and "internal error" not in result.output
+    assert not list(tmp_path.iterdir())

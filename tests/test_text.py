@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import pdf_text
 
-from handouts.errors import DataError
+from handouts.errors import DataError, HandoutError
 from handouts.library import open_library
 from handouts.markup import Paragraph, plain
 from handouts.text import load_templates
@@ -80,3 +80,15 @@ def test_a_template_that_drops_the_safety_box_is_refused(templates_copy: Path, r
         assert any("every handout must carry the safety warnings" in str(e) for e in custom.check_templates())
     finally:
         load_templates.cache_clear()
+
+
+def test_a_misspelt_label_placeholder_fails_at_load(templates_copy: Path) -> None:
+    labels = templates_copy / "en" / "labels.yaml"
+    labels.write_text(labels.read_text().replace('short_date: "{weekday}', 'short_date: "{wkday}'))
+    load_templates.cache_clear()
+    try:
+        with pytest.raises(HandoutError) as caught:
+            open_library(None, templates_copy)
+    finally:
+        load_templates.cache_clear()
+    assert "labels.yaml: short_date: cannot fill '{wkday} {day} {month}' (KeyError: 'wkday')" in str(caught.value)
