@@ -16,8 +16,10 @@ BODY_START = "body-start"
 
 
 def assemble(body: Body, *, cover: Cover | None, author: str, cover_label: str,
-             extra_metadata: dict[str, str] | None = None, password: str | None = None) -> tuple[bytes, int]:
-    """The final PDF (cover, then body) and its page count; AES-256 encrypted when given a password."""
+             extra_metadata: dict[str, str] | None = None, password: str | None = None,
+             duplex: bool = False) -> tuple[bytes, int]:
+    """The final PDF (cover, then body) and its page count; AES-256 encrypted when given a password;
+    with ``duplex``, a blank last page when the count is odd, so a two-sided print ends cleanly."""
     body_reader = PdfReader(BytesIO(body.pdf))
     writer = PdfWriter()
     width, height = (float(v) for v in body_reader.pages[0].mediabox.upper_right)
@@ -30,6 +32,8 @@ def assemble(body: Body, *, cover: Cover | None, author: str, cover_label: str,
     for page in body_reader.pages:
         writer.add_page(page)
     writer.add_named_destination(title=BODY_START, page_number=cover_pages)
+    if duplex and len(writer.pages) % 2:
+        writer.add_blank_page(width=width, height=height)
     for mark in body.marks:
         if mark.kind == "section":
             writer.add_outline_item(title=mark.name, page_number=cover_pages + mark.page)

@@ -39,7 +39,7 @@ from .models import HandoutRequest, PlanWarning
 from .output import folder_lock, write_atomic
 from .patients import Row, read_patients
 from .plan import make_plan
-from .printfile import combined_file, page_count
+from .printfile import combined_file, made_here, page_count
 from .requests import build_request
 
 
@@ -148,9 +148,10 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     checked = check_rows(csv_path, patients.rows, library, options, today=today)
     if checked.errors and (options.strict or not checked.tasks):
         raise ErrorList(checked.errors)
-    if options.combined and options.combined.exists() and not options.force:
-        raise OutputExistsError("the combined print file already exists; pass --force to replace it",
-                                path=options.combined)
+    if options.combined and options.combined.exists() and not options.force and not made_here(options.combined):
+        # An earlier print file of handouts is simply made again; anything else is kept.
+        raise OutputExistsError("the file exists and is not a print file made by handouts; pass --force "
+                                "to replace it", path=options.combined)
     _check_writable(options.output)
     if options.combined:
         _check_writable(options.combined.parent)
@@ -272,6 +273,11 @@ def _already_done(task: _Task, previous: dict[str, tuple[str, str]]) -> RowResul
 def _render_one(task: _Task) -> RowResult:
     """Make and write one handout; any failure becomes this row's error (runs in a worker)."""
     patient_id = task.request.patient.patient_id
+    if task.path.exists() and not task.force:
+        # Made again after a worker crash: the lost result may have finished its file already.
+        done = _already_done(task, previous_runs(task.path.parent))
+        if done is not None and done.status == "skipped":
+            return dataclasses.replace(done, status="written", message="; ".join(task.warnings))
     try:
         library = open_library(task.data, task.templates)
         handout = make_handout(task.request, library=library, use_cover=task.use_cover, today=task.today,

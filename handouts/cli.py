@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -116,6 +117,7 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="A cover PDF to put in front (default: the clinic's cover)."),
         click.option("--no-cover", is_flag=True, help="Leave the cover out."),
         click.option("--name-in-metadata", is_flag=True, help="Also put the patient's name in the PDF's metadata."),
+        click.option("--duplex", is_flag=True, help="End on an even page count, for two-sided printing."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -173,7 +175,7 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
         written = write_handout(
             request, options["output"], library=library, force=options["force"], kind=kind,
             cover=options["cover"], use_cover=use_cover,
-            name_in_metadata=options["name_in_metadata"], password=_password(options),
+            name_in_metadata=options["name_in_metadata"], password=_password(options), duplex=options["duplex"],
         )
         handout = written.handout
         _print_warnings(handout.plan)
@@ -332,6 +334,8 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
                                duplex=duplex, date_format=date_format, use_cover=not no_cover, password=password,
                                data=Path(obj.data) if obj.data else None,
                                templates=Path(obj.templates) if obj.templates else None)
+        # A stop request (kill, shutdown) unwinds like Ctrl-C: temporary files and the lock are removed.
+        signal.signal(signal.SIGTERM, _interrupt)
         show_bar = not quiet and not as_json and sys.stderr.isatty()
         with _progress_bar(show_bar) as advance:
             result = run(csv_file, options, progress=advance)
@@ -344,6 +348,10 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
                 click.echo(f"error: {csv_file.name}:{row.line}: {row.message}", err=True)
         click.echo(batch_json(result) if as_json else batch_summary(result))
         sys.exit(result.exit_code)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager

@@ -41,7 +41,7 @@ class Written:
 
 def make_handout(request: HandoutRequest, *, library: Library, kind: str = "handout",
                  cover: Path | None = None, use_cover: bool = True, today: date | None = None,
-                 name_in_metadata: bool = False, password: str | None = None) -> Handout:
+                 name_in_metadata: bool = False, password: str | None = None, duplex: bool = False) -> Handout:
     """Make the PDF for ``request``: the clinic's cover (or ``cover``) then the pages of ``kind``."""
     if kind not in KINDS:
         raise InputError(one_of(kind, KINDS, "kind"))
@@ -54,7 +54,8 @@ def make_handout(request: HandoutRequest, *, library: Library, kind: str = "hand
         chosen = load_cover(cover_path)
     extra = {"/Subject": request.patient.name} if name_in_metadata else None
     pdf, pages = assemble(body, cover=chosen, author=plan.clinic.name,
-                          cover_label=templates.labels["cover"], extra_metadata=extra, password=password)
+                          cover_label=templates.labels["cover"], extra_metadata=extra, password=password,
+                          duplex=duplex)
     return Handout(plan, pdf, pages, len(chosen.pages) if chosen else 0)
 
 
@@ -70,12 +71,12 @@ def output_path(target: str | Path | None, patient_id: str, *, kind: str = "hand
 def write_handout(request: HandoutRequest, target: str | Path | None = None, *, library: Library,
                   force: bool = False, kind: str = "handout", cover: Path | None = None,
                   use_cover: bool = True, today: date | None = None,
-                  name_in_metadata: bool = False, password: str | None = None) -> Written:
+                  name_in_metadata: bool = False, password: str | None = None, duplex: bool = False) -> Written:
     """Make the handout and write it atomically; refuse to overwrite unless ``force``."""
     path = output_path(target, request.patient.patient_id, kind=kind)
     if path.exists() and not force:
         raise OutputExistsError("the file already exists; pass --force to replace it", path=path)
     handout = make_handout(request, library=library, kind=kind, cover=cover, use_cover=use_cover,
-                           today=today, name_in_metadata=name_in_metadata, password=password)
+                           today=today, name_in_metadata=name_in_metadata, password=password, duplex=duplex)
     write_atomic(path, handout.pdf, force=force)
     return Written(path, handout)

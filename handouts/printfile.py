@@ -32,6 +32,7 @@ from .errors import OutputError, OutputExistsError
 from .output import TEMP_PREFIX, TEMP_SUFFIX
 
 _CATALOG, _PAGES, _OUTLINES = 1, 2, 3  # object numbers reserved for the document's skeleton
+_CREATOR = b"/Creator (handouts print file)"
 _SKIPPED_PAGE_KEYS = {"/Parent", "/Annots", "/AA", "/B", "/StructParents", "/Thumb"}
 
 
@@ -154,7 +155,7 @@ class CombinedWriter:
         s.write(_OUTLINES, b"<< /Type /Outlines /Count %d%s >>" % (len(items), ends))
         s.write(_CATALOG, b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>"
                 % (_PAGES, _OUTLINES))
-        info = s.add(b"<< /Title %s /Creator (handouts) >>" % _bytes(TextStringObject(title)), share=False)
+        info = s.add(b"<< /Title %s %s >>" % (_bytes(TextStringObject(title)), _CREATOR), share=False)
         out = s.out
         start = out.tell()
         size = s.next_number
@@ -167,12 +168,23 @@ class CombinedWriter:
         return len(self.pages)
 
 
+def made_here(path: Path) -> bool:
+    """True when ``path`` is a print file this module wrote (its trailer's info says so)."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(max(0, path.stat().st_size - 4096))
+            return _CREATOR in stream.read()
+    except OSError:
+        return False
+
+
 @contextlib.contextmanager
 def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
                   title: str = "Handouts for printing") -> Iterator[CombinedWriter]:
     """A CombinedWriter whose file takes the name ``target`` only once it is complete."""
-    if target.exists() and not force:
-        raise OutputExistsError("the file already exists; pass --force to replace it", path=target)
+    if target.exists() and not force and not made_here(target):
+        raise OutputExistsError("the file exists and is not a print file made by handouts; pass --force "
+                                "to replace it", path=target)
     temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-combined{TEMP_SUFFIX}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -341,3 +341,26 @@ def test_a_worker_that_dies_costs_only_its_own_row(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(batch_module, "_render_one", _REAL_RENDER)  # in-process now: no crashing here
     again = run(write_csv(tmp_path, HEADER + rows), options(tmp_path, workers=1))
     assert [r.status for r in again.rows if r.patient_id != "d3"] == ["skipped"] * 7
+
+
+def test_running_again_remakes_its_own_print_file_but_keeps_any_other(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, HEADER + "r1,Ann,nonspecific,acute,2026-12-07,1\n")
+    first = run(path, options(tmp_path, combined=tmp_path / "print.pdf"))
+    again = run(path, options(tmp_path, combined=tmp_path / "print.pdf"))
+    assert [r.status for r in again.rows] == ["skipped"]
+    assert again.combined_pages == first.combined_pages == page_count((tmp_path / "print.pdf").read_bytes())
+    (tmp_path / "mine.pdf").write_bytes(blank_pdf())
+    from handouts.errors import OutputExistsError
+
+    with pytest.raises(OutputExistsError, match="not a print file made by handouts"):
+        run(path, options(tmp_path, combined=tmp_path / "mine.pdf"))
+
+
+def blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

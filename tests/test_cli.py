@@ -163,3 +163,11 @@ def test_aborted_password_prompt_is_not_called_a_bug(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["make", *BASE, "--password", "-o", str(tmp_path)], input="")
     assert result.exit_code == 1 and "Aborted" in result.output and "internal error" not in result.output
     assert not list(tmp_path.iterdir())
+
+
+def test_duplex_pads_a_single_handout_to_even_pages(tmp_path: Path) -> None:
+    plain = run("make", *BASE, "-o", str(tmp_path / "a.pdf"))
+    padded = run("make", *BASE, "-o", str(tmp_path / "b.pdf"), "--duplex")
+    assert plain.exit_code == padded.exit_code == 0
+    pages = page_count((tmp_path / "a.pdf").read_bytes())
+    assert page_count((tmp_path / "b.pdf").read_bytes()) == pages + pages % 2
