@@ -192,3 +192,10 @@ def test_acute_text_matches_a_plan_that_keeps_strengthening(library, request_for
                                     exercises=("prone-on-elbows", "prone-plank")), library=library, use_cover=False)
     text = pdf_text(kept.pdf)
     assert "chose a few strengthening exercises for you" in text and "only do stretches" not in text
+
+
+def test_checklist_sheet_prints_the_notes_and_clinician(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    handout = make_handout(request_for(notes="Keep walking each day."), library=library, kind="checklist",
+                           use_cover=False)
+    first = pdf_text(handout.pdf, slice(0, 1))
+    assert "Keep walking each day." in first and "Your physio Ana Ruiz" in first
