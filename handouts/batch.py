@@ -36,7 +36,7 @@ from .handout import make_handout, output_path
 from .library import Library, open_library
 from .manifest import JOURNAL, journal_row, previous_runs, start_journal, write_manifest
 from .models import HandoutRequest, PlanWarning
-from .output import folder_lock, write_atomic
+from .output import BATCH_TEMP_PREFIX, folder_lock, write_atomic
 from .patients import Row, read_patients
 from .plan import make_plan
 from .printfile import combined_file, made_here, page_count
@@ -288,7 +288,7 @@ def _render_one(task: _Task) -> RowResult:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)
         journal_row(task.path.parent / JOURNAL, result)
-        write_atomic(task.path, handout.pdf, force=task.force)
+        write_atomic(task.path, handout.pdf, force=task.force, prefix=BATCH_TEMP_PREFIX)
     except HandoutError as exc:
         return RowResult(task.line, patient_id, "failed", str(exc), input_sha256=task.input_sha256)
     except Exception as exc:  # noqa: BLE001 - one broken row must not end the batch

@@ -16,8 +16,8 @@ except ImportError:  # Windows: no advisory locks; a batch there trusts the user
     fcntl = None  # type: ignore[assignment]
 
 TEMP_PREFIX = ".handouts-"
+BATCH_TEMP_PREFIX = ".handouts-batch-"
 TEMP_SUFFIX = ".tmp"
-LOCK_NAME = ".handouts-lock"
 
 
 def _file_mode() -> int:
@@ -29,7 +29,7 @@ def _file_mode() -> int:
 _FILE_MODE = _file_mode()
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, *, force: bool = False, prefix: str = TEMP_PREFIX) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder.
 
     Without ``force`` an existing file is left alone and OutputExistsError is
@@ -40,7 +40,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=TEMP_SUFFIX)
     except OSError as exc:
         raise OutputError(f"cannot write in this folder: {exc.strerror or exc}", path=folder) from None
     temp = Path(temp_name)
@@ -66,31 +66,30 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
 
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` for one batch, and clear temporary files a killed run left.
+    """Hold an exclusive lock on ``folder`` for one batch, and clear temporary files a killed batch left.
 
+    The lock is taken on the folder itself, so no lock file is left behind or raced over.
     A second batch writing into the same folder at the same time gets an OutputError.
     """
-    lock_path = folder / LOCK_NAME
     try:
-        stream = lock_path.open("a+b")
+        descriptor = os.open(folder, os.O_RDONLY)
     except OSError as exc:
         raise OutputError(f"cannot write in the output folder: {exc.strerror or exc}", path=folder) from None
-    with stream:
+    try:
         if fcntl is not None:
             try:
-                fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise OutputError("another batch is writing into this folder; wait for it to finish",
                                   path=folder) from None
-        # Holding the lock, every temporary file here belongs to a run that was stopped.
-        for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        # Holding the lock, every batch temporary file here belongs to a batch that was stopped
+        # (a single 'handouts make' uses another prefix, so its file is never taken for one).
+        for stale in folder.glob(f"{BATCH_TEMP_PREFIX}*{TEMP_SUFFIX}"):
             with contextlib.suppress(OSError):
                 stale.unlink()
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                lock_path.unlink()
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _link_without_overwrite(temp: Path, path: Path) -> None:

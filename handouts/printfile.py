@@ -29,7 +29,7 @@ from pypdf.generic import (
 )
 
 from .errors import OutputError, OutputExistsError
-from .output import TEMP_PREFIX, TEMP_SUFFIX
+from .output import BATCH_TEMP_PREFIX, TEMP_SUFFIX
 
 _CATALOG, _PAGES, _OUTLINES = 1, 2, 3  # object numbers reserved for the document's skeleton
 _CREATOR = b"/Creator (handouts print file)"
@@ -185,7 +185,7 @@ def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
     if target.exists() and not force and not made_here(target):
         raise OutputExistsError("the file exists and is not a print file made by handouts; pass --force "
                                 "to replace it", path=target)
-    temp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-combined{TEMP_SUFFIX}")
+    temp = target.with_name(f"{BATCH_TEMP_PREFIX}{os.getpid()}-combined{TEMP_SUFFIX}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with temp.open("wb") as out:

@@ -388,9 +388,20 @@ def test_a_batch_where_nothing_could_be_made_exits_3(tmp_path: Path, monkeypatch
     path = tmp_path / "patients.csv"
     path.write_text(HEADER + GOOD, encoding="utf-8")
 
-    def full(path: Path, data: bytes, *, force: bool = False) -> None:
+    def full(path: Path, data: bytes, **options: object) -> None:
         raise OutputError("cannot write the file: No space left on device", path=path)
 
     monkeypatch.setattr(batch_module, "write_atomic", full)  # every handout, not the manifest
     result = batch_module.run(path, BatchOptions(output=tmp_path / "out", workers=1, use_cover=False))
     assert result.exit_code == 3 and "No space left on device" in result.rows[0].message
+
+
+def test_two_batches_cannot_write_into_one_folder(tmp_path: Path) -> None:
+    from handouts.output import folder_lock
+
+    path = tmp_path / "patients.csv"
+    path.write_text(HEADER + GOOD, encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    with folder_lock(tmp_path / "out"), pytest.raises(OutputError, match="another batch is writing"):
+        run(path, BatchOptions(output=tmp_path / "out", workers=1))
+    assert listing(tmp_path / "out") == []  # no lock file either
