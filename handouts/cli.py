@@ -260,7 +260,7 @@ def exercises(ctx: click.Context) -> None:
 @click.argument("exercise_id")
 @click.option("--language", default="en", show_default=True, help="Language of the text shown.")
 @click.option("--picture", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also draw the exercise's picture alone to this .png or .pdf file.")
+              help="Also draw the exercise's picture alone to this .png, .svg or .pdf file.")
 @click.option("--mirrored", is_flag=True, help="Draw the picture for the other side.")
 @click.option("--force", is_flag=True, help="Replace an existing picture file.")
 @click.pass_obj

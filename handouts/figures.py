@@ -35,7 +35,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics import renderPDF
+from reportlab.graphics import renderPDF, renderSVG
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect
 from reportlab.graphics.shapes import Path as ShapePath
 from reportlab.lib import colors
@@ -534,11 +534,13 @@ def pdf_to_png(pdf: bytes, *, dpi: float = 150) -> bytes:
 
 def write_figure(illustration: Illustration, suffix: str, *, width: float = 340, height: float = 190,
                  mirrored: bool = False, dpi: float = 150, accent: str | colors.Color = DEFAULT_ACCENT) -> bytes:
-    """One figure alone, as the bytes of a file ending in ``suffix`` ('.pdf' or '.png')."""
+    """One figure alone, as the bytes of a file ending in ``suffix`` ('.pdf', '.png' or '.svg')."""
     drawing = figure_drawing(illustration, width, height, mirrored=mirrored, accent=accent)
+    if suffix.lower() == ".svg":  # ReportLab's own SVG renderer: no extra package
+        return renderSVG.drawToString(drawing).encode("utf-8")
     pdf = renderPDF.drawToString(drawing)
     if suffix.lower() == ".pdf":
         return pdf
     if suffix.lower() == ".png":
         return pdf_to_png(pdf, dpi=dpi)
-    raise InputError(f"cannot write a picture as {shown(suffix)}; end the file name in .png or .pdf")
+    raise InputError(f"cannot write a picture as {shown(suffix)}; end the file name in .png, .svg or .pdf")

@@ -179,5 +179,7 @@ def test_one_figure_alone_as_pdf_and_png(tmp_path: Path) -> None:
 
 
 def test_a_picture_needs_a_known_file_type(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="end the file name in .png or .pdf"):
-        write_figure(parsed(EXERCISES / "walking.yaml"), ".svg")
+    with pytest.raises(InputError, match="end the file name in .png, .svg or .pdf"):
+        write_figure(parsed(EXERCISES / "walking.yaml"), ".gif")
+    svg = write_figure(parsed(EXERCISES / "walking.yaml"), ".svg")
+    assert svg.startswith(b"<?xml") and svg.count(b"stroke-linecap: round") > 10

@@ -115,13 +115,14 @@ def test_exercise_picture_is_a_png_and_unknown_ones_are_404(client: FlaskClient)
     assert client.get("/exercises/picture/hamstring-stretch.gif").status_code == 404
 
 
-def test_pictures_fall_back_to_pdf_without_pypdfium2() -> None:
+def test_pictures_fall_back_to_svg_without_pypdfium2() -> None:
     app = create_app()
-    app.extensions["handouts"].figure_suffix = "pdf"
+    app.extensions["handouts"].figure_suffix = "svg"
     client = app.test_client()
     html = client.get("/exercises").get_data(as_text=True)
-    assert '<object data="/exercises/picture/walking.pdf" type="application/pdf"' in html
-    assert client.get("/exercises/picture/walking.pdf").data.startswith(b"%PDF")
+    assert '<img src="/exercises/picture/walking.svg"' in html
+    response = client.get("/exercises/picture/walking.svg")
+    assert response.mimetype == "image/svg+xml" and b"<svg" in response.data and b"<script" not in response.data
 
 
 # --- the plan ----------------------------------------------------------------------------------------------------

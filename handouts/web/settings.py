@@ -12,8 +12,8 @@ from ..library import Library
 
 
 def figure_suffix() -> str:
-    """'png' when pypdfium2 can draw PNGs (the tools extra), else 'pdf' shown in an <object>."""
-    return "png" if importlib.util.find_spec("pypdfium2") is not None else "pdf"
+    """'png' when pypdfium2 can draw PNGs (the tools extra), else 'svg' (ReportLab draws it alone)."""
+    return "png" if importlib.util.find_spec("pypdfium2") is not None else "svg"
 
 
 @dataclass

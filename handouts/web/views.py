@@ -215,7 +215,7 @@ def picture(exercise_id: str, suffix: str) -> Response:
     data = app_settings.picture(exercise_id)
     if data is None:
         abort(404)
-    mimetype = "image/png" if suffix == "png" else "application/pdf"
+    mimetype = "image/png" if suffix == "png" else "image/svg+xml"
     return Response(data, mimetype=mimetype, headers={"Cache-Control": "private, max-age=3600"})
 
 
