@@ -17,7 +17,7 @@ from .styles import INK, RULE, TINT, Look, Text, table_style
 from .text import Templates
 
 LABEL_SHARE = 0.28  # of the grid's width, for the row labels
-LARGE_LABEL_SHARE = 0.24  # large print: wider day columns
+LARGE_LABEL_SHARE = 0.30  # large print: day columns show only "Mon 7", so labels get more room
 
 
 class TickBoxes(Flowable):
