@@ -39,7 +39,7 @@ from .models import HandoutRequest, PlanWarning
 from .output import BATCH_TEMP_PREFIX, folder_lock, write_atomic
 from .patients import Row, read_patients
 from .plan import make_plan
-from .printfile import combined_file, made_here, page_count
+from .printfile import combined_file, page_count, refuse_foreign
 from .requests import build_request
 
 
@@ -148,10 +148,8 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     checked = check_rows(csv_path, patients.rows, library, options, today=today)
     if checked.errors and (options.strict or not checked.tasks):
         raise ErrorList(checked.errors)
-    if options.combined and options.combined.exists() and not options.force and not made_here(options.combined):
-        # An earlier print file of handouts is simply made again; anything else is kept.
-        raise OutputExistsError("the file exists and is not a print file made by handouts; pass --force "
-                                "to replace it", path=options.combined)
+    if options.combined:  # an earlier print file of handouts is simply made again; anything else is kept
+        refuse_foreign(options.combined, force=options.force)
     _check_writable(options.output)
     if options.combined:
         _check_writable(options.combined.parent)

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import EXIT_USAGE, ErrorList, HandoutError, InputError, OutputExistsError
+from .errors import EXIT_USAGE, ErrorList, HandoutError, InputError
 
 EXIT_INTERNAL = 4
 EXIT_CODES_HELP = (
@@ -286,8 +286,6 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
 
             if exercise.illustration is None:
                 raise InputError(f"{exercise_id} has no illustration in {exercise.path}")
-            if picture.exists() and not force:
-                raise OutputExistsError("the file already exists; pass --force to replace it", path=picture)
             data = write_figure(exercise.illustration, picture.suffix, mirrored=mirrored)
             write_atomic(picture, data, force=force)
             click.echo(f"wrote {picture}")
@@ -391,26 +389,20 @@ def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
 
         handouts check output/p-0001.pdf output/p-0002.pdf
     """
-    from .check import check_pdf, format_report
+    from .check import check_pdf, format_report, pdf_language
     from .styles import LARGE_BODY_SIZE
 
     with reporting(obj.debug):
         library = obj.library()
         failed = False
         for path in pdf_files:
-            language = _pdf_language(path)
+            language = pdf_language(path)
             phrases = library.templates(language).labels["safety_phrases"] \
                 if language in library.dataset.languages else []
             report = check_pdf(path, min_size=LARGE_BODY_SIZE if large_print else 12.0, safety_phrases=phrases)
             click.echo(format_report(report))
             failed = failed or not report.ok
         sys.exit(1 if failed else 0)
-
-
-def _pdf_language(path: Path) -> str:
-    from .check import pdf_language
-
-    return pdf_language(path)
 
 
 @cli.command()

@@ -10,10 +10,10 @@ from pathlib import Path
 from .assemble import assemble
 from .cover import Cover, load_cover
 from .document import KINDS, build_body
-from .errors import InputError, OutputExistsError, one_of
+from .errors import InputError, one_of
 from .library import Library
 from .models import HandoutRequest, Plan
-from .output import write_atomic
+from .output import refuse_overwrite, write_atomic
 from .plan import make_plan
 
 
@@ -74,8 +74,7 @@ def write_handout(request: HandoutRequest, target: str | Path | None = None, *, 
                   name_in_metadata: bool = False, password: str | None = None, duplex: bool = False) -> Written:
     """Make the handout and write it atomically; refuse to overwrite unless ``force``."""
     path = output_path(target, request.patient.patient_id, kind=kind)
-    if path.exists() and not force:
-        raise OutputExistsError("the file already exists; pass --force to replace it", path=path)
+    refuse_overwrite(path, force=force)  # before the work of making it
     handout = make_handout(request, library=library, kind=kind, cover=cover, use_cover=use_cover,
                            today=today, name_in_metadata=name_in_metadata, password=password, duplex=duplex)
     write_atomic(path, handout.pdf, force=force)

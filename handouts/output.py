@@ -29,14 +29,19 @@ def _file_mode() -> int:
 _FILE_MODE = _file_mode()
 
 
+def refuse_overwrite(path: Path, *, force: bool = False) -> None:
+    """Raise OutputExistsError when ``path`` exists and replacing it was not asked for."""
+    if path.exists() and not force:
+        raise OutputExistsError("the file already exists; pass --force to replace it", path=path)
+
+
 def write_atomic(path: Path, data: bytes, *, force: bool = False, prefix: str = TEMP_PREFIX) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder.
 
     Without ``force`` an existing file is left alone and OutputExistsError is
     raised. The temporary file has a neutral name and is removed on any failure.
     """
-    if path.exists() and not force:
-        raise OutputExistsError("the file already exists; pass --force to replace it", path=path)
+    refuse_overwrite(path, force=force)
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -178,13 +178,18 @@ def made_here(path: Path) -> bool:
         return False
 
 
+def refuse_foreign(target: Path, *, force: bool = False) -> None:
+    """Refuse to replace a file under ``target`` that is not a print file made here, unless ``force``."""
+    if target.exists() and not force and not made_here(target):
+        raise OutputExistsError("the file exists and is not a print file made by handouts; pass --force "
+                                "to replace it", path=target)
+
+
 @contextlib.contextmanager
 def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
                   title: str = "Handouts for printing") -> Iterator[CombinedWriter]:
     """A CombinedWriter whose file takes the name ``target`` only once it is complete."""
-    if target.exists() and not force and not made_here(target):
-        raise OutputExistsError("the file exists and is not a print file made by handouts; pass --force "
-                                "to replace it", path=target)
+    refuse_foreign(target, force=force)
     temp = target.with_name(f"{BATCH_TEMP_PREFIX}{os.getpid()}-combined{TEMP_SUFFIX}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
