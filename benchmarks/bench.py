@@ -33,10 +33,10 @@ from pathlib import Path
 import pdfplumber
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.handout import write_handout
-from handouts.library import open_library
-from handouts.models import HandoutRequest, Patient
-from handouts.styles import FONT, FONT_BOLD, register_fonts
+from handouts.model import HandoutRequest, Patient
+from handouts.render.pdf.styles import FONT, FONT_BOLD, register_fonts
+from handouts.run.handout import write_handout
+from handouts.run.library import open_library
 
 REQUEST = HandoutRequest(
     patient=Patient("bench-1", "Zoë Łukasz Nguyễn"), diagnosis="herniated-disc", phase="acute",
@@ -96,7 +96,7 @@ def write_csv(path: Path, rows: int) -> None:
 BATCH_CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from handouts.batch import BatchOptions, run
+from handouts.run.batch import BatchOptions, run
 csv_path, out, workers = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 start = time.perf_counter()
 result = run(csv_path, BatchOptions(output=out, workers=workers, combined=out / "print.pdf"))
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         cover = written.handout.plan.clinic.covers[written.handout.plan.language]
         results["pages"] = written.handout.pages
         lines = page_lines(full_pdf, written.handout.cover_pages)
-        from handouts.document import look_for
+        from handouts.render.pdf.build import look_for
 
         pagesize = look_for(written.handout.plan).pagesize
         results["floor_ms"] = median_ms(floor_action(lines, pagesize, cover, work / "floor.pdf"), args.repeats)

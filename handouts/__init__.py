@@ -21,15 +21,15 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "HandoutError": ".errors",
-    "Handout": ".handout",
-    "make_handout": ".handout",
-    "write_handout": ".handout",
-    "Library": ".library",
-    "open_library": ".library",
-    "HandoutRequest": ".models",
-    "Patient": ".models",
-    "Plan": ".models",
-    "make_plan": ".plan",
+    "Handout": ".run.handout",
+    "make_handout": ".run.handout",
+    "write_handout": ".run.handout",
+    "Library": ".run.library",
+    "open_library": ".run.library",
+    "HandoutRequest": ".model",
+    "Patient": ".model",
+    "Plan": ".model",
+    "make_plan": ".rules.plan",
 }
 __all__ = sorted(_EXPORTS)
 

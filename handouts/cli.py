@@ -18,8 +18,8 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .errors import EXIT_USAGE, ErrorList, HandoutError, InputError
+from handouts import __version__
+from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError
 
 EXIT_INTERNAL = 4
 EXIT_CODES_HELP = (
@@ -57,7 +57,7 @@ class Context:
         self.data, self.templates, self.debug = data, templates, debug
 
     def library(self) -> Any:
-        from .library import open_library
+        from handouts.run.library import open_library
 
         return open_library(self.data, self.templates)
 
@@ -148,7 +148,7 @@ def _password(options: dict[str, Any]) -> str | None:
 
 
 def _request(library: Any, options: dict[str, Any]) -> Any:
-    from .requests import FIELDS, build_request
+    from handouts.load.request_fields import FIELDS, build_request
 
     values = {f: options.get(f) for f in FIELDS if f != "large_print"}
     values["large_print"] = "yes" if options.get("large_print") else "no"
@@ -165,7 +165,7 @@ def _print_warnings(plan: Any) -> None:
 
 
 def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
-    from .handout import write_handout
+    from handouts.run.handout import write_handout
 
     # The clinic's cover introduces the exercise pages; a checklist alone gets one only when named.
     use_cover = not options["no_cover"] and (kind == "handout" or options["cover"] is not None)
@@ -228,8 +228,8 @@ def plan(obj: Context, **options: Any) -> None:
 
         handouts plan --patient-id p-001 --name Test --diagnosis spinal-stenosis --phase subacute
     """
-    from .plan import make_plan
-    from .summary import describe_plan
+    from handouts.report.describe import describe_plan
+    from handouts.rules.plan import make_plan
 
     with reporting(obj.debug):
         library = obj.library()
@@ -249,7 +249,7 @@ def exercises(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .summary import describe_exercises
+    from handouts.report.describe import describe_exercises
 
     obj: Context = ctx.obj
     with reporting(obj.debug):
@@ -274,15 +274,15 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
 
         handouts exercises show double-knee-to-chest --picture knee.png
     """
-    from .summary import describe_exercise
+    from handouts.report.describe import describe_exercise
 
     with reporting(obj.debug):
         dataset = obj.library().dataset
         exercise = dataset.exercise(exercise_id)
         click.echo(describe_exercise(exercise, language if language in dataset.languages else dataset.languages[0]))
         if picture is not None:
-            from .figures import write_figure
-            from .output import write_atomic
+            from handouts.render.pdf.figures import write_figure
+            from handouts.run.output import write_atomic
 
             if exercise.illustration is None:
                 raise InputError(f"{exercise_id} has no illustration in {exercise.path}")
@@ -321,8 +321,8 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
 
         handouts batch data/sample-patients.csv --combined output/print.pdf
     """
-    from .batch import BatchOptions, run
-    from .summary import batch_json, batch_summary
+    from handouts.report.describe import batch_json, batch_summary
+    from handouts.run.batch import BatchOptions, run
 
     with reporting(obj.debug):
         password = _password(secret)
@@ -389,8 +389,8 @@ def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
 
         handouts check output/p-0001.pdf output/p-0002.pdf
     """
-    from .check import check_pdf, format_report, pdf_language
-    from .styles import LARGE_BODY_SIZE
+    from handouts.render.pdf.styles import LARGE_BODY_SIZE
+    from handouts.report.check import check_pdf, format_report, pdf_language
 
     with reporting(obj.debug):
         library = obj.library()
@@ -414,7 +414,7 @@ def validate(obj: Context) -> None:
 
         handouts --data my-clinic-data validate
     """
-    from .cover import load_cover
+    from handouts.render.pdf.cover import load_cover
 
     with reporting(obj.debug):
         library = obj.library()
@@ -451,7 +451,7 @@ def serve(obj: Context, port: int, host: str, token: str | None, open_browser: b
 
         handouts serve --open
     """
-    from .web.server import serve as run_server
+    from handouts.web.server import serve as run_server
 
     with reporting(obj.debug):
         run_server(host=host, port=port, token=token or None, open_browser=open_browser, data=obj.data,

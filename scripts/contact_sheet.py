@@ -16,10 +16,10 @@ from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.cards import figure_size
-from handouts.figures import figure_drawing, parse_illustration, pdf_to_png
-from handouts.styles import Look
-from handouts.yamlio import load_yaml
+from handouts.load.yamlio import load_yaml
+from handouts.render.pdf.cards import figure_size
+from handouts.render.pdf.figures import figure_drawing, parse_illustration, pdf_to_png
+from handouts.render.pdf.styles import Look
 
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = 3

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from handouts.handout import make_handout
-from handouts.library import open_library
-from handouts.models import HandoutRequest, Patient
+from handouts.model import HandoutRequest, Patient
+from handouts.run.handout import make_handout
+from handouts.run.library import open_library
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

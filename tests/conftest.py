@@ -14,13 +14,13 @@ from typing import Any
 import pikepdf
 import pytest
 
-from handouts import assemble as assemble_module
-from handouts import batch as batch_module
-from handouts import handout as handout_module
-from handouts import printfile as printfile_module
-from handouts import resources
-from handouts.library import Library, open_library
-from handouts.models import HandoutRequest, Patient
+from handouts.load import locations as resources
+from handouts.model import HandoutRequest, Patient
+from handouts.render.pdf import assemble as assemble_module
+from handouts.render.pdf import combined as printfile_module
+from handouts.run import batch as batch_module
+from handouts.run import handout as handout_module
+from handouts.run.library import Library, open_library
 
 START = date(2026, 12, 7)  # a Monday
 UNICODE_NAME = "Zoë Łukasz Nguyễn Ñandú"

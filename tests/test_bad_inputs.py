@@ -14,17 +14,17 @@ from helpers import pdf_text
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
-from handouts import cover as cover_module
-from handouts.batch import BatchOptions, run
-from handouts.cover import load_cover
+from handouts.compose.templates import load_templates
 from handouts.errors import CoverError, DataError, ErrorList, HandoutError, InputError, OutputError, OutputExistsError
-from handouts.handout import make_handout, write_handout
-from handouts.library import open_library
-from handouts.models import Patient
-from handouts.output import write_atomic
-from handouts.patients import read_patients
-from handouts.text import load_templates
-from handouts.yamlio import load_yaml
+from handouts.load.patients_csv import read_patients
+from handouts.load.yamlio import load_yaml
+from handouts.model import Patient
+from handouts.render.pdf import cover as cover_module
+from handouts.render.pdf.cover import load_cover
+from handouts.run.batch import BatchOptions, run
+from handouts.run.handout import make_handout, write_handout
+from handouts.run.library import open_library
+from handouts.run.output import write_atomic
 
 HEADER = "patient_id,name,diagnosis,phase,start_date,weeks,exercises,language,large_print,notes,clinic\n"
 GOOD = "good,Ann,nonspecific,acute,2026-12-07,1,,,,,\n"
@@ -137,7 +137,7 @@ TEMPLATE_CASES = [
 @pytest.mark.parametrize(("source", "message"), [pytest.param(s, m, id=i) for i, s, m in TEMPLATE_CASES])
 def test_bad_template_is_a_data_error_naming_it(templates_copy: Path, request_for, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                 source: str, message: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from handouts import text
+    from handouts.compose import templates as text
 
     monkeypatch.setattr(text, "RENDER_SECONDS", 1.0)
     (templates_copy / "en" / "handout.md.j2").write_text(source, encoding="utf-8")
@@ -175,7 +175,7 @@ def test_bad_yaml_is_refused(tmp_path: Path, content: str | bytes, message: str)
 
 
 def test_exercise_file_that_is_not_utf8_names_the_file(data_copy: Path) -> None:
-    from handouts.dataset import load_dataset
+    from handouts.load.dataset import load_dataset
 
     walking = data_copy / "exercises" / "walking.yaml"
     walking.write_bytes(walking.read_bytes().replace(b"Walking", "Wälking".encode("latin-1"), 1))
@@ -383,7 +383,7 @@ def test_a_print_file_in_a_folder_that_cannot_exist_writes_nothing(tmp_path: Pat
 
 
 def test_a_batch_where_nothing_could_be_made_exits_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from handouts import batch as batch_module
+    from handouts.run import batch as batch_module
 
     path = tmp_path / "patients.csv"
     path.write_text(HEADER + GOOD, encoding="utf-8")
@@ -397,7 +397,7 @@ def test_a_batch_where_nothing_could_be_made_exits_3(tmp_path: Path, monkeypatch
 
 
 def test_two_batches_cannot_write_into_one_folder(tmp_path: Path) -> None:
-    from handouts.output import folder_lock
+    from handouts.run.output import folder_lock
 
     path = tmp_path / "patients.csv"
     path.write_text(HEADER + GOOD, encoding="utf-8")

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from helpers import page_count, pdf_text
 from pypdf import PdfReader
 
-from handouts import batch as batch_module
-from handouts.batch import BatchOptions, run
 from handouts.cli import cli
 from handouts.errors import ErrorList, InputError, OutputError
-from handouts.patients import read_patients
+from handouts.load.patients_csv import read_patients
+from handouts.run import batch as batch_module
+from handouts.run.batch import BatchOptions, run
 
 HEADER = "patient_id,name,diagnosis,phase,start_date,weeks\n"
 TODAY = date(2026, 11, 25)
@@ -185,7 +185,7 @@ def test_unwritable_output_raises_output_error(tmp_path: Path) -> None:
 
 
 def test_a_row_that_breaks_inside_reportlab_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from handouts import document
+    from handouts.render.pdf import build as document
 
     real = document.exercise_card
 
@@ -315,7 +315,7 @@ def test_changed_data_or_encryption_is_not_taken_as_done(tmp_path: Path, data_co
     assert run(path, options(tmp_path, data=data_copy)).rows[0].status == "skipped"  # no start date: still done
     knee = data_copy / "exercises" / "double-knee-to-chest.yaml"
     knee.write_text(knee.read_text().replace("hold: 20", "hold: 45", 1))
-    from handouts.library import _open
+    from handouts.run.library import _open
 
     _open.cache_clear()
     assert run(path, options(tmp_path, data=data_copy)).rows[0].status == "failed"  # the dose changed

@@ -17,7 +17,7 @@ from conftest import UNICODE_NAME
 from helpers import pdf_text
 from werkzeug.serving import make_server
 
-from handouts.library import Library
+from handouts.run.library import Library
 from handouts.web import create_app
 from handouts.web.server import QuietRequestHandler
 

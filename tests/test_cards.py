@@ -12,11 +12,11 @@ import pytest
 import zxingcpp
 from helpers import pdf_text
 
-from handouts.cards import figure_size
-from handouts.document import look_for
-from handouts.handout import make_handout
-from handouts.library import open_library
-from handouts.styles import MARGIN
+from handouts.render.pdf.build import look_for
+from handouts.render.pdf.cards import figure_size
+from handouts.render.pdf.styles import MARGIN
+from handouts.run.handout import make_handout
+from handouts.run.library import open_library
 
 
 def ink_in_picture_space(pdf: bytes, title: str, look) -> int:  # type: ignore[no-untyped-def]
@@ -76,10 +76,10 @@ def test_no_video_no_qr_code(library, request_for) -> None:  # type: ignore[no-u
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x.example/v", "file:///etc/passwd"])
 def test_only_web_addresses_become_qr_codes(data_copy: Path, url: str) -> None:
-    from handouts import resources
-    from handouts.dataset import load_dataset
+    from handouts.compose.templates import languages
     from handouts.errors import ErrorList
-    from handouts.text import languages
+    from handouts.load import locations as resources
+    from handouts.load.dataset import load_dataset
 
     walking = data_copy / "exercises" / "walking.yaml"
     walking.write_text(walking.read_text().replace("source: seed", f"source: seed\nvideo_url: '{url}'", 1))

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.check import check_pdf
 from handouts.cli import cli
-from handouts.handout import make_handout
-from handouts.text import load_templates
+from handouts.compose.templates import load_templates
+from handouts.report.check import check_pdf
+from handouts.run.handout import make_handout
 
 PHRASES = ["Go to a hospital emergency department now", "Stop an exercise", "See a doctor soon"]
 
@@ -59,7 +59,7 @@ def test_small_unembedded_text_and_missing_warnings_fail(tmp_path: Path) -> None
 
 
 def _custom(templates_copy: Path, name: str, text: str):  # type: ignore[no-untyped-def]
-    from handouts.library import open_library
+    from handouts.run.library import open_library
 
     (templates_copy / "en" / name).write_text(text, encoding="utf-8")
     load_templates.cache_clear()

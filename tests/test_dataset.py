@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from handouts import resources
-from handouts.dataset import load_dataset
+from handouts.compose.templates import languages
 from handouts.errors import DataError, ErrorList
-from handouts.text import languages
-from handouts.yamlio import load_yaml
+from handouts.load import locations as resources
+from handouts.load.dataset import load_dataset
+from handouts.load.yamlio import load_yaml
 
 CASES = Path(__file__).parent / "cases" / "yaml"
 

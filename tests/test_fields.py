@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handouts import fields
+from handouts.load import fields
 
 
 @pytest.mark.parametrize("text", ["p-001", "0042", "A.b_c-9", "x" * 64])

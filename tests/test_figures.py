@@ -11,9 +11,10 @@ import pytest
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect
 from reportlab.graphics.shapes import Path as ShapePath
 
-from handouts.cards import figure_size
 from handouts.errors import DataError, InputError
-from handouts.figures import (
+from handouts.load.yamlio import load_yaml
+from handouts.render.pdf.cards import figure_size
+from handouts.render.pdf.figures import (
     SEGMENTS,
     Illustration,
     Limb,
@@ -22,8 +23,7 @@ from handouts.figures import (
     parse_illustration,
     write_figure,
 )
-from handouts.styles import Look
-from handouts.yamlio import load_yaml
+from handouts.render.pdf.styles import Look
 
 EXERCISES = Path(__file__).resolve().parent.parent / "data" / "exercises"
 FILES = sorted(EXERCISES.glob("*.yaml"))

@@ -9,15 +9,15 @@ import pytest
 from helpers import page_count, pdf_text
 from pypdf import PdfReader
 
-from handouts.handout import make_handout
-from handouts.styles import has_glyph
+from handouts.render.pdf.styles import has_glyph
+from handouts.run.handout import make_handout
 
 
 @pytest.fixture(scope="module")
 def maintenance(library):  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from handouts.models import HandoutRequest, Patient
+    from handouts.model import HandoutRequest, Patient
 
     request = HandoutRequest(patient=Patient("p-001", "Zoë Łukasz Nguyễn Ñandú"), diagnosis="nonspecific",
                              phase="maintenance", start_date=date(2026, 12, 7), clinician="Ana Ruiz",
@@ -117,7 +117,7 @@ def test_every_character_of_patient_data_has_a_glyph() -> None:
 
 
 def test_markup_in_patient_text_prints_literally(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    from handouts.models import Patient
+    from handouts.model import Patient
 
     name = 'Ann <font color="red">&amp; <a href="http://x">Bo</a>'
     notes = "Use <b>ice</b> & rest < 3 days; **not bold**"

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from handouts.markup import (
+from handouts.compose.markup import (
     Box,
     Heading,
     ListBlock,
@@ -19,8 +19,8 @@ from handouts.markup import (
     parse,
     plain,
 )
-from handouts.markup import Paragraph as TextParagraph
-from handouts.styles import FONT, register_fonts
+from handouts.compose.markup import Paragraph as TextParagraph
+from handouts.render.pdf.styles import FONT, register_fonts
 
 
 def test_the_subset_parses_into_blocks() -> None:

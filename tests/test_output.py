@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from handouts.errors import OutputError, OutputExistsError
-from handouts.output import write_atomic
+from handouts.run.output import write_atomic
 
 
 def test_writes_and_leaves_no_temp_files(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handouts.errors import InputError
-from handouts.plan import MAX_EXERCISES, make_plan
+from handouts.rules.plan import MAX_EXERCISES, make_plan
 
 
 def ids(plan) -> list[str]:  # type: ignore[no-untyped-def]

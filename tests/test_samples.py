@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from handouts import resources
-from handouts.batch import BatchOptions, run
-from handouts.check import check_pdf
-from handouts.library import open_library
+from handouts.load import locations as resources
+from handouts.report.check import check_pdf
+from handouts.run.batch import BatchOptions, run
+from handouts.run.library import open_library
 
 SAMPLE = resources.data_dir() / "sample-patients.csv"
 

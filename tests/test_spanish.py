@@ -10,11 +10,11 @@ import pytest
 import yaml
 from helpers import pdf_text
 
-from handouts import resources
-from handouts.check import check_pdf
-from handouts.dataset import load_dataset
 from handouts.errors import ErrorList
-from handouts.handout import make_handout
+from handouts.load import locations as resources
+from handouts.load.dataset import load_dataset
+from handouts.report.check import check_pdf
+from handouts.run.handout import make_handout
 
 TODAY = date(2026, 11, 25)
 # Both knees to chest (hold 20 s, 3 times, twice a day), the hamstring stretch (60 s, each side,
@@ -24,7 +24,7 @@ CHOSEN = ("double-knee-to-chest", "hamstring-stretch", "low-back-bridge")
 
 @pytest.fixture(scope="module")
 def spanish(library):  # type: ignore[no-untyped-def]
-    from handouts.models import HandoutRequest, Patient
+    from handouts.model import HandoutRequest, Patient
 
     request = HandoutRequest(patient=Patient("es-001", "María José Núñez"), diagnosis="herniated-disc",
                              phase="subacute", start_date=date(2026, 12, 7), exercises=CHOSEN,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from handouts import styles
-from handouts.schema import contrast_ratio
+from handouts.load.schema import contrast_ratio
+from handouts.render.pdf import styles
 
 WHITE = "#FFFFFF"
 

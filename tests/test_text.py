@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from helpers import pdf_text
 
+from handouts.compose.markup import Paragraph, plain
+from handouts.compose.templates import load_templates
 from handouts.errors import DataError, HandoutError
-from handouts.library import open_library
-from handouts.markup import Paragraph, plain
-from handouts.text import load_templates
+from handouts.run.library import open_library
 
 
 def _library_with(templates_copy: Path, name: str, text: str):  # type: ignore[no-untyped-def]
@@ -32,7 +32,7 @@ def _library_with(templates_copy: Path, name: str, text: str):  # type: ignore[n
 )
 def test_unsafe_or_broken_templates_fail_with_template_and_line(
         templates_copy: Path, library, request_for, source: str, message: str) -> None:  # type: ignore[no-untyped-def]
-    from handouts.handout import make_handout
+    from handouts.run.handout import make_handout
 
     broken = _library_with(templates_copy, "handout.md.j2", source)
     with pytest.raises(DataError) as caught:
@@ -43,7 +43,7 @@ def test_unsafe_or_broken_templates_fail_with_template_and_line(
 
 
 def test_a_clinic_can_reorder_and_reword_sections(templates_copy: Path, request_for) -> None:  # type: ignore[no-untyped-def]
-    from handouts.handout import make_handout
+    from handouts.run.handout import make_handout
 
     custom = _library_with(templates_copy, "handout.md.j2",
                            "# Our own title\n\n::: checklist\n\n# Exercises first? No, after.\n\n::: exercises\n"
@@ -56,8 +56,8 @@ def test_a_clinic_can_reorder_and_reword_sections(templates_copy: Path, request_
 
 
 def test_patient_values_cannot_inject_structure(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    from handouts.plan import make_plan
-    from handouts.text import handout_context
+    from handouts.compose.templates import handout_context
+    from handouts.rules.plan import make_plan
 
     templates = library.templates("en")
     hostile = "::: box emergency\n# Heading\n- item **bold** <b>x</b> &amp;"
@@ -70,7 +70,7 @@ def test_patient_values_cannot_inject_structure(library, request_for) -> None:  
 
 
 def test_a_template_that_drops_the_safety_box_is_refused(templates_copy: Path, request_for) -> None:  # type: ignore[no-untyped-def]
-    from handouts.handout import make_handout
+    from handouts.run.handout import make_handout
 
     source = (templates_copy / "en" / "handout.md.j2").read_text()
     custom = _library_with(templates_copy, "handout.md.j2", source.replace('{% include "safety.md.j2" %}', ""))

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from ..library import open_library
-from . import security, views
-from .settings import Settings
-from .uploads import MAX_UPLOAD_BYTES
+from handouts.run.library import open_library
+from handouts.web import security, views
+from handouts.web.settings import Settings
+from handouts.web.uploads import MAX_UPLOAD_BYTES
 
 #: Host names a browser may use for a server bound to this machine (a guard against DNS rebinding).
 LOCAL_HOSTS = ("127.0.0.1", "localhost")

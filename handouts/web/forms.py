@@ -15,13 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import fields
-from ..dataset import Dataset
-from ..errors import ErrorList, HandoutError, InputError
-from ..library import Library
-from ..models import DOSE_BOUNDS, Exercise, HandoutRequest, Plan, PlannedExercise
-from ..plan import make_plan
-from ..requests import FIELDS, build_request
+from handouts.errors import ErrorList, HandoutError, InputError
+from handouts.load import fields
+from handouts.load.dataset import Dataset
+from handouts.load.request_fields import FIELDS, build_request
+from handouts.model import DOSE_BOUNDS, Exercise, HandoutRequest, Plan, PlannedExercise
+from handouts.rules.plan import make_plan
+from handouts.run.library import Library
 
 #: The rule overrides a clinician can tick (keyword arguments of build_request).
 OVERRIDES = ("allow_strengthening", "allow_direction", "skip_walking")

@@ -11,9 +11,9 @@ from urllib.parse import quote, urlsplit
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from ..errors import InputError
-from . import LOCAL_HOSTS, create_app
-from .security import MIN_TOKEN_LENGTH
+from handouts.errors import InputError
+from handouts.web import LOCAL_HOSTS, create_app
+from handouts.web.security import MIN_TOKEN_LENGTH
 
 
 class QuietRequestHandler(WSGIRequestHandler):

@@ -7,8 +7,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..figures import write_figure
-from ..library import Library
+from handouts.render.pdf.figures import write_figure
+from handouts.run.library import Library
 
 
 def figure_suffix() -> str:

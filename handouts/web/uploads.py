@@ -18,11 +18,11 @@ from typing import IO
 
 from werkzeug.utils import secure_filename
 
-from ..batch import BatchOptions, BatchResult, check_rows, run
-from ..errors import HandoutError
-from ..library import Library
-from ..patients import read_patients
-from .forms import plain_warning, sentence
+from handouts.errors import HandoutError
+from handouts.load.patients_csv import read_patients
+from handouts.run.batch import BatchOptions, BatchResult, check_rows, run
+from handouts.run.library import Library
+from handouts.web.forms import plain_warning, sentence
 
 #: Largest CSV accepted from the browser; the CLI's batch takes bigger files.
 MAX_UPLOAD_BYTES = 2_000_000

@@ -16,12 +16,12 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from ..batch import BatchOptions
-from ..errors import ErrorList, HandoutError
-from ..handout import make_handout, output_path
-from ..models import KINDS, PAPERS, PHASES
-from ..summary import describe_dose
-from .forms import (
+from handouts.errors import ErrorList, HandoutError
+from handouts.model import KINDS, PAPERS, PHASES
+from handouts.report.describe import describe_dose
+from handouts.run.batch import BatchOptions
+from handouts.run.handout import make_handout, output_path
+from handouts.web.forms import (
     KIND_LABELS,
     LABELS,
     PHASE_LABELS,
@@ -33,8 +33,8 @@ from .forms import (
     sentence,
     ui_language,
 )
-from .settings import Settings
-from .uploads import DATE_FORMATS, MAX_UPLOAD_BYTES, check_upload, make_zip, safe_name, summary
+from handouts.web.settings import Settings
+from handouts.web.uploads import DATE_FORMATS, MAX_UPLOAD_BYTES, check_upload, make_zip, safe_name, summary
 
 bp = Blueprint("web", __name__)
 

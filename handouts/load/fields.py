@@ -1,0 +1,118 @@
+"""Parsers for the values a clinician types: one place, used by the CLI and the CSV reader.
+
+Each parser takes text and returns a typed value or raises ``ValueError`` whose
+message says what is wrong and what would be right; callers add the place.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from handouts.errors import one_of, shown
+from handouts.model import DOSE_BOUNDS
+
+_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Names Windows reserves for devices, with or without an extension.
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?")
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0", ""}
+
+MIN_WEEKS, MAX_WEEKS = 1, 12
+
+
+def patient_id(text: str) -> str:
+    """A patient id safe to use as a file name on every system."""
+    value = text.strip()
+    if not value:
+        raise ValueError("is empty; every patient needs an id (letters, digits, '.', '_' or '-')")
+    if not _ID.fullmatch(value):
+        raise ValueError(
+            f"{shown(value)} is not a safe id: use 1 to 64 letters A-Z, digits, '.', '_' or '-'"
+        )
+    if value.startswith((".", "-")) or value.endswith("."):
+        raise ValueError(f"{shown(value)} may not start with '.' or '-', or end with '.'")
+    if _RESERVED.fullmatch(value):
+        raise ValueError(f"{shown(value)} is a name Windows reserves for devices; choose another id")
+    return value
+
+
+def kebab_id(text: str) -> str:
+    """An exercise, clinic or diagnosis id: lower-case words joined by '-'."""
+    value = text.strip()
+    if not _KEBAB.fullmatch(value):
+        raise ValueError(f"{shown(value)} is not an id like 'low-back-bridge' (lower case, digits and '-')")
+    return value
+
+
+def iso_date(text: str, *, date_format: str | None = None) -> date:
+    """A date written YYYY-MM-DD, or in ``date_format`` ('DD/MM/YYYY' or 'MM/DD/YYYY')."""
+    value = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{shown(value)} is not a real date") from None
+    match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)
+    if match and date_format in ("DD/MM/YYYY", "MM/DD/YYYY"):
+        first, second, year = (int(g) for g in match.groups())
+        day, month = (first, second) if date_format == "DD/MM/YYYY" else (second, first)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{shown(value)} is not a real date in {date_format}") from None
+    if match:
+        raise ValueError(
+            f"{shown(value)} is ambiguous; write it as YYYY-MM-DD "
+            "(or pass --date-format DD/MM/YYYY or MM/DD/YYYY)"
+        )
+    raise ValueError(f"{shown(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-07")
+
+
+def weeks(text: str) -> int:
+    """Number of checklist weeks, 1 to 12."""
+    value = text.strip()
+    if not value.isdigit() or not MIN_WEEKS <= int(value) <= MAX_WEEKS:
+        raise ValueError(f"{shown(value)} is not a whole number from {MIN_WEEKS} to {MAX_WEEKS}")
+    return int(value)
+
+
+def yes_no(text: str) -> bool:
+    """yes/no/true/false/1/0 (any case); empty means no."""
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{shown(text)} is not yes or no")
+
+
+def choice(text: str, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of words, matched without regard to case or spaces."""
+    value = text.strip().lower()
+    if value not in choices:
+        raise ValueError(one_of(text.strip(), choices))
+    return value
+
+
+def id_list(text: str) -> tuple[str, ...]:
+    """Exercise ids separated by ',' or ';' (spaces ignored, order kept, repeats dropped)."""
+    parts = [p.strip() for p in re.split(r"[;,]", text) if p.strip()]
+    if not parts:
+        raise ValueError("lists no exercise ids; separate ids with ',' or ';'")
+    return tuple(dict.fromkeys(kebab_id(p) for p in parts))
+
+
+def dose_change(text: str) -> tuple[str, str, int]:
+    """'EXERCISE.FIELD=NUMBER', e.g. 'hamstring-stretch.hold=30', within safe bounds."""
+    match = re.fullmatch(r"\s*([a-z0-9-]+)\.([a-z_]+)\s*=\s*(\d+)\s*", text)
+    if not match:
+        raise ValueError(f"{shown(text)} is not EXERCISE.FIELD=NUMBER, e.g. hamstring-stretch.hold=30")
+    exercise_id, name, number = match.group(1), match.group(2), int(match.group(3))
+    if name not in DOSE_BOUNDS:
+        raise ValueError(one_of(name, tuple(DOSE_BOUNDS), "dose field"))
+    low, high = DOSE_BOUNDS[name]
+    if not low <= number <= high:
+        raise ValueError(f"{name}={number} is outside the safe range {low} to {high}")
+    return exercise_id, name, number

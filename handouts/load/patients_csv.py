@@ -1,0 +1,126 @@
+"""Read a patients CSV as exported by a scheduling system, often through Excel.
+
+Accepts UTF-8 with or without a byte-order mark, falls back to cp1252 (Excel on
+Windows) when the bytes are not UTF-8, detects ',' or ';' as the separator,
+matches headers without regard to case or surrounding spaces, keeps quoted
+fields with separators and line breaks, skips blank rows and keeps every cell
+as text (so leading zeros in ids survive).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts.errors import InputError
+from handouts.load.request_fields import FIELDS, REQUIRED
+
+MAX_CSV_BYTES = 50_000_000
+MAX_CELL = 5000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One patient row: its line number in the file and its cells by column name."""
+
+    line: int
+    values: dict[str, str]
+    problem: str = ""  # set when the row cannot be read safely (e.g. more cells than columns)
+
+
+@dataclass
+class PatientsFile:
+    """A parsed patients CSV and what the reader had to note about it."""
+
+    path: Path
+    rows: list[Row]
+    encoding: str
+    delimiter: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _delimiter(header_line: str) -> str:
+    """',' or ';', whichever splits the header (outside quotes) into more columns."""
+    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in (",", ";")}
+    return ";" if counts[";"] > counts[","] else ","
+
+
+def read_patients(path: Path) -> PatientsFile:
+    """Parse the CSV at ``path``; raise InputError for problems with the file as a whole."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise InputError(f"the file is {size / 1e6:.0f} MB; the limit is {MAX_CSV_BYTES // 1_000_000} MB",
+                             path=path)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    if b"\x00" in raw[:4096]:
+        raise InputError("this is not a text CSV file (is it an .xlsx? save it as CSV)", path=path)
+    text, encoding = _decode(path, raw)
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise InputError("the file is empty; it needs a header row and one row per patient", path=path)
+    delimiter = _delimiter(lines[first])
+    notes = [] if encoding == "utf-8" else [
+        f"{path}: not UTF-8; read it as Windows (cp1252) text. Check the accents in the names."]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    rows = list(_rows(path, reader, notes))
+    if not rows:
+        raise InputError("the file has a header but no patient rows", path=path)
+    return PatientsFile(path, rows, encoding, delimiter, notes)
+
+
+def _rows(path: Path, reader: Iterator[list[str]], notes: list[str]) -> Iterator[Row]:
+    header: list[str] | None = None
+    start = 1
+    try:
+        for cells in reader:
+            line = start
+            start = reader.line_num + 1  # type: ignore[attr-defined]
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = _header(path, cells, notes, line)
+                continue
+            values = {}
+            for name, cell in zip(header, cells):
+                if name and name not in values:
+                    values[name] = cell[:MAX_CELL]
+            problem = ""
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+                # An unquoted separator inside a cell shifts every cell after it: nothing in the row is safe.
+                problem = (f"this row has {len(cells)} cells but the header has {len(header)} columns; put "
+                           f"quotes around any cell that contains '{reader.dialect.delimiter}'")  # type: ignore[attr-defined]
+            yield Row(line, values, problem)
+    except csv.Error as exc:
+        raise InputError(f"the CSV is malformed ({exc}); check the quotes", path=path,
+                         row=reader.line_num) from None  # type: ignore[attr-defined]
+
+
+def _header(path: Path, cells: list[str], notes: list[str], line: int) -> list[str]:
+    names = [c.strip().lower().replace(" ", "_") for c in cells]
+    duplicates = sorted(n for n, count in Counter(names).items() if n and count > 1)
+    if duplicates:
+        raise InputError(f"the header repeats column {', '.join(duplicates)}; keep one", path=path, row=line)
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise InputError(
+            f"the header has no {', '.join(repr(m) for m in missing)} column; required columns are "
+            f"{', '.join(REQUIRED)} (found: {', '.join(n for n in names if n) or 'none'})", path=path, row=line)
+    extra = [n for n in names if n and n not in FIELDS]
+    if extra:
+        notes.append(f"{path}: ignoring columns {', '.join(extra)} (known: {', '.join(FIELDS)})")
+    return names

@@ -1,0 +1,65 @@
+"""Safe YAML reading: plain data only, no aliases, no duplicate keys, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from handouts.errors import DataError
+
+MAX_YAML_BYTES = 2_000_000
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that also refuses aliases (no alias bombs) and duplicate keys."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not allowed; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}; keep only one", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _StrictLoader.construct_mapping
+)
+
+
+def load_yaml(path: Path) -> Any:
+    """Read one YAML file as plain data; raise DataError naming the file and line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise DataError(f"file is larger than {MAX_YAML_BYTES // 1_000_000} MB; is it the right file?", path=path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"not UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8", path=path
+        ) from None
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise DataError(f"{problem}", path=path, row=line) from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"invalid YAML: {exc}", path=path) from None

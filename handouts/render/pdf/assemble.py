@@ -1,0 +1,54 @@
+"""Put the clinic's cover in front of the handout pages, add bookmarks and neutral metadata."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+from handouts import __version__
+from handouts.render.pdf.build import Body
+from handouts.render.pdf.cover import Cover
+
+#: Named destination on the first page after the cover.
+BODY_START = "body-start"
+
+
+def assemble(body: Body, *, cover: Cover | None, author: str, cover_label: str,
+             extra_metadata: dict[str, str] | None = None, password: str | None = None,
+             duplex: bool = False) -> tuple[bytes, int]:
+    """The final PDF (cover, then body) and its page count; AES-256 encrypted when given a password;
+    with ``duplex``, a blank last page when the count is odd, so a two-sided print ends cleanly."""
+    body_reader = PdfReader(BytesIO(body.pdf))
+    writer = PdfWriter()
+    width, height = (float(v) for v in body_reader.pages[0].mediabox.upper_right)
+    cover_pages = 0
+    if cover is not None:
+        for page in cover.pages_for(width, height):
+            writer.add_page(page)
+        cover_pages = len(cover.pages)
+        writer.add_outline_item(title=cover_label, page_number=0)
+    for page in body_reader.pages:
+        writer.add_page(page)
+    writer.add_named_destination(title=BODY_START, page_number=cover_pages)
+    if duplex and len(writer.pages) % 2:
+        writer.add_blank_page(width=width, height=height)
+    for mark in body.marks:
+        if mark.kind == "section":
+            writer.add_outline_item(title=mark.name, page_number=cover_pages + mark.page)
+        else:
+            writer.add_named_destination(title=mark.name, page_number=cover_pages + mark.page)
+    writer.page_mode = "/UseOutlines"
+    writer._root_object[NameObject("/Lang")] = TextStringObject(body.language)
+    metadata = {"/Title": body.title, "/Author": author, "/Creator": "handouts",
+                "/Producer": f"handouts {__version__}"}
+    metadata.update(extra_metadata or {})
+    writer.metadata = None
+    writer.add_metadata(metadata)
+    if password:
+        # AES-256, never pypdf's default RC4; printing stays allowed for the patient.
+        writer.encrypt(user_password=password, algorithm="AES-256")
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)

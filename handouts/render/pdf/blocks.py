@@ -1,0 +1,197 @@
+"""Blocks of template text become ReportLab flowables; slots are filled by builders.
+
+Each builder returns flowables and the story is only assembled here, so the
+page rules (cards kept whole, safety boxes that stand out) live in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from io import BytesIO
+
+from reportlab.lib import colors
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Table,
+)
+
+from handouts.compose import markup
+from handouts.compose.markup import Block, Box, Heading, ListBlock, Slot
+from handouts.render.pdf.pages import MarkFlowable
+from handouts.render.pdf.styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text, table_style
+
+SlotBuilder = Callable[[], Sequence[Flowable]]
+_MEASURING = Canvas(BytesIO())  # some flowables need a canvas just to measure themselves
+
+# How each kind of box looks: (border colour, border width, fill).
+_BOXES: Mapping[str, tuple[colors.Color, float, colors.Color]] = {
+    "emergency": (WARN_BORDER, 3.0, WARN_FILL),
+    "safety": (INK, 1.5, colors.white),
+    "note": (MUTED, 1.0, TINT),
+    "dose": (MUTED, 0.75, TINT),
+}
+
+
+def flowables(blocks: Sequence[Block], look: Look, slots: Mapping[str, SlotBuilder],
+              *, width: float | None = None) -> list[Flowable]:
+    """The flowables for ``blocks``; a Slot is replaced by its builder's output."""
+    width = look.frame_width if width is None else width
+    out: list[Flowable] = []
+    intro_start: int | None = None  # where the current section's heading and intro began
+    for block in blocks:
+        made = _block(block, look, slots, width)
+        if isinstance(block, Heading) and block.level == 1:
+            intro_start = len(out)
+        elif isinstance(block, Slot) and made and intro_start is not None and block.name != "pagebreak":
+            # Keep a section's heading and introduction on the page of its first card or grid.
+            # (the heading's CondPageBreak goes: KeepTogether does its job, and would count it as a full page)
+            intro = [f for f in out[intro_start:] if not isinstance(f, CondPageBreak)]
+            del out[intro_start:]
+            # A nested KeepTogether reports an endless height, which would always force a new page.
+            first = made[0]._content if isinstance(made[0], KeepTogether) else [made[0]]
+            if _height([*intro, *first], width, look) <= look.frame_height:
+                made = [KeepTogether([*intro, *first]), *made[1:]]
+            else:  # together they would not fit even an empty page: the card or grid starts a page
+                out.extend(intro)
+            intro_start = None
+        elif isinstance(block, (Box, Slot)):
+            intro_start = None
+        out.extend(made)
+    return out
+
+
+def _block(block: Block, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> list[Flowable]:
+    styles = look.styles
+    if isinstance(block, Heading):
+        style = styles[f"h{block.level}"]
+        heading: list[Flowable] = [Text(block.text, style)]
+        if block.level == 1:
+            # Keep a section heading with at least a few lines of what follows.
+            # The mark goes after the heading: KeepTogether takes its space-before from its first
+            # flowable, and a zero-height mark there would hide the heading's from its measure.
+            heading = [CondPageBreak(style.fontSize * 8), *heading, MarkFlowable("section", markup.plain(block.text))]
+        return heading
+    if isinstance(block, markup.Paragraph):
+        return [Text(block.text, styles["body"])]
+    if isinstance(block, ListBlock):
+        return [list_flowable(block, look)]
+    if isinstance(block, markup.Table):
+        return [_plain_table(block, look, width)]
+    if isinstance(block, Box):
+        return [box(block, look, slots, width)]
+    if isinstance(block, Slot):
+        if block.name == "pagebreak":
+            return [PageBreak()]
+        if block.name not in slots:
+            raise KeyError(block.name)
+        return list(slots[block.name]())
+    raise TypeError(f"unknown block {block!r}")
+
+
+def list_flowable(block: ListBlock, look: Look) -> ListFlowable:
+    """A bulleted or numbered list with hanging indents."""
+    style = look.styles["list"]
+    items = [ListItem(Text(text, style)) for text in block.items]
+    size = style.fontSize
+    if block.ordered:
+        return ListFlowable(items, bulletType="1", bulletFormat="%s.", bulletFontName=style.fontName,
+                            bulletFontSize=size, leftIndent=size * 1.8, bulletDedent=size * 1.6,
+                            spaceAfter=size * 0.4)
+    return ListFlowable(items, bulletType="bullet", start="•", bulletFontName=style.fontName,
+                        bulletFontSize=size, leftIndent=size * 1.3, bulletDedent=size, spaceAfter=size * 0.4)
+
+
+def _plain_table(block: markup.Table, look: Look, width: float) -> Table:
+    """A label/value table without lines (e.g. who the handout is for)."""
+    styles = look.styles
+    rows = [[Text(cells[0], styles["dose_label"]),
+             *[Text(c, styles["cell"]) for c in cells[1:]]] for cells in block.rows]
+    columns = max(len(r) for r in rows)
+    rows = [r + [""] * (columns - len(r)) for r in rows]
+    label = width * 0.32
+    table = Table(rows, colWidths=[label] + [(width - label) / max(columns - 1, 1)] * (columns - 1), hAlign="LEFT")
+    table.setStyle(table_style([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.35),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def _height(items: Sequence[Flowable], width: float, look: Look) -> float:
+    """The height ``items`` take stacked, with their spacing."""
+    total = 0.0
+    for item in items:
+        _, height = item.wrapOn(_MEASURING, width, look.frame_height)
+        total += height + item.getSpaceBefore() + item.getSpaceAfter()
+    return total
+
+
+def too_tall(flowable: Flowable, look: Look, width: float | None = None) -> bool:
+    """True when ``flowable`` cannot fit on one page: a table then cannot split, so it must not be one."""
+    _, height = flowable.wrap(look.frame_width if width is None else width, look.frame_height)
+    return height > look.frame_height
+
+
+def box(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> Flowable:
+    """A bordered box around its blocks, kept on one page when it fits on one.
+
+    A box holding one block taller than a page is printed without its border,
+    so the text flows on instead of stopping the layout.
+    """
+    table = box_table(block, look, slots, width)
+    if too_tall(table, look, width):
+        return KeepTogether(flowables(block.blocks, look, slots, width=width))
+    # Space as attributes, not Spacers: a frame drops them at the top and bottom of a page.
+    table.spaceBefore = look.body_size * 0.6
+    table.spaceAfter = look.body_size * 0.8
+    return KeepTogether([table])
+
+
+def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> Table:
+    """The bordered table of a box (without the space after it)."""
+    border, line_width, fill = _BOXES.get(block.kind, _BOXES["note"])
+    padding = look.body_size * 0.8
+    inner_width = width - 2 * padding - 2 * line_width
+    if block.kind == "dose":
+        inner: list[Flowable] = [dose_table(block, look, inner_width)]
+    else:
+        inner = flowables(block.blocks, look, slots, width=inner_width)
+    # One row per flowable, so a box longer than a page can still split between rows.
+    table = Table([[f] for f in inner], colWidths=[width])
+    table.setStyle(table_style([
+        ("BOX", (0, 0), (-1, -1), line_width, border),
+        ("BACKGROUND", (0, 0), (-1, -1), fill),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.25),  # cells drop a paragraph's spaceAfter
+        ("TOPPADDING", (0, 0), (-1, 0), padding * 0.6),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), padding * 0.4),
+    ]))
+    return table
+
+
+def dose_table(block: Box, look: Look, width: float) -> Table:
+    """The dose box's rows (label | value) as a two-column table."""
+    styles = look.styles
+    rows = [
+        [Text(cells[0], styles["dose_label"]), Text(" ".join(cells[1:]), styles["dose_value"])]
+        for table in block.blocks if isinstance(table, markup.Table) for cells in table.rows
+    ]
+    label = min(width * 0.3, look.body_size * 9)
+    table = Table(rows, colWidths=[label, width - label], hAlign="LEFT")
+    table.setStyle(table_style([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table

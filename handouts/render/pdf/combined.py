@@ -1,0 +1,206 @@
+"""One combined PDF for the printer: every handout in order, padded for duplex if asked.
+
+The file is written as it goes, one handout at a time, so memory stays flat
+however many handouts it holds. Objects repeated across handouts (the cover,
+the font subsets every handout shares) are written once: each object is
+serialised with its references renumbered, children first, and an object
+whose bytes were already written is not written again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
+
+from handouts.errors import OutputError, OutputExistsError
+from handouts.run.output import BATCH_TEMP_PREFIX, TEMP_SUFFIX
+
+_CATALOG, _PAGES, _OUTLINES = 1, 2, 3  # object numbers reserved for the document's skeleton
+_CREATOR = b"/Creator (handouts print file)"
+_SKIPPED_PAGE_KEYS = {"/Parent", "/Annots", "/AA", "/B", "/StructParents", "/Thumb"}
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages in a PDF held in memory."""
+    return len(PdfReader(BytesIO(pdf)).pages)
+
+
+class _Serializer:
+    """Writes PDF objects to a stream, renumbered, each distinct object once."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.offsets: dict[int, int] = {}
+        self.next_number = _OUTLINES + 1
+        self.known: dict[bytes, int] = {}  # digest of an object's bytes -> its number
+        self.in_progress: set[int] = set()
+
+    def write(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.out.tell()
+        self.out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    def add(self, body: bytes, *, share: bool = True) -> int:
+        """Write ``body`` as a new object (or find it already written); return its number."""
+        digest = hashlib.sha256(body).digest()
+        if share and digest in self.known:
+            return self.known[digest]
+        number = self.next_number
+        self.next_number += 1
+        self.write(number, body)
+        if share:
+            self.known[digest] = number
+        return number
+
+    def copy(self, value: PdfObject, mapping: dict[int, int]) -> PdfObject:
+        """``value`` with every indirect reference replaced by one to its written copy."""
+        if isinstance(value, IndirectObject):
+            source = value.idnum
+            if source in self.in_progress and source not in mapping:
+                # A cycle (an object reached again from inside itself): give it a number now.
+                mapping[source] = self.next_number
+                self.next_number += 1
+            if source not in mapping:
+                self.in_progress.add(source)
+                body = _bytes(self.copy(value.get_object(), mapping))
+                self.in_progress.discard(source)
+                if source in mapping:
+                    self.write(mapping[source], body)
+                else:
+                    mapping[source] = self.add(body)
+            return IndirectObject(mapping[source], 0, None)  # type: ignore[arg-type]
+        if isinstance(value, StreamObject):
+            stream = StreamObject()
+            for key in value:
+                if key != "/Length":
+                    stream[NameObject(key)] = self.copy(value.raw_get(key), mapping)
+            stream._data = value._data  # still encoded: copied as it is, not recompressed
+            return stream
+        if isinstance(value, DictionaryObject):
+            return DictionaryObject({NameObject(k): self.copy(value.raw_get(k), mapping) for k in value})
+        if isinstance(value, ArrayObject):
+            return ArrayObject(self.copy(item, mapping) for item in value)
+        return value
+
+
+def _bytes(value: PdfObject) -> bytes:
+    buffer = BytesIO()
+    value.write_to_stream(buffer)
+    return buffer.getvalue()
+
+
+class CombinedWriter:
+    """Appends whole PDFs to one file, keeping one bookmark per appended document."""
+
+    def __init__(self, out: BinaryIO, *, duplex: bool = False) -> None:
+        self.duplex = duplex
+        self.serializer = _Serializer(out)
+        self.pages: list[int] = []
+        self.bookmarks: list[tuple[str, int]] = []
+        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+    def append(self, path: Path, title: str) -> None:
+        reader = PdfReader(path)
+        mapping: dict[int, int] = {}
+        self.serializer.in_progress.clear()
+        self.bookmarks.append((title, len(self.pages)))
+        box = None
+        for page in reader.pages:
+            copy = DictionaryObject({NameObject(k): self.serializer.copy(page.raw_get(k), mapping)
+                                     for k in page if k not in _SKIPPED_PAGE_KEYS})
+            copy[NameObject("/Parent")] = IndirectObject(_PAGES, 0, None)  # type: ignore[arg-type]
+            self.pages.append(self.serializer.add(_bytes(copy), share=False))
+            box = page.mediabox
+        if self.duplex and len(reader.pages) % 2 and box is not None:
+            blank = DictionaryObject({
+                NameObject("/Type"): NameObject("/Page"),
+                NameObject("/Parent"): IndirectObject(_PAGES, 0, None),  # type: ignore[arg-type]
+                NameObject("/MediaBox"): ArrayObject(box),
+                NameObject("/Resources"): DictionaryObject(),
+            })
+            self.pages.append(self.serializer.add(_bytes(blank), share=False))
+
+    def finish(self, title: str) -> int:
+        """Write the page tree, bookmarks, cross-reference table and trailer; return the page count."""
+        s = self.serializer
+        kids = b" ".join(b"%d 0 R" % n for n in self.pages)
+        s.write(_PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (len(self.pages), kids))
+        items = [s.next_number + i for i in range(len(self.bookmarks))]
+        s.next_number += len(items)
+        for index, ((name, first), number) in enumerate(zip(self.bookmarks, items)):
+            links = b"/Parent %d 0 R" % _OUTLINES
+            if index:
+                links += b" /Prev %d 0 R" % items[index - 1]
+            if index + 1 < len(items):
+                links += b" /Next %d 0 R" % items[index + 1]
+            dest = self.pages[first] if first < len(self.pages) else self.pages[-1]
+            s.write(number, b"<< /Title %s %s /Dest [ %d 0 R /Fit ] >>" % (
+                _bytes(TextStringObject(name)), links, dest))
+        ends = b" /First %d 0 R /Last %d 0 R" % (items[0], items[-1]) if items else b""
+        s.write(_OUTLINES, b"<< /Type /Outlines /Count %d%s >>" % (len(items), ends))
+        s.write(_CATALOG, b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>"
+                % (_PAGES, _OUTLINES))
+        info = s.add(b"<< /Title %s %s >>" % (_bytes(TextStringObject(title)), _CREATOR), share=False)
+        out = s.out
+        start = out.tell()
+        size = s.next_number
+        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+        for number in range(1, size):
+            offset = s.offsets.get(number)
+            out.write(b"%010d 00000 n \n" % offset if offset is not None else b"0000000000 65535 f \n")
+        out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+                  % (size, _CATALOG, info, start))
+        return len(self.pages)
+
+
+def made_here(path: Path) -> bool:
+    """True when ``path`` is a print file this module wrote (its trailer's info says so)."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(max(0, path.stat().st_size - 4096))
+            return _CREATOR in stream.read()
+    except OSError:
+        return False
+
+
+def refuse_foreign(target: Path, *, force: bool = False) -> None:
+    """Refuse to replace a file under ``target`` that is not a print file made here, unless ``force``."""
+    if target.exists() and not force and not made_here(target):
+        raise OutputExistsError("the file exists and is not a print file made by handouts; pass --force "
+                                "to replace it", path=target)
+
+
+@contextlib.contextmanager
+def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
+                  title: str = "Handouts for printing") -> Iterator[CombinedWriter]:
+    """A CombinedWriter whose file takes the name ``target`` only once it is complete."""
+    refuse_foreign(target, force=force)
+    temp = target.with_name(f"{BATCH_TEMP_PREFIX}{os.getpid()}-combined{TEMP_SUFFIX}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with temp.open("wb") as out:
+            writer = CombinedWriter(out, duplex=duplex)
+            yield writer
+            writer.finish(title)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write the combined file: {exc.strerror or exc}", path=target) from None
+    finally:
+        temp.unlink(missing_ok=True)

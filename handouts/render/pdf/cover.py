@@ -1,0 +1,170 @@
+"""A clinic's cover PDF, treated as untrusted input.
+
+The file is size- and page-capped and refused when it is not a PDF, is
+encrypted or damaged. Before this process touches it, a child process parses
+it and builds the cover pages once, under a time limit, so a crafted file that
+sends the parser into a loop or a deep recursion costs one clear error, not a
+hung batch. Only the pages' drawing is kept: each page is drawn onto a blank
+page of the handout's paper (scaled to fit), without annotations, actions,
+scripts, form fields or attachments.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.errors import PyPdfError
+from pypdf.generic import NameObject
+
+from handouts.errors import CoverError
+
+
+def _limit_mb(default: float = 20.0) -> float:
+    """HANDOUTS_COVER_LIMIT_MB if it holds a positive number, else ``default``."""
+    try:
+        value = float(os.environ.get("HANDOUTS_COVER_LIMIT_MB", default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+#: Largest cover accepted; a clinic with a heavy cover may raise it with HANDOUTS_COVER_LIMIT_MB.
+MAX_COVER_BYTES = int(_limit_mb() * 1_000_000)
+MAX_COVER_PAGES = 4
+PARSE_SECONDS = 15.0
+_STRIPPED_PAGE_KEYS = ("/Annots", "/AA", "/B", "/Thumb", "/StructParents")
+_TRIAL_SIZES = ((612.0, 792.0), (595.3, 841.9))  # Letter and A4
+
+# pypdf logs repairs of damaged files; they are not the user's business here.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The pages of a checked cover PDF, and their copies scaled to each paper size asked for."""
+
+    path: Path
+    pages: tuple[PageObject, ...]
+    _scaled: dict[tuple[float, float], tuple[PageObject, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False)
+
+    def pages_for(self, width: float, height: float) -> tuple[PageObject, ...]:
+        """The cover pages drawn on blank pages of ``width`` x ``height`` points."""
+        key = (round(width, 1), round(height, 1))
+        if key not in self._scaled:
+            self._scaled[key] = tuple(_onto_blank(page, width, height) for page in self.pages)
+        return self._scaled[key]
+
+
+def load_cover(path: Path) -> Cover:
+    """Read and check a cover PDF once per process (cached by path, size and time)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise CoverError(f"cannot read the cover: {exc.strerror or exc}", path=path) from None
+    return _load(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, size: int, mtime: int) -> Cover:
+    if size > MAX_COVER_BYTES:
+        raise CoverError(f"the cover is {size / 1e6:.1f} MB; the limit is {MAX_COVER_BYTES // 1_000_000} MB",
+                         path=path)
+    data = path.read_bytes()
+    if not data.lstrip()[:5].startswith(b"%PDF-"):
+        raise CoverError("this is not a PDF file; export the cover page as PDF", path=path)
+    problem = _check_in_child(data)
+    if problem:
+        raise CoverError(problem, path=path)
+    pages = _parse(data)
+    return Cover(path, pages)
+
+
+def _parse(data: bytes) -> tuple[PageObject, ...]:
+    """The cover's pages; raises ValueError with a user-facing message when it cannot be used."""
+    try:
+        reader = PdfReader(BytesIO(data))
+        if reader.is_encrypted:
+            raise ValueError("the cover is password-protected; save a copy without a password")
+        pages = tuple(reader.pages)
+        if not pages:
+            raise ValueError("the cover has no pages")
+        if len(pages) > MAX_COVER_PAGES:
+            raise ValueError(f"the cover has {len(pages)} pages; at most {MAX_COVER_PAGES} are allowed")
+        return pages
+    except ValueError:
+        raise
+    except (PyPdfError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OverflowError) as exc:
+        raise ValueError(f"the cover PDF is damaged and cannot be used ({type(exc).__name__})") from None
+
+
+def _trial(data: bytes) -> str:
+    """Do everything a handout does with the cover, and report the first problem ('' if none)."""
+    try:
+        pages = _parse(data)
+        for size in _TRIAL_SIZES:
+            writer = PdfWriter()
+            for page in pages:
+                writer.add_page(_onto_blank(page, *size))
+            writer.write(BytesIO())
+    except ValueError as exc:
+        return str(exc)
+    except (PyPdfError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OverflowError,
+            ZeroDivisionError) as exc:
+        return f"the cover PDF is damaged and cannot be used ({type(exc).__name__})"
+    return ""
+
+
+def _child(data: bytes, connection: multiprocessing.connection.Connection) -> None:
+    connection.send(_trial(data))
+    connection.close()
+
+
+def _check_in_child(data: bytes) -> str:
+    """Run ``_trial`` in a child process with a time limit; a hang or a crash is a damaged cover."""
+    # fork is quick, but forking a process with other threads running (the web server) can
+    # deadlock the child; then a fresh interpreter is started instead.
+    methods = multiprocessing.get_all_start_methods()
+    quick = "fork" in methods and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if quick else "spawn")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(data, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        if receive.poll(PARSE_SECONDS):
+            return str(receive.recv())
+        return f"reading the cover took longer than {PARSE_SECONDS:g} seconds; it may be damaged or crafted"
+    except EOFError:
+        return "reading the cover stopped the reader; the PDF is damaged"
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+
+
+def _onto_blank(page: PageObject, width: float, height: float) -> PageObject:
+    """A blank page of the handout's size with the cover page drawn on it, scaled and centred."""
+    box = page.mediabox
+    source_width, source_height = float(box.width), float(box.height)
+    blank = PageObject.create_blank_page(width=width, height=height)
+    if abs(source_width - width) < 1 and abs(source_height - height) < 1:
+        blank.merge_page(page)
+    else:
+        scale = min(width / source_width, height / source_height)
+        dx = (width - source_width * scale) / 2 - float(box.left) * scale
+        dy = (height - source_height * scale) / 2 - float(box.bottom) * scale
+        blank.merge_transformed_page(page, Transformation().scale(scale).translate(dx, dy))
+    for key in _STRIPPED_PAGE_KEYS:
+        if key in blank:
+            del blank[NameObject(key)]
+    return blank

@@ -1,0 +1,143 @@
+"""The page frame of a handout: margins, running header and footer, "Page X of Y".
+
+Headers and footers are drawn when the document is saved, once the page count
+is known, so every page can say "Page 2 of 6" in a single layout pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from handouts.compose.markup import clean
+from handouts.render.pdf.styles import (
+    FONT,
+    FONT_BOLD,
+    FOOTER_SPACE,
+    HEADER_SPACE,
+    MARGIN,
+    MUTED,
+    RULE,
+    Look,
+    prime_subsets,
+)
+
+
+@dataclass(frozen=True)
+class Running:
+    """The words of the running header and footer."""
+
+    clinic: str
+    patient: str
+    made: str
+    page_format: str  # e.g. "Page {page} of {pages}"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where something starts or ends: a section's bookmark, or the ends of an exercise card.
+
+    ``kind`` is 'section' (``name`` is the heading text) or 'card' (``name`` is
+    'card-3-start' or 'card-3-end'); ``page`` is 0-based.
+    """
+
+    kind: str
+    name: str
+    page: int
+
+
+class MarkFlowable(Flowable):
+    """An invisible flowable that makes the document note the page it lands on."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.name = name
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        """Nothing to draw: the document notes the page in ``afterFlowable``."""
+
+
+class HandoutDocument(BaseDocTemplate):
+    """A one-frame document that records where each section starts."""
+
+    def __init__(self, buffer: Any, look: Look, *, title: str, author: str) -> None:
+        super().__init__(
+            buffer, pagesize=look.pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
+            topMargin=MARGIN + HEADER_SPACE, bottomMargin=MARGIN + FOOTER_SPACE,
+            title=title, author=author, subject="", creator="handouts", producer="handouts",
+            invariant=True, initialFontName=FONT,
+        )
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self.marks: list[Mark] = []
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook name
+        if isinstance(flowable, MarkFlowable):
+            self.marks.append(Mark(flowable.kind, flowable.name, self.page - 1))
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` shortened with '…' so it fits ``width`` points."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int) -> None:
+    width, height = look.pagesize
+    size = look.running_size
+    half = (width - 2 * MARGIN) / 2 - 6
+    top = height - MARGIN - size
+    canvas.saveState()
+    canvas.setFillColor(look.accent_colour)
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawString(MARGIN, top, _fit(clean(running.clinic), FONT_BOLD, size, half))
+    canvas.setFillColor(MUTED)
+    canvas.setFont(FONT, size)
+    canvas.drawRightString(width - MARGIN, top, _fit(clean(running.patient), FONT, size, half))
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.75)
+    canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
+    bottom = MARGIN
+    canvas.line(MARGIN, bottom + size + 6, width - MARGIN, bottom + size + 6)
+    canvas.drawString(MARGIN, bottom, _fit(running.made, FONT, size, half))
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawRightString(width - MARGIN, bottom, running.page_format.format(page=page, pages=pages))
+    canvas.restoreState()
+
+
+def canvas_maker(look: Look, running: Running) -> type[Canvas]:
+    """A Canvas class that draws the running header and footer once the page count is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict[str, Any]] = []
+            prime_subsets(self._doc)
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            pages = len(self._page_states)
+            for number, state in enumerate(self._page_states, start=1):
+                self.__dict__.update(state)
+                _draw_running(self, look, running, number, pages)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+

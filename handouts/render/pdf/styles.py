@@ -1,0 +1,214 @@
+"""Fonts, page sizes and paragraph styles: one place for how a handout looks.
+
+Fonts are registered once, on first use, from TTF files shipped in the package,
+so every name (Zoë, Łukasz, Nguyễn, Ñandú) prints with real glyphs on any machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, TableStyle
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "HandoutSans"
+FONT_BOLD = "HandoutSans-Bold"
+FONT_ITALIC = "HandoutSans-Italic"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+
+PAGE_SIZES = {"letter": LETTER, "a4": A4}
+BODY_SIZE = 12.5
+LARGE_BODY_SIZE = 16.0
+MARGIN = 14 * mm
+HEADER_SPACE = 11 * mm  # below the top margin, for the running header
+FOOTER_SPACE = 10 * mm  # above the bottom margin, for the running footer
+
+INK = colors.HexColor("#1A1A1A")
+MUTED = colors.HexColor("#4A4A4A")  # 8.9:1 on white
+RULE = colors.HexColor("#8C8C8C")
+TINT = colors.HexColor("#EEF3F8")  # card dose strip and checklist header
+WARN_BORDER = colors.HexColor("#A40000")  # 8.2:1 on white; the safety box also has a heading
+WARN_FILL = colors.HexColor("#FFF4F2")
+
+
+@cache
+def register_fonts() -> str:
+    """Register the shipped fonts with ReportLab once per process; return the family name."""
+    for name, filename in _FONT_FILES.items():
+        font = TTFont(name, str(FONTS_DIR / filename))
+        font.face.makeSubset = _remembered(font.face.makeSubset)
+        pdfmetrics.registerFont(font)
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
+    return FONT
+
+
+# Characters most handouts print, in the order they take the first font subset:
+# punctuation, ASCII, Latin-1 letters, then Central European letters until it is full.
+_COMMON_RANGES = ((0x2013, 0x2015), (0x2018, 0x201A), (0x201C, 0x201E), (0x2022, 0x2023), (0x2026, 0x2027),
+                  (0x20, 0x7F), (0xA1, 0x100), (0x100, 0x180))
+
+
+def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:
+    """Build each font subset once per process: the primed subsets recur in every handout."""
+    made: dict[tuple[int, ...], bytes] = {}
+
+    def subset(codes: list[int]) -> bytes:
+        key = tuple(codes)
+        if key not in made:
+            if len(made) > 64:  # rare letters make one-off subsets: keep the cache small
+                made.clear()
+            made[key] = make_subset(codes)
+        return made[key]
+
+    return subset
+
+
+class _Probe:
+    """A weak-referenceable stand-in for a document."""
+
+
+@cache
+def _primer(font: str) -> str:
+    """Common characters, cut where they fill the first 256-code subset of ``font``."""
+    register_fonts()
+    ttf = pdfmetrics.getFont(font)
+    probe = _Probe()  # stands in for a document: ReportLab keeps subset state per document
+    text = []
+    for start, stop in _COMMON_RANGES:
+        for code in range(start, stop):
+            if code in ttf.face.charToGlyph:
+                text.append(chr(code))
+                ttf.splitString(chr(code), probe)
+                if ttf.state[probe].nextCode >= 256:
+                    del ttf.state[probe]
+                    return "".join(text)
+    del ttf.state[probe]
+    return "".join(text)
+
+
+def prime_subsets(doc: object) -> None:
+    """Give common characters the same subset places in every document.
+
+    ReportLab embeds a font in 256-glyph subsets numbered in the order
+    characters first appear, so two handouts normally embed different subsets.
+    Primed, the subsets holding common letters are byte-identical in every
+    handout, and a combined print file stores them once.
+    """
+    for font in _FONT_FILES:
+        pdfmetrics.getFont(font).splitString(_primer(font), doc)
+
+
+def has_glyph(char: str) -> bool:
+    """True when every shipped face (regular, bold, italic) draws ``char``.
+
+    ReportLab draws a missing glyph as an empty box, silently.
+    """
+    return ord(char) in _glyphs()
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    register_fonts()
+    faces = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in _FONT_FILES]
+    return frozenset(set.intersection(*faces))
+
+
+class Text(Paragraph):
+    """A Paragraph that remembers its line breaks for the width it was last wrapped to.
+
+    Tables and KeepTogether wrap the same paragraph several times at the same
+    width; breaking the lines again each time was a fifth of a handout's time.
+    """
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        # id(self): a copy made by split() must wrap afresh; frags: wrapping may replace them;
+        # blPara: split() drops it when the paragraph moves on
+        key = (id(self), availWidth, id(self.style), id(self.frags))
+        if getattr(self, "_wrapped_for", None) != key or not hasattr(self, "blPara"):
+            super().wrap(availWidth, availHeight)
+            self._wrapped_for = (id(self), availWidth, id(self.style), id(self.frags))
+        return self.width, self.height
+
+
+def table_style(commands: list[tuple[object, ...]]) -> TableStyle:
+    """A TableStyle whose cells use the shipped font (a plain string cell would fall back to Helvetica)."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), FONT, 12), *commands])
+
+
+@dataclass(frozen=True)
+class Look:
+    """Paper, print size and clinic colour: everything a style depends on."""
+
+    paper: str = "letter"
+    large_print: bool = False
+    accent: str = "#1F4E79"
+
+    @property
+    def pagesize(self) -> tuple[float, float]:
+        return PAGE_SIZES[self.paper]
+
+    @property
+    def body_size(self) -> float:
+        return LARGE_BODY_SIZE if self.large_print else BODY_SIZE
+
+    @property
+    def frame_width(self) -> float:
+        return self.pagesize[0] - 2 * MARGIN
+
+    @property
+    def frame_height(self) -> float:
+        return self.pagesize[1] - 2 * MARGIN - HEADER_SPACE - FOOTER_SPACE
+
+    @property
+    def running_size(self) -> float:
+        """Size of the running header and footer."""
+        return 14.0 if self.large_print else 12.0
+
+    @property
+    def accent_colour(self) -> colors.Color:
+        return colors.HexColor(self.accent)
+
+    @property
+    def tick_size(self) -> float:
+        return 18.0 if self.large_print else 15.0
+
+    @cached_property
+    def styles(self) -> dict[str, ParagraphStyle]:
+        """Named paragraph styles, all inheriting from one body style."""
+        register_fonts()
+        size = self.body_size
+        lead = round(size * 1.3, 1)
+        body = ParagraphStyle("body", fontName=FONT, fontSize=size, leading=lead, textColor=INK,
+                              alignment=TA_LEFT, spaceAfter=size * 0.5)
+
+        def derive(name: str, **changes: object) -> ParagraphStyle:
+            return ParagraphStyle(name, parent=body, **changes)
+
+        heading_sizes = (24.0, 21.0, 20.0) if self.large_print else (18.0, 16.0, 14.0)
+        styles = {
+            "body": body,
+            "h1": derive("h1", fontName=FONT_BOLD, fontSize=heading_sizes[0], leading=heading_sizes[0] * 1.25,
+                         textColor=self.accent_colour, spaceBefore=size * 0.6, spaceAfter=size * 0.5),
+            "h2": derive("h2", fontName=FONT_BOLD, fontSize=heading_sizes[1], leading=heading_sizes[1] * 1.25,
+                         spaceBefore=size * 0.5, spaceAfter=size * 0.3),
+            "h3": derive("h3", fontName=FONT_BOLD, fontSize=heading_sizes[2], leading=heading_sizes[2] * 1.25,
+                         spaceBefore=size * 0.3, spaceAfter=size * 0.2),
+            "list": derive("list", spaceAfter=size * 0.25),
+            "card_title": derive("card_title", fontName=FONT_BOLD, fontSize=heading_sizes[1],
+                                 leading=heading_sizes[1] * 1.25, textColor=colors.white, spaceAfter=0),
+            "dose_label": derive("dose_label", spaceAfter=0, textColor=MUTED),
+            "dose_value": derive("dose_value", fontName=FONT_BOLD, spaceAfter=0),
+            "cell": derive("cell", spaceAfter=0, leading=size * 1.2),
+            "cell_bold": derive("cell_bold", fontName=FONT_BOLD, spaceAfter=0, leading=size * 1.2),
+        }
+        return styles

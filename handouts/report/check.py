@@ -1,0 +1,181 @@
+"""``handouts check``: measure a finished handout PDF the way a patient would feel it.
+
+Smallest printed text size, every font embedded, reading level of the
+instruction text (Flesch-Kincaid grade for English, Fernández-Huerta score
+for Spanish), no exercise card split across pages, the safety warnings
+present, and the page count. Works on the PDF alone: the card marks and the
+language are read from the file.
+
+Needs the optional packages of ``pip install "handouts[tools]"`` (pdfplumber
+and textstat).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from handouts.errors import InputError
+from handouts.render.pdf.assemble import BODY_START
+from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN
+
+MAX_GRADE_EN = 7.0
+MIN_HUERTA_ES = 70.0
+_SENTENCE_END = re.compile(r"[.!?]$")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measured property, whether it passes, and what was found."""
+
+    name: str
+    value: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class CheckReport:
+    """All measures of one PDF."""
+
+    path: Path
+    language: str
+    pages: int
+    measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(m.ok for m in self.measures)
+
+    def measure(self, name: str) -> Measure:
+        return next(m for m in self.measures if m.name == name)
+
+
+def _require() -> tuple[Any, Any]:
+    try:
+        import pdfplumber
+        import textstat
+    except ImportError:
+        raise InputError('the check needs extra packages: pip install "handouts[tools]"') from None
+    return pdfplumber, textstat
+
+
+def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[str] = ()) -> CheckReport:
+    """Measure ``path``; every one of ``safety_phrases`` must appear. Cover pages are not measured."""
+    pdfplumber, textstat = _require()
+    try:
+        reader = PdfReader(path)
+        language = str(reader.trailer["/Root"].get("/Lang", "en"))
+        marks = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+        fonts = _fonts(reader)
+        report = CheckReport(path, language, len(reader.pages))
+    except (OSError, PyPdfError, KeyError, ValueError) as exc:
+        raise InputError(f"cannot read this PDF: {exc}", path=path) from None
+    with pdfplumber.open(path) as pdf:
+        pages = pdf.pages[marks.get(BODY_START) or 0:]
+        sizes = [c["size"] for page in pages for c in _body_chars(page)]
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+        prose = _prose(pages)
+
+    smallest = min(sizes, default=0.0)
+    report.measures.append(Measure("smallest body text", f"{smallest:.1f} pt", smallest >= min_size - 0.05,
+                                   f"needs at least {min_size:g} pt"))
+    missing = sorted(name for name, embedded in fonts.items() if not embedded)
+    report.measures.append(Measure("fonts embedded", f"{len(fonts) - len(missing)} of {len(fonts)}", not missing,
+                                   ", ".join(missing)))
+    report.measures.append(_reading_level(textstat, language, prose))
+    starts = [name for name in marks if name.startswith("card-") and name.endswith("-start")]
+    split = sorted(name[: -len("-start")] for name in starts if marks[name] != marks.get(name[: -len("start")] + "end"))
+    cards = len(starts)
+    report.measures.append(Measure("cards kept whole", f"{cards - len(split)} of {cards}", not split,
+                                   ", ".join(split)))
+    absent = [p for p in safety_phrases if " ".join(p.split()) not in text]
+    report.measures.append(Measure("safety warnings", "present" if not absent else "missing", not absent,
+                                   "; ".join(absent)))
+    report.measures.append(Measure("pages", str(report.pages), report.pages > 0))
+    return report
+
+
+def pdf_language(path: Path) -> str:
+    """The language a handout declares (its catalog's /Lang), 'en' when it declares none."""
+    try:
+        return str(PdfReader(path).trailer["/Root"].get("/Lang", "en"))
+    except (OSError, PyPdfError, KeyError, ValueError) as exc:
+        raise InputError(f"cannot read this PDF: {exc}", path=path) from None
+
+
+def _body_chars(page: Any) -> list[dict[str, Any]]:
+    """The printed characters between the running header and footer."""
+    top, bottom = MARGIN + HEADER_SPACE, page.height - MARGIN - FOOTER_SPACE
+    return [c for c in page.chars if c["text"].strip() and top <= c["top"] and c["bottom"] <= bottom]
+
+
+def _fonts(reader: PdfReader) -> dict[str, bool]:
+    """Every font used on any page, and whether its glyphs are embedded."""
+    found: dict[str, bool] = {}
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get_object().get("/Font") or {}).values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant.get("/FontDescriptor")
+            embedded = descriptor is not None and any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found[str(font.get("/BaseFont"))] = found.get(str(font.get("/BaseFont")), True) and embedded
+    return found
+
+
+def _prose(pages: list[Any]) -> str:
+    """The running sentences of the pages: no header, footer, headings, table labels or grids.
+
+    Lines are grouped into paragraphs by their left edge and spacing; a group
+    with no sentence punctuation (a dose label, a grid cell) is not prose.
+    """
+    sentences: list[str] = []
+    sizes = Counter(round(c["size"], 1) for page in pages for c in page.chars if c["text"].strip())
+    body = sizes.most_common(1)[0][0] if sizes else 12.0
+    for page in pages:
+        top, bottom = MARGIN + HEADER_SPACE, page.height - MARGIN - FOOTER_SPACE
+        lines = [line for line in page.extract_text_lines() if top <= line["top"] and line["bottom"] <= bottom
+                 and line["chars"][0]["size"] <= body * 1.1]  # headings are not prose
+        group: list[dict[str, Any]] = []
+        for line in lines + [None]:  # type: ignore[list-item]
+            if group and (line is None or abs(line["x0"] - group[-1]["x0"]) > 30
+                          or line["top"] - group[-1]["bottom"] > group[-1]["chars"][0]["size"]):
+                paragraph = " ".join(part["text"] for part in group)
+                if _SENTENCE_END.search(paragraph) and len(paragraph.split()) >= 3:
+                    sentences.append(re.sub(r"^\d{1,2}\.\s+|^•\s+", "", paragraph))
+                group = []
+            if line is not None:
+                group.append(line)
+    return " ".join(sentences)
+
+
+def _reading_level(textstat: Any, language: str, prose: str) -> Measure:
+    if not prose:
+        return Measure("reading level", "no prose found", False)
+    if language == "es":
+        textstat.set_lang("es")
+        score = textstat.fernandez_huerta(prose)
+        return Measure("reading level", f"Fernández-Huerta {score:.0f}", score >= MIN_HUERTA_ES,
+                       f"needs {MIN_HUERTA_ES:g} or more (higher is easier)")
+    textstat.set_lang("en")
+    grade = textstat.flesch_kincaid_grade(prose)
+    return Measure("reading level", f"grade {grade:.1f}", grade <= MAX_GRADE_EN,
+                   f"needs grade {MAX_GRADE_EN:g} or lower (Flesch-Kincaid)")
+
+
+def format_report(report: CheckReport) -> str:
+    """A small table for the terminal."""
+    lines = [f"{report.path} ({report.language}, {report.pages} pages)"]
+    for m in report.measures:
+        note = f"  ({m.detail})" if m.detail and not m.ok else ""
+        lines.append(f"  {'ok  ' if m.ok else 'FAIL'} {m.name:<18} {m.value}{note}")
+    return "\n".join(lines)

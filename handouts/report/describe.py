@@ -1,0 +1,99 @@
+"""Plain-text descriptions of plans and exercises for the terminal (clinician-facing, English)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from handouts.load.dataset import Dataset
+from handouts.model import Dose, Exercise, Plan
+
+if TYPE_CHECKING:
+    from handouts.run.batch import BatchResult
+
+
+def describe_dose(dose: Dose) -> str:
+    """A dose in one line, e.g. 'hold 20 s, repeat 3, 2x a day'."""
+    parts = []
+    if dose.minutes is not None:
+        goal = f" building to {dose.minutes_up_to} min" if dose.minutes_up_to else ""
+        parts.append(f"walk {dose.minutes} min{goal}")
+    if dose.hold is not None:
+        goal = f" building to {dose.hold_up_to} s" if dose.hold_up_to else ""
+        parts.append(f"hold {dose.hold} s{goal}")
+    if dose.repeat is not None:
+        parts.append(f"repeat {dose.repeat}" + (" each side" if dose.each_side else ""))
+    if dose.sets is not None:
+        parts.append(f"{dose.sets} sets")
+    parts.append(f"{dose.times_a_day}x a day")
+    return ", ".join(parts)
+
+
+def describe_plan(plan: Plan) -> str:
+    """The plan as a numbered list of exercises with doses."""
+    request = plan.request
+    lines = [f"{request.patient.patient_id}: {request.diagnosis}, {request.phase} "
+             f"({plan.clinic.id}, {plan.language}, {plan.paper}{', large print' if request.large_print else ''})"]
+    for number, planned in enumerate(plan.exercises, start=1):
+        exercise = planned.exercise
+        added = f"  [added: {planned.added_by}]" if planned.added_by else ""
+        lines.append(f"{number:>2}. {exercise.id:<22} {exercise.kind:<10} {describe_dose(planned.dose)}{added}")
+    return "\n".join(lines)
+
+
+def describe_exercises(dataset: Dataset) -> str:
+    """One line per exercise: id, kind, direction, muscle group, source, name."""
+    language = dataset.languages[0]
+    rows = [f"{'id':<22} {'kind':<10} {'direction':<10} {'muscles':<14} {'source':<15} name"]
+    for exercise in sorted(dataset.exercises.values(), key=lambda e: (e.kind, e.id)):
+        rows.append(f"{exercise.id:<22} {exercise.kind:<10} {exercise.direction:<10} {exercise.muscle_group:<14} "
+                    f"{exercise.source:<15} {exercise.words(language).name}")
+    return "\n".join(rows)
+
+
+def describe_exercise(exercise: Exercise, language: str) -> str:
+    """Everything about one exercise, as a clinician would review it."""
+    words = exercise.words(language)
+    lines = [
+        f"{words.name} ({exercise.id})",
+        f"kind: {exercise.kind}; direction: {exercise.direction}; muscles: {exercise.muscle_group}; "
+        f"isometric: {'yes' if exercise.isometric else 'no'}; position: {exercise.position}",
+        f"dose: {describe_dose(exercise.dose)}",
+        f"source: {exercise.source}" + (f"; file: {exercise.path}" if exercise.path else ""),
+    ]
+    if words.equipment:
+        lines.append(f"equipment: {', '.join(words.equipment)}")
+    lines.append("steps:")
+    lines += [f"  {i}. {step}" for i, step in enumerate(words.steps, start=1)]
+    if words.feel:
+        lines.append(f"feel: {words.feel}")
+    lines += [f"caution: {c}" for c in words.cautions]
+    if exercise.video_url:
+        lines.append(f"video: {exercise.video_url}")
+    return "\n".join(lines)
+
+
+def batch_summary(result: BatchResult) -> str:
+    """A few lines a front desk reads at the end of a batch."""
+    lines = [
+        f"written: {result.count('written')}, skipped (already done): {result.count('skipped')}, "
+        f"failed: {result.count('failed') + result.count('invalid')}, in {result.seconds:.1f} s",
+        f"output: {result.output}/ (manifest.csv lists every row)",
+    ]
+    if result.combined:
+        lines.append(f"print file: {result.combined} ({result.combined_pages} pages, "
+                     f"{result.combined_bytes / 1e6:.1f} MB)")
+    return "\n".join(lines)
+
+
+def batch_json(result: BatchResult) -> str:
+    """The batch outcome for other programs (no patient names)."""
+    return json.dumps({
+        "written": result.count("written"), "skipped": result.count("skipped"),
+        "failed": result.count("failed") + result.count("invalid"), "seconds": round(result.seconds, 3),
+        "output": str(result.output), "exit_code": result.exit_code,
+        "combined": str(result.combined) if result.combined else None,
+        "combined_pages": result.combined_pages, "combined_bytes": result.combined_bytes,
+        "rows": [{"line": r.line, "patient_id": r.patient_id, "status": r.status, "file": r.file,
+                  "pages": r.pages, "message": r.message} for r in result.rows],
+    }, indent=2, ensure_ascii=False)

@@ -1,0 +1,89 @@
+"""The dataset and templates in force, loaded and checked once per process."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from handouts.compose.templates import Templates, handout_context, languages, load_templates, validate_templates
+from handouts.errors import DataError, ErrorList
+from handouts.load import locations as resources
+from handouts.load.dataset import Dataset, load_dataset
+from handouts.model import PHASES, HandoutRequest, Patient
+from handouts.rules.plan import make_plan
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything a handout is made from: the dataset and the templates of each language."""
+
+    dataset: Dataset
+    templates_root: Path
+
+    def templates(self, language: str) -> Templates:
+        return load_templates(self.templates_root, language)
+
+    def digest(self) -> str:
+        """A fingerprint of every dataset and template file: a handout made from other content
+        is not the same handout, even for the same request."""
+        hasher = hashlib.sha256()
+        for root in (self.dataset.root, self.templates_root):
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                hasher.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        return hasher.hexdigest()
+
+    def check_templates(self) -> list[DataError]:
+        """Render every template of every language with a plan of every exercise; return the problems."""
+        errors: list[DataError] = []
+        dataset = self.dataset
+        for language in dataset.languages:
+            request = HandoutRequest(
+                patient=Patient("sample", "Sample Patient"), diagnosis=dataset.diagnoses[0], phase="subacute",
+                start_date=date(2026, 1, 5), exercises=tuple(dataset.exercises), language=language,
+                notes="Sample note", clinician="Sample Clinician")
+            try:
+                plan = make_plan(request, dataset)
+                templates = self.templates(language)
+            except DataError as exc:
+                errors.extend(getattr(exc, "errors", [exc]))
+                continue
+            context = handout_context(plan, templates, today=request.start_date)
+            errors.extend(validate_templates(self.templates_root, language, context))
+        return errors
+
+
+def open_library(data: str | Path | None = None, templates: str | Path | None = None) -> Library:
+    """Load and validate the dataset and templates (bundled ones unless overridden)."""
+    return _open(resources.data_dir(data).resolve(), resources.templates_dir(templates).resolve())
+
+
+@cache
+def _open(data_root: Path, templates_root: Path) -> Library:
+    if not templates_root.is_dir():
+        raise DataError("the templates folder does not exist; pass --templates DIR", path=templates_root)
+    langs = languages(templates_root)
+    errors: list[DataError] = []
+    for language in langs:
+        try:
+            load_templates(templates_root, language)
+        except DataError as exc:
+            errors.extend(getattr(exc, "errors", [exc]))
+    if errors:
+        raise ErrorList(errors)
+    dataset = load_dataset(data_root, languages=langs)
+    for language in langs:
+        errors += _missing_labels(load_templates(templates_root, language), dataset)
+    if errors:
+        raise ErrorList(errors)
+    return Library(dataset, templates_root)
+
+
+def _missing_labels(templates: Templates, dataset: Dataset) -> list[DataError]:
+    """Every diagnosis and phase needs its words in every language (no silent fallback to the id)."""
+    path = templates.folder / "labels.yaml"
+    wanted = {"diagnoses": dataset.diagnoses, "phases": PHASES}
+    return [DataError(f"no words for {name!r}; add '{name}: ...' here", path=path, key=f"{group}.{name}")
+            for group, names in wanted.items() for name in names if name not in (templates.labels[group] or {})]
