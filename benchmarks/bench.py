@@ -34,7 +34,7 @@ import pdfplumber
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.model import HandoutRequest, Patient
-from handouts.render.pdf.styles import FONT, FONT_BOLD, register_fonts
+from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
 from handouts.run.handout import write_handout
 from handouts.run.library import open_library
 

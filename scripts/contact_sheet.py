@@ -16,9 +16,10 @@ from reportlab.graphics import renderPDF
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
+from handouts.load.illustration import parse_illustration
 from handouts.load.yamlio import load_yaml
 from handouts.render.pdf.cards import figure_size
-from handouts.render.pdf.figures import figure_drawing, parse_illustration, pdf_to_png
+from handouts.render.pdf.figures import figure_drawing, pdf_to_png
 from handouts.render.pdf.styles import Look
 
 ROOT = Path(__file__).resolve().parent.parent

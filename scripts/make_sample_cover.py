@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.render.pdf.styles import FONT, FONT_BOLD, register_fonts
+from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "clinics" / "sample"
 WORDS = {

@@ -11,18 +11,12 @@ import pytest
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect
 from reportlab.graphics.shapes import Path as ShapePath
 
-from handouts.errors import DataError, InputError
+from handouts.errors import HandoutError, InputError
+from handouts.load.illustration import parse_illustration
 from handouts.load.yamlio import load_yaml
+from handouts.model.illustration import SEGMENTS, Illustration
 from handouts.render.pdf.cards import figure_size
-from handouts.render.pdf.figures import (
-    SEGMENTS,
-    Illustration,
-    Limb,
-    figure_drawing,
-    figure_flowable,
-    parse_illustration,
-    write_figure,
-)
+from handouts.render.pdf.figures import Limb, figure_drawing, figure_flowable, write_figure
 from handouts.render.pdf.styles import Look
 
 EXERCISES = Path(__file__).resolve().parent.parent / "data" / "exercises"
@@ -42,7 +36,7 @@ def parsed(path: Path) -> Illustration:
 
 
 def refused(raw: dict[str, Any], path: Path) -> str:
-    with pytest.raises(DataError) as caught:
+    with pytest.raises(HandoutError) as caught:  # one DataError, or an ErrorList when several keys are wrong
         parse_illustration(raw["illustration"], path=path, exercise_id=raw["id"])
     return str(caught.value)
 

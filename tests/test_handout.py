@@ -9,7 +9,7 @@ import pytest
 from helpers import page_count, pdf_text
 from pypdf import PdfReader
 
-from handouts.render.pdf.styles import has_glyph
+from handouts.render.pdf.fonts import has_glyph
 from handouts.run.handout import make_handout
 
 

@@ -20,7 +20,7 @@ from handouts.compose.markup import (
     plain,
 )
 from handouts.compose.markup import Paragraph as TextParagraph
-from handouts.render.pdf.styles import FONT, register_fonts
+from handouts.render.pdf.fonts import FONT, register_fonts
 
 
 def test_the_subset_parses_into_blocks() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handouts.load.schema import contrast_ratio
+from handouts.model.colour import contrast_ratio
 from handouts.render.pdf import styles
 
 WHITE = "#FFFFFF"

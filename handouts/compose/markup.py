@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as _xml
 from xml.sax.saxutils import unescape as _xml_unescape
 
-from handouts.render.pdf.styles import has_glyph
+from handouts.render.pdf.fonts import has_glyph
 
 # Characters with a meaning in the subset, escaped with a backslash in values.
 _SPECIAL = set("\\*_#-+>|:[]!`.")

@@ -14,7 +14,8 @@ from typing import Any
 
 from handouts.errors import DataError, ErrorList, InputError, did_you_mean, shown
 from handouts.load import fields
-from handouts.load.schema import Problems, Section, contrast_ratio
+from handouts.load.illustration import read_illustration
+from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
 from handouts.model import (
     DIRECTIONS,
@@ -31,7 +32,7 @@ from handouts.model import (
     ExerciseText,
     Protocol,
 )
-from handouts.render.pdf.figures import parse_illustration
+from handouts.model.colour import contrast_ratio
 
 _EXERCISE_KEYS = (
     "id", "kind", "direction", "muscle_group", "isometric", "position",
@@ -162,10 +163,8 @@ def _exercise(raw: object, path: Path, languages: tuple[str, ...], problems: Pro
         s.fail("sit-ups and crunches are not allowed; use an isometric hold such as abdominal bracing", key="id")
     illustration = None
     if s.data.get("illustration") is not None and exercise_id:
-        try:
-            illustration = parse_illustration(s.data["illustration"], path=path, exercise_id=exercise_id)
-        except DataError as exc:
-            problems.extend([exc])
+        illustration = read_illustration(s.data["illustration"], path=path, exercise_id=exercise_id,
+                                         problems=problems)
     if len(problems.errors) > before:
         return None
     return Exercise(

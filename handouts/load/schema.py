@@ -1,4 +1,9 @@
-"""Small helpers for checking one YAML mapping and collecting every problem in it."""
+"""One reader for every YAML data file: typed getters that collect every problem instead of stopping.
+
+A ``Section`` is one mapping being read. Each getter returns the value (or a
+fallback) and records a ``DataError`` naming the file, the dotted key and the
+fix when the value is wrong, so a file's problems are all reported at once.
+"""
 
 from __future__ import annotations
 
@@ -32,26 +37,34 @@ class Problems:
 class Section:
     """A YAML mapping being read: typed getters that record problems instead of raising."""
 
-    def __init__(self, value: Any, *, path: Path, where: str, problems: Problems, known: Iterable[str]) -> None:
+    def __init__(self, value: Any, *, path: Path, where: str, problems: Problems, known: Iterable[str],
+                 note: str = "") -> None:
         self.path = path
         self.where = where
         self.problems = problems
+        self.note = note  # put before every message, e.g. "exercise 'bird-dog': "
         self.ok = isinstance(value, dict)
         self.data: dict[str, Any] = value if self.ok else {}
         if not self.ok:
-            self.fail(f"expected a mapping of 'key: value' lines, found {type(value).__name__}", key=where or None)
+            self.fail(f"expected a mapping of 'key: value' lines, found {shown(value)}", key=where or None)
             return
         known = tuple(known)
         for key in self.data:
             if key not in known:
                 self.fail(f"unknown key{did_you_mean(str(key), known)}; known keys: {', '.join(known)}", key=self.qualified(str(key)))
 
-    def qualified(self, key: str) -> str:
-        """The dotted path of ``key`` in the file, e.g. 'dose.hold'."""
+    def qualified(self, key: str | int) -> str:
+        """The dotted path of ``key`` in the file, e.g. 'dose.hold' or 'box[0]'."""
+        if isinstance(key, int):
+            return f"{self.where}[{key}]"
         return f"{self.where}.{key}" if self.where else key
 
     def fail(self, message: str, *, key: str | None = None) -> None:
-        self.problems.add(message, path=self.path, key=key)
+        self.problems.add(self.note + message, path=self.path, key=key)
+
+    def error(self, message: str, *, key: str | None = None) -> DataError:
+        """The DataError ``fail`` would record, for a check that stops at its first problem."""
+        return DataError(self.note + message, path=self.path, key=key)
 
     def _present(self, key: str, default: Any) -> bool:
         """True when the key has a value; otherwise records 'required' if there is no default."""
@@ -139,18 +152,44 @@ class Section:
             return None
         return value
 
+    def decimal(self, key: str, low: float = -1000, high: float = 1000, default: Any = _MISSING) -> Any:
+        """A number (whole or decimal) from ``low`` to ``high``."""
+        if not self._present(key, default):
+            return self._fallback(default)
+        value = self.data[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.fail(f"expected a number from {low:g} to {high:g}, found {shown(value)}", key=self.qualified(key))
+            return None
+        return float(value)
+
+    def point(self, key: str, default: Any = _MISSING) -> Any:
+        """A point [x, y] in cm."""
+        if not self._present(key, default):
+            return self._fallback(default)
+        value = self.data[key]
+        if not isinstance(value, list) or len(value) != 2:
+            self.fail(f"expected a point [x, y] in cm, found {shown(value)}", key=self.qualified(key))
+            return None
+        pair = Section(dict(enumerate(value)), path=self.path, where=self.qualified(key), problems=self.problems,
+                       known=(0, 1), note=self.note)
+        x, y = pair.decimal(0, default=None), pair.decimal(1, default=None)
+        return None if x is None or y is None else (x, y)
+
+    def items(self, key: str, *, low: int, high: int, what: str) -> list[Any]:
+        """A list of ``low`` to ``high`` entries (``what`` says what one looks like)."""
+        value = self.raw(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not low <= len(value) <= high:
+            self.fail(f"expected a list of {low} to {high} {what}", key=self.qualified(key))
+            return []
+        return value
+
     def section(self, key: str, known: Iterable[str], *, required: bool = True) -> Section:
         value = self.raw(key, _MISSING if required else {})
-        return Section(value if value is not None else {}, path=self.path, where=self.qualified(key), problems=self.problems, known=known)
+        return self.child(value if value is not None else {}, key, known)
 
-
-def contrast_ratio(foreground: str, background: str) -> float:
-    """WCAG contrast ratio of two '#RRGGBB' colours (1 to 21)."""
-
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+    def child(self, value: Any, key: str, known: Iterable[str]) -> Section:
+        """A mapping found under ``key`` (which may be an index such as 'poses[0]')."""
+        return Section(value, path=self.path, where=self.qualified(key), problems=self.problems, known=known,
+                       note=self.note)

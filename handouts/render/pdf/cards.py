@@ -18,8 +18,9 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from handouts.compose.markup import Block, Box, Heading, xml_escape
 from handouts.render.pdf.blocks import box_table, flowables, too_tall
 from handouts.render.pdf.figures import figure_flowable
+from handouts.render.pdf.fonts import register_fonts
 from handouts.render.pdf.pages import MarkFlowable
-from handouts.render.pdf.styles import Look, Text, register_fonts, table_style
+from handouts.render.pdf.styles import Look, Text, table_style
 
 FIGURE_SHARE = 0.33  # of the card's width, kept for the exercise picture
 

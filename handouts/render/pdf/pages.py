@@ -14,17 +14,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from handouts.compose.markup import clean
-from handouts.render.pdf.styles import (
-    FONT,
-    FONT_BOLD,
-    FOOTER_SPACE,
-    HEADER_SPACE,
-    MARGIN,
-    MUTED,
-    RULE,
-    Look,
-    prime_subsets,
-)
+from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
+from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, Look
 
 
 @dataclass(frozen=True)

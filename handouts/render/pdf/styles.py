@@ -1,30 +1,18 @@
-"""Fonts, page sizes and paragraph styles: one place for how a handout looks.
-
-Fonts are registered once, on first use, from TTF files shipped in the package,
-so every name (Zoë, Łukasz, Nguyễn, Ñandú) prints with real glyphs on any machine.
-"""
+"""Page sizes, margins, colours and paragraph styles: one place for how a handout looks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
-from pathlib import Path
+from functools import cached_property
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, TableStyle
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "HandoutSans"
-FONT_BOLD = "HandoutSans-Bold"
-FONT_ITALIC = "HandoutSans-Italic"
-_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 BODY_SIZE = 12.5
@@ -39,88 +27,6 @@ RULE = colors.HexColor("#8C8C8C")
 TINT = colors.HexColor("#EEF3F8")  # card dose strip and checklist header
 WARN_BORDER = colors.HexColor("#A40000")  # 8.2:1 on white; the safety box also has a heading
 WARN_FILL = colors.HexColor("#FFF4F2")
-
-
-@cache
-def register_fonts() -> str:
-    """Register the shipped fonts with ReportLab once per process; return the family name."""
-    for name, filename in _FONT_FILES.items():
-        font = TTFont(name, str(FONTS_DIR / filename))
-        font.face.makeSubset = _remembered(font.face.makeSubset)
-        pdfmetrics.registerFont(font)
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
-    return FONT
-
-
-# Characters most handouts print, in the order they take the first font subset:
-# punctuation, ASCII, Latin-1 letters, then Central European letters until it is full.
-_COMMON_RANGES = ((0x2013, 0x2015), (0x2018, 0x201A), (0x201C, 0x201E), (0x2022, 0x2023), (0x2026, 0x2027),
-                  (0x20, 0x7F), (0xA1, 0x100), (0x100, 0x180))
-
-
-def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:
-    """Build each font subset once per process: the primed subsets recur in every handout."""
-    made: dict[tuple[int, ...], bytes] = {}
-
-    def subset(codes: list[int]) -> bytes:
-        key = tuple(codes)
-        if key not in made:
-            if len(made) > 64:  # rare letters make one-off subsets: keep the cache small
-                made.clear()
-            made[key] = make_subset(codes)
-        return made[key]
-
-    return subset
-
-
-class _Probe:
-    """A weak-referenceable stand-in for a document."""
-
-
-@cache
-def _primer(font: str) -> str:
-    """Common characters, cut where they fill the first 256-code subset of ``font``."""
-    register_fonts()
-    ttf = pdfmetrics.getFont(font)
-    probe = _Probe()  # stands in for a document: ReportLab keeps subset state per document
-    text = []
-    for start, stop in _COMMON_RANGES:
-        for code in range(start, stop):
-            if code in ttf.face.charToGlyph:
-                text.append(chr(code))
-                ttf.splitString(chr(code), probe)
-                if ttf.state[probe].nextCode >= 256:
-                    del ttf.state[probe]
-                    return "".join(text)
-    del ttf.state[probe]
-    return "".join(text)
-
-
-def prime_subsets(doc: object) -> None:
-    """Give common characters the same subset places in every document.
-
-    ReportLab embeds a font in 256-glyph subsets numbered in the order
-    characters first appear, so two handouts normally embed different subsets.
-    Primed, the subsets holding common letters are byte-identical in every
-    handout, and a combined print file stores them once.
-    """
-    for font in _FONT_FILES:
-        pdfmetrics.getFont(font).splitString(_primer(font), doc)
-
-
-def has_glyph(char: str) -> bool:
-    """True when every shipped face (regular, bold, italic) draws ``char``.
-
-    ReportLab draws a missing glyph as an empty box, silently.
-    """
-    return ord(char) in _glyphs()
-
-
-@cache
-def _glyphs() -> frozenset[int]:
-    register_fonts()
-    faces = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in _FONT_FILES]
-    return frozenset(set.intersection(*faces))
 
 
 class Text(Paragraph):

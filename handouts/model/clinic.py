@@ -1,0 +1,27 @@
+"""A clinic: who prints the handout, how to reach it, and how its pages look."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PAPERS = ("letter", "a4")
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """A clinic's identity, contact lines and print defaults."""
+
+    id: str
+    name: str
+    address: tuple[str, ...]
+    phone: str
+    after_hours: Mapping[str, str]  # by language
+    emergency: str | None = None  # the local emergency number, e.g. 911 or 112
+    paper: str = "letter"
+    language: str = "en"
+    accent: str = "#1F4E79"
+    covers: Mapping[str, Path | None] = field(default_factory=dict)  # by language
+    website: str | None = None
+    video_page: str | None = None  # e.g. https://clinic.example/videos/{id}

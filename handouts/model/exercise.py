@@ -1,0 +1,79 @@
+"""An exercise of the dataset: what it is, how much of it to do, its words and its picture."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts.model.illustration import Illustration
+
+KINDS = ("stretch", "strengthen", "aerobic")
+DIRECTIONS = ("flexion", "extension", "neutral", "none")
+MUSCLE_GROUPS = ("abdominal", "back-extensor", "gluteal", "hip", "hamstring", "low-back", "whole-body")
+POSITIONS = ("prone", "supine", "side-lying", "sitting", "standing", "hands-and-knees", "forearms-and-toes")
+SOURCES = ("seed", "common-practice")
+
+
+@dataclass(frozen=True)
+class Dose:
+    """How much of an exercise: every number explicit, absent fields are None."""
+
+    hold: int | None = None  # seconds
+    hold_up_to: int | None = None  # seconds, the goal to build up to
+    repeat: int | None = None  # times in a row (per set)
+    sets: int | None = None
+    each_side: bool = False
+    times_a_day: int = 1
+    minutes: int | None = None  # for walking: where to start
+    minutes_up_to: int | None = None  # for walking: the goal
+
+    def replace(self, **changes: object) -> Dose:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+#: The fields of a dose a clinician may change, with their safe bounds.
+DOSE_BOUNDS: Mapping[str, tuple[int, int]] = {
+    "hold": (1, 600),
+    "hold_up_to": (1, 600),
+    "repeat": (1, 30),
+    "sets": (1, 5),
+    "times_a_day": (1, 6),
+    "minutes": (1, 120),
+    "minutes_up_to": (1, 120),
+}
+
+
+@dataclass(frozen=True)
+class ExerciseText:
+    """The patient-facing words of one exercise in one language."""
+
+    name: str
+    steps: tuple[str, ...]
+    feel: str = ""
+    cautions: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()  # what the patient needs, e.g. "a belt or strap"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the dataset."""
+
+    id: str
+    kind: str
+    direction: str
+    muscle_group: str
+    isometric: bool
+    position: str
+    dose: Dose
+    text: Mapping[str, ExerciseText]
+    source: str
+    video_url: str | None = None
+    illustration: Illustration | None = None
+    path: Path | None = None
+
+    def words(self, language: str) -> ExerciseText:
+        """Its text in ``language`` (the dataset guarantees every language exists)."""
+        return self.text[language]

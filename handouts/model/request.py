@@ -1,0 +1,37 @@
+"""What a clinician asks for: one patient's handout."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Patient:
+    """Who the handout is for. The id names the file; the name is only printed."""
+
+    patient_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class HandoutRequest:
+    """Everything a clinician chooses for one handout."""
+
+    patient: Patient
+    diagnosis: str
+    phase: str
+    start_date: date
+    exercises: tuple[str, ...] | None = None  # None: the protocol's set
+    weeks: int = 2
+    clinic_id: str | None = None  # None: the default clinic
+    clinician: str = ""
+    language: str | None = None  # None: the clinic's language
+    paper: str | None = None  # None: the clinic's paper
+    large_print: bool = False
+    notes: str = ""
+    dose_changes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    allow_strengthening: bool = False
+    allow_direction: bool = False
+    skip_walking: bool = False

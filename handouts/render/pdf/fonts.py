@@ -1,0 +1,103 @@
+"""The fonts a handout prints with, shipped inside the package with their licence.
+
+Fonts are registered once, on first use, so every name (Zoë, Łukasz, Nguyễn,
+Ñandú) prints with real glyphs on any machine. ReportLab draws a missing glyph
+as an empty box without a word, so ``has_glyph`` tells what can be printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "HandoutSans"
+FONT_BOLD = "HandoutSans-Bold"
+FONT_ITALIC = "HandoutSans-Italic"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+
+
+@cache
+def register_fonts() -> str:
+    """Register the shipped fonts with ReportLab once per process; return the family name."""
+    for name, filename in _FONT_FILES.items():
+        font = TTFont(name, str(FONTS_DIR / filename))
+        font.face.makeSubset = _remembered(font.face.makeSubset)
+        pdfmetrics.registerFont(font)
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
+    return FONT
+
+
+# Characters most handouts print, in the order they take the first font subset:
+# punctuation, ASCII, Latin-1 letters, then Central European letters until it is full.
+_COMMON_RANGES = ((0x2013, 0x2015), (0x2018, 0x201A), (0x201C, 0x201E), (0x2022, 0x2023), (0x2026, 0x2027),
+                  (0x20, 0x7F), (0xA1, 0x100), (0x100, 0x180))
+
+
+def _remembered(make_subset: Callable[[list[int]], bytes]) -> Callable[[list[int]], bytes]:
+    """Build each font subset once per process: the primed subsets recur in every handout."""
+    made: dict[tuple[int, ...], bytes] = {}
+
+    def subset(codes: list[int]) -> bytes:
+        key = tuple(codes)
+        if key not in made:
+            if len(made) > 64:  # rare letters make one-off subsets: keep the cache small
+                made.clear()
+            made[key] = make_subset(codes)
+        return made[key]
+
+    return subset
+
+
+class _Probe:
+    """A weak-referenceable stand-in for a document."""
+
+
+@cache
+def _primer(font: str) -> str:
+    """Common characters, cut where they fill the first 256-code subset of ``font``."""
+    register_fonts()
+    ttf = pdfmetrics.getFont(font)
+    probe = _Probe()  # stands in for a document: ReportLab keeps subset state per document
+    text = []
+    for start, stop in _COMMON_RANGES:
+        for code in range(start, stop):
+            if code in ttf.face.charToGlyph:
+                text.append(chr(code))
+                ttf.splitString(chr(code), probe)
+                if ttf.state[probe].nextCode >= 256:
+                    del ttf.state[probe]
+                    return "".join(text)
+    del ttf.state[probe]
+    return "".join(text)
+
+
+def prime_subsets(doc: object) -> None:
+    """Give common characters the same subset places in every document.
+
+    ReportLab embeds a font in 256-glyph subsets numbered in the order
+    characters first appear, so two handouts normally embed different subsets.
+    Primed, the subsets holding common letters are byte-identical in every
+    handout, and a combined print file stores them once.
+    """
+    for font in _FONT_FILES:
+        pdfmetrics.getFont(font).splitString(_primer(font), doc)
+
+
+def has_glyph(char: str) -> bool:
+    """True when every shipped face (regular, bold, italic) draws ``char``.
+
+    ReportLab draws a missing glyph as an empty box, silently.
+    """
+    return ord(char) in _glyphs()
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    register_fonts()
+    faces = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in _FONT_FILES]
+    return frozenset(set.intersection(*faces))
