@@ -138,9 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         cover = written.handout.plan.clinic.covers[written.handout.plan.language]
         results["pages"] = written.handout.pages
         lines = page_lines(full_pdf, written.handout.cover_pages)
-        from handouts.render.pdf.build import look_for
+        from handouts.render.pdf.styles import PAGE_SIZES
 
-        pagesize = look_for(written.handout.plan).pagesize
+        pagesize = PAGE_SIZES[written.handout.plan.paper]
         results["floor_ms"] = median_ms(floor_action(lines, pagesize, cover, work / "floor.pdf"), args.repeats)
 
         csv_path = work / "patients.csv"

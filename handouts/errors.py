@@ -114,3 +114,8 @@ class ErrorList(HandoutError):
 
     def __str__(self) -> str:
         return self.message
+
+
+def flatten(error: HandoutError) -> list[HandoutError]:
+    """The single problems inside ``error``: the list of an ErrorList, else the error itself."""
+    return list(error.errors) if isinstance(error, ErrorList) else [error]

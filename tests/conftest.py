@@ -17,9 +17,9 @@ import pytest
 from handouts.load import locations as resources
 from handouts.model import HandoutRequest, Patient
 from handouts.render.pdf import assemble as assemble_module
+from handouts.render.pdf import build as build_module
 from handouts.render.pdf import combined as printfile_module
 from handouts.run import batch as batch_module
-from handouts.run import handout as handout_module
 from handouts.run.library import Library, open_library
 
 START = date(2026, 12, 7)  # a Monday
@@ -91,7 +91,7 @@ def every_pdf_is_well_formed(request: pytest.FixtureRequest, monkeypatch: pytest
         return real_combined(target, **kwargs)
 
     monkeypatch.setattr(assemble_module, "assemble", recording)
-    monkeypatch.setattr(handout_module, "assemble", recording)
+    monkeypatch.setattr(build_module, "assemble", recording)
     monkeypatch.setattr(batch_module, "combined_file", recording_combined)
     yield
     # Handouts made in other processes (batch workers) are the ones their manifest lists.

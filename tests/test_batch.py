@@ -185,16 +185,16 @@ def test_unwritable_output_raises_output_error(tmp_path: Path) -> None:
 
 
 def test_a_row_that_breaks_inside_reportlab_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from handouts.render.pdf import build as document
+    from handouts.render.pdf import cards
 
-    real = document.exercise_card
+    real = cards.exercise_card
 
-    def breaking(blocks, look, **kwargs):  # type: ignore[no-untyped-def]
-        if any("Bird dog" in getattr(b, "text", "") for b in blocks):
+    def breaking(card, look):  # type: ignore[no-untyped-def]
+        if card.exercise_id == "bird-dog":
             raise ZeroDivisionError("simulated layout failure")
-        return real(blocks, look, **kwargs)
+        return real(card, look)
 
-    monkeypatch.setattr(document, "exercise_card", breaking)
+    monkeypatch.setattr(cards, "exercise_card", breaking)
     text = HEADER.replace("weeks", "exercises") + (
         "r1,Ann,nonspecific,maintenance,,hamstring-stretch\n"
         "r2,Bo,nonspecific,maintenance,,bird-dog\n"

@@ -12,9 +12,8 @@ import pytest
 import zxingcpp
 from helpers import pdf_text
 
-from handouts.render.pdf.build import look_for
 from handouts.render.pdf.cards import figure_size
-from handouts.render.pdf.styles import MARGIN
+from handouts.render.pdf.styles import MARGIN, Look
 from handouts.run.handout import make_handout
 from handouts.run.library import open_library
 
@@ -38,7 +37,7 @@ def test_cards_draw_the_exercise_picture(library, request_for) -> None:  # type:
     blank_dataset = dataclasses.replace(library.dataset, exercises={**library.dataset.exercises,
                                                                     "prone-on-elbows": blank_exercise})
     blank = make_handout(request, library=dataclasses.replace(library, dataset=blank_dataset), use_cover=False)
-    look = look_for(drawn.plan)
+    look = Look(paper=drawn.plan.paper, large_print=drawn.plan.request.large_print)
     title = "1. Lying face down on elbows"
     # the same card, with and without the figure: only the picture space differs
     assert ink_in_picture_space(blank.pdf, title, look) < 50

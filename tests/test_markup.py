@@ -6,32 +6,22 @@ from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from handouts.compose.markup import (
-    Box,
-    Heading,
-    ListBlock,
-    MarkupError,
-    Slot,
-    Table,
-    clean,
-    inline,
-    md_escape,
-    parse,
-    plain,
-)
-from handouts.compose.markup import Paragraph as TextParagraph
+from handouts.compose.markup import MarkupError, Slot, clean, inline, md_escape, parse
+from handouts.model.document import Box, Heading, ListBlock, Span, Table, plain_text
+from handouts.model.document import Paragraph as TextParagraph
 from handouts.render.pdf.fonts import FONT, register_fonts
+from handouts.render.pdf.text import REPLACEMENT, markup, printable
 
 
-def test_the_subset_parses_into_blocks() -> None:
+def test_the_subset_parses_into_blocks_of_spans() -> None:
     text = "# Title **bold**\n\nOne\ntwo\n- a\n- b *i*\n1. x\n2. y\n| Hold | **20** |\n::: box safety\n## Stop\nNow\n:::\n::: exercises\n"
     assert parse(text) == (
-        Heading(1, "Title <b>bold</b>"),
-        TextParagraph("One two"),
-        ListBlock(False, ("a", "b <i>i</i>")),
-        ListBlock(True, ("x", "y")),
-        Table((("Hold", "<b>20</b>"),)),
-        Box("safety", (Heading(2, "Stop"), TextParagraph("Now"))),
+        Heading(1, (Span("Title "), Span("bold", bold=True))),
+        TextParagraph((Span("One two"),)),
+        ListBlock(False, ((Span("a"),), (Span("b "), Span("i", italic=True)))),
+        ListBlock(True, ((Span("x"),), (Span("y"),))),
+        Table((((Span("Hold"),), (Span("20", bold=True),)),)),
+        Box("safety", (Heading(2, (Span("Stop"),)), TextParagraph((Span("Now"),)))),
         Slot("exercises"),
     )
 
@@ -62,21 +52,25 @@ def test_unbalanced_boxes_are_errors_with_line_numbers() -> None:
 def test_escaped_values_are_literal_text_in_one_paragraph(value: str) -> None:
     blocks = parse("Before " + md_escape(value) + " after")
     assert len(blocks) == 1 and isinstance(blocks[0], TextParagraph)
-    assert plain(blocks[0].text) == "Before " + clean(value) + " after"
+    assert plain_text(blocks[0].text) == "Before " + clean(value) + " after"
+    assert not any(span.bold or span.italic for span in blocks[0].text)
 
 
 @given(st.text(max_size=200))
 def test_any_value_round_trips_and_reportlab_accepts_the_markup(value: str) -> None:
-    markup = inline(md_escape(value))
-    assert plain(markup) == clean(value)
+    spans = inline(md_escape(value))
+    assert plain_text(spans) == clean(value)
     register_fonts()
-    Paragraph(markup, ParagraphStyle("t", fontName=FONT)).wrap(300, 1000)
+    paragraph = Paragraph(markup(spans), ParagraphStyle("t", fontName=FONT))
+    paragraph.wrap(300, 1000)
+    # ReportLab prints the escaped text as typed (its whitespace collapsed, as in any paragraph)
+    assert paragraph.getPlainText().replace("\u200b", "").split() == printable(clean(value)).split()
 
 
 @given(st.text(alphabet="*\\ab ", max_size=40))
 def test_template_markup_always_nests_properly(line: str) -> None:
     register_fonts()
-    Paragraph(inline(line), ParagraphStyle("t", fontName=FONT)).wrap(300, 1000)
+    Paragraph(markup(inline(line)), ParagraphStyle("t", fontName=FONT)).wrap(300, 1000)
 
 
 def test_clean_removes_bidi_overrides_and_controls() -> None:
@@ -84,10 +78,14 @@ def test_clean_removes_bidi_overrides_and_controls() -> None:
     assert clean("e\u0301") == "é"  # composed
 
 
+def test_a_character_no_font_draws_prints_as_a_replacement_mark() -> None:
+    assert printable("Zoë 李") == f"Zoë {REPLACEMENT}"
+
+
 def test_very_long_words_get_break_opportunities() -> None:
-    markup = inline("x" * 200)
+    spans = inline("x" * 200)
     register_fonts()
-    paragraph = Paragraph(markup, ParagraphStyle("t", fontName=FONT, fontSize=12))
+    paragraph = Paragraph(markup(spans), ParagraphStyle("t", fontName=FONT, fontSize=12))
     width, _ = paragraph.wrap(200, 10_000)
     assert max(paragraph.getActualLineWidths0()) <= 200
-    assert plain(markup) == "x" * 200
+    assert plain_text(spans) == "x" * 200

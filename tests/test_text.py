@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import pdf_text
 
-from handouts.compose.markup import Paragraph, plain
+from handouts.model.document import Heading, plain_text
 from handouts.compose.templates import load_templates
 from handouts.errors import DataError, HandoutError
 from handouts.run.library import open_library
@@ -56,7 +56,7 @@ def test_a_clinic_can_reorder_and_reword_sections(templates_copy: Path, request_
 
 
 def test_patient_values_cannot_inject_structure(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    from handouts.compose.templates import handout_context
+    from handouts.compose.context import handout_context
     from handouts.rules.plan import make_plan
 
     templates = library.templates("en")
@@ -65,8 +65,8 @@ def test_patient_values_cannot_inject_structure(library, request_for) -> None:  
     context = handout_context(plan, templates, today=plan.request.start_date)
     blocks = templates.render("handout.md.j2", context)
     table_cells = [cell for block in blocks if hasattr(block, "rows") for row in block.rows for cell in row]
-    assert any(plain(cell) == hostile.replace("\n", " ") for cell in table_cells)
-    assert not any(isinstance(b, Paragraph) and "Heading" in b.text and "<b>" in b.text for b in blocks)
+    assert any(plain_text(cell) == hostile.replace("\n", " ") and not any(s.bold for s in cell) for cell in table_cells)
+    assert not any(isinstance(b, Heading) and "Heading" in plain_text(b.text) for b in blocks)
 
 
 def test_a_template_that_drops_the_safety_box_is_refused(templates_copy: Path, request_for) -> None:  # type: ignore[no-untyped-def]

@@ -1,13 +1,10 @@
-"""The small Markdown subset templates write, turned into blocks of ReportLab markup.
+"""The small Markdown subset templates write, parsed into document blocks of plain spans.
 
-Two escaping steps, each done in exactly one place:
-
-* ``md_escape`` runs on every value a template prints (it is the Jinja
-  ``finalize``), so patient or data text can never start a heading, a list, a
-  box or bold text: it is literal words.
-* ``inline`` turns one line of the subset into ReportLab paragraph markup; all
-  literal text passes through ``xml_escape`` there, so ``<font>`` or ``&`` in a
-  name prints as typed. Only this module emits the tags ``<b>``, ``<i>`` and ``<br/>``.
+Escaping is done in exactly one place: ``md_escape`` runs on every value a
+template prints (it is the Jinja ``finalize``), so patient or data text can
+never start a heading, a list, a box or bold text: it is literal words. The
+parser then resolves the escapes into spans of literal text; no renderer markup
+exists at this stage (the PDF renderer escapes spans for ReportLab itself).
 
 The subset::
 
@@ -16,19 +13,16 @@ The subset::
     - bullet item            1. numbered item
     | cell | cell |          (a table row)
     ::: box NAME ... :::     (a box of blocks: safety, note, dose ...)
-    ::: NAME                 (a slot the layout fills: exercises, checklist, pagebreak)
+    ::: NAME                 (a slot the compose stage fills: exercises, checklist, pagebreak)
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape as _xml
-from xml.sax.saxutils import unescape as _xml_unescape
 
-from handouts.render.pdf.fonts import has_glyph
+from handouts.model.document import Block, Box, Heading, Inline, ListBlock, Paragraph, Span, Table
 
 # Characters with a meaning in the subset, escaped with a backslash in values.
 _SPECIAL = set("\\*_#-+>|:[]!`.")
@@ -36,13 +30,12 @@ _SPECIAL = set("\\*_#-+>|:[]!`.")
 # joiners and variation selectors are kept (emoji and some scripts need them).
 _BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"}
 REPLACEMENT = "\ufffd"
-MAX_WORD = 40  # longer unbroken runs get break opportunities so the layout cannot overflow
 
 
 def clean(text: str) -> str:
     """Printable text: controls become spaces, bidi overrides go, forms are composed (NFC),
-    and a character the shipped font cannot draw becomes U+FFFD (ReportLab would print an
-    empty box without a word)."""
+    and a character that is no character (a lone surrogate, a private or unassigned code)
+    becomes U+FFFD. Whether a font can draw it is the renderer's business."""
     out = []
     for char in unicodedata.normalize("NFC", text):
         if char in _BIDI:
@@ -50,7 +43,7 @@ def clean(text: str) -> str:
         category = unicodedata.category(char)
         if category in ("Cc", "Zl", "Zp") or char == "\ufeff":
             out.append(" ")
-        elif category in ("Cs", "Co", "Cn") or not has_glyph(char):
+        elif category in ("Cs", "Co", "Cn"):
             out.append(REPLACEMENT)
         else:
             out.append(char)
@@ -65,48 +58,16 @@ def md_escape(value: object) -> str:
     return "".join("\\" + c if c in _SPECIAL else c for c in text)
 
 
-def xml_escape(text: str) -> str:
-    """Escape literal text for ReportLab paragraph markup."""
-    return _xml(text, {'"': "&quot;"})
-
-
-def _breakable(text: str) -> str:
-    """Escaped text with a zero-width break opportunity inside very long unbroken words."""
-    if len(text) <= MAX_WORD:
-        return xml_escape(text)
-    words = re.split(r"(\s+)", text)
-    pieces = []
-    for word in words:
-        if len(word) > MAX_WORD:
-            word = "\u200b".join(word[i : i + MAX_WORD] for i in range(0, len(word), MAX_WORD))
-        pieces.append(xml_escape(word))
-    return "".join(pieces)
-
-
-def inline(line: str) -> str:
-    """One line of the subset as ReportLab markup: escapes resolved, **bold** and *italic*."""
-    out: list[str] = []
+def inline(line: str) -> Inline:
+    """One line of the subset as spans: escapes resolved, **bold** and *italic* toggled."""
+    spans: list[Span] = []
     literal: list[str] = []
-    open_tags: list[str] = []
+    bold = italic = False
 
     def flush() -> None:
         if literal:
-            out.append(_breakable("".join(literal)))
+            spans.append(Span("".join(literal), bold, italic))
             literal.clear()
-
-    def toggle(tag: str) -> None:
-        flush()
-        if open_tags and open_tags[-1] == tag:
-            out.append(f"</{open_tags.pop()}>")
-        elif tag not in open_tags:
-            open_tags.append(tag)
-            out.append(f"<{tag}>")
-        else:  # closing an outer tag: close the inner ones first, as markup must nest
-            while open_tags:
-                inner = open_tags.pop()
-                out.append(f"</{inner}>")
-                if inner == tag:
-                    break
 
     i = 0
     while i < len(line):
@@ -115,58 +76,28 @@ def inline(line: str) -> str:
             literal.append(line[i + 1])
             i += 2
         elif line.startswith("**", i):
-            toggle("b")
+            flush()
+            bold = not bold
             i += 2
         elif char == "*":
-            toggle("i")
+            flush()
+            italic = not italic
             i += 1
         else:
             literal.append(char)
             i += 1
     flush()
-    out.extend(f"</{tag}>" for tag in reversed(open_tags))
-    return "".join(out)
-
-
-def plain(markup: str) -> str:
-    """The text of ReportLab markup made by ``inline`` (tags removed, entities resolved)."""
-    return _xml_unescape(re.sub(r"<[^>]+>", "", markup).replace("\u200b", ""), {"&quot;": '"'})
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-
-
-@dataclass(frozen=True)
-class ListBlock:
-    ordered: bool
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Box:
-    kind: str
-    blocks: tuple[Block, ...]
+    return tuple(spans)
 
 
 @dataclass(frozen=True)
 class Slot:
+    """A place the compose stage fills (``::: exercises``, ``::: checklist``, ``::: pagebreak``)."""
+
     name: str
 
 
-Block = Heading | Paragraph | ListBlock | Table | Box | Slot
+Parsed = Block | Slot
 
 _HEADING = re.compile(r"(#{1,3})\s+(.*)")
 _BULLET = re.compile(r"-\s+(.*)")
@@ -180,9 +111,9 @@ class MarkupError(ValueError):
     """The text a template produced is not valid subset (e.g. an unclosed box)."""
 
 
-def parse(text: str) -> tuple[Block, ...]:
+def parse(text: str) -> tuple[Parsed, ...]:
     """Parse template output into blocks; raise MarkupError naming the line on structure errors."""
-    stack: list[tuple[str, list[Block], int]] = [("", [], 0)]
+    stack: list[tuple[str, list[Parsed], int]] = [("", [], 0)]
     paragraph: list[str] = []
     items: list[str] = []
     ordered = False
@@ -211,7 +142,7 @@ def parse(text: str) -> tuple[Block, ...]:
             if len(stack) == 1:
                 raise MarkupError(f"line {number}: ':::' closes no box")
             kind, blocks, _ = stack.pop()
-            stack[-1][1].append(Box(kind, tuple(blocks)))
+            stack[-1][1].append(Box(kind, tuple(blocks)))  # type: ignore[arg-type]
             continue
         if match := _BOX_OPEN.fullmatch(line):
             close_open()
@@ -252,16 +183,3 @@ def parse(text: str) -> tuple[Block, ...]:
     if len(stack) > 1:
         raise MarkupError(f"line {stack[-1][2]}: box {stack[-1][0]!r} is never closed with ':::'")
     return tuple(stack[0][1])
-
-
-def texts_of(blocks: Sequence[Block]) -> Iterator[str]:
-    """The markup of every piece of text in ``blocks``, boxes included, in reading order."""
-    for block in blocks:
-        if isinstance(block, (Heading, Paragraph)):
-            yield block.text
-        elif isinstance(block, ListBlock):
-            yield from block.items
-        elif isinstance(block, Table):
-            yield from (cell for row in block.rows for cell in row)
-        elif isinstance(block, Box):
-            yield from texts_of(block.blocks)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from handouts.errors import InputError, one_of
+from handouts.compose.document import compose
 from handouts.model import HandoutRequest, Plan
-from handouts.render.pdf.assemble import assemble
-from handouts.render.pdf.build import KINDS, build_body
+from handouts.model.layout import LayoutMap
+from handouts.render.pdf import render
 from handouts.render.pdf.cover import Cover, load_cover
 from handouts.rules.plan import make_plan
 from handouts.run.library import Library
@@ -25,6 +25,7 @@ class Handout:
     pdf: bytes
     pages: int
     cover_pages: int
+    layout: LayoutMap  # every tick box and write-in cell, page numbers counted after the cover
 
     @property
     def sha256(self) -> str:
@@ -43,20 +44,15 @@ def make_handout(request: HandoutRequest, *, library: Library, kind: str = "hand
                  cover: Path | None = None, use_cover: bool = True, today: date | None = None,
                  name_in_metadata: bool = False, password: str | None = None, duplex: bool = False) -> Handout:
     """Make the PDF for ``request``: the clinic's cover (or ``cover``) then the pages of ``kind``."""
-    if kind not in KINDS:
-        raise InputError(one_of(kind, KINDS, "kind"))
     plan = make_plan(request, library.dataset)
-    templates = library.templates(plan.language)
-    body = build_body(plan, templates, today=today or date.today(), kind=kind)
+    doc = compose(plan, library.templates(plan.language), today=today or date.today(), kind=kind)
     chosen: Cover | None = None
     cover_path = cover or plan.clinic.covers.get(plan.language)
     if use_cover and cover_path is not None:
         chosen = load_cover(cover_path)
     extra = {"/Subject": request.patient.name} if name_in_metadata else None
-    pdf, pages = assemble(body, cover=chosen, author=plan.clinic.name,
-                          cover_label=templates.labels["cover"], extra_metadata=extra, password=password,
-                          duplex=duplex)
-    return Handout(plan, pdf, pages, len(chosen.pages) if chosen else 0)
+    rendered = render(doc, cover=chosen, password=password, duplex=duplex, extra_metadata=extra)
+    return Handout(plan, rendered.pdf, rendered.pages, rendered.cover_pages, rendered.layout)
 
 
 def output_path(target: str | Path | None, patient_id: str, *, kind: str = "handout") -> Path:

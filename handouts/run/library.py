@@ -8,8 +8,10 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from handouts.compose.templates import Templates, handout_context, languages, load_templates, validate_templates
-from handouts.errors import DataError, ErrorList
+from handouts.compose.context import handout_context
+from handouts.compose.document import validate_templates
+from handouts.compose.templates import Templates, languages, load_templates
+from handouts.errors import DataError, ErrorList, HandoutError, flatten
 from handouts.load import locations as resources
 from handouts.load.dataset import Dataset, load_dataset
 from handouts.model import PHASES, HandoutRequest, Patient
@@ -35,9 +37,9 @@ class Library:
                 hasher.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         return hasher.hexdigest()
 
-    def check_templates(self) -> list[DataError]:
+    def check_templates(self) -> list[HandoutError]:
         """Render every template of every language with a plan of every exercise; return the problems."""
-        errors: list[DataError] = []
+        errors: list[HandoutError] = []
         dataset = self.dataset
         for language in dataset.languages:
             request = HandoutRequest(
@@ -48,7 +50,7 @@ class Library:
                 plan = make_plan(request, dataset)
                 templates = self.templates(language)
             except DataError as exc:
-                errors.extend(getattr(exc, "errors", [exc]))
+                errors.extend(flatten(exc))
                 continue
             context = handout_context(plan, templates, today=request.start_date)
             errors.extend(validate_templates(self.templates_root, language, context))
@@ -65,12 +67,12 @@ def _open(data_root: Path, templates_root: Path) -> Library:
     if not templates_root.is_dir():
         raise DataError("the templates folder does not exist; pass --templates DIR", path=templates_root)
     langs = languages(templates_root)
-    errors: list[DataError] = []
+    errors: list[HandoutError] = []
     for language in langs:
         try:
             load_templates(templates_root, language)
         except DataError as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
+            errors.extend(flatten(exc))
     if errors:
         raise ErrorList(errors)
     dataset = load_dataset(data_root, languages=langs)

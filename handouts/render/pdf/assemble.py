@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from handouts import __version__
-from handouts.render.pdf.build import Body
+from handouts.model.document import HandoutDoc
+from handouts.model.layout import LayoutMap
 from handouts.render.pdf.cover import Cover
+from handouts.render.pdf.pages import Mark
 
 #: Named destination on the first page after the cover.
 BODY_START = "body-start"
 
 
-def assemble(body: Body, *, cover: Cover | None, author: str, cover_label: str,
+@dataclass(frozen=True)
+class Body:
+    """The laid-out pages of a document (no cover), where its sections and cards are, and its layout map."""
+
+    pdf: bytes
+    pages: int
+    marks: tuple[Mark, ...]
+    layout: LayoutMap
+
+
+def assemble(body: Body, doc: HandoutDoc, *, cover: Cover | None,
              extra_metadata: dict[str, str] | None = None, password: str | None = None,
              duplex: bool = False) -> tuple[bytes, int]:
     """The final PDF (cover, then body) and its page count; AES-256 encrypted when given a password;
@@ -28,7 +41,7 @@ def assemble(body: Body, *, cover: Cover | None, author: str, cover_label: str,
         for page in cover.pages_for(width, height):
             writer.add_page(page)
         cover_pages = len(cover.pages)
-        writer.add_outline_item(title=cover_label, page_number=0)
+        writer.add_outline_item(title=doc.cover_label, page_number=0)
     for page in body_reader.pages:
         writer.add_page(page)
     writer.add_named_destination(title=BODY_START, page_number=cover_pages)
@@ -40,8 +53,8 @@ def assemble(body: Body, *, cover: Cover | None, author: str, cover_label: str,
         else:
             writer.add_named_destination(title=mark.name, page_number=cover_pages + mark.page)
     writer.page_mode = "/UseOutlines"
-    writer._root_object[NameObject("/Lang")] = TextStringObject(body.language)
-    metadata = {"/Title": body.title, "/Author": author, "/Creator": "handouts",
+    writer._root_object[NameObject("/Lang")] = TextStringObject(doc.language)
+    metadata = {"/Title": doc.title, "/Author": doc.author, "/Creator": "handouts",
                 "/Producer": f"handouts {__version__}"}
     metadata.update(extra_metadata or {})
     writer.metadata = None

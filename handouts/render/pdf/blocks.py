@@ -1,13 +1,15 @@
-"""Blocks of template text become ReportLab flowables; slots are filled by builders.
+"""Document blocks become ReportLab flowables; the exercise cards and weekly grids come from builders.
 
 Each builder returns flowables and the story is only assembled here, so the
-page rules (cards kept whole, safety boxes that stand out) live in one place.
+page rules (cards kept whole, a section's heading kept with its first card or
+grid, safety boxes that stand out) live in one place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from io import BytesIO
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
@@ -21,12 +23,15 @@ from reportlab.platypus import (
     Table,
 )
 
-from handouts.compose import markup
-from handouts.compose.markup import Block, Box, Heading, ListBlock, Slot
+from handouts.model import document as doc
+from handouts.model.document import Block, Box, Cards, Checklist, Heading, ListBlock, plain_text
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text, table_style
+from handouts.render.pdf.text import markup
 
-SlotBuilder = Callable[[], Sequence[Flowable]]
+#: Flowables for the blocks a page builder draws itself (the exercise cards, the weekly grids), by block type.
+Builders = Mapping[type, Callable[[Any], Sequence[Flowable]]]
+_BUILT = (Cards, Checklist)
 _MEASURING = Canvas(BytesIO())  # some flowables need a canvas just to measure themselves
 
 # How each kind of box looks: (border colour, border width, fill).
@@ -38,17 +43,17 @@ _BOXES: Mapping[str, tuple[colors.Color, float, colors.Color]] = {
 }
 
 
-def flowables(blocks: Sequence[Block], look: Look, slots: Mapping[str, SlotBuilder],
+def flowables(blocks: Sequence[Block], look: Look, builders: Builders,
               *, width: float | None = None) -> list[Flowable]:
-    """The flowables for ``blocks``; a Slot is replaced by its builder's output."""
+    """The flowables for ``blocks``; cards and grids come from ``builders``."""
     width = look.frame_width if width is None else width
     out: list[Flowable] = []
     intro_start: int | None = None  # where the current section's heading and intro began
     for block in blocks:
-        made = _block(block, look, slots, width)
+        made = _block(block, look, builders, width)
         if isinstance(block, Heading) and block.level == 1:
             intro_start = len(out)
-        elif isinstance(block, Slot) and made and intro_start is not None and block.name != "pagebreak":
+        elif isinstance(block, _BUILT) and made and intro_start is not None:
             # Keep a section's heading and introduction on the page of its first card or grid.
             # (the heading's CondPageBreak goes: KeepTogether does its job, and would count it as a full page)
             intro = [f for f in out[intro_start:] if not isinstance(f, CondPageBreak)]
@@ -60,44 +65,42 @@ def flowables(blocks: Sequence[Block], look: Look, slots: Mapping[str, SlotBuild
             else:  # together they would not fit even an empty page: the card or grid starts a page
                 out.extend(intro)
             intro_start = None
-        elif isinstance(block, (Box, Slot)):
+        elif isinstance(block, (Box, doc.PageBreak, *_BUILT)):
             intro_start = None
         out.extend(made)
     return out
 
 
-def _block(block: Block, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> list[Flowable]:
+def _block(block: Block, look: Look, builders: Builders, width: float) -> list[Flowable]:
     styles = look.styles
     if isinstance(block, Heading):
         style = styles[f"h{block.level}"]
-        heading: list[Flowable] = [Text(block.text, style)]
+        heading: list[Flowable] = [Text(markup(block.text), style)]
         if block.level == 1:
             # Keep a section heading with at least a few lines of what follows.
             # The mark goes after the heading: KeepTogether takes its space-before from its first
             # flowable, and a zero-height mark there would hide the heading's from its measure.
-            heading = [CondPageBreak(style.fontSize * 8), *heading, MarkFlowable("section", markup.plain(block.text))]
+            heading = [CondPageBreak(style.fontSize * 8), *heading, MarkFlowable("section", plain_text(block.text))]
         return heading
-    if isinstance(block, markup.Paragraph):
-        return [Text(block.text, styles["body"])]
+    if isinstance(block, doc.Paragraph):
+        return [Text(markup(block.text), styles["body"])]
     if isinstance(block, ListBlock):
         return [list_flowable(block, look)]
-    if isinstance(block, markup.Table):
+    if isinstance(block, doc.Table):
         return [_plain_table(block, look, width)]
     if isinstance(block, Box):
-        return [box(block, look, slots, width)]
-    if isinstance(block, Slot):
-        if block.name == "pagebreak":
-            return [PageBreak()]
-        if block.name not in slots:
-            raise KeyError(block.name)
-        return list(slots[block.name]())
+        return [box(block, look, builders, width)]
+    if isinstance(block, doc.PageBreak):
+        return [PageBreak()]
+    if isinstance(block, _BUILT):
+        return list(builders[type(block)](block))
     raise TypeError(f"unknown block {block!r}")
 
 
 def list_flowable(block: ListBlock, look: Look) -> ListFlowable:
     """A bulleted or numbered list with hanging indents."""
     style = look.styles["list"]
-    items = [ListItem(Text(text, style)) for text in block.items]
+    items = [ListItem(Text(markup(text), style)) for text in block.items]
     size = style.fontSize
     if block.ordered:
         return ListFlowable(items, bulletType="1", bulletFormat="%s.", bulletFontName=style.fontName,
@@ -107,11 +110,11 @@ def list_flowable(block: ListBlock, look: Look) -> ListFlowable:
                         bulletFontSize=size, leftIndent=size * 1.3, bulletDedent=size, spaceAfter=size * 0.4)
 
 
-def _plain_table(block: markup.Table, look: Look, width: float) -> Table:
+def _plain_table(block: doc.Table, look: Look, width: float) -> Table:
     """A label/value table without lines (e.g. who the handout is for)."""
     styles = look.styles
-    rows = [[Text(cells[0], styles["dose_label"]),
-             *[Text(c, styles["cell"]) for c in cells[1:]]] for cells in block.rows]
+    rows = [[Text(markup(cells[0]), styles["dose_label"]),
+             *[Text(markup(c), styles["cell"]) for c in cells[1:]]] for cells in block.rows]
     columns = max(len(r) for r in rows)
     rows = [r + [""] * (columns - len(r)) for r in rows]
     label = width * 0.32
@@ -140,22 +143,22 @@ def too_tall(flowable: Flowable, look: Look, width: float | None = None) -> bool
     return height > look.frame_height
 
 
-def box(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> Flowable:
+def box(block: Box, look: Look, builders: Builders, width: float) -> Flowable:
     """A bordered box around its blocks, kept on one page when it fits on one.
 
     A box holding one block taller than a page is printed without its border,
     so the text flows on instead of stopping the layout.
     """
-    table = box_table(block, look, slots, width)
+    table = box_table(block, look, builders, width)
     if too_tall(table, look, width):
-        return KeepTogether(flowables(block.blocks, look, slots, width=width))
+        return KeepTogether(flowables(block.blocks, look, builders, width=width))
     # Space as attributes, not Spacers: a frame drops them at the top and bottom of a page.
     table.spaceBefore = look.body_size * 0.6
     table.spaceAfter = look.body_size * 0.8
     return KeepTogether([table])
 
 
-def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: float) -> Table:
+def box_table(block: Box, look: Look, builders: Builders, width: float) -> Table:
     """The bordered table of a box (without the space after it)."""
     border, line_width, fill = _BOXES.get(block.kind, _BOXES["note"])
     padding = look.body_size * 0.8
@@ -163,7 +166,7 @@ def box_table(block: Box, look: Look, slots: Mapping[str, SlotBuilder], width: f
     if block.kind == "dose":
         inner: list[Flowable] = [dose_table(block, look, inner_width)]
     else:
-        inner = flowables(block.blocks, look, slots, width=inner_width)
+        inner = flowables(block.blocks, look, builders, width=inner_width)
     # One row per flowable, so a box longer than a page can still split between rows.
     table = Table([[f] for f in inner], colWidths=[width])
     table.setStyle(table_style([
@@ -183,8 +186,8 @@ def dose_table(block: Box, look: Look, width: float) -> Table:
     """The dose box's rows (label | value) as a two-column table."""
     styles = look.styles
     rows = [
-        [Text(cells[0], styles["dose_label"]), Text(" ".join(cells[1:]), styles["dose_value"])]
-        for table in block.blocks if isinstance(table, markup.Table) for cells in table.rows
+        [Text(markup(cells[0]), styles["dose_label"]), Text(" ".join(markup(c) for c in cells[1:]), styles["dose_value"])]
+        for table in block.blocks if isinstance(table, doc.Table) for cells in table.rows
     ]
     label = min(width * 0.3, look.body_size * 9)
     table = Table(rows, colWidths=[label, width - label], hAlign="LEFT")

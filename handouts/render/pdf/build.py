@@ -1,87 +1,64 @@
-"""Lay out one plan as PDF pages: templates in, ReportLab pages out (no cover yet)."""
+"""Render a ``HandoutDoc`` to PDF: the pages, then the cover in front, with the layout map of the checklist.
+
+``render`` is the PDF renderer's one entry point: it returns the finished
+file's bytes, its page count and where every tick box and write-in cell was
+drawn (page numbers counted after the cover).
+"""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from io import BytesIO
 
 from reportlab import rl_config
-from reportlab.platypus import Flowable
 
-from handouts.compose.templates import Templates, handout_context, require_safety_phrases
-from handouts.model import Clinic, Exercise, Plan
+from handouts.model.document import Cards, Checklist, HandoutDoc
+from handouts.model.layout import LayoutMap
+from handouts.render.pdf.assemble import Body, assemble
 from handouts.render.pdf.blocks import flowables
-from handouts.render.pdf.cards import Video, exercise_card
-from handouts.render.pdf.checklist import checklist_grids
-from handouts.render.pdf.pages import HandoutDocument, Mark, Running, canvas_maker
+from handouts.render.pdf.cards import exercise_cards
+from handouts.render.pdf.checklist import Placements, checklist_grids
+from handouts.render.pdf.cover import Cover
+from handouts.render.pdf.pages import HandoutDocument, canvas_maker
 from handouts.render.pdf.styles import Look
 
-#: What can be printed: the full handout, or the weekly checklist alone.
-KINDS = ("handout", "checklist")
+# Streams are compressed with Flate alone: ReportLab's default ASCII85 layer adds a quarter to
+# every stream. ReportLab reads this setting while it writes, so it is set once for the process
+# here and never switched per build (a switch would race between the web server's threads).
+rl_config.useA85 = 0
 
 
 @dataclass(frozen=True)
-class Body:
-    """The laid-out pages of a handout, where its sections and cards are, and its language."""
+class Rendered:
+    """A finished PDF: its bytes, pages (cover included), cover pages, and the layout map."""
 
     pdf: bytes
     pages: int
-    marks: tuple[Mark, ...]
-    title: str
-    language: str
+    cover_pages: int
+    layout: LayoutMap
 
 
-@contextlib.contextmanager
-def _plain_flate() -> Iterator[None]:
-    """Compress streams with Flate alone: ReportLab's default ASCII85 layer adds a quarter to every stream."""
-    previous = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = previous
-
-
-def video_for(exercise: Exercise, clinic: Clinic, caption: str) -> Video | None:
-    """The exercise's own video, else the clinic's video page for it, else none."""
-    if exercise.video_url:
-        return Video(exercise.video_url, caption)
-    if clinic.video_page:
-        return Video(clinic.video_page.replace("{id}", exercise.id), caption)
-    return None
-
-
-def look_for(plan: Plan) -> Look:
-    """The paper, print size and colour a plan asks for."""
-    return Look(paper=plan.paper, large_print=plan.request.large_print, accent=plan.clinic.accent)
-
-
-def build_body(plan: Plan, templates: Templates, *, today: date, kind: str = "handout") -> Body:
-    """Render ``kind`` ('handout' or 'checklist') of ``plan`` to PDF pages."""
-    look = look_for(plan)
-    labels = templates.labels
-    context = handout_context(plan, templates, today=today)
-
-    def cards() -> list[Flowable]:
-        return [exercise_card(templates.render("exercise.md.j2", {"exercise": words, "labels": labels}), look,
-                              illustration=planned.exercise.illustration, number=words["number"],
-                              video=video_for(planned.exercise, plan.clinic, labels["video"]))
-                for planned, words in zip(plan.exercises, context["exercises"])]
-
-    slots = {"exercises": cards, "checklist": lambda: checklist_grids(plan, templates, look)}
-    blocks = templates.render(f"{kind}.md.j2", context)
-    require_safety_phrases(blocks, templates, f"{kind}.md.j2")
-    story = flowables(blocks, look, slots)
-    title = labels["document_title"] if kind == "handout" else labels["checklist_document_title"]
+def render_body(doc: HandoutDoc) -> Body:
+    """Lay out the document's pages with ReportLab; every page gets its running header and footer."""
+    look = Look.of(doc.setup)
+    placements = Placements()
+    builders = {
+        Cards: lambda block: exercise_cards(block, look),
+        Checklist: lambda block: checklist_grids(block, look, placements),
+    }
+    story = flowables(doc.blocks, look, builders)
     buffer = BytesIO()
-    document = HandoutDocument(buffer, look, title=title, author=plan.clinic.name)
-    running = Running(
-        clinic=plan.clinic.name, patient=plan.request.patient.name,
-        made=labels["made"].format(date=templates.long_date(today)), page_format=labels["page"],
-    )
-    with _plain_flate():
-        document.build(story, canvasmaker=canvas_maker(look, running))
-    return Body(buffer.getvalue(), document.page, tuple(document.marks), title, plan.language)
+    document = HandoutDocument(buffer, look, title=doc.title, author=doc.author)
+    document.build(story, canvasmaker=canvas_maker(look, doc.running))
+    layout = LayoutMap(look.pagesize, tuple(placements.boxes), tuple(placements.cells))
+    return Body(buffer.getvalue(), document.page, tuple(document.marks), layout)
+
+
+def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None = None, duplex: bool = False,
+           extra_metadata: dict[str, str] | None = None) -> Rendered:
+    """The finished PDF of ``doc``: ``cover`` in front, AES-256 with ``password``, and with ``duplex``
+    a blank last page when the count is odd, so a two-sided print ends cleanly."""
+    body = render_body(doc)
+    pdf, pages = assemble(body, doc, cover=cover, extra_metadata=extra_metadata, password=password, duplex=duplex)
+    cover_pages = len(cover.pages) if cover is not None else 0
+    return Rendered(pdf, pages, cover_pages, body.layout.after(cover_pages))

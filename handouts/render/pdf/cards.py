@@ -5,32 +5,22 @@ A card is a single table inside ``KeepTogether``, so it is never split across pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
-
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from handouts.compose.markup import Block, Box, Heading, xml_escape
+from handouts.model.document import Box, Card, Cards, Video
+from handouts.model.illustration import Illustration
 from handouts.render.pdf.blocks import box_table, flowables, too_tall
 from handouts.render.pdf.figures import figure_flowable
 from handouts.render.pdf.fonts import register_fonts
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.styles import Look, Text, table_style
+from handouts.render.pdf.text import literal, markup
 
 FIGURE_SHARE = 0.33  # of the card's width, kept for the exercise picture
-
-
-@dataclass(frozen=True)
-class Video:
-    """A web address printed as a QR code under the picture, with a caption."""
-
-    url: str
-    caption: str
 
 
 def figure_size(look: Look) -> tuple[float, float]:
@@ -39,7 +29,7 @@ def figure_size(look: Look) -> tuple[float, float]:
     return width, width * 0.55
 
 
-def picture_column(look: Look, illustration: Any, video: Video | None) -> list[Flowable]:
+def picture_column(look: Look, illustration: Illustration | None, video: Video | None) -> list[Flowable]:
     """What sits left of the steps: the exercise's figure (or empty space) and a video QR code."""
     figure_width, figure_height = figure_size(look)
     inner = figure_width - 2 * look.body_size * 0.7
@@ -55,32 +45,27 @@ def picture_column(look: Look, illustration: Any, video: Video | None) -> list[F
         code.add(widget)
         code.hAlign = "CENTER"
         caption = ParagraphStyle("qr", parent=look.styles["cell"], alignment=TA_CENTER)
-        column += [Spacer(1, look.body_size * 0.5), code, Text(xml_escape(video.caption), caption)]
+        column += [Spacer(1, look.body_size * 0.5), code, Text(literal(video.caption), caption)]
     return column
 
 
-def exercise_card(blocks: Sequence[Block], look: Look, *, illustration: Any = None, video: Video | None = None,
-                  number: int = 0) -> Flowable:
-    """The card for one exercise from its rendered template blocks.
+def exercise_cards(cards: Cards, look: Look) -> list[Flowable]:
+    """Every card of the plan, in order."""
+    return [exercise_card(card, look) for card in cards.cards]
 
-    The first heading is the title; blocks before the first box sit beside the
-    picture; the box and everything after it span the card.
-    """
+
+def exercise_card(card: Card, look: Look) -> Flowable:
+    """The card for one exercise: title band, picture beside the steps, then the dose box and tips."""
     styles = look.styles
     pad = look.body_size * 0.7
     width = look.frame_width
-    title = next((b for b in blocks if isinstance(b, Heading)), None)
-    body = [b for b in blocks if b is not title]
-    split = next((i for i, b in enumerate(body) if isinstance(b, Box)), len(body))
-    beside, below = body[:split], body[split:]
-
     figure_width, _ = figure_size(look)
     text_width = width - figure_width - 2 * pad
     rows: list[list[object]] = [
-        [Text(title.text if title else "", styles["card_title"]), ""],
-        [picture_column(look, illustration, video), flowables(beside, look, {}, width=text_width - pad)],
+        [Text(markup(card.title), styles["card_title"]), ""],
+        [picture_column(look, card.illustration, card.video), flowables(card.beside, look, {}, width=text_width - pad)],
     ]
-    for block in below:
+    for block in card.below:
         if isinstance(block, Box):
             rows.append([box_table(block, look, {}, width - 2 * pad), ""])
         else:
@@ -111,7 +96,7 @@ def exercise_card(blocks: Sequence[Block], look: Look, *, illustration: Any = No
         for row in rows[2:]:
             content.extend(row[0] if isinstance(row[0], list) else [row[0]])
     # The marks let `handouts check` prove from the PDF that no card was split across pages.
-    end = MarkFlowable("card", f"card-{number}-end")
+    end = MarkFlowable("card", f"card-{card.number}-end")
     end.spaceAfter = look.body_size * 1.2  # space between cards, dropped at the foot of a page
-    return KeepTogether([MarkFlowable("card", f"card-{number}-start"), *content, end])
+    return KeepTogether([MarkFlowable("card", f"card-{card.number}-start"), *content, end])
 

@@ -13,19 +13,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from handouts.compose.markup import clean
+from handouts.model.document import Running
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
 from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, Look
-
-
-@dataclass(frozen=True)
-class Running:
-    """The words of the running header and footer."""
-
-    clinic: str
-    patient: str
-    made: str
-    page_format: str  # e.g. "Page {page} of {pages}"
+from handouts.render.pdf.text import printable
 
 
 @dataclass(frozen=True)
@@ -94,18 +85,18 @@ def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages
     canvas.saveState()
     canvas.setFillColor(look.accent_colour)
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawString(MARGIN, top, _fit(clean(running.clinic), FONT_BOLD, size, half))
+    canvas.drawString(MARGIN, top, _fit(printable(running.clinic), FONT_BOLD, size, half))
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, size)
-    canvas.drawRightString(width - MARGIN, top, _fit(clean(running.patient), FONT, size, half))
+    canvas.drawRightString(width - MARGIN, top, _fit(printable(running.patient), FONT, size, half))
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.75)
     canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
     bottom = MARGIN
     canvas.line(MARGIN, bottom + size + 6, width - MARGIN, bottom + size + 6)
-    canvas.drawString(MARGIN, bottom, _fit(running.made, FONT, size, half))
+    canvas.drawString(MARGIN, bottom, _fit(printable(running.made), FONT, size, half))
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawRightString(width - MARGIN, bottom, running.page_format.format(page=page, pages=pages))
+    canvas.drawRightString(width - MARGIN, bottom, printable(running.page_label(page, pages)))
     canvas.restoreState()
 
 

@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, TableStyle
 
+from handouts.model.document import PageSetup
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
@@ -58,6 +59,11 @@ class Look:
     paper: str = "letter"
     large_print: bool = False
     accent: str = "#1F4E79"
+
+    @classmethod
+    def of(cls, setup: PageSetup) -> Look:
+        """The look a document's page setup asks for."""
+        return cls(paper=setup.paper, large_print=setup.large_print, accent=setup.accent)
 
     @property
     def pagesize(self) -> tuple[float, float]:

@@ -1,0 +1,166 @@
+"""Compose a plan into a ``HandoutDoc``: the templates' words, the exercise cards and the weekly grids.
+
+This is the last stage that knows about templates; what it returns is plain
+data a renderer draws (``handouts.model.document``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from handouts.compose.context import handout_context
+from handouts.compose.markup import Parsed, Slot, clean
+from handouts.compose.templates import TEMPLATE_FILES, Templates, load_templates
+from handouts.errors import DataError, HandoutError, InputError, flatten, one_of
+from handouts.model import Clinic, Exercise, Plan, PlannedExercise
+from handouts.model.document import (
+    Block,
+    Box,
+    Card,
+    Cards,
+    Checklist,
+    Day,
+    GridRow,
+    HandoutDoc,
+    Heading,
+    PageBreak,
+    PageSetup,
+    Running,
+    Video,
+    Week,
+    blocks_text,
+    plain_text,
+)
+
+#: What can be printed: the full handout, or the weekly checklist alone.
+KINDS = ("handout", "checklist")
+SLOTS = ("exercises", "checklist", "pagebreak")
+
+
+def compose(plan: Plan, templates: Templates, *, today: date, kind: str = "handout") -> HandoutDoc:
+    """The document of ``kind`` ('handout' or 'checklist') for ``plan``, in the templates' language."""
+    if kind not in KINDS:
+        raise InputError(one_of(kind, KINDS, "kind"))
+    name = f"{kind}.md.j2"
+    context = handout_context(plan, templates, today=today)
+    parsed = templates.render(name, context)
+    require_safety_phrases(parsed, templates, name)
+    blocks = _fill_slots(parsed, templates, name, {
+        "exercises": lambda: Cards(tuple(_card(p, words, plan.clinic, templates)
+                                         for p, words in zip(plan.exercises, context["exercises"]))),
+        "checklist": lambda: Checklist(tuple(_week(plan, templates, n) for n in range(plan.request.weeks))),
+    })
+    labels = templates.labels
+    return HandoutDoc(
+        kind=kind,
+        title=labels["document_title"] if kind == "handout" else labels["checklist_document_title"],
+        language=plan.language,
+        author=plan.clinic.name,
+        blocks=blocks,
+        running=Running(clinic=clean(plan.clinic.name), patient=clean(plan.request.patient.name),
+                        made=templates.label("made", date=templates.long_date(today)), page_format=labels["page"]),
+        setup=PageSetup(paper=plan.paper, large_print=plan.request.large_print, accent=plan.clinic.accent),
+        cover_label=labels["cover"],
+    )
+
+
+def _fill_slots(parsed: Sequence[Parsed], templates: Templates, name: str,
+                makers: Mapping[str, Any]) -> tuple[Block, ...]:
+    """The parsed blocks with each slot replaced by what it stands for."""
+    blocks: list[Block] = []
+    for block in parsed:
+        if isinstance(block, Slot):
+            if block.name == "pagebreak":
+                blocks.append(PageBreak())
+            elif block.name in makers:
+                blocks.append(makers[block.name]())
+            else:
+                raise DataError(f"'::: {block.name}' is not a place this template can fill; use one of "
+                                f"{', '.join(SLOTS)}", path=templates.folder / name)
+        elif isinstance(block, Box):
+            blocks.append(Box(block.kind, _fill_slots(block.blocks, templates, name, {})))
+        else:
+            blocks.append(block)
+    return tuple(blocks)
+
+
+def _card(planned: PlannedExercise, words: Mapping[str, Any], clinic: Clinic, templates: Templates) -> Card:
+    """One exercise card from ``exercise.md.j2``: its first heading is the title; the blocks before
+    the first box sit beside the picture; the box and everything after it span the card."""
+    name = "exercise.md.j2"
+    blocks = _fill_slots(templates.render(name, {"exercise": words, "labels": templates.labels}), templates, name, {})
+    title = next((b for b in blocks if isinstance(b, Heading)), None)
+    body = [b for b in blocks if b is not title]
+    split = next((i for i, b in enumerate(body) if isinstance(b, Box)), len(body))
+    return Card(
+        exercise_id=planned.id, number=words["number"], title=title.text if title else (),
+        beside=tuple(body[:split]), below=tuple(body[split:]), illustration=planned.exercise.illustration,
+        video=video_for(planned.exercise, clinic, templates.labels["video"]),
+    )
+
+
+def video_for(exercise: Exercise, clinic: Clinic, caption: str) -> Video | None:
+    """The exercise's own video, else the clinic's video page for it, else none."""
+    if exercise.video_url:
+        return Video(exercise.video_url, caption)
+    if clinic.video_page:
+        return Video(clinic.video_page.replace("{id}", exercise.id), caption)
+    return None
+
+
+def week_days(start: date, week: int) -> list[date]:
+    """The seven dates of week ``week`` (0-based) from ``start``."""
+    first = start + timedelta(days=7 * week)
+    return [first + timedelta(days=i) for i in range(7)]
+
+
+def _week(plan: Plan, templates: Templates, index: int) -> Week:
+    """Week ``index`` (0-based): a row per exercise (walking has its own), walking, pain and notes."""
+    grid = templates.labels["grid"]
+    dates = week_days(plan.request.start_date, index)
+    days = []
+    for day in dates:
+        weekday, _, rest = templates.short_date(day).partition(" ")
+        days.append(Day(day, weekday, rest))
+    rows = [GridRow("exercise", clean(p.exercise.words(plan.language).name),
+                    clean(templates.times_a_day(p.dose.times_a_day)), p.id, p.dose.times_a_day)
+            for p in plan.exercises if p.exercise.kind != "aerobic"]
+    if plan.has_walking:
+        rows.append(GridRow("walking", clean(grid["walking"]), clean(grid["walking_hint"])))
+    rows.append(GridRow("pain", clean(grid["pain"]), clean(grid["pain_hint"])))
+    rows.append(GridRow("notes", clean(grid["notes"])))
+    title = templates.label("grid", "week", n=index + 1, first=templates.short_date(dates[0]),
+                            last=templates.short_date(dates[-1]))
+    return Week(index + 1, title, grid["exercise"], tuple(days), tuple(rows))
+
+
+def require_safety_phrases(blocks: Sequence[Parsed], templates: Templates, name: str) -> None:
+    """Refuse a handout whose template lost the stop rules or red flags (labels.yaml lists them)."""
+    words = " ".join(" ".join(plain_text(text).split()) for text in blocks_text(blocks))  # type: ignore[arg-type]
+    missing = [p for p in templates.labels["safety_phrases"] if " ".join(p.split()) not in words]
+    if missing:
+        raise DataError(f"the handout no longer says {missing[0]!r}; every handout must carry the safety "
+                        "warnings (safety_phrases in labels.yaml)", path=templates.folder / name)
+
+
+def validate_templates(root: Any, language: str, sample: Mapping[str, Any]) -> list[HandoutError]:
+    """Render every template of ``language`` with ``sample`` context; return the problems."""
+    errors: list[HandoutError] = []
+    try:
+        templates = load_templates(root, language)
+    except DataError as exc:
+        return flatten(exc)
+    for name in TEMPLATE_FILES:
+        contexts = [{"exercise": e, "labels": sample["labels"]} for e in sample["exercises"]] \
+            if name == "exercise.md.j2" else [sample]
+        for context in contexts:
+            try:
+                blocks = templates.render(name, context)
+                if name != "exercise.md.j2":
+                    require_safety_phrases(blocks, templates, name)
+            except DataError as exc:
+                errors.append(exc)
+                break
+    return errors

@@ -1,0 +1,87 @@
+"""The layout map a render returns: every tick box where a square is drawn, and what it records."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from io import BytesIO
+
+import pdfplumber
+import pytest
+
+from handouts.run.handout import make_handout
+
+TOLERANCE = 0.5  # points
+
+
+@pytest.fixture(scope="module")
+def drawn(library):  # type: ignore[no-untyped-def]
+    from conftest import START, UNICODE_NAME
+
+    from handouts.model import HandoutRequest, Patient
+
+    # 2 sessions a day for the hamstring stretch, walking, and a cover in front (1 page)
+    request = HandoutRequest(patient=Patient("p-map", UNICODE_NAME), diagnosis="nonspecific", phase="subacute",
+                             start_date=START, weeks=2)
+    return make_handout(request, library=library)
+
+
+def _squares(page: pdfplumber.page.Page) -> list[tuple[float, float, float, float]]:
+    """Every drawn rectangle as (x, y from the bottom, width, height)."""
+    return [(r["x0"], page.height - r["bottom"], r["width"], r["height"]) for r in page.rects]
+
+
+def test_every_box_in_the_map_is_a_drawn_square(drawn) -> None:  # type: ignore[no-untyped-def]
+    assert drawn.cover_pages == 1
+    with pdfplumber.open(BytesIO(drawn.pdf)) as pdf:
+        squares = {number: _squares(page) for number, page in enumerate(pdf.pages, start=1)}
+        for box in drawn.layout.boxes:
+            r = box.rect
+            assert any(abs(x - r.x) < TOLERANCE and abs(y - r.y) < TOLERANCE and abs(w - r.width) < TOLERANCE
+                       and abs(h - r.height) < TOLERANCE for x, y, w, h in squares[box.page]), box
+        # and no tick-box-sized square is drawn that the map does not know
+        size = drawn.layout.boxes[0].rect.width
+        mapped = Counter(box.page for box in drawn.layout.boxes)
+        drawn_boxes = Counter(n for n, found in squares.items() for _, _, w, h in found
+                              if abs(w - size) < TOLERANCE and abs(h - size) < TOLERANCE)
+        assert drawn_boxes == mapped
+
+
+def test_each_box_records_its_exercise_day_and_session(drawn) -> None:  # type: ignore[no-untyped-def]
+    plan = drawn.plan
+    ticked = [p for p in plan.exercises if p.exercise.kind != "aerobic"]
+    days = [plan.request.start_date + timedelta(days=i) for i in range(7 * plan.request.weeks)]
+    expected = {(p.id, day, session) for p in ticked for day in days for session in range(1, p.dose.times_a_day + 1)}
+    recorded = [(b.exercise_id, b.date, b.session) for b in drawn.layout.boxes]
+    assert len(recorded) == len(set(recorded)) == len(expected)
+    assert set(recorded) == expected
+    assert any(session == 2 for _, _, session in recorded)  # the twice-a-day stretches
+
+
+def test_boxes_sit_in_their_exercise_row_and_day_column(drawn) -> None:  # type: ignore[no-untyped-def]
+    language = drawn.plan.language
+    names = {p.id: p.exercise.words(language).name for p in drawn.plan.exercises}
+    with pdfplumber.open(BytesIO(drawn.pdf)) as pdf:
+        for box in drawn.layout.boxes:
+            page = pdf.pages[box.page - 1]
+            middle = page.height - (box.rect.y + box.rect.height / 2)  # from the top, as pdfplumber counts
+            words = page.extract_words()
+            # the row: the exercise's name starts on a line level with the box's row
+            row_words = [w for w in words if w["x1"] < box.rect.x and abs(w["top"] - middle) < 40]
+            assert names[box.exercise_id].split()[0] in " ".join(w["text"] for w in row_words), box
+            # the column: the day's number heads the column the box sits in
+            heads = [w for w in words if w["text"] == str(box.date.day) and w["top"] < middle
+                     and w["x0"] - 20 < box.rect.x < w["x1"] + 20]
+            assert heads, box
+
+
+def test_write_in_cells_for_walking_pain_and_notes(drawn) -> None:  # type: ignore[no-untyped-def]
+    cells = drawn.layout.cells
+    weeks = drawn.plan.request.weeks
+    assert Counter(c.kind for c in cells) == {"walking": 7 * weeks, "pain": 7 * weeks, "notes": weeks}
+    for cell in cells:
+        assert cell.page > drawn.cover_pages and cell.rect.width > 0 and cell.rect.height > 0
+    walking = sorted((c for c in cells if c.kind == "walking" and c.week == 1), key=lambda c: c.rect.x)
+    pain = sorted((c for c in cells if c.kind == "pain" and c.week == 1), key=lambda c: c.rect.x)
+    assert [c.date for c in walking] == [c.date for c in pain] == sorted(c.date for c in walking)
+    assert all(w.rect.y > p.rect.y for w, p in zip(walking, pain))  # walking is drawn above pain
