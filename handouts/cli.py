@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from handouts import __version__
-from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError
+from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError, flatten
 
 EXIT_INTERNAL = 4
 EXIT_CODES_HELP = (
@@ -31,15 +31,15 @@ EXIT_CODES_HELP = (
 @contextlib.contextmanager
 def reporting(debug: bool) -> Iterator[None]:
     """Turn user errors into 'error: ...' lines and an exit code; keep tracebacks for bugs."""
+    from handouts.wording import COMMAND_LINE
+
     try:
         yield
-    except ErrorList as exc:
-        for error in exc.errors:
-            click.echo(f"error: {error}", err=True)
-        sys.exit(max((e.exit_code for e in exc.errors), default=EXIT_USAGE))
     except HandoutError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        errors = flatten(exc)
+        for error in errors:
+            click.echo(f"error: {COMMAND_LINE.error(error)}", err=True)
+        sys.exit(max((e.exit_code for e in errors), default=EXIT_USAGE))
     except (click.exceptions.Abort, click.ClickException):
         raise  # Ctrl-C at a prompt, or a usage error: click reports those itself
     except Exception as exc:
@@ -84,10 +84,12 @@ def request_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--patient-id", required=True, help="Patient id: letters, digits, '.', '_', '-' (names the file)."),
         click.option("--name", required=True, help="Patient's name as printed on the pages."),
-        click.option("--diagnosis", required=True, help="herniated-disc, spinal-stenosis, nonspecific or sciatica."),
-        click.option("--phase", required=True, help="acute, subacute or maintenance."),
+        click.option("--diagnosis", required=True, help="A diagnosis id of the protocols (see 'handouts protocols')."),
+        click.option("--phase", required=True, help="A phase of care, e.g. acute (see 'handouts protocols')."),
         click.option("--exercises", help="Exercise ids replacing the protocol's set, e.g. 'prone-on-elbows,walking'."),
         click.option("--start-date", help="First day of the checklist, YYYY-MM-DD (default: today)."),
+        click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"]),
+                     help="Also accept a start date written this way."),
         click.option("--weeks", help="Checklist weeks, 1 to 12 (default 2)."),
         click.option("--clinic", help="Clinic id, a folder in data/clinics (default: the default clinic)."),
         click.option("--clinician", help="Physiotherapist's name, printed on the first page."),
@@ -97,10 +99,14 @@ def request_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--notes", help="Your notes for the patient, printed as typed."),
         click.option("--dose", "doses", multiple=True, metavar="ID.FIELD=N",
                      help="Change a dose, e.g. --dose hamstring-stretch.hold=30 (repeatable)."),
-        click.option("--allow-strengthening", is_flag=True, help="Keep strengthening in the acute phase."),
-        click.option("--allow-direction", is_flag=True,
+        click.option("--allow-strengthening", "overrides", flag_value="allow_strengthening", multiple=True,
+                     help="Keep strengthening in the acute phase."),
+        click.option("--allow-direction", "overrides", flag_value="allow_direction", multiple=True,
                      help="Accept stretches against the diagnosis's usual direction without a warning."),
-        click.option("--skip-walking", is_flag=True, help="Leave walking out of a subacute or maintenance plan."),
+        click.option("--skip-walking", "overrides", flag_value="skip_walking", multiple=True,
+                     help="Leave walking out of a subacute or maintenance plan."),
+        click.option("--override", "overrides", multiple=True, metavar="NAME",
+                     help="Set aside another rule the region's data names (repeatable)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -154,14 +160,15 @@ def _request(library: Any, options: dict[str, Any]) -> Any:
     values["large_print"] = "yes" if options.get("large_print") else "no"
     return build_request(
         values, library.dataset, today=date.today(), dose_changes=options.get("doses", ()),
-        allow_strengthening=options["allow_strengthening"], allow_direction=options["allow_direction"],
-        skip_walking=options["skip_walking"],
+        overrides=options.get("overrides", ()), date_format=options.get("date_format"),
     )
 
 
 def _print_warnings(plan: Any) -> None:
+    from handouts.wording import COMMAND_LINE
+
     for warning in plan.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {COMMAND_LINE.warning(warning)}", err=True)
 
 
 def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
@@ -254,6 +261,21 @@ def exercises(ctx: click.Context) -> None:
     obj: Context = ctx.obj
     with reporting(obj.debug):
         click.echo(describe_exercises(obj.library().dataset))
+
+
+@cli.command()
+@click.pass_obj
+def protocols(obj: Context) -> None:
+    """List the diagnoses, their default exercises in each phase, and the rules every plan follows.
+
+    Example:
+
+        handouts protocols
+    """
+    from handouts.report.describe import describe_protocols
+
+    with reporting(obj.debug):
+        click.echo(describe_protocols(obj.library().dataset))
 
 
 @exercises.command("show")

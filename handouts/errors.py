@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Exit codes of the command line, documented in the README.
@@ -46,8 +47,28 @@ def one_of(value: object, choices: Iterable[str], what: str = "") -> str:
     return f"{prefix}{shown(value)} is not one of {', '.join(options)}{did_you_mean(str(value), options)}"
 
 
+@dataclass(frozen=True)
+class Fix:
+    """What would resolve a problem, named for every interface to word in its own terms.
+
+    ``kind`` is 'override' (a rule the clinician may set aside, e.g. allow_strengthening),
+    'option' (a setting such as date_format, with its ``choices``), 'field' (a request field
+    to fill in, e.g. exercises) or 'listing' (where the known values are listed, e.g. exercises).
+    """
+
+    kind: str
+    name: str
+    choices: tuple[str, ...] = ()
+
+
 class HandoutError(Exception):
-    """Something the user can fix; renders as one line naming place and fix."""
+    """Something the user can fix; renders as one line naming place and fix.
+
+    ``field`` is the request field a problem is about ('phase', 'dose', ...): the
+    command line shows it as ``--phase``, a patients CSV as its column, the web
+    form beside its input. ``fix`` says what else would resolve it. Each
+    interface words both (``handouts.wording``); ``str()`` is the plain form.
+    """
 
     exit_code = EXIT_USAGE
 
@@ -59,6 +80,8 @@ class HandoutError(Exception):
         row: int | None = None,
         column: str | None = None,
         key: str | None = None,
+        field: str | None = None,
+        fix: Fix | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -66,8 +89,11 @@ class HandoutError(Exception):
         self.row = row
         self.column = column
         self.key = key
+        self.field = field
+        self.fix = fix
 
-    def __str__(self) -> str:
+    def where(self) -> str:
+        """The file, line, column and key the problem is at, e.g. 'patients.csv:14: column 'phase': '."""
         where = ""
         if self.path:
             where = self.path
@@ -80,7 +106,11 @@ class HandoutError(Exception):
             where += f"column {self.column!r}: "
         if self.key:
             where += f"{self.key}: "
-        return where + self.message
+        return where
+
+    def __str__(self) -> str:
+        field = f"{self.field}: " if self.field and not self.column else ""
+        return self.where() + field + self.message
 
 
 class DataError(HandoutError):

@@ -60,7 +60,7 @@ def contact_sheet(source: Path, *, mirrored_too: tuple[str, ...] = ("hamstring-s
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=ROOT / "data" / "exercises")
+    parser.add_argument("--source", type=Path, default=ROOT / "data" / "regions" / "low-back" / "exercises")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "figures.png")
     parser.add_argument("--dpi", type=float, default=100)
     args = parser.parse_args(argv)

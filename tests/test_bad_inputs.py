@@ -177,7 +177,7 @@ def test_bad_yaml_is_refused(tmp_path: Path, content: str | bytes, message: str)
 def test_exercise_file_that_is_not_utf8_names_the_file(data_copy: Path) -> None:
     from handouts.load.dataset import load_dataset
 
-    walking = data_copy / "exercises" / "walking.yaml"
+    walking = data_copy / "regions" / "low-back" / "exercises" / "walking.yaml"
     walking.write_bytes(walking.read_bytes().replace(b"Walking", "Wälking".encode("latin-1"), 1))
     with pytest.raises(ErrorList) as caught:
         load_dataset(data_copy, languages=("en", "es"))

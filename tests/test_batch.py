@@ -313,7 +313,7 @@ def test_changed_data_or_encryption_is_not_taken_as_done(tmp_path: Path, data_co
     path = write_csv(tmp_path, HEADER + "c1,Ann,nonspecific,acute,,1\n")
     run(path, options(tmp_path, data=data_copy))
     assert run(path, options(tmp_path, data=data_copy)).rows[0].status == "skipped"  # no start date: still done
-    knee = data_copy / "exercises" / "double-knee-to-chest.yaml"
+    knee = data_copy / "regions" / "low-back" / "exercises" / "double-knee-to-chest.yaml"
     knee.write_text(knee.read_text().replace("hold: 20", "hold: 45", 1))
     from handouts.run.library import _open
 

@@ -80,7 +80,7 @@ def test_only_web_addresses_become_qr_codes(data_copy: Path, url: str) -> None:
     from handouts.load import locations as resources
     from handouts.load.dataset import load_dataset
 
-    walking = data_copy / "exercises" / "walking.yaml"
+    walking = data_copy / "regions" / "low-back" / "exercises" / "walking.yaml"
     walking.write_text(walking.read_text().replace("source: seed", f"source: seed\nvideo_url: '{url}'", 1))
     with pytest.raises(ErrorList) as caught:
         load_dataset(data_copy, languages=languages(resources.templates_dir()))

@@ -138,7 +138,7 @@ def test_exercises_list_and_show() -> None:
 
 def test_validate_passes_on_bundled_data_and_lists_problems(tmp_path: Path, data_copy: Path) -> None:
     assert run("validate").exit_code == 0
-    walking = data_copy / "exercises" / "walking.yaml"
+    walking = data_copy / "regions" / "low-back" / "exercises" / "walking.yaml"
     walking.write_text(walking.read_text().replace("kind: aerobic", "kind: jogging"))
     (data_copy / "clinics" / "sample" / "cover.pdf").write_bytes(b"not a pdf")
     result = run("--data", str(data_copy), "validate")

@@ -19,7 +19,7 @@ from handouts.render.pdf.cards import figure_size
 from handouts.render.pdf.figures import Limb, figure_drawing, figure_flowable, write_figure
 from handouts.render.pdf.styles import Look
 
-EXERCISES = Path(__file__).resolve().parent.parent / "data" / "exercises"
+EXERCISES = Path(__file__).resolve().parent.parent / "data" / "regions" / "low-back" / "exercises"
 FILES = sorted(EXERCISES.glob("*.yaml"))
 WIDTH, HEIGHT = figure_size(Look())
 TWO_POSES = {"low-back-bridge", "seated-flexion"}

@@ -188,7 +188,7 @@ def test_large_print_uses_bigger_type(library, request_for) -> None:  # type: ig
 
 
 def test_acute_text_matches_a_plan_that_keeps_strengthening(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    kept = make_handout(request_for(phase="acute", allow_strengthening=True,
+    kept = make_handout(request_for(phase="acute", overrides=frozenset({"allow_strengthening"}),
                                     exercises=("prone-on-elbows", "prone-plank")), library=library, use_cover=False)
     text = pdf_text(kept.pdf)
     assert "chose a few strengthening exercises for you" in text and "only do stretches" not in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handouts.errors import InputError
-from handouts.rules.plan import MAX_EXERCISES, make_plan
+from handouts.rules.plan import make_plan
 
 
 def ids(plan) -> list[str]:  # type: ignore[no-untyped-def]
@@ -23,31 +23,31 @@ def codes(plan) -> set[str]:  # type: ignore[no-untyped-def]
                      ["prone-on-elbows", "standing-extension"], set(), id="acute-disc-default"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "acute",
                       "exercises": ("prone-on-elbows", "prone-plank", "low-back-bridge")},
-                     ["prone-on-elbows"], {"acute-removed"}, id="acute-removes-strengthening"),
-        pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "allow_strengthening": True,
+                     ["prone-on-elbows"], {"removed-strengthening"}, id="acute-removes-strengthening"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "overrides": frozenset({"allow_strengthening"}),
                       "exercises": ("prone-on-elbows", "prone-plank")},
-                     ["prone-on-elbows", "prone-plank", "low-back-bridge"], {"acute-strengthening", "paired"},
+                     ["prone-on-elbows", "prone-plank", "low-back-bridge"], {"kept-strengthening", "paired"},
                      id="acute-override-keeps-and-pairs"),
         pytest.param({"diagnosis": "nonspecific", "phase": "subacute", "exercises": ("abdominal-bracing",)},
-                     ["abdominal-bracing", "low-back-bridge", "walking"], {"paired", "walking", "unbalanced"},
+                     ["abdominal-bracing", "low-back-bridge", "walking"], {"paired", "added", "unbalanced"},
                      id="abdominal-paired-with-bridge"),
         pytest.param({"diagnosis": "nonspecific", "phase": "subacute", "exercises": ("prone-plank", "bird-dog")},
-                     ["prone-plank", "bird-dog", "walking"], {"walking", "unbalanced"},
+                     ["prone-plank", "bird-dog", "walking"], {"added", "unbalanced"},
                      id="abdominal-already-paired"),
         pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "exercises": ("hamstring-stretch",)},
-                     ["hamstring-stretch", "walking"], {"walking"}, id="walking-added"),
+                     ["hamstring-stretch", "walking"], {"added"}, id="walking-added"),
         pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "exercises": ("hamstring-stretch",),
-                      "skip_walking": True},
-                     ["hamstring-stretch"], {"no-walking"}, id="walking-skipped-on-request"),
+                      "overrides": frozenset({"skip_walking"})},
+                     ["hamstring-stretch"], {"left-out"}, id="walking-skipped-on-request"),
         pytest.param({"diagnosis": "nonspecific", "phase": "acute", "exercises": ("hamstring-stretch",)},
                      ["hamstring-stretch"], set(), id="no-walking-added-in-acute"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "subacute",
                       "exercises": ("double-knee-to-chest", "walking")},
-                     ["double-knee-to-chest", "walking"], {"direction"}, id="flexion-against-disc"),
+                     ["double-knee-to-chest", "walking"], {"against-direction"}, id="flexion-against-disc"),
         pytest.param({"diagnosis": "spinal-stenosis", "phase": "subacute",
                       "exercises": ("prone-on-elbows", "walking")},
-                     ["prone-on-elbows", "walking"], {"direction"}, id="extension-against-stenosis"),
-        pytest.param({"diagnosis": "spinal-stenosis", "phase": "subacute", "allow_direction": True,
+                     ["prone-on-elbows", "walking"], {"against-direction"}, id="extension-against-stenosis"),
+        pytest.param({"diagnosis": "spinal-stenosis", "phase": "subacute", "overrides": frozenset({"allow_direction"}),
                       "exercises": ("prone-on-elbows", "walking")},
                      ["prone-on-elbows", "walking"], set(), id="direction-override"),
         pytest.param({"diagnosis": "sciatica", "phase": "subacute",
@@ -69,7 +69,7 @@ def test_acute_plans_never_hold_strengthening(library, request_for, diagnosis) -
     every = tuple(library.dataset.exercises)
     plan = make_plan(request_for(diagnosis=diagnosis, phase="acute", exercises=every), library.dataset)
     assert plan.exercises and all(p.exercise.kind != "strengthen" for p in plan.exercises)
-    assert "acute-removed" in codes(plan)
+    assert "removed-strengthening" in codes(plan)
 
 
 @pytest.mark.parametrize("phase", ["subacute", "maintenance"])
@@ -80,7 +80,8 @@ def test_default_plans_follow_every_rule(library, request_for, diagnosis, phase)
     kinds = [p.exercise.kind for p in plan.exercises]
     assert "aerobic" in kinds and "stretch" in kinds
     assert "abdominal" not in groups or "back-extensor" in groups
-    assert len(plan.exercises) <= MAX_EXERCISES
+    limit = next(s.settings["count"] for s in library.dataset.region.rules if s.name == "max-exercises")
+    assert len(plan.exercises) <= limit
     assert not plan.warnings
 
 

@@ -28,7 +28,7 @@ def spanish(library):  # type: ignore[no-untyped-def]
 
     request = HandoutRequest(patient=Patient("es-001", "María José Núñez"), diagnosis="herniated-disc",
                              phase="subacute", start_date=date(2026, 12, 7), exercises=CHOSEN,
-                             clinician="Ana Ruiz", language="es", allow_direction=True)
+                             clinician="Ana Ruiz", language="es", overrides=frozenset({"allow_direction"}))
     return make_handout(request, library=library, today=TODAY)
 
 
@@ -111,7 +111,7 @@ def test_checklist_sheet_is_spanish(library, request_for) -> None:  # type: igno
 
 @pytest.mark.parametrize("field", ["es", "steps"])
 def test_missing_spanish_text_names_exercise_and_field(data_copy: Path, field: str) -> None:
-    path = data_copy / "exercises" / "low-back-bridge.yaml"
+    path = data_copy / "regions" / "low-back" / "exercises" / "low-back-bridge.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if field == "es":
         del data["text"]["es"]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from helpers import pdf_text
 
-from handouts.model.document import Heading, plain_text
 from handouts.compose.templates import load_templates
 from handouts.errors import DataError, HandoutError
+from handouts.model.document import Heading, plain_text
 from handouts.run.library import open_library
 
 

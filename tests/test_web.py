@@ -24,6 +24,7 @@ from werkzeug.serving import make_server
 from werkzeug.test import encode_multipart
 
 from handouts.cli import main
+from handouts.model import PlanWarning
 from handouts.web import create_app
 from handouts.web.forms import plain_warning
 from handouts.web.security import CSRF_FIELD, HEADERS, TOKEN_COOKIE
@@ -170,7 +171,8 @@ def test_edits_reorder_add_and_remove_exercises(client: FlaskClient, edit: str, 
 
 def test_sciatica_asks_for_exercises_then_plans_them(client: FlaskClient) -> None:
     first = post(client, {"diagnosis": "sciatica", "phase": "subacute"}, json=True).get_json()
-    assert "Sciatica has no default exercises for this phase: add the ones you want below." in first["html"]
+    assert ("There is no default exercise set for sciatica; choose the exercises (add the ones you want below)."
+            in first["html"])
     added = post(client, {"diagnosis": "sciatica", "phase": "subacute", "edit": "add",
                           "add_exercise": "piriformis-stretch"}, json=True).get_json()
     assert 'id="row-piriformis-stretch"' in added["html"] and 'id="row-walking"' in added["html"]
@@ -200,8 +202,7 @@ def test_dose_outside_safe_bounds_is_refused_beside_its_input(client: FlaskClien
                  "or '-'.", id="id-unsafe"),
     pytest.param("name", "", "Enter the patient's name.", id="name-missing"),
     pytest.param("weeks", "20", "'20' is not a whole number from 1 to 12.", id="weeks"),
-    pytest.param("start_date", "07/12/2026", "'07/12/2026' is ambiguous; write it as YYYY-MM-DD (or pass "
-                 "--date-format DD/MM/YYYY or MM/DD/YYYY).", id="date"),
+    pytest.param("start_date", "07/12/2026", "'07/12/2026' is ambiguous; write it as YYYY-MM-DD.", id="date"),
     pytest.param("phase", "", "Choose a phase.", id="phase-missing"),
 ])
 def test_a_bad_field_shows_its_message_beside_the_field(client: FlaskClient, field: str, value: str,
@@ -506,8 +507,13 @@ def test_request_log_has_no_query_strings_or_patient_data(werkzeug_log: list[str
         assert secret not in log
 
 
-def test_warnings_lose_command_line_hints() -> None:
-    warning = plain_warning("walking", "added walking: part of every subacute plan (pass --skip-walking to leave "
-                                       "it out)", {"walking": "Walking"})
+def test_warnings_speak_of_the_forms_own_controls(app) -> None:  # type: ignore[no-untyped-def]
+    dataset = app.extensions["handouts"].library.dataset
+    added = PlanWarning("added", ("walking",), override="skip_walking", details=(("phase", "subacute"),))
+    warning = plain_warning(added, dataset)
     assert warning.text == "Added Walking: part of every subacute plan."
-    assert warning.hint == "Tick “Leave walking out” below to remove it."
+    assert warning.hint == "Tick “Leave walking out” below to change this."
+    removed = plain_warning(PlanWarning("removed-strengthening", ("prone-plank",), override="allow_strengthening",
+                                        details=(("phase", "acute"),)), dataset)
+    assert removed.text == "Acute phase is stretching only: removed Plank on elbows."
+    assert "--" not in removed.text + removed.hint

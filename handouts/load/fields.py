@@ -46,8 +46,16 @@ def kebab_id(text: str) -> str:
     return value
 
 
+class AmbiguousDate(ValueError):
+    """A date like 03/04/2026 that reads as two different days; a date format settles it."""
+
+
 def iso_date(text: str, *, date_format: str | None = None) -> date:
-    """A date written YYYY-MM-DD, or in ``date_format`` ('DD/MM/YYYY' or 'MM/DD/YYYY')."""
+    """A date written YYYY-MM-DD, or in ``date_format`` ('DD/MM/YYYY' or 'MM/DD/YYYY').
+
+    Without a format, a day-first or month-first date is accepted when only one
+    reading is a real date (13/11/2026, 12/14/2026); 03/04/2026 is ambiguous.
+    """
     value = text.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
@@ -63,11 +71,21 @@ def iso_date(text: str, *, date_format: str | None = None) -> date:
         except ValueError:
             raise ValueError(f"{shown(value)} is not a real date in {date_format}") from None
     if match:
-        raise ValueError(
-            f"{shown(value)} is ambiguous; write it as YYYY-MM-DD "
-            "(or pass --date-format DD/MM/YYYY or MM/DD/YYYY)"
-        )
+        first, second, year = (int(g) for g in match.groups())
+        readings = {_real(year, second, first), _real(year, first, second)} - {None}
+        if len(readings) == 1:
+            return readings.pop()  # type: ignore[return-value]
+        if not readings:
+            raise ValueError(f"{shown(value)} is not a real date")
+        raise AmbiguousDate(f"{shown(value)} is ambiguous; write it as YYYY-MM-DD")
     raise ValueError(f"{shown(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-07")
+
+
+def _real(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def weeks(text: str) -> int:

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
-from handouts.errors import ErrorList, HandoutError, InputError, did_you_mean, shown
+from handouts.errors import ErrorList, Fix, HandoutError, InputError, did_you_mean, one_of, shown
 from handouts.load import fields
-from handouts.load.dataset import Dataset
-from handouts.model import PAPERS, PHASES, HandoutRequest, Patient
+from handouts.model import PAPERS, Dataset, HandoutRequest, Patient
 
 #: The fields a request is made of, named as CSV columns (the CLI uses --patient-id etc.).
 FIELDS = (
@@ -24,12 +23,11 @@ REQUIRED = ("patient_id", "name", "diagnosis", "phase")
 MAX_NAME = 120
 MAX_NOTES = 2000
 
-Place = Callable[[str, str], HandoutError]
+DATE_FORMATS = ("DD/MM/YYYY", "MM/DD/YYYY")
 
 
-def option_error(field: str, message: str) -> InputError:
-    """An error about a command-line option, e.g. '--phase: ...'."""
-    return InputError(message, key="--" + field.replace("_", "-"))
+class UnknownExercise(ValueError):
+    """An exercise id the dataset does not have."""
 
 
 def build_request(
@@ -37,15 +35,16 @@ def build_request(
     dataset: Dataset,
     *,
     today: date,
-    error: Place = option_error,
     date_format: str | None = None,
     dose_changes: Iterable[str] = (),
-    allow_strengthening: bool = False,
-    allow_direction: bool = False,
-    skip_walking: bool = False,
+    overrides: Iterable[str] = (),
 ) -> HandoutRequest:
-    """A request from text values keyed by FIELDS; raise ErrorList naming each bad field."""
+    """A request from text values keyed by FIELDS (and the region's overrides, as yes/no columns);
+    raise ErrorList with an InputError per bad field, each naming its ``field``."""
     problems: list[HandoutError] = []
+
+    def error(field: str, message: str) -> InputError:
+        return InputError(message, field=field)
 
     def get(field: str) -> str:
         return (values.get(field) or "").strip()
@@ -58,9 +57,13 @@ def build_request(
             return default
         try:
             return parse(text)
+        except UnknownExercise as exc:
+            problems.append(InputError(str(exc), field=field, fix=Fix("listing", "exercises")))
+        except fields.AmbiguousDate as exc:
+            problems.append(InputError(str(exc), field=field, fix=Fix("option", "date_format", DATE_FORMATS)))
         except ValueError as exc:
             problems.append(error(field, str(exc)))
-            return default
+        return default
 
     def known(kind: str, choices: Iterable[str]) -> Callable[[str], str]:
         options = tuple(choices)
@@ -79,8 +82,7 @@ def build_request(
         unknown = [i for i in ids if i not in dataset.exercises]
         if unknown:
             hints = "".join(did_you_mean(u, dataset.exercises) for u in unknown[:1])
-            raise ValueError(f"unknown exercise {', '.join(shown(u) for u in unknown)}{hints}; "
-                             "see 'handouts exercises'")
+            raise UnknownExercise(f"unknown exercise {', '.join(shown(u) for u in unknown)}{hints}")
         return ids
 
     def name(text: str) -> str:
@@ -96,7 +98,7 @@ def build_request(
     patient_id = check("patient_id", fields.patient_id)
     patient_name = check("name", name)
     diagnosis = check("diagnosis", known("diagnosis", dataset.diagnoses))
-    phase = check("phase", lambda t: fields.choice(t, PHASES))
+    phase = check("phase", lambda t: fields.choice(t, dataset.phases))
     start = check("start_date", lambda t: fields.iso_date(t, date_format=date_format), today)
     weeks = check("weeks", fields.weeks, 2)
     clinic = check("clinic", known("clinic", sorted(dataset.clinics)))
@@ -106,7 +108,15 @@ def build_request(
     paper = check("paper", lambda t: fields.choice(t, PAPERS))
     clinician = check("clinician", name, "")
     note_text = check("notes", notes, "")
-    changes = _dose_changes(dose_changes, problems, error)
+    changes = _dose_changes(dose_changes, problems)
+    chosen_overrides = set(overrides)
+    for override in dataset.region.overrides:
+        if check(override, fields.yes_no, False):
+            chosen_overrides.add(override)
+    unknown_overrides = chosen_overrides - set(dataset.region.overrides)
+    if unknown_overrides:
+        problems.append(InputError(one_of(sorted(unknown_overrides)[0], tuple(dataset.region.overrides),
+                                          "override"), field="overrides"))
     if problems:
         raise ErrorList(problems)
     return HandoutRequest(
@@ -114,17 +124,17 @@ def build_request(
         start_date=start, exercises=chosen, weeks=int(weeks), clinic_id=clinic,  # type: ignore[arg-type]
         clinician=str(clinician), language=language, paper=paper,  # type: ignore[arg-type]
         large_print=bool(large_print), notes=str(note_text), dose_changes=changes,
-        allow_strengthening=allow_strengthening, allow_direction=allow_direction, skip_walking=skip_walking,
+        overrides=frozenset(chosen_overrides),
     )
 
 
-def _dose_changes(texts: Iterable[str], problems: list[HandoutError], error: Place) -> dict[str, dict[str, int]]:
+def _dose_changes(texts: Iterable[str], problems: list[HandoutError]) -> dict[str, dict[str, int]]:
     changes: dict[str, dict[str, int]] = {}
     for text in texts:
         try:
             exercise_id, name, number = fields.dose_change(text)
         except ValueError as exc:
-            problems.append(error("dose", str(exc)))
+            problems.append(InputError(str(exc), field="dose"))
             continue
         changes.setdefault(exercise_id, {})[name] = number
     return changes

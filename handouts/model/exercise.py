@@ -11,8 +11,6 @@ from handouts.model.illustration import Illustration
 
 KINDS = ("stretch", "strengthen", "aerobic")
 DIRECTIONS = ("flexion", "extension", "neutral", "none")
-MUSCLE_GROUPS = ("abdominal", "back-extensor", "gluteal", "hip", "hamstring", "low-back", "whole-body")
-POSITIONS = ("prone", "supine", "side-lying", "sitting", "standing", "hands-and-knees", "forearms-and-toes")
 SOURCES = ("seed", "common-practice")
 
 

@@ -11,13 +11,22 @@ from handouts.model.request import HandoutRequest
 
 @dataclass(frozen=True)
 class PlanWarning:
-    """A message for the clinician about a choice the rules made or flagged."""
+    """A choice the rules made or flagged, for the clinician; each interface words it (``handouts.wording``).
+
+    ``exercise_ids`` are the exercises it is about (removed, added, against the
+    direction); ``related_ids`` others it mentions; ``override`` the override the
+    clinician may set to change the choice (None when there is nothing to set, or
+    it was set); ``details`` further facts by name (phase, diagnosis, direction...).
+    """
 
     code: str
-    message: str
+    exercise_ids: tuple[str, ...] = ()
+    related_ids: tuple[str, ...] = ()
+    override: str | None = None
+    details: tuple[tuple[str, str], ...] = ()
 
-    def __str__(self) -> str:
-        return self.message
+    def detail(self, name: str) -> str:
+        return dict(self.details).get(name, "")
 
 
 @dataclass(frozen=True)

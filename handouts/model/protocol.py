@@ -1,11 +1,9 @@
-"""The default exercises a diagnosis gets in each phase."""
+"""The default exercises a diagnosis gets in each phase of its region."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-PHASES = ("acute", "subacute", "maintenance")
 
 
 @dataclass(frozen=True)
@@ -13,7 +11,7 @@ class Protocol:
     """Default exercises for one diagnosis in each phase."""
 
     diagnosis: str
+    name: str  # what clinicians see, e.g. "Herniated disc"
     preferred_direction: str | None
-    back_extensor_default: str
     phases: Mapping[str, tuple[str, ...]]
-    clinician_specified: bool = False
+    clinician_specified: bool = False  # no defaults: the clinician always chooses

@@ -32,6 +32,8 @@ class HandoutRequest:
     large_print: bool = False
     notes: str = ""
     dose_changes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
-    allow_strengthening: bool = False
-    allow_direction: bool = False
-    skip_walking: bool = False
+    overrides: frozenset[str] = frozenset()  # rules the clinician set aside, e.g. allow_strengthening
+
+    def allows(self, override: str) -> bool:
+        """True when the clinician set this override."""
+        return override in self.overrides

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from handouts.load.dataset import Dataset
-from handouts.model import Dose, Exercise, Plan
+from handouts.model import Dataset, Dose, Exercise, Plan
 
 if TYPE_CHECKING:
     from handouts.run.batch import BatchResult
@@ -49,6 +48,26 @@ def describe_exercises(dataset: Dataset) -> str:
         rows.append(f"{exercise.id:<22} {exercise.kind:<10} {exercise.direction:<10} {exercise.muscle_group:<14} "
                     f"{exercise.source:<15} {exercise.words(language).name}")
     return "\n".join(rows)
+
+
+def describe_protocols(dataset: Dataset) -> str:
+    """Each diagnosis with its default exercises per phase, then the rules every plan follows."""
+    region = dataset.region
+    lines = [f"{region.name}: phases {', '.join(region.phases)}", ""]
+    for protocol in dataset.protocols.values():
+        preferred = f", favours {protocol.preferred_direction}" if protocol.preferred_direction else ""
+        lines.append(f"{protocol.diagnosis} ({protocol.name}{preferred})")
+        for phase in region.phases:
+            ids = protocol.phases.get(phase, ())
+            chosen = ", ".join(ids) if ids else "chosen by the clinician (--exercises)"
+            lines.append(f"  {phase:<12} {chosen}")
+    lines += ["", "rules, in order:"]
+    for step in region.rules:
+        settings = ", ".join(f"{k}={v}" for k, v in step.settings.items())
+        lines.append(f"  {step.name}" + (f" ({settings})" if settings else ""))
+    if region.overrides:
+        lines += ["", "overrides: " + ", ".join("--" + name.replace("_", "-") for name in region.overrides)]
+    return "\n".join(lines)
 
 
 def describe_exercise(exercise: Exercise, language: str) -> str:

@@ -31,6 +31,7 @@ from handouts.errors import (
     InputError,
     OutputError,
     OutputExistsError,
+    flatten,
 )
 from handouts.load.patients_csv import Row, read_patients
 from handouts.load.request_fields import build_request
@@ -41,6 +42,7 @@ from handouts.run.handout import make_handout, output_path
 from handouts.run.library import Library, open_library
 from handouts.run.manifest import JOURNAL, journal_row, previous_runs, start_journal, write_manifest
 from handouts.run.output import BATCH_TEMP_PREFIX, folder_lock, write_atomic
+from handouts.wording import CSV
 
 
 @dataclass(frozen=True)
@@ -200,28 +202,19 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
     seen: dict[str, int] = {}
     content = library.digest()
     for row in rows:
-        def place(column: str, message: str, line: int = row.line) -> InputError:
-            return InputError(message, path=csv_path.name, row=line, column=column)
-
         patient_id = row.values.get("patient_id", "").strip()
         if row.problem:
             _reject(checked, row.line, patient_id, [InputError(row.problem, path=csv_path.name, row=row.line)])
             continue
         try:
-            request = build_request(row.values, library.dataset, today=today, error=place,
-                                    date_format=options.date_format)
+            request = build_request(row.values, library.dataset, today=today, date_format=options.date_format)
             plan = make_plan(request, library.dataset)
             key = request.patient.patient_id.lower()
             if key in seen:
-                raise place("patient_id", f"{patient_id!r} is already used on line {seen[key]}; every patient "
-                            "needs their own id (ids differing only in capitals name the same file)")
-        except ErrorList as exc:
-            _reject(checked, row.line, patient_id, exc.errors)
-            continue
-        except InputError as exc:
-            if exc.path is None:
-                exc = InputError(exc.message, path=csv_path.name, row=row.line)
-            _reject(checked, row.line, patient_id, [exc])
+                raise InputError(f"{patient_id!r} is already used on line {seen[key]}; every patient needs their "
+                                 "own id (ids differing only in capitals name the same file)", field="patient_id")
+        except HandoutError as exc:
+            _reject(checked, row.line, patient_id, [_located(e, csv_path, row.line) for e in flatten(exc)])
             continue
         seen[key] = row.line
         # What makes the file: the request (a defaulted start date is not part of it, so a resumed
@@ -230,15 +223,23 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
         fingerprint = hashlib.sha256(repr((dated, options.use_cover, bool(options.password), content)).encode())
         fingerprint = fingerprint.hexdigest()
         checked.warnings[row.line] = plan.warnings
-        warnings = tuple(str(w) for w in plan.warnings)
+        warnings = tuple(CSV.warning(w) for w in plan.warnings)
         checked.tasks.append(_Task(
             row.line, request, output_path(options.output, request.patient.patient_id), fingerprint,
             options.force, options.use_cover, today, options.data, options.templates, warnings, options.password))
     return checked
 
 
+def _located(error: HandoutError, csv_path: Path, line: int) -> HandoutError:
+    """``error`` placed at its CSV line, its field named as the column it came from."""
+    error.path, error.row = csv_path.name, line
+    if error.field and not error.column:
+        error.column = error.field
+    return error
+
+
 def _reject(checked: CheckedRows, line: int, patient_id: str, errors: list[HandoutError]) -> None:
-    message = "; ".join(f"column {e.column!r}: {e.message}" if e.column else e.message for e in errors)
+    message = "; ".join(CSV.error(e, located=False) for e in errors)
     checked.invalid.append(RowResult(line, patient_id, "invalid", message))
     checked.errors.extend(errors)
 

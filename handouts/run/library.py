@@ -13,8 +13,9 @@ from handouts.compose.document import validate_templates
 from handouts.compose.templates import Templates, languages, load_templates
 from handouts.errors import DataError, ErrorList, HandoutError, flatten
 from handouts.load import locations as resources
-from handouts.load.dataset import Dataset, load_dataset
-from handouts.model import PHASES, HandoutRequest, Patient
+from handouts.load.dataset import load_dataset
+from handouts.model import Dataset, HandoutRequest, Patient
+from handouts.rules.checks import check_dataset
 from handouts.rules.plan import make_plan
 
 
@@ -49,7 +50,7 @@ class Library:
             try:
                 plan = make_plan(request, dataset)
                 templates = self.templates(language)
-            except DataError as exc:
+            except HandoutError as exc:
                 errors.extend(flatten(exc))
                 continue
             context = handout_context(plan, templates, today=request.start_date)
@@ -71,11 +72,12 @@ def _open(data_root: Path, templates_root: Path) -> Library:
     for language in langs:
         try:
             load_templates(templates_root, language)
-        except DataError as exc:
+        except HandoutError as exc:
             errors.extend(flatten(exc))
     if errors:
         raise ErrorList(errors)
     dataset = load_dataset(data_root, languages=langs)
+    errors += check_dataset(dataset)
     for language in langs:
         errors += _missing_labels(load_templates(templates_root, language), dataset)
     if errors:
@@ -86,6 +88,6 @@ def _open(data_root: Path, templates_root: Path) -> Library:
 def _missing_labels(templates: Templates, dataset: Dataset) -> list[DataError]:
     """Every diagnosis and phase needs its words in every language (no silent fallback to the id)."""
     path = templates.folder / "labels.yaml"
-    wanted = {"diagnoses": dataset.diagnoses, "phases": PHASES}
+    wanted = {"diagnoses": dataset.diagnoses, "phases": dataset.phases}
     return [DataError(f"no words for {name!r}; add '{name}: ...' here", path=path, key=f"{group}.{name}")
             for group, names in wanted.items() for name in names if name not in (templates.labels[group] or {})]

@@ -10,21 +10,17 @@ messages sit beside which input.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from handouts.errors import ErrorList, HandoutError, InputError
+from handouts.errors import ErrorList, Fix, HandoutError
 from handouts.load import fields
-from handouts.load.dataset import Dataset
 from handouts.load.request_fields import FIELDS, build_request
-from handouts.model import DOSE_BOUNDS, Exercise, HandoutRequest, Plan, PlannedExercise
+from handouts.model import DOSE_BOUNDS, Dataset, Exercise, HandoutRequest, Plan, PlannedExercise, PlanWarning
 from handouts.rules.plan import make_plan
 from handouts.run.library import Library
-
-#: The rule overrides a clinician can tick (keyword arguments of build_request).
-OVERRIDES = ("allow_strengthening", "allow_direction", "skip_walking")
+from handouts.wording import Wording
 
 LABELS = {
     "patient_id": "Patient ID",
@@ -40,9 +36,6 @@ LABELS = {
     "large_print": "Large print",
     "notes": "Notes for the patient",
     "paper": "Paper size",
-    "allow_strengthening": "Keep strengthening in the acute phase",
-    "allow_direction": "Accept stretches against the usual direction",
-    "skip_walking": "Leave walking out",
 }
 DOSE_LABELS = {
     "hold": "Hold (seconds)",
@@ -54,20 +47,6 @@ DOSE_LABELS = {
     "minutes_up_to": "Build up to (minutes)",
 }
 KIND_LABELS = {"stretch": "Stretch", "strengthen": "Strengthening", "aerobic": "Aerobic"}
-PHASE_LABELS = {"acute": "Acute", "subacute": "Subacute", "maintenance": "Maintenance"}
-#: What a warning's code lets the clinician do about it, in the form's own words.
-WARNING_HINTS = {
-    "acute-removed": "Tick “Keep strengthening in the acute phase” below to keep it.",
-    "direction": "Tick “Accept stretches against the usual direction” below if you meant it.",
-    "walking": "Tick “Leave walking out” below to remove it.",
-}
-# The library's messages name command-line flags; the form has checkboxes instead.
-_FLAG_WORDS = {
-    "pass --allow-strengthening": "tick “Keep strengthening in the acute phase”",
-    "pass --allow-direction": "tick “Accept stretches against the usual direction”",
-    "pass --skip-walking": "tick “Leave walking out”",
-}
-_FLAG_HINT = re.compile(r"\s*\((?:pass|or pass) --[a-z-]+[^)]*\)")
 # Stand-ins so a plan can be shown before the patient's id and name are typed.
 _PLACEHOLDERS = {"patient_id": "plan-preview", "name": "Plan preview"}
 #: ``read_form(exercises=FROM_FORM)``: take the exercise list from the submitted fields.
@@ -146,11 +125,11 @@ class FormState:
                 f"{warned} warning{'s' if warned != 1 else ''} to check.")
 
 
-def blank_state(today: date) -> FormState:
+def blank_state(today: date, dataset: Dataset) -> FormState:
     """The form as a new visit starts: today's date, two weeks, nothing chosen."""
     values = dict.fromkeys(FIELDS, "")
     values.update(start_date=today.isoformat(), weeks="2", large_print="")
-    return FormState(values, dict.fromkeys(OVERRIDES, False), None,
+    return FormState(values, dict.fromkeys(dataset.region.overrides, False), None,
                      plan_message="Choose a diagnosis and a phase to see the exercises.")
 
 
@@ -164,7 +143,7 @@ def read_form(form: Mapping[str, str], library: Library, *, today: date, plan_on
     dataset = library.dataset
     values = {f: (form.get(f) or "") for f in FIELDS}
     values["large_print"] = "yes" if form.get("large_print") else ""
-    overrides = {name: bool(form.get(name)) for name in OVERRIDES}
+    overrides = {name: bool(form.get(name)) for name in dataset.region.overrides}
     chosen = _submitted_exercises(values["exercises"]) if exercises is FROM_FORM else exercises
     state = FormState(values, overrides, chosen)
     dose_texts = {k: v for k, v in form.items() if k.startswith("dose.")}
@@ -209,15 +188,10 @@ def _make_plan(state: FormState, typed: dict[str, str], changes: dict[str, str],
                today: date) -> None:
     """Build the request and plan, recording a message per bad field or what stopped the plan."""
 
-    def place(column: str, message: str) -> InputError:
-        return InputError(message, column=column)
-
-    rules = state.overrides
+    ticked = [name for name, on in state.overrides.items() if on]
 
     def request_with(dose_changes: list[str]) -> HandoutRequest:
-        return build_request(typed, dataset, today=today, error=place, dose_changes=dose_changes,
-                             allow_strengthening=rules["allow_strengthening"],
-                             allow_direction=rules["allow_direction"], skip_walking=rules["skip_walking"])
+        return build_request(typed, dataset, today=today, dose_changes=dose_changes, overrides=ticked)
 
     try:
         # Dose changes only for exercises the rules keep, so removing one never strands its dose.
@@ -226,28 +200,18 @@ def _make_plan(state: FormState, typed: dict[str, str], changes: dict[str, str],
         plan = make_plan(request, dataset)
     except ErrorList as exc:
         for error in exc.errors:
-            key = error.column or "form"
-            state.errors.setdefault(key, plain_error(key, error.message))
+            key = error.field or "form"
+            state.errors.setdefault(key, plain_error(key, form_wording(dataset).error(error, located=False,
+                                                                                      labelled=False)))
         state.plan_message = "Fix the fields marked above to see the plan."
         return
     except HandoutError as exc:
-        state.plan_message = _plan_problem(state, exc, dataset, typed)
+        state.plan_message = sentence(form_wording(dataset).error(exc, located=False, labelled=False))
         state.errors.setdefault("exercises", state.plan_message)
         return
     # A bad dose keeps the plan on screen (its input shows the message) but blocks the PDF (see ready).
     state.plan, state.request = plan, request
-    language = ui_language(dataset)
-    names = {i: e.words(language).name for i, e in dataset.exercises.items()}
-    names.update({d: pretty_id(d) for d in dataset.diagnoses})
-    state.warnings = [plain_warning(w.code, w.message, names) for w in plan.warnings]
-
-
-def _plan_problem(state: FormState, exc: HandoutError, dataset: Dataset, typed: dict[str, str]) -> str:
-    protocol = dataset.protocols.get(typed["diagnosis"].strip().lower())
-    if protocol is not None and not state.exercises and not protocol.phases.get(typed["phase"].strip().lower()):
-        return (f"{pretty_id(protocol.diagnosis)} has no default exercises for this phase: "
-                "add the ones you want below.")
-    return sentence(_translate_flags(exc.message))
+    state.warnings = [plain_warning(w, dataset) for w in plan.warnings]
 
 
 def _fill_rows(state: FormState, dose_texts: Mapping[str, str], dataset: Dataset) -> None:
@@ -315,18 +279,34 @@ def plain_error(field_name: str, message: str) -> str:
     return sentence(message)
 
 
-def plain_warning(code: str, message: str, names: Mapping[str, str] | None = None) -> Warning:
-    """A plan warning without its command-line hint, exercise ids given as ``names``, and what to do."""
-    text = _FLAG_HINT.sub("", message)
-    for exercise_id, name in (names or {}).items():
-        text = re.sub(rf"(?<![\w-]){re.escape(exercise_id)}(?![\w-])", lambda _: name, text)  # noqa: B023 - used at once
-    return Warning(code, sentence(text), WARNING_HINTS.get(code, ""))
+def plain_warning(warning: PlanWarning, dataset: Dataset) -> Warning:
+    """A plan warning in the form's words: exercises by name, and the tick box that changes it."""
+    label = dataset.region.overrides.get(warning.override or "")
+    hint = f"Tick “{label}” below to change this." if label else ""
+    return Warning(warning.code, sentence(form_wording(dataset).warning_sentence(warning)), hint)
 
 
-def _translate_flags(message: str) -> str:
-    for flag, words in _FLAG_WORDS.items():
-        message = message.replace(flag, words)
-    return message
+def form_wording(dataset: Dataset) -> Wording:
+    """How the web form speaks of the library's ids and fixes: names, and its own controls."""
+    language = ui_language(dataset)
+
+    def name(what: str, value: str) -> str:
+        if what == "exercise" and value in dataset.exercises:
+            return dataset.exercises[value].words(language).name
+        if what == "diagnosis" and value in dataset.protocols:
+            return dataset.protocols[value].name
+        if what == "phase" and value in dataset.region.phases:
+            return dataset.region.phases[value].lower()
+        return value
+
+    def fix(fix: Fix) -> str:
+        if fix.kind == "override" and fix.name in dataset.region.overrides:
+            return f"tick “{dataset.region.overrides[fix.name]}” below"
+        if fix.kind == "field" and fix.name == "exercises":
+            return "add the ones you want below"
+        return ""  # no control on this form for it (e.g. a date format): the message says what to type
+
+    return Wording(field=lambda field: LABELS.get(field, pretty_id(field)), fix=fix, name=name)
 
 
 def sentence(text: str) -> str:

@@ -22,7 +22,8 @@ from handouts.errors import HandoutError
 from handouts.load.patients_csv import read_patients
 from handouts.run.batch import BatchOptions, BatchResult, check_rows, run
 from handouts.run.library import Library
-from handouts.web.forms import plain_warning, sentence
+from handouts.web.forms import form_wording, sentence
+from handouts.wording import CSV, Wording
 
 #: Largest CSV accepted from the browser; the CLI's batch takes bigger files.
 MAX_UPLOAD_BYTES = 2_000_000
@@ -84,19 +85,21 @@ def check_upload(data: bytes, name: str, library: Library, *, today: date,
         checked.notes = [note.replace(str(path), name) for note in patients.notes]
         # The batch's own check: the same parsers, rules and duplicate-id test as a real run.
         rows = check_rows(path, patients.rows, library, BatchOptions(date_format=date_format), today=today)
+    # The form's names for exercises and diagnoses; the CSV's columns for what to set.
+    wording = Wording(field=CSV.field, fix=CSV.fix, name=form_wording(library.dataset).name)
     problems: dict[int, list[str]] = {}
     for error in rows.errors:
-        problems.setdefault(error.row or 0, []).append(_column_message(error))
+        problems.setdefault(error.row or 0, []).append(_column_message(error, wording))
     ids = {**{t.line: t.request.patient.patient_id for t in rows.tasks},
            **{r.line: r.patient_id for r in rows.invalid}}
     for line in sorted(ids):
-        warnings = tuple(plain_warning(w.code, w.message).text for w in rows.warnings.get(line, ()))
+        warnings = tuple(sentence(wording.warning(w)) for w in rows.warnings.get(line, ()))
         checked.rows.append(CheckedRow(line, ids[line], tuple(problems.get(line, ())), warnings))
     return checked
 
 
-def _column_message(error: HandoutError) -> str:
-    text = sentence(error.message)
+def _column_message(error: HandoutError, wording: Wording) -> str:
+    text = sentence(wording.error(error, located=False, labelled=False))
     return f"Column {error.column}: {text}" if error.column else text
 
 

@@ -17,14 +17,13 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from handouts.errors import ErrorList, HandoutError
-from handouts.model import KINDS, PAPERS, PHASES
+from handouts.model import KINDS, PAPERS
 from handouts.report.describe import describe_dose
 from handouts.run.batch import BatchOptions
 from handouts.run.handout import make_handout, output_path
 from handouts.web.forms import (
     KIND_LABELS,
     LABELS,
-    PHASE_LABELS,
     FormState,
     apply_edit,
     blank_state,
@@ -67,7 +66,7 @@ def _handout_form(kind: str) -> Any:
     library = settings().library
     today = date.today()
     if request.method == "GET":
-        return render_template("make.html", **_form_context(kind, blank_state(today)))
+        return render_template("make.html", **_form_context(kind, blank_state(today, library.dataset)))
     form = request.form
     action = form.get("action", "plan") if form.get("action") in ACTIONS else "plan"
     edit = form.get("edit", "")
@@ -106,8 +105,9 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
     return {
         "kind": kind, "page": kind, "title": PAGES[kind][0], "lead": PAGES[kind][1], "state": state,
         "labels": LABELS, "kinds": KIND_LABELS,
-        "diagnoses": [(d, pretty_id(d)) for d in dataset.diagnoses],
-        "phases": [(p, PHASE_LABELS.get(p, pretty_id(p))) for p in PHASES],
+        "diagnoses": [(d, protocol.name) for d, protocol in dataset.protocols.items()],
+        "phases": list(dataset.region.phases.items()),
+        "overrides": list(dataset.region.overrides.items()),
         "clinics": [(c.id, c.name) for c in dataset.clinics.values()],
         "default_clinic": default_clinic,
         "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in dataset.languages],

@@ -1,0 +1,119 @@
+"""Read the exercise files of a region (``exercises/*.yaml``), each checked against the region's words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from handouts.errors import DataError, shown
+from handouts.load import fields
+from handouts.load.illustration import read_illustration
+from handouts.load.schema import Problems, Section
+from handouts.load.yamlio import load_yaml
+from handouts.model import DIRECTIONS, DOSE_BOUNDS, KINDS, SOURCES, Dose, Exercise, ExerciseText
+from handouts.model.region import Region
+
+_EXERCISE_KEYS = (
+    "id", "kind", "direction", "muscle_group", "isometric", "position",
+    "dose", "text", "video_url", "source", "illustration",
+)
+_TEXT_KEYS = ("name", "steps", "feel", "cautions", "equipment")
+
+
+def load_exercises(folder: Path, region: Region, languages: tuple[str, ...],
+                   problems: Problems) -> tuple[dict[str, Exercise], set[str]]:
+    """The valid exercises, and the ids (file names) of the invalid ones."""
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        problems.add("no exercise files (*.yaml) found", path=folder)
+    exercises: dict[str, Exercise] = {}
+    broken: set[str] = set()
+    for path in files:
+        try:
+            exercise = _exercise(load_yaml(path), path, region, languages, problems)
+        except DataError as exc:
+            problems.extend([exc])
+            exercise = None
+        if exercise is None:
+            broken.add(path.stem)
+        else:
+            exercises[exercise.id] = exercise
+    return exercises, broken
+
+
+def _exercise(raw: object, path: Path, region: Region, languages: tuple[str, ...],
+              problems: Problems) -> Exercise | None:
+    before = len(problems.errors)
+    s = Section(raw, path=path, where="", problems=problems, known=_EXERCISE_KEYS)
+    if not s.ok:
+        return None
+    exercise_id = s.text("id")
+    if exercise_id is not None:
+        try:
+            fields.kebab_id(exercise_id)
+        except ValueError as exc:
+            s.fail(str(exc), key="id")
+        if exercise_id != path.stem:
+            s.fail(f"id {shown(exercise_id)} must match the file name {path.stem!r}", key="id")
+    kind = s.choice("kind", KINDS)
+    direction = s.choice("direction", DIRECTIONS)
+    muscle_group = s.choice("muscle_group", region.muscle_groups)
+    isometric = s.flag("isometric")
+    position = s.choice("position", region.positions)
+    source = s.choice("source", SOURCES)
+    video_url = s.url("video_url")
+    dose = _dose(s.section("dose", (*DOSE_BOUNDS, "each_side")), kind)
+    text = _texts(s.section("text", languages), languages, problems)
+    if muscle_group in region.isometric_groups and (not isometric or direction != "neutral"):
+        s.fail(f"{muscle_group} exercises must be isometric holds in a neutral spine "
+               "(isometric: true, direction: neutral), never sit-ups or crunches", key="muscle_group")
+    names = " ".join([exercise_id or ""] + [t.name for t in text.values()])
+    for forbidden in region.forbidden_names:
+        if re.search(forbidden.pattern, names, flags=re.IGNORECASE):
+            s.fail(forbidden.message, key="id")
+    illustration = None
+    if s.data.get("illustration") is not None and exercise_id:
+        illustration = read_illustration(s.data["illustration"], path=path, exercise_id=exercise_id,
+                                         problems=problems)
+    if len(problems.errors) > before:
+        return None
+    return Exercise(
+        id=exercise_id, kind=kind, direction=direction, muscle_group=muscle_group, isometric=isometric,
+        position=position, dose=dose, text=text, source=source,
+        video_url=video_url, illustration=illustration, path=path,
+    )
+
+
+def _dose(s: Section, kind: str | None) -> Dose:
+    values = {name: s.number(name, low, high) for name, (low, high) in DOSE_BOUNDS.items()}
+    if values["times_a_day"] is None and "times_a_day" not in s.data:
+        s.fail("is required: how many times a day", key=f"{s.where}.times_a_day")
+    values = {k: v for k, v in values.items() if v is not None}
+    dose = Dose(each_side=s.flag("each_side"), **values)
+    for start, goal in (("hold", "hold_up_to"), ("minutes", "minutes_up_to")):
+        start_value, goal_value = getattr(dose, start), getattr(dose, goal)
+        if goal_value is not None and (start_value is None or goal_value <= start_value):
+            s.fail(f"{goal} must be larger than {start}", key=f"{s.where}.{goal}")
+    if kind == "aerobic" and dose.minutes is None:
+        s.fail("an aerobic exercise needs minutes (how long to start with)", key=f"{s.where}.minutes")
+    if kind in ("stretch", "strengthen") and dose.hold is None and dose.repeat is None:
+        s.fail("give hold (seconds) or repeat (times)", key=s.where)
+    return dose
+
+
+def _texts(s: Section, languages: tuple[str, ...], problems: Problems) -> dict[str, ExerciseText]:
+    texts: dict[str, ExerciseText] = {}
+    for language in languages:
+        if language not in s.data:
+            s.fail(f"the {language!r} text is missing; every exercise needs words in each language "
+                   f"({', '.join(languages)})", key=f"{s.where}.{language}")
+            continue
+        t = s.section(language, _TEXT_KEYS)
+        name = t.text("name", max_len=60)
+        steps = t.texts("steps", max_items=8)
+        feel = t.text("feel", "", max_len=200)
+        cautions = t.texts("cautions", required=False, max_items=4)
+        equipment = t.texts("equipment", required=False, max_items=4)
+        if name and steps:
+            texts[language] = ExerciseText(name=name, steps=steps, feel=feel, cautions=cautions, equipment=equipment)
+    return texts

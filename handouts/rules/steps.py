@@ -1,0 +1,236 @@
+"""The rules a region's ``rules:`` list may name, each with the settings it takes.
+
+A rule looks at the exercises chosen so far and returns them, perhaps with some
+removed or added, adding a ``PlanWarning`` for every choice it makes or questions
+(never a silent change). ``check`` validates a rule's settings against the
+dataset when it loads; ``protocol_problem`` refuses a protocol default the rule
+would always undo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from handouts.errors import did_you_mean, shown
+from handouts.model import KINDS, Dataset, Exercise, HandoutRequest, PlanWarning, Protocol
+
+Settings = Mapping[str, Any]
+
+
+@dataclass
+class Work:
+    """What the rules share while they run over one request."""
+
+    request: HandoutRequest
+    dataset: Dataset
+    protocol: Protocol
+    warnings: list[PlanWarning] = field(default_factory=list)
+    added: dict[str, str] = field(default_factory=dict)  # exercise id -> the rule that added it
+
+
+class Rule:
+    """A rule of the clinical rule list; subclasses say what they take and do."""
+
+    keys: tuple[str, ...] = ()  # settings it understands
+    required: tuple[str, ...] = ()
+
+    def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
+        raise NotImplementedError
+
+    def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
+        """Problems with ``settings`` as (key, message); the common checks of the keys shared by rules."""
+        problems = []
+        for key in settings:
+            if key not in self.keys:
+                problems.append((key, f"unknown setting{did_you_mean(str(key), self.keys)}; "
+                                      f"this rule takes {', '.join(self.keys) or 'no settings'}"))
+        problems += [(key, "is required") for key in self.required if key not in settings]
+        region = dataset.region
+        for phase in _as_list(settings.get("phases")):
+            if phase not in region.phases:
+                problems.append(("phases", f"{shown(phase)} is not a phase of this region "
+                                           f"({', '.join(region.phases)})"))
+        override = settings.get("override")
+        if override is not None and override not in region.overrides:
+            problems.append(("override", f"{shown(override)} is not listed under overrides"))
+        return problems
+
+    def protocol_problem(self, protocol: Protocol, phase: str, exercise: Exercise, settings: Settings) -> str:
+        """Why ``exercise`` cannot be a default of ``protocol`` in ``phase`` ('' when it can)."""
+        return ""
+
+
+def _as_list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _default(settings: Settings, dataset: Dataset, attribute: str, want: str) -> list[tuple[str, str]]:
+    """Check that settings['default'] names an exercise whose ``attribute`` is ``want``."""
+    exercise_id = settings.get("default")
+    if exercise_id is None:
+        return []
+    exercise = dataset.exercises.get(str(exercise_id))
+    if exercise is None:
+        return [("default", f"unknown exercise {shown(exercise_id)}{did_you_mean(str(exercise_id), dataset.exercises)}")]
+    if getattr(exercise, attribute) != want:
+        return [("default", f"{exercise_id!r} is not a{'n' if want[0] in 'aeiou' else ''} {want} exercise")]
+    return []
+
+
+class StretchingOnly(Rule):
+    """In the listed phases, strengthening is removed (unless the clinician overrides it)."""
+
+    keys = ("phases", "override")
+    required = ("phases",)
+
+    def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
+        if work.request.phase not in _as_list(settings["phases"]):
+            return chosen
+        strengthening = tuple(e.id for e in chosen if e.kind == "strengthen")
+        if not strengthening:
+            return chosen
+        details = (("phase", work.request.phase),)
+        override = settings.get("override")
+        if override and work.request.allows(override):
+            work.warnings.append(PlanWarning("kept-strengthening", strengthening, details=details))
+            return chosen
+        work.warnings.append(PlanWarning("removed-strengthening", strengthening, override=override, details=details))
+        return [e for e in chosen if e.kind != "strengthen"]
+
+    def protocol_problem(self, protocol: Protocol, phase: str, exercise: Exercise, settings: Settings) -> str:
+        if phase in _as_list(settings.get("phases")) and exercise.kind == "strengthen":
+            return f"{exercise.id!r} is strengthening; the {phase} phase is stretching only"
+        return ""
+
+
+_OPPOSITE = {"flexion": "extension", "extension": "flexion"}
+
+
+class Direction(Rule):
+    """A stretch against the direction the diagnosis favours is flagged."""
+
+    keys = ("override", "phases")
+
+    def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
+        preferred = work.protocol.preferred_direction
+        phases = _as_list(settings.get("phases"))
+        if not preferred or (phases and work.request.phase not in phases):
+            return chosen
+        against = tuple(e.id for e in chosen if e.kind == "stretch" and e.direction == _OPPOSITE.get(preferred))
+        override = settings.get("override")
+        if against and not (override and work.request.allows(override)):
+            work.warnings.append(PlanWarning(
+                "against-direction", against, override=override,
+                details=(("diagnosis", work.request.diagnosis), ("direction", preferred))))
+        return chosen
+
+    def protocol_problem(self, protocol: Protocol, phase: str, exercise: Exercise, settings: Settings) -> str:
+        preferred = protocol.preferred_direction
+        phases = _as_list(settings.get("phases"))
+        if preferred and (not phases or phase in phases) and exercise.kind == "stretch" \
+                and exercise.direction == _OPPOSITE.get(preferred):
+            return f"{exercise.id!r} is a {exercise.direction} stretch against this diagnosis's preferred {preferred}"
+        return ""
+
+
+class Pair(Rule):
+    """Every exercise of one muscle group comes with one of its partner group (the default is added)."""
+
+    keys = ("group", "with", "default")
+    required = ("group", "with", "default")
+
+    def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
+        group, partner = settings["group"], settings["with"]
+        needing = [e for e in chosen if e.muscle_group == group]
+        if not needing or any(e.muscle_group == partner for e in chosen):
+            return chosen
+        default = work.dataset.exercise(settings["default"])
+        where = chosen.index(needing[-1]) + 1
+        work.added[default.id] = "pair"
+        work.warnings.append(PlanWarning("paired", (default.id,), tuple(e.id for e in needing),
+                                         details=(("group", group), ("partner", partner))))
+        return [*chosen[:where], default, *chosen[where:]]
+
+    def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
+        problems = super().check(settings, dataset)
+        for key in ("group", "with"):
+            if key in settings and settings[key] not in dataset.region.muscle_groups:
+                problems.append((key, f"{shown(settings[key])} is not one of the region's muscle_groups"))
+        if "with" in settings:
+            problems += _default(settings, dataset, "muscle_group", str(settings["with"]))
+        return problems
+
+
+class Include(Rule):
+    """In the listed phases, the plan holds an exercise of one kind (the default is added)."""
+
+    keys = ("kind", "phases", "default", "override", "reason")
+    required = ("kind", "phases", "default")
+
+    def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
+        kind = settings["kind"]
+        if work.request.phase not in _as_list(settings["phases"]) or any(e.kind == kind for e in chosen):
+            return chosen
+        default = work.dataset.exercise(settings["default"])
+        override = settings.get("override")
+        if override and work.request.allows(override):
+            work.warnings.append(PlanWarning("left-out", (default.id,),
+                                             details=(("reason", str(settings.get("reason", ""))),)))
+            return chosen
+        work.added[default.id] = "include"
+        work.warnings.append(PlanWarning("added", (default.id,), override=override,
+                                         details=(("phase", work.request.phase),)))
+        return [*chosen, default]
+
+    def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
+        problems = super().check(settings, dataset)
+        if "kind" in settings and settings["kind"] not in KINDS:
+            problems.append(("kind", f"{shown(settings['kind'])} is not one of {', '.join(KINDS)}"))
+        elif "kind" in settings:
+            problems += _default(settings, dataset, "kind", str(settings["kind"]))
+        return problems
+
+
+class Balance(Rule):
+    """A plan with strengthening but no stretching is flagged."""
+
+    def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
+        kinds = {e.kind for e in chosen}
+        if "strengthen" in kinds and "stretch" not in kinds:
+            work.warnings.append(PlanWarning("unbalanced"))
+        return chosen
+
+
+class MaxExercises(Rule):
+    """A plan longer than ``count`` exercises is flagged: long handouts are followed less."""
+
+    keys = ("count",)
+    required = ("count",)
+
+    def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
+        if len(chosen) > settings["count"]:
+            work.warnings.append(PlanWarning("too-many", details=(("count", str(len(chosen))),
+                                                                  ("limit", str(settings["count"])))))
+        return chosen
+
+    def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
+        problems = super().check(settings, dataset)
+        count = settings.get("count")
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 20):
+            problems.append(("count", f"expected a whole number from 1 to 20, found {shown(count)}"))
+        return problems
+
+
+#: Every rule a region may list, by the name it lists it under.
+RULES: Mapping[str, Rule] = {
+    "stretching-only": StretchingOnly(),
+    "direction": Direction(),
+    "pair": Pair(),
+    "include": Include(),
+    "balance": Balance(),
+    "max-exercises": MaxExercises(),
+}
