@@ -77,9 +77,9 @@ def build_body(plan: Plan, templates: Templates, *, today: date, kind: str = "ha
     story = flowables(blocks, look, slots)
     title = labels["document_title"] if kind == "handout" else labels["checklist_document_title"]
     buffer = BytesIO()
-    document = HandoutDocument(buffer, look, title=title, author=plan.clinic.name)
+    document = HandoutDocument(buffer, look, title=title, author=plan.clinic.name_in(plan.language))
     running = Running(
-        clinic=plan.clinic.name, patient=plan.request.patient.name,
+        clinic=plan.clinic.name_in(plan.language), patient=plan.request.patient.name,
         made=labels["made"].format(date=templates.long_date(today)), page_format=labels["page"],
     )
     with _plain_flate():

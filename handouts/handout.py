@@ -53,7 +53,7 @@ def make_handout(request: HandoutRequest, *, library: Library, kind: str = "hand
     if use_cover and cover_path is not None:
         chosen = load_cover(cover_path)
     extra = {"/Subject": request.patient.name} if name_in_metadata else None
-    pdf, pages = assemble(body, cover=chosen, author=plan.clinic.name,
+    pdf, pages = assemble(body, cover=chosen, author=plan.clinic.name_in(plan.language),
                           cover_label=templates.labels["cover"], extra_metadata=extra, password=password,
                           duplex=duplex)
     return Handout(plan, pdf, pages, len(chosen.pages) if chosen else 0)
