@@ -13,7 +13,8 @@ from handouts.cli import cli
 from handouts.handout import make_handout
 from handouts.text import load_templates
 
-PHRASES = ["Go to a hospital emergency department now", "Stop an exercise", "See a doctor soon"]
+PHRASES = ["Go to a hospital emergency department now", "Red: stop and call us", "further down your leg",
+           "See a doctor soon"]
 
 
 def write(tmp_path: Path, pdf: bytes, name: str = "h.pdf") -> Path:
