@@ -100,6 +100,17 @@ def test_acute_stretches_only_still_says_keep_moving(library, request_for, langu
     assert text.index(stretches_only) < text.index(keep_moving)
 
 
+@pytest.mark.parametrize(("language", "walks"), [
+    ("en", "Short, easy walks are part of your plan."),
+    ("es", "Caminar un poco, sin prisa, es parte de su plan."),
+])
+def test_acute_walks_are_short_and_easy(library, request_for, language: str, walks: str) -> None:  # type: ignore[no-untyped-def]
+    text = _sheet(library, request_for, language, "handout", diagnosis="spinal-stenosis", phase="acute",
+                  exercises=("double-knee-to-chest", "walking"))
+    assert walks in text
+    assert walks not in _sheet(library, request_for, language, "handout")  # later stages: walking, built up
+
+
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_acute_handout_leaves_medicine_to_doctor_or_pharmacist(library, request_for, language: str) -> None:  # type: ignore[no-untyped-def]
     acute = _sheet(library, request_for, language, "handout", diagnosis="herniated-disc", phase="acute")
