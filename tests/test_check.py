@@ -13,7 +13,8 @@ from handouts.compose.templates import load_templates
 from handouts.report.check import check_pdf
 from handouts.run.handout import make_handout
 
-PHRASES = ["Go to a hospital emergency department now", "Stop an exercise", "See a doctor soon"]
+PHRASES = ["Go to a hospital emergency department now", "Red: stop and call us", "further down your leg",
+           "See a doctor soon"]
 
 
 def write(tmp_path: Path, pdf: bytes, name: str = "h.pdf") -> Path:

@@ -101,6 +101,10 @@ def _errors(data: Path) -> list[str]:
                      id="cover-outside"),
         pytest.param("clinics/sample/clinic.yaml", "  es: cover-es.pdf\n", "",
                      "clinic.yaml: cover.es: the 'es' version is missing", id="cover-language-missing"),
+        pytest.param("clinics/sample/clinic.yaml", "spelling: us", "spelling: british",
+                     "clinic.yaml: spelling: 'british' is not one of us, uk", id="spelling"),
+        pytest.param("clinics/sample/clinic.yaml", "  es: Fisioterapia Riverside\n", "",
+                     "clinic.yaml: name.es: the 'es' version is missing", id="name-language-missing"),
         pytest.param("settings.yaml", "default_clinic: sample", "default_clinic: sampel",
                      "settings.yaml: default_clinic: unknown clinic 'sampel' (did you mean 'sample'?)", id="default-clinic"),
     ],
@@ -125,3 +129,17 @@ def test_every_problem_is_reported_at_once(data_copy: Path) -> None:
     errors = _errors(data_copy)
     assert any("walking.yaml: kind:" in e for e in errors)
     assert any("bird-dog.yaml: position:" in e for e in errors)
+
+
+def test_clinic_name_per_language_and_spelling(library, data_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    clinic = library.dataset.clinics["sample"]
+    assert clinic.spelling == "us"
+    assert clinic.name == clinic.name_in("en") == "Riverside Physiotherapy Clinic"
+    assert clinic.name_in("es") == "Fisioterapia Riverside"
+    path = data_copy / "clinics" / "sample" / "clinic.yaml"
+    _edit(path, "name:\n  en: Riverside Physiotherapy Clinic\n  es: Fisioterapia Riverside\n",
+          "name: Riverside Physio\n")
+    _edit(path, "spelling: us\n", "")
+    clinic = load_dataset(data_copy, languages=LANGUAGES).clinics["sample"]
+    assert clinic.name_in("en") == clinic.name_in("es") == "Riverside Physio"
+    assert clinic.spelling == "us"  # the default

@@ -47,7 +47,7 @@ def test_a_clinic_can_reorder_and_reword_sections(templates_copy: Path, request_
 
     custom = _library_with(templates_copy, "handout.md.j2",
                            "# Our own title\n\n::: checklist\n\n# Exercises first? No, after.\n\n::: exercises\n"
-                           '{% include "safety.md.j2" %}\n')
+                           '{% include "safety.md.j2" %}\n{% include "pain-guide.md.j2" %}\n')
     handout = make_handout(request_for(), library=custom, use_cover=False)
     text = pdf_text(handout.pdf)
     assert "Our own title" in text

@@ -32,7 +32,8 @@ def handout_context(plan: Plan, templates: Templates, *, today: date) -> dict[st
     """The context of ``handout.md.j2`` and ``checklist.md.j2``.
 
     patient.name, patient.id; diagnosis, diagnosis_name, phase, phase_name;
-    clinic.{name, phone, after_hours, address (list), website}; clinician;
+    clinic.{name (in this language), phone, after_hours, address (list), website,
+    spelling ('us' or 'uk': which English)}; clinician;
     today (date), start_date (date), weeks; exercises (list, see
     ``exercise_context``); has_walking; has_strengthening; notes_lines (list of the clinician's
     note lines); labels (labels.yaml). Filters: short_date, long_date.
@@ -47,9 +48,10 @@ def handout_context(plan: Plan, templates: Templates, *, today: date) -> dict[st
         "phase": request.phase,
         "phase_name": labels["phases"][request.phase],
         "clinic": {
-            "name": plan.clinic.name, "phone": plan.clinic.phone, "after_hours": plan.clinic.after_hours[plan.language],
+            "name": plan.clinic.name_in(plan.language), "phone": plan.clinic.phone,
+            "after_hours": plan.clinic.after_hours[plan.language],
             "emergency": plan.clinic.emergency, "address": list(plan.clinic.address),
-            "website": plan.clinic.website,
+            "website": plan.clinic.website, "spelling": plan.clinic.spelling,
         },
         "clinician": request.clinician,
         "today": today,

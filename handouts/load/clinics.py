@@ -10,12 +10,12 @@ from handouts.errors import DataError, shown
 from handouts.load import fields
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
-from handouts.model import PAPERS, Clinic
+from handouts.model.clinic import PAPERS, SPELLINGS, Clinic
 from handouts.model.colour import contrast_ratio
 
 _CLINIC_KEYS = (
     "name", "address", "phone", "after_hours", "emergency", "paper", "language", "accent", "cover", "website",
-    "video_page",
+    "video_page", "spelling",
 )
 _WHITE = "#FFFFFF"
 
@@ -50,20 +50,24 @@ def _clinic(clinic_id: str, raw: object, path: Path, languages: tuple[str, ...],
     if contrast_ratio(accent, _WHITE) < 4.5:
         s.fail(f"{accent} is too light for white text (contrast {contrast_ratio(accent, _WHITE):.1f}:1, "
                "needs 4.5:1); choose a darker colour", key="accent")
+    language = s.choice("language", languages, languages[0])
+    names = _per_language(s, "name", languages, lambda section, key: section.text(key, max_len=80))
     clinic = Clinic(
         id=clinic_id,
-        name=s.text("name", max_len=80),
+        name=names.get(language) or "",
+        names=names,
         address=s.texts("address", max_items=4),
         phone=s.text("phone", max_len=40),
         after_hours=_per_language(s, "after_hours", languages, lambda section, key: section.text(key, max_len=120)),
         emergency=s.text("emergency", None, max_len=20),
         paper=s.choice("paper", PAPERS, "letter"),
-        language=s.choice("language", languages, languages[0]),
+        language=language,
         accent=accent,
         covers=_per_language(s, "cover", languages, lambda section, key: _clinic_file(
             section, key, path.parent, (".pdf",)), required=False),
         website=s.url("website"),
         video_page=s.url("video_page"),
+        spelling=s.choice("spelling", SPELLINGS, "us"),
     )
     return clinic if len(problems.errors) == before else None
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PAPERS = ("letter", "a4")
+SPELLINGS = ("us", "uk")  # which English a clinic's handouts use
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class Clinic:
     """A clinic's identity, contact lines and print defaults."""
 
     id: str
-    name: str
+    name: str  # in the clinic's own language; ``names`` holds it per language
     address: tuple[str, ...]
     phone: str
     after_hours: Mapping[str, str]  # by language
@@ -25,3 +26,9 @@ class Clinic:
     covers: Mapping[str, Path | None] = field(default_factory=dict)  # by language
     website: str | None = None
     video_page: str | None = None  # e.g. https://clinic.example/videos/{id}
+    names: Mapping[str, str] = field(default_factory=dict)  # by language
+    spelling: str = "us"  # "us": physical therapist, program; "uk": physiotherapist, programme
+
+    def name_in(self, language: str) -> str:
+        """The clinic's name as given for ``language`` (its one name when not given per language)."""
+        return self.names.get(language, self.name)
