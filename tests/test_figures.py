@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from handouts.figures import (
     parse_illustration,
     write_figure,
 )
+from handouts.schema import contrast_ratio
 from handouts.styles import Look
 from handouts.yamlio import load_yaml
 
@@ -183,3 +185,49 @@ def test_a_picture_needs_a_known_file_type(tmp_path: Path) -> None:
         write_figure(parsed(EXERCISES / "walking.yaml"), ".gif")
     svg = write_figure(parsed(EXERCISES / "walking.yaml"), ".svg")
     assert svg.startswith(b"<?xml") and svg.count(b"stroke-linecap: round") > 10
+
+
+# ---------------------------------------------------------------- faint poses print dark enough
+
+
+def darkest_ink(png: bytes) -> str:
+    """The darkest colour printed, as '#RRGGBB', leaving out the floor line (a row across the picture)."""
+    from PIL import Image
+
+    with Image.open(BytesIO(png)) as image:
+        rgb = image.convert("RGB")
+        width, height = rgb.size
+        pixels = rgb.load()
+        rows = [[pixels[x, y] for x in range(width)] for y in range(height)]
+    floor = {y for y, row in enumerate(rows) if sum(p != (255, 255, 255) for p in row) > 0.9 * width}
+    near_floor = {y + d for y in floor for d in range(-3, 4)}
+    darkest = min((p for y, row in enumerate(rows) if y not in near_floor for p in row),
+                  key=lambda p: 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2])
+    return "#{:02X}{:02X}{:02X}".format(*darkest)
+
+
+FAINT = [p.stem for p in FILES if any(pose.faint for pose in parsed(p).poses)]
+
+
+@pytest.mark.parametrize("name", FAINT)
+def test_faint_start_poses_survive_a_photocopy(name: str) -> None:
+    """The faint outline is printed at 4.5:1 on white paper, and 3:1 lighter than the solid outline.
+
+    WCAG asks 3:1 of graphics that carry meaning (1.4.11) and 4.5:1 of small text (1.4.3).
+    The faint outline is about 0.8 pt, thinner than the strokes of 12 pt text, and a
+    photocopy lightens mid-greys and breaks thin grey lines into dots, so it is held to the
+    small-text bar. 3:1 from the solid ink keeps it reading as "where you start", not as a
+    second body.
+    """
+    illustration = parsed(EXERCISES / f"{name}.yaml")
+    pose = next(p for p in illustration.poses if p.faint)
+    faint = Illustration(name, illustration.box, (pose,))  # the pose alone: no props, no arrow
+    solid = Illustration(name, illustration.box, (replace(pose, faint=False),))
+    grey = darkest_ink(write_figure(faint, ".png", width=WIDTH, height=HEIGHT, dpi=150))
+    ink = darkest_ink(write_figure(solid, ".png", width=WIDTH, height=HEIGHT, dpi=150))
+    assert contrast_ratio(grey, "#FFFFFF") >= 4.5, grey
+    assert contrast_ratio(grey, ink) >= 3, (grey, ink)
+
+
+def test_every_figure_with_a_start_pose_has_its_contrast_checked() -> None:
+    assert {"low-back-bridge", "seated-flexion"} <= set(FAINT)
