@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
@@ -18,6 +19,7 @@ from handouts.figures import (
     SEGMENTS,
     Illustration,
     Limb,
+    Pose,
     figure_drawing,
     figure_flowable,
     parse_illustration,
@@ -30,7 +32,7 @@ from handouts.yamlio import load_yaml
 EXERCISES = Path(__file__).resolve().parent.parent / "data" / "exercises"
 FILES = sorted(EXERCISES.glob("*.yaml"))
 WIDTH, HEIGHT = figure_size(Look())
-TWO_POSES = {"low-back-bridge", "seated-flexion"}
+TWO_POSES = {"low-back-bridge", "seated-flexion", "standing-extension"}
 
 
 def load(name: str) -> tuple[dict[str, Any], Path]:
@@ -230,4 +232,60 @@ def test_faint_start_poses_survive_a_photocopy(name: str) -> None:
 
 
 def test_every_figure_with_a_start_pose_has_its_contrast_checked() -> None:
-    assert {"low-back-bridge", "seated-flexion"} <= set(FAINT)
+    assert {"low-back-bridge", "seated-flexion", "standing-extension"} <= set(FAINT)
+
+
+# ---------------------------------------------------------------- pictures that match their words
+
+Point = tuple[float, float]
+
+
+def angle(u: Point, v: Point) -> float:
+    """Degrees between two directions."""
+    cos = (u[0] * v[0] + u[1] * v[1]) / (math.hypot(*u) * math.hypot(*v))
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+def towards(a: Point, b: Point) -> Point:
+    return b[0] - a[0], b[1] - a[1]
+
+
+def test_the_standing_back_bend_leans_back_from_a_faint_upright_start() -> None:
+    illustration = parsed(EXERCISES / "standing-extension.yaml")
+    start, end = illustration.poses
+    assert start.faint and not end.faint
+    forward = 1 if end.joints["toe_near"][0] > end.joints["ankle_near"][0] else -1  # where the toes point
+
+    def lean_back(pose: Pose) -> float:
+        up = towards(pose.joints["hip"], pose.joints["shoulder"])
+        return math.degrees(math.atan2(-up[0] * forward, up[1]))
+
+    assert abs(lean_back(start)) < 5  # upright
+    assert 15 <= lean_back(end) <= 35  # a gentle lean back
+    j = end.joints
+    assert (j["hip"][0] - j["ankle_near"][0]) * forward >= 8  # hips pushed forward, over the toes
+    assert (j["hip"][0] - j["shoulder"][0]) * forward > 10  # shoulders behind the hips
+    assert (j["shoulder"][0] - j["head"][0]) * forward > 0  # and the head behind the shoulders
+    for pose in (start, end):  # hands in the small of the back, fingers down
+        hip = pose.joints["hip"]
+        up = towards(hip, pose.joints["shoulder"])
+        length = math.hypot(*up)
+        up = up[0] / length, up[1] / length
+        front = up[1] * forward, -up[0] * forward
+        for side in ("near", "far"):
+            hand = towards(hip, pose.joints[f"hand_{side}"])
+            along, across = hand[0] * up[0] + hand[1] * up[1], hand[0] * front[0] + hand[1] * front[1]
+            assert 0 <= along <= 0.4 * length, (pose.name, side, along)  # low on the trunk
+            assert -20 <= across <= -8, (pose.name, side, across)  # on the back, not the belly
+            fingers = towards(pose.joints[f"elbow_{side}"], pose.joints[f"hand_{side}"])
+            assert fingers[0] * up[0] + fingers[1] * up[1] < 0, (pose.name, side)  # hand below the elbow
+    arrow = illustration.arrow
+    assert arrow is not None and (arrow.end[0] - arrow.start[0]) * forward < 0  # the arrow bends backward
+
+
+def test_the_standing_back_bend_fills_the_height_of_its_picture() -> None:
+    # A standing figure is limited by the picture's height (about 3.4 cm): at most ~3.1 cm tall.
+    drawing = figure_drawing(parsed(EXERCISES / "standing-extension.yaml"), WIDTH, HEIGHT)
+    floor = next(s.y1 for s in drawing.contents if type(s) is Line and s.x1 == 1 and s.x2 == WIDTH - 1)
+    top = max(s.cy + s.r for s in drawing.contents if isinstance(s, Circle))
+    assert (top - floor) / 72 * 2.54 >= 2.9  # cm on paper; it was 2.7 cm
