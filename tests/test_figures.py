@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
@@ -289,3 +290,73 @@ def test_the_standing_back_bend_fills_the_height_of_its_picture() -> None:
     floor = next(s.y1 for s in drawing.contents if type(s) is Line and s.x1 == 1 and s.x2 == WIDTH - 1)
     top = max(s.cy + s.r for s in drawing.contents if isinstance(s, Circle))
     assert (top - floor) / 72 * 2.54 >= 2.9  # cm on paper; it was 2.7 cm
+
+
+SPANISH_SIDE = {"right": "derech", "left": "izquierd"}  # + o or a, as the noun asks
+
+
+def steps(raw: dict[str, Any], language: str) -> str:
+    return " ".join(raw["text"][language]["steps"])
+
+
+def near_side(pose: Pose) -> str:
+    """The body side facing the reader: 'right' or 'left', from where the head and the face point.
+
+    A body's right points along front x up (a right-handed frame); the reader looks along -z,
+    so the right side is near when that cross product points out of the page.
+    """
+    assert pose.face is not None, "the pose needs 'face' to know its front"
+    up = towards(pose.joints["hip"], pose.joints["shoulder"])
+    front = math.cos(math.radians(pose.face)), math.sin(math.radians(pose.face))
+    return "right" if front[0] * up[1] - front[1] * up[0] > 0 else "left"
+
+
+def limb(pose: Pose, side: str) -> str:
+    """The joint suffix ('near' or 'far') of the body's ``side`` in this pose."""
+    return "near" if side == near_side(pose) else "far"
+
+
+def hip_flexion(pose: Pose, suffix: str) -> float:
+    """Degrees the thigh is bent forward from the line of the trunk (0 standing, 90 sitting)."""
+    j = pose.joints
+    return angle(towards(j["shoulder"], j["hip"]), towards(j["hip"], j[f"knee_{suffix}"]))
+
+
+def distance_to_segment(p: Point, a: Point, b: Point) -> float:
+    ab, ap = towards(a, b), towards(a, p)
+    t = max(0.0, min(1.0, (ap[0] * ab[0] + ap[1] * ab[1]) / (ab[0] ** 2 + ab[1] ** 2)))
+    return math.dist(p, (a[0] + t * ab[0], a[1] + t * ab[1]))
+
+
+def test_the_buttock_stretch_draws_the_crossed_leg_the_steps_name_solid_and_in_front() -> None:
+    raw, path = load("piriformis-stretch")
+    crossed, other = re.search(r"your (right|left) ankle on your (right|left) knee", steps(raw, "en")).groups()
+    assert f"tobillo {SPANISH_SIDE[crossed]}o sobre la rodilla {SPANISH_SIDE[other]}a" in steps(raw, "es")
+    (pose,) = parsed(path).poses
+    assert not pose.faint
+    # The stretched leg is the one the words name: near, so drawn solid and in front.
+    assert near_side(pose) == crossed
+    c, o = limb(pose, crossed), limb(pose, other)
+    j = pose.joints
+    assert math.dist(j[f"ankle_{c}"], j[f"knee_{o}"]) < 15  # the crossed ankle rests on the other knee
+    assert hip_flexion(pose, o) > 90  # the other thigh is pulled toward the chest
+    for hand in ("hand_near", "hand_far"):  # both hands hold behind that thigh
+        assert distance_to_segment(j[hand], j["hip"], j[f"knee_{o}"]) < 10, hand
+
+
+def test_the_bird_dog_reaches_with_the_arm_and_leg_the_steps_name() -> None:
+    raw, path = load("bird-dog")
+    arm, leg = re.search(r"your (right|left) arm forward and your (right|left) leg back", steps(raw, "en")).groups()
+    assert f"brazo {SPANISH_SIDE[arm]}o hacia adelante y la pierna {SPANISH_SIDE[leg]}a hacia atrás" in steps(raw, "es")
+    (pose,) = parsed(path).poses
+    assert near_side(pose) == arm  # the arm the words name first is drawn solid, in front
+    j = pose.joints
+    forward = 1 if j["head"][0] > j["hip"][0] else -1
+    a, not_a = limb(pose, arm), limb(pose, "left" if arm == "right" else "right")
+    l, not_l = limb(pose, leg), limb(pose, "left" if leg == "right" else "right")
+    # The named arm reaches out in front at the height of the back; the other hand stays on the floor.
+    assert (j[f"hand_{a}"][0] - j["shoulder"][0]) * forward > 45 and j[f"hand_{a}"][1] >= j["shoulder"][1]
+    assert j[f"hand_{not_a}"][1] < 10
+    # The named leg reaches back off the floor; the other knee stays on the floor.
+    assert (j["hip"][0] - j[f"ankle_{l}"][0]) * forward > 60 and j[f"ankle_{l}"][1] > 30
+    assert j[f"knee_{not_l}"][1] < 10
