@@ -360,3 +360,18 @@ def test_the_bird_dog_reaches_with_the_arm_and_leg_the_steps_name() -> None:
     # The named leg reaches back off the floor; the other knee stays on the floor.
     assert (j["hip"][0] - j[f"ankle_{l}"][0]) * forward > 60 and j[f"ankle_{l}"][1] > 30
     assert j[f"knee_{not_l}"][1] < 10
+
+
+def test_the_hamstring_strap_stretch_stops_short_of_the_nerve_test_position() -> None:
+    illustration = parsed(EXERCISES / "hamstring-stretch.yaml")
+    (pose,) = illustration.poses
+    assert illustration.props.strap is not None
+    hand, toe = illustration.props.strap
+    assert hand.startswith("hand_") and toe.startswith("toe_")  # from the hands to the ball of the foot
+    leg = toe.removeprefix("toe_")
+    j = pose.joints
+    # 45-60 degrees of hip flexion; 80-90 is the straight-leg-raise test of nerve tension.
+    assert 45 <= hip_flexion(pose, leg) <= 60
+    assert angle(towards(j["hip"], j[f"knee_{leg}"]), towards(j[f"knee_{leg}"], j[f"ankle_{leg}"])) <= 8
+    other = "far" if leg == "near" else "near"
+    assert hip_flexion(pose, other) < 15  # the other leg lies on the floor, clear of the raised one
