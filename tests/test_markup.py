@@ -63,8 +63,12 @@ def test_any_value_round_trips_and_reportlab_accepts_the_markup(value: str) -> N
     register_fonts()
     paragraph = Paragraph(markup(spans), ParagraphStyle("t", fontName=FONT))
     paragraph.wrap(300, 1000)
-    # ReportLab prints the escaped text as typed (its whitespace collapsed, as in any paragraph)
-    assert paragraph.getPlainText().replace("\u200b", "").split() == printable(clean(value)).split()
+    # ReportLab prints the escaped text as typed (whitespace collapsed as in any paragraph; a soft
+    # hyphen is a place it may break a word, not a character it prints)
+    def words(text: str) -> list[str]:
+        return text.replace("\u200b", "").replace("\u00ad", "").split()
+
+    assert words(paragraph.getPlainText()) == words(printable(clean(value)))
 
 
 @given(st.text(alphabet="*\\ab ", max_size=40))
