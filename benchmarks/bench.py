@@ -34,6 +34,7 @@ import pdfplumber
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.model import HandoutRequest, Patient
+from handouts.model.options import PrintOptions
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
 from handouts.run.handout import write_handout
 from handouts.run.library import open_library
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         results["full_ms"] = median_ms(lambda: write_handout(REQUEST, full_pdf, library=library, force=True),
                                        args.repeats)
         results["layout_ms"] = median_ms(
-            lambda: write_handout(REQUEST, layout_pdf, library=library, force=True, use_cover=False), args.repeats)
+            lambda: write_handout(REQUEST, layout_pdf, library=library, force=True, options=PrintOptions(use_cover=False)), args.repeats)
         written = write_handout(REQUEST, full_pdf, library=library, force=True)
         cover = written.handout.plan.clinic.covers[written.handout.plan.language]
         results["pages"] = written.handout.pages

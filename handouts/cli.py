@@ -172,6 +172,7 @@ def _print_warnings(plan: Any) -> None:
 
 
 def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
+    from handouts.model.options import PrintOptions
     from handouts.run.handout import write_handout
 
     # The clinic's cover introduces the exercise pages; a checklist alone gets one only when named.
@@ -179,11 +180,10 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
     with reporting(obj.debug):
         library = obj.library()
         request = _request(library, options)
-        written = write_handout(
-            request, options["output"], library=library, force=options["force"], kind=kind,
-            cover=options["cover"], use_cover=use_cover,
-            name_in_metadata=options["name_in_metadata"], password=_password(options), duplex=options["duplex"],
-        )
+        printing = PrintOptions(kind=kind, use_cover=use_cover, cover=options["cover"], duplex=options["duplex"],
+                                name_in_metadata=options["name_in_metadata"], password=_password(options))
+        written = write_handout(request, options["output"], library=library, options=printing,
+                                force=options["force"])
         handout = written.handout
         _print_warnings(handout.plan)
         cover = f", {handout.cover_pages} cover" if handout.cover_pages else ""
@@ -322,7 +322,7 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
 @click.option("--force", is_flag=True, help="Replace existing PDFs and the combined file.")
 @click.option("--combined", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every handout, in CSV order, into this one PDF for the printer.")
-@click.option("--duplex", is_flag=True, help="Pad each handout in the combined file to an even page count.")
+@click.option("--duplex", is_flag=True, help="End each handout on an even page count, for two-sided printing.")
 @click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"]),
               help="Accept start dates written this way (YYYY-MM-DD is always accepted).")
 @click.option("--no-cover", is_flag=True, help="Leave the clinic's cover out.")
@@ -343,6 +343,7 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
 
         handouts batch data/sample-patients.csv --combined output/print.pdf
     """
+    from handouts.model.options import PrintOptions
     from handouts.report.describe import batch_json, batch_summary
     from handouts.run.batch import BatchOptions, run
 
@@ -350,8 +351,9 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
         password = _password(secret)
         if password and combined:
             raise InputError("a combined print file would not be encrypted; leave out --combined or the password")
+        printing = PrintOptions(use_cover=not no_cover, duplex=duplex, password=password)
         options = BatchOptions(output=output, workers=workers, strict=strict, force=force, combined=combined,
-                               duplex=duplex, date_format=date_format, use_cover=not no_cover, password=password,
+                               date_format=date_format, printing=printing,
                                data=Path(obj.data) if obj.data else None,
                                templates=Path(obj.templates) if obj.templates else None)
         # A stop request (kill, shutdown) unwinds like Ctrl-C: temporary files and the lock are removed.

@@ -16,6 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from handouts.model import HandoutRequest, Patient
+from handouts.model.options import PrintOptions
 from handouts.run.handout import make_handout
 from handouts.run.library import open_library
 
@@ -40,11 +41,11 @@ def main() -> None:
         patient=Patient("p-0009", "Dvořák Jiří"), diagnosis="nonspecific", phase="maintenance",
         start_date=date(2026, 12, 7), clinician="Ana Ruiz",
         notes="Walk with your dog every morning, as we discussed.")
-    render(make_handout(request, library=library, today=date(2026, 12, 4)).pdf, "sample-page")
+    render(make_handout(request, library=library, options=PrintOptions(today=date(2026, 12, 4))).pdf, "sample-page")
     # The first exercise page, standard, Spanish and large print, for the README's comparison.
     variants = {"exercises-en": {}, "exercises-es": {"language": "es"}, "exercises-large": {"large_print": True}}
     for name, changes in variants.items():
-        handout = make_handout(dataclasses.replace(request, **changes), library=library, today=date(2026, 12, 4))
+        handout = make_handout(dataclasses.replace(request, **changes), library=library, options=PrintOptions(today=date(2026, 12, 4)))
         first_card = next(i for i in range(handout.pages) if "1. " in _page_text(handout.pdf, i)
                           and ("Hold" in _page_text(handout.pdf, i) or "Mantenga" in _page_text(handout.pdf, i)))
         render(handout.pdf, name, dpi=50, page=first_card + 1)

@@ -19,6 +19,7 @@ from handouts.errors import CoverError, DataError, ErrorList, HandoutError, Inpu
 from handouts.load.patients_csv import read_patients
 from handouts.load.yamlio import load_yaml
 from handouts.model import Patient
+from handouts.model.options import PrintOptions
 from handouts.render.pdf import cover as cover_module
 from handouts.render.pdf.cover import load_cover
 from handouts.run.batch import BatchOptions, run
@@ -67,7 +68,7 @@ def test_bad_csv_row_fails_alone(tmp_path: Path, row: str, message: str) -> None
     path = tmp_path / "patients.csv"
     path.write_text(HEADER + GOOD + row + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = run(path, BatchOptions(output=out, workers=1, use_cover=False))
+    result = run(path, BatchOptions(output=out, workers=1, printing=PrintOptions(use_cover=False)))
     good, bad = result.rows
     assert good.status == "written" and bad.status == "invalid"
     assert message in bad.message, bad.message
@@ -109,8 +110,7 @@ TEXT_CASES = [
 
 @pytest.mark.parametrize(("name", "expected"), [pytest.param(n, e, id=i) for i, n, e in TEXT_CASES])
 def test_hostile_text_prints_without_breaking_the_layout(library, request_for, name: str, expected: str) -> None:  # type: ignore[no-untyped-def]
-    handout = make_handout(request_for(patient=Patient("t1", name[:120]), notes=name * 2), library=library,
-                           use_cover=False)
+    handout = make_handout(request_for(patient=Patient("t1", name[:120]), notes=name * 2), library=library, options=PrintOptions(use_cover=False))
     text = pdf_text(handout.pdf)
     assert expected in text
     assert "\u202e" not in text and "\x00" not in text
@@ -146,7 +146,7 @@ def test_bad_template_is_a_data_error_naming_it(templates_copy: Path, request_fo
         library = open_library(None, templates_copy)
         started = time.monotonic()
         with pytest.raises(DataError) as caught:
-            write_handout(request_for(), tmp_path / "out", library=library, use_cover=False)
+            write_handout(request_for(), tmp_path / "out", library=library, options=PrintOptions(use_cover=False))
         assert time.monotonic() - started < 10
     finally:
         load_templates.cache_clear()
@@ -214,7 +214,7 @@ def hostile_cover() -> bytes:
 def test_active_content_of_a_cover_is_not_copied(library, request_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cover = tmp_path / "cover.pdf"
     cover.write_bytes(hostile_cover())
-    pdf = make_handout(request_for(), library=library, cover=cover).pdf
+    pdf = make_handout(request_for(), library=library, options=PrintOptions(cover=cover)).pdf
     for name in (b"JavaScript", b"JS", b"OpenAction", b"EmbeddedFiles?", b"AcroForm", b"Annots", b"AA"):
         assert not re.search(rb"/" + name + rb"[\s/<>\[\]()]", pdf), name  # a PDF name, not a prefix
     assert b"payload.txt" not in pdf and b"app.alert" not in pdf
@@ -272,7 +272,7 @@ def test_bad_cover_is_a_cover_error_and_nothing_is_written(library, request_for,
     cover = tmp_path / "cover.pdf"
     cover.write_bytes(data)
     with pytest.raises(CoverError) as caught:
-        write_handout(request_for(), tmp_path / "out", library=library, cover=cover)
+        write_handout(request_for(), tmp_path / "out", library=library, options=PrintOptions(cover=cover))
     assert message in str(caught.value) and str(cover.resolve()) in str(caught.value)
     assert not (tmp_path / "out").exists()
 
@@ -281,7 +281,7 @@ def test_deeply_nested_cover_does_not_take_the_run_down(library, request_for, tm
     cover = tmp_path / "nested.pdf"
     cover.write_bytes(_deep_nesting())
     try:
-        handout = make_handout(request_for(), library=library, cover=cover)
+        handout = make_handout(request_for(), library=library, options=PrintOptions(cover=cover))
     except CoverError as exc:  # refusing it is as good as reading it
         assert "damaged" in str(exc)
     else:
@@ -322,7 +322,7 @@ def test_existing_file_is_kept_without_force(library, request_for, tmp_path: Pat
     target = tmp_path / "p-001.pdf"
     target.write_bytes(b"precious")
     with pytest.raises(OutputExistsError):
-        write_handout(request_for(), tmp_path, library=library, use_cover=False)
+        write_handout(request_for(), tmp_path, library=library, options=PrintOptions(use_cover=False))
     assert target.read_bytes() == b"precious" and listing(tmp_path) == ["p-001.pdf"]
 
 
@@ -334,7 +334,7 @@ def test_full_disk_leaves_no_partial_file(library, request_for, tmp_path: Path, 
 
     monkeypatch.setattr(os, "fsync", lambda fd: full(fd, b""))
     with pytest.raises(OutputError, match="No space left on device") as caught:
-        write_handout(request_for(), tmp_path / "out", library=library, use_cover=False)
+        write_handout(request_for(), tmp_path / "out", library=library, options=PrintOptions(use_cover=False))
     assert caught.value.exit_code == 3
     assert listing(tmp_path / "out") == []
     assert real_write is os.write
@@ -361,7 +361,7 @@ def test_no_name_in_file_names_errors_or_temp_files(library, request_for, tmp_pa
     name = "Zoë Secretname"
     path = tmp_path / "patients.csv"
     path.write_text(HEADER + f"s1,{name},nonspecific,acute,,,,,,,\ns2,{name},badone,acute,,,,,,,\n", encoding="utf-8")
-    result = run(path, BatchOptions(output=tmp_path / "out", workers=1, use_cover=False))
+    result = run(path, BatchOptions(output=tmp_path / "out", workers=1, printing=PrintOptions(use_cover=False)))
     assert not any("Secretname" in p for p in listing(tmp_path / "out"))
     assert not any("Secretname" in r.message for r in result.rows)
     assert "Secretname" not in (tmp_path / "out" / "manifest.csv").read_text(encoding="utf-8-sig")
@@ -392,7 +392,7 @@ def test_a_batch_where_nothing_could_be_made_exits_3(tmp_path: Path, monkeypatch
         raise OutputError("cannot write the file: No space left on device", path=path)
 
     monkeypatch.setattr(batch_module, "write_atomic", full)  # every handout, not the manifest
-    result = batch_module.run(path, BatchOptions(output=tmp_path / "out", workers=1, use_cover=False))
+    result = batch_module.run(path, BatchOptions(output=tmp_path / "out", workers=1, printing=PrintOptions(use_cover=False)))
     assert result.exit_code == 3 and "No space left on device" in result.rows[0].message
 
 

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from handouts.cli import cli
 from handouts.errors import ErrorList, InputError, OutputError
 from handouts.load.patients_csv import read_patients
+from handouts.model.options import PrintOptions
 from handouts.run import batch as batch_module
 from handouts.run.batch import BatchOptions, run
 
@@ -33,8 +34,14 @@ def write_csv(folder: Path, text: str, name: str = "patients.csv", encoding: str
     return path
 
 
+PRINT_FIELDS = ("use_cover", "cover", "duplex", "password", "today", "name_in_metadata")
+
+
 def options(tmp_path: Path, **changes: object) -> BatchOptions:
-    values: dict[str, object] = {"output": tmp_path / "out", "workers": 1, "today": TODAY, "use_cover": False}
+    """Batch options for a test: one worker, no cover, a fixed date; print settings go into ``printing``."""
+    printing: dict[str, object] = {"today": TODAY, "use_cover": False}
+    printing.update({k: changes.pop(k) for k in list(changes) if k in PRINT_FIELDS})
+    values: dict[str, object] = {"output": tmp_path / "out", "workers": 1, "printing": PrintOptions(**printing)}
     values.update(changes)
     return BatchOptions(**values)  # type: ignore[arg-type]
 
@@ -294,8 +301,11 @@ def test_combined_print_file_with_and_without_duplex(tmp_path: Path) -> None:
     assert result.combined_pages == sum(pages) == page_count((tmp_path / "print.pdf").read_bytes())
     reader = PdfReader(tmp_path / "print.pdf")
     assert [item.title for item in reader.outline] == ["m1", "m2", "m3"]
-    duplex = run(path, options(tmp_path, combined=tmp_path / "duplex.pdf", use_cover=True, duplex=True))
+    # duplex pads each handout itself, so the files differ: they go to their own folder
+    duplex = run(path, options(tmp_path, output=tmp_path / "two-sided", combined=tmp_path / "duplex.pdf",
+                               use_cover=True, duplex=True))
     padded = [p + p % 2 for p in pages]
+    assert [r.pages for r in duplex.rows] == padded
     assert duplex.combined_pages == sum(padded)
     duplex_reader = PdfReader(tmp_path / "duplex.pdf")
     starts = [duplex_reader.get_destination_page_number(i) for i in duplex_reader.outline]

@@ -12,6 +12,7 @@ import pytest
 import zxingcpp
 from helpers import pdf_text
 
+from handouts.model.options import PrintOptions
 from handouts.render.pdf.cards import figure_size
 from handouts.render.pdf.styles import MARGIN, Look
 from handouts.run.handout import make_handout
@@ -32,11 +33,11 @@ def ink_in_picture_space(pdf: bytes, title: str, look) -> int:  # type: ignore[n
 
 def test_cards_draw_the_exercise_picture(library, request_for) -> None:  # type: ignore[no-untyped-def]
     request = request_for(exercises=("prone-on-elbows",), phase="acute")
-    drawn = make_handout(request, library=library, use_cover=False)
+    drawn = make_handout(request, library=library, options=PrintOptions(use_cover=False))
     blank_exercise = dataclasses.replace(library.dataset.exercises["prone-on-elbows"], illustration=None)
     blank_dataset = dataclasses.replace(library.dataset, exercises={**library.dataset.exercises,
                                                                     "prone-on-elbows": blank_exercise})
-    blank = make_handout(request, library=dataclasses.replace(library, dataset=blank_dataset), use_cover=False)
+    blank = make_handout(request, library=dataclasses.replace(library, dataset=blank_dataset), options=PrintOptions(use_cover=False))
     look = Look(paper=drawn.plan.paper, large_print=drawn.plan.request.large_print)
     title = "1. Lying face down on elbows"
     # the same card, with and without the figure: only the picture space differs
@@ -61,15 +62,14 @@ def test_video_page_prints_a_qr_code_per_exercise(data_copy: Path, templates_cop
     clinic.write_text(clinic.read_text() + "video_page: https://riverside-physio.example/videos/{id}\n")
     library = open_library(data_copy, templates_copy)
     handout = make_handout(request_for(exercises=("prone-on-elbows", "hamstring-stretch"), phase="acute"),
-                           library=library, use_cover=False)
+                           library=library, options=PrintOptions(use_cover=False))
     assert sorted(qr_texts(handout.pdf)) == ["https://riverside-physio.example/videos/hamstring-stretch",
                                              "https://riverside-physio.example/videos/prone-on-elbows"]
     assert pdf_text(handout.pdf).count("Scan to watch a video") == 2
 
 
 def test_no_video_no_qr_code(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    handout = make_handout(request_for(exercises=("prone-on-elbows",), phase="acute"), library=library,
-                           use_cover=False)
+    handout = make_handout(request_for(exercises=("prone-on-elbows",), phase="acute"), library=library, options=PrintOptions(use_cover=False))
     assert qr_texts(handout.pdf) == []
 
 

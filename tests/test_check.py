@@ -10,6 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts.cli import cli
 from handouts.compose.templates import load_templates
+from handouts.model.options import PrintOptions
 from handouts.report.check import check_pdf
 from handouts.run.handout import make_handout
 
@@ -42,7 +43,7 @@ def test_sample_handouts_pass(library, request_for, tmp_path: Path, changes: dic
 
 
 def test_checklist_sheet_passes(library, request_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    handout = make_handout(request_for(), library=library, kind="checklist")
+    handout = make_handout(request_for(), library=library, options=PrintOptions(kind="checklist"))
     assert check_pdf(write(tmp_path, handout.pdf), safety_phrases=PHRASES).ok
 
 
@@ -72,7 +73,7 @@ def test_a_card_too_long_for_a_page_is_reported_split(templates_copy: Path, requ
     padded = source + "\n" + "\n".join(f"Extra line {i} to make this card too long." for i in range(80)) + "\n"
     library = _custom(templates_copy, "exercise.md.j2", padded)
     try:
-        handout = make_handout(request_for(exercises=("hamstring-stretch",)), library=library, use_cover=False)
+        handout = make_handout(request_for(exercises=("hamstring-stretch",)), library=library, options=PrintOptions(use_cover=False))
     finally:
         load_templates.cache_clear()
     report = check_pdf(write(tmp_path, handout.pdf), safety_phrases=PHRASES)
@@ -87,7 +88,7 @@ def test_hard_words_fail_the_reading_level(templates_copy: Path, request_for, tm
              "particularly concerning lumbopelvic stabilisation and neuromuscular coordination. ") * 6
     library = _custom(templates_copy, "handout.md.j2", source.replace("This plan was made for you", dense + "\n\nThis plan was made for you"))
     try:
-        handout = make_handout(request_for(), library=library, use_cover=False)
+        handout = make_handout(request_for(), library=library, options=PrintOptions(use_cover=False))
     finally:
         load_templates.cache_clear()
     report = check_pdf(write(tmp_path, handout.pdf), safety_phrases=PHRASES)

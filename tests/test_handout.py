@@ -9,6 +9,7 @@ import pytest
 from helpers import page_count, pdf_text
 from pypdf import PdfReader
 
+from handouts.model.options import PrintOptions
 from handouts.render.pdf.fonts import has_glyph
 from handouts.run.handout import make_handout
 
@@ -22,7 +23,7 @@ def maintenance(library):  # type: ignore[no-untyped-def]
     request = HandoutRequest(patient=Patient("p-001", "Zoë Łukasz Nguyễn Ñandú"), diagnosis="nonspecific",
                              phase="maintenance", start_date=date(2026, 12, 7), clinician="Ana Ruiz",
                              notes="Walk <b>every</b> day & rest.\nSecond line.")
-    return make_handout(request, library=library, today=date(2026, 11, 25))
+    return make_handout(request, library=library, options=PrintOptions(today=date(2026, 11, 25)))
 
 
 def test_acute_herniated_disc_has_cover_and_no_strengthening(library, request_for) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +92,7 @@ def test_tick_boxes_match_times_a_day(maintenance) -> None:  # type: ignore[no-u
 
 
 def test_weeks_option_sets_the_number_of_grids(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    text = pdf_text(make_handout(request_for(weeks=3), library=library, use_cover=False).pdf)
+    text = pdf_text(make_handout(request_for(weeks=3), library=library, options=PrintOptions(use_cover=False)).pdf)
     assert "Week 3: Mon 21 Dec to Sun 27 Dec" in text and "Week 4" not in text
 
 
@@ -122,7 +123,7 @@ def test_markup_in_patient_text_prints_literally(library, request_for) -> None: 
 
     name = 'Ann <font color="red">&amp; <a href="http://x">Bo</a>'
     notes = "Use <b>ice</b> & rest < 3 days; **not bold**"
-    handout = make_handout(request_for(patient=Patient("p-2", name), notes=notes), library=library, use_cover=False)
+    handout = make_handout(request_for(patient=Patient("p-2", name), notes=notes), library=library, options=PrintOptions(use_cover=False))
     text = pdf_text(handout.pdf)
     assert name in text
     assert notes in text
@@ -133,7 +134,7 @@ def test_metadata_is_neutral_unless_asked(library, request_for, maintenance) -> 
     assert metadata["/Title"] == "Home exercise plan"  # the same word in US and British English
     assert metadata["/Author"] == "Riverside Physiotherapy Clinic"
     assert not any("Zoë" in str(v) or "Nandú" in str(v) for v in metadata.values())
-    named = make_handout(request_for(), library=library, name_in_metadata=True)
+    named = make_handout(request_for(), library=library, options=PrintOptions(name_in_metadata=True))
     assert "Zoë Łukasz Nguyễn Ñandú" in str(PdfReader(BytesIO(named.pdf)).metadata.values())
 
 
@@ -151,7 +152,7 @@ def test_bookmarks_point_at_their_sections(maintenance) -> None:  # type: ignore
 def test_cards_are_never_split_across_pages(library, request_for) -> None:  # type: ignore[no-untyped-def]
     every = tuple(library.dataset.exercises)
     for paper in ("letter", "a4"):
-        handout = make_handout(request_for(exercises=every, paper=paper), library=library, use_cover=False)
+        handout = make_handout(request_for(exercises=every, paper=paper), library=library, options=PrintOptions(use_cover=False))
         reader = PdfReader(BytesIO(handout.pdf))
         titles = cards = 0
         for page in reader.pages:
@@ -172,7 +173,7 @@ def test_paper_sizes_apply_to_every_page_including_the_cover(library, request_fo
 
 
 def test_checklist_alone(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    handout = make_handout(request_for(weeks=2), library=library, kind="checklist", use_cover=False)
+    handout = make_handout(request_for(weeks=2), library=library, options=PrintOptions(kind="checklist", use_cover=False))
     text = pdf_text(handout.pdf)
     assert "Week 1: Mon 7 Dec" in text and "Week 2: Mon 14 Dec" in text
     assert "Go to a hospital emergency department now" in text
@@ -183,7 +184,7 @@ def test_checklist_alone(library, request_for) -> None:  # type: ignore[no-untyp
 
 
 def test_large_print_uses_bigger_type(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    handout = make_handout(request_for(large_print=True), library=library, use_cover=False)
+    handout = make_handout(request_for(large_print=True), library=library, options=PrintOptions(use_cover=False))
     with pdfplumber.open(BytesIO(handout.pdf)) as pdf:
         body = [round(c["size"], 1) for page in pdf.pages for c in page.chars if c["text"].strip()]
     assert min(size for size in body if size != 14.0) >= 16  # 14 pt: running header and footer
@@ -191,13 +192,12 @@ def test_large_print_uses_bigger_type(library, request_for) -> None:  # type: ig
 
 def test_acute_text_matches_a_plan_that_keeps_strengthening(library, request_for) -> None:  # type: ignore[no-untyped-def]
     kept = make_handout(request_for(phase="acute", overrides=frozenset({"allow_strengthening"}),
-                                    exercises=("prone-on-elbows", "prone-plank")), library=library, use_cover=False)
+                                    exercises=("prone-on-elbows", "prone-plank")), library=library, options=PrintOptions(use_cover=False))
     text = pdf_text(kept.pdf)
     assert "chose a few strengthening exercises for you" in text and "stretches only" not in text
 
 
 def test_checklist_sheet_prints_the_notes_and_clinician(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    handout = make_handout(request_for(notes="Keep walking each day."), library=library, kind="checklist",
-                           use_cover=False)
+    handout = make_handout(request_for(notes="Keep walking each day."), library=library, options=PrintOptions(kind="checklist", use_cover=False))
     first = pdf_text(handout.pdf, slice(0, 1))
     assert "Keep walking each day." in first and "Your physical therapist Ana Ruiz" in first

@@ -10,6 +10,7 @@ import pytest
 from helpers import pdf_text
 
 from handouts.load import locations as resources
+from handouts.model.options import PrintOptions
 from handouts.run.handout import make_handout
 from handouts.run.library import open_library
 
@@ -68,8 +69,7 @@ HANDOUT_ONLY = {
 
 
 def _sheet(library, request_for, language: str, kind: str, **changes: object) -> str:  # type: ignore[no-untyped-def]
-    handout = make_handout(request_for(language=language, **changes), library=library, kind=kind,
-                           use_cover=False, today=TODAY)
+    handout = make_handout(request_for(language=language, **changes), library=library, options=PrintOptions(kind=kind, use_cover=False, today=TODAY))
     return pdf_text(handout.pdf)
 
 
@@ -181,7 +181,7 @@ def test_spelling_does_not_change_the_spanish(library, uk_library, request_for) 
 
 
 def test_the_page_header_uses_the_clinic_name_in_the_handouts_language(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    handout = make_handout(request_for(language="es"), library=library, use_cover=False, today=TODAY)
+    handout = make_handout(request_for(language="es"), library=library, options=PrintOptions(use_cover=False, today=TODAY))
     first = pdf_text(handout.pdf, slice(0, 1))
     assert "Fisioterapia Riverside Zoë Łukasz Nguyễn Ñandú Fecha:" in first  # header, then footer
     assert "Riverside Physiotherapy Clinic" not in pdf_text(handout.pdf)

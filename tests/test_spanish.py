@@ -13,6 +13,7 @@ from helpers import pdf_text
 from handouts.errors import ErrorList
 from handouts.load import locations as resources
 from handouts.load.dataset import load_dataset
+from handouts.model.options import PrintOptions
 from handouts.report.check import check_pdf
 from handouts.run.handout import make_handout
 
@@ -29,7 +30,7 @@ def spanish(library):  # type: ignore[no-untyped-def]
     request = HandoutRequest(patient=Patient("es-001", "María José Núñez"), diagnosis="herniated-disc",
                              phase="subacute", start_date=date(2026, 12, 7), exercises=CHOSEN,
                              clinician="Ana Ruiz", language="es", overrides=frozenset({"allow_direction"}))
-    return make_handout(request, library=library, today=TODAY)
+    return make_handout(request, library=library, options=PrintOptions(today=TODAY))
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,7 @@ def test_no_english_template_words(spanish_text: str) -> None:
 
 
 def test_checklist_sheet_is_spanish(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    sheet = make_handout(request_for(language="es"), library=library, kind="checklist", use_cover=False, today=TODAY)
+    sheet = make_handout(request_for(language="es"), library=library, options=PrintOptions(kind="checklist", use_cover=False, today=TODAY))
     text = pdf_text(sheet.pdf)
     assert "Su registro de cada semana" in text and "lun 7 dic" in text
     assert "Rojo: pare y llámenos" in text and "Consulte pronto a un médico" in text
@@ -137,7 +138,7 @@ def test_missing_spanish_text_names_exercise_and_field(data_copy: Path, field: s
     ],
 )
 def test_spanish_handouts_pass_the_check(library, request_for, tmp_path: Path, changes: dict, kind: str) -> None:  # type: ignore[no-untyped-def,type-arg]
-    handout = make_handout(request_for(language="es", **changes), library=library, kind=kind, today=TODAY)
+    handout = make_handout(request_for(language="es", **changes), library=library, options=PrintOptions(kind=kind, today=TODAY))
     path = tmp_path / "es.pdf"
     path.write_bytes(handout.pdf)
     report = check_pdf(path, min_size=16 if changes.get("large_print") else 12,

@@ -10,6 +10,7 @@ from helpers import pdf_text
 from handouts.compose.templates import load_templates
 from handouts.errors import DataError, HandoutError
 from handouts.model.document import Heading, plain_text
+from handouts.model.options import PrintOptions
 from handouts.run.library import open_library
 
 
@@ -36,7 +37,7 @@ def test_unsafe_or_broken_templates_fail_with_template_and_line(
 
     broken = _library_with(templates_copy, "handout.md.j2", source)
     with pytest.raises(DataError) as caught:
-        make_handout(request_for(), library=broken, use_cover=False)
+        make_handout(request_for(), library=broken, options=PrintOptions(use_cover=False))
     assert message in str(caught.value)
     assert "handout.md.j2" in str(caught.value)
     load_templates.cache_clear()
@@ -48,7 +49,7 @@ def test_a_clinic_can_reorder_and_reword_sections(templates_copy: Path, request_
     custom = _library_with(templates_copy, "handout.md.j2",
                            "# Our own title\n\n::: checklist\n\n# Exercises first? No, after.\n\n::: exercises\n"
                            '{% include "safety.md.j2" %}\n{% include "pain-guide.md.j2" %}\n')
-    handout = make_handout(request_for(), library=custom, use_cover=False)
+    handout = make_handout(request_for(), library=custom, options=PrintOptions(use_cover=False))
     text = pdf_text(handout.pdf)
     assert "Our own title" in text
     assert text.index("Week 1") < text.index("1. Lying face down on elbows")
@@ -76,7 +77,7 @@ def test_a_template_that_drops_the_safety_box_is_refused(templates_copy: Path, r
     custom = _library_with(templates_copy, "handout.md.j2", source.replace('{% include "safety.md.j2" %}', ""))
     try:
         with pytest.raises(DataError, match="no longer says 'Go to a hospital emergency department now'"):
-            make_handout(request_for(), library=custom, use_cover=False)
+            make_handout(request_for(), library=custom, options=PrintOptions(use_cover=False))
         assert any("every handout must carry the safety warnings" in str(e) for e in custom.check_templates())
     finally:
         load_templates.cache_clear()

@@ -33,16 +33,15 @@ from handouts.model.document import (
     blocks_text,
     plain_text,
 )
+from handouts.model.options import DOCUMENT_KINDS
 
-#: What can be printed: the full handout, or the weekly checklist alone.
-KINDS = ("handout", "checklist")
 SLOTS = ("exercises", "checklist", "pagebreak")
 
 
 def compose(plan: Plan, templates: Templates, *, today: date, kind: str = "handout") -> HandoutDoc:
     """The document of ``kind`` ('handout' or 'checklist') for ``plan``, in the templates' language."""
-    if kind not in KINDS:
-        raise InputError(one_of(kind, KINDS, "kind"))
+    if kind not in DOCUMENT_KINDS:
+        raise InputError(one_of(kind, DOCUMENT_KINDS, "kind"))
     name = f"{kind}.md.j2"
     context = handout_context(plan, templates, today=today)
     parsed = templates.render(name, context)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from handouts.model import Dataset, Dose, Exercise, Plan
-
-if TYPE_CHECKING:
-    from handouts.run.batch import BatchResult
+from handouts.run.results import BatchResult
 
 
 def describe_dose(dose: Dose) -> str:

@@ -23,9 +23,6 @@ from datetime import date
 from pathlib import Path
 
 from handouts.errors import (
-    EXIT_OK,
-    EXIT_OUTPUT,
-    EXIT_SOME_FAILED,
     ErrorList,
     HandoutError,
     InputError,
@@ -36,78 +33,37 @@ from handouts.errors import (
 from handouts.load.patients_csv import Row, read_patients
 from handouts.load.request_fields import build_request
 from handouts.model import HandoutRequest, PlanWarning
+from handouts.model.options import PrintOptions
 from handouts.render.pdf.combined import combined_file, page_count, refuse_foreign
 from handouts.rules.plan import make_plan
 from handouts.run.handout import make_handout, output_path
 from handouts.run.library import Library, open_library
 from handouts.run.manifest import JOURNAL, journal_row, previous_runs, start_journal, write_manifest
 from handouts.run.output import BATCH_TEMP_PREFIX, folder_lock, write_atomic
+from handouts.run.results import BatchResult, RowResult
 from handouts.wording import CSV
 
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """How a batch runs. Paths default to the bundled data and templates and ``output/``."""
+    """How a batch runs. Paths default to the bundled data and templates and ``output/``.
+
+    ``printing`` applies to every handout (cover, duplex, password...); its ``kind`` is always 'handout'.
+    """
 
     output: Path = Path("output")
     workers: int | None = None  # None: one per CPU
     strict: bool = False
     force: bool = False
     combined: Path | None = None
-    duplex: bool = False
     date_format: str | None = None
-    use_cover: bool = True
     data: Path | None = None
     templates: Path | None = None
-    today: date | None = None
-    password: str | None = field(default=None, repr=False)  # AES-256 for every handout
-
-
-@dataclass
-class RowResult:
-    """What happened to one CSV row."""
-
-    line: int
-    patient_id: str
-    status: str  # written | skipped | failed | invalid
-    message: str = ""
-    file: str = ""
-    pages: int = 0
-    bytes: int = 0
-    sha256: str = ""
-    input_sha256: str = ""
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("written", "skipped")
-
-
-@dataclass
-class BatchResult:
-    """The outcome of a batch, row by row, with the files it wrote."""
-
-    rows: list[RowResult]
-    output: Path
-    notes: list[str]
-    seconds: float = 0.0
-    combined: Path | None = None
-    combined_pages: int = 0
-    combined_bytes: int = 0
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
-
-    @property
-    def exit_code(self) -> int:
-        """0 all made; 1 some rows failed, the others were made; 3 not one handout could be made."""
-        if all(r.ok for r in self.rows):
-            return EXIT_OK
-        return EXIT_SOME_FAILED if any(r.ok for r in self.rows) else EXIT_OUTPUT
+    printing: PrintOptions = PrintOptions()
 
 
 @dataclass(frozen=True)
-class _Task:
+class RowTask:
     """One good row, ready to render (picklable: it is sent to a worker process)."""
 
     line: int
@@ -115,12 +71,10 @@ class _Task:
     path: Path
     input_sha256: str
     force: bool
-    use_cover: bool
-    today: date
+    printing: PrintOptions
     data: Path | None
     templates: Path | None
     warnings: tuple[str, ...] = ()
-    password: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -128,7 +82,7 @@ class CheckedRows:
     """Every row of a CSV checked before anything is made: the good ones ready to render,
     the bad ones as results, and every problem (each naming its row and column)."""
 
-    tasks: list[_Task] = field(default_factory=list)
+    tasks: list[RowTask] = field(default_factory=list)
     invalid: list[RowResult] = field(default_factory=list)
     errors: list[HandoutError] = field(default_factory=list)
     warnings: dict[int, tuple[PlanWarning, ...]] = field(default_factory=dict)  # line -> the plan's warnings
@@ -143,7 +97,9 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     """
     options = options or BatchOptions()
     started = time.perf_counter()
-    today = options.today or date.today()
+    options = dataclasses.replace(options, printing=dataclasses.replace(
+        options.printing, kind="handout", today=options.printing.today or date.today()))
+    today = options.printing.today
     csv_path = Path(csv_path)
     library = open_library(options.data, options.templates)
     patients = read_patients(csv_path)
@@ -176,7 +132,8 @@ def _make_all(checked: CheckedRows, notes: list[str], options: BatchOptions, sta
     rendered = _render_all(to_render, options.workers)
     ordered: list[RowResult] = []
     with contextlib.ExitStack() as stack:
-        printer = (stack.enter_context(combined_file(options.combined, duplex=options.duplex, force=options.force))
+        printer = (stack.enter_context(combined_file(options.combined, duplex=options.printing.duplex,
+                                                     force=options.force))
                    if options.combined else None)
         for line in lines:
             result = known.get(line) or next(rendered)
@@ -188,7 +145,7 @@ def _make_all(checked: CheckedRows, notes: list[str], options: BatchOptions, sta
     write_manifest(options.output, ordered)
     (options.output / JOURNAL).unlink(missing_ok=True)
     batch = BatchResult(ordered, options.output, notes)
-    if printer is not None:
+    if printer is not None and printer.pages:
         batch.combined, batch.combined_pages = options.combined, len(printer.pages)
         batch.combined_bytes = options.combined.stat().st_size
     batch.seconds = time.perf_counter() - started
@@ -220,13 +177,15 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
         # What makes the file: the request (a defaulted start date is not part of it, so a resumed
         # run the next day still finds its files), the cover, encryption and the dataset and templates.
         dated = request if row.values.get("start_date", "").strip() else dataclasses.replace(request, start_date=None)
-        fingerprint = hashlib.sha256(repr((dated, options.use_cover, bool(options.password), content)).encode())
+        printing = options.printing
+        fingerprint = hashlib.sha256(repr((dated, printing.use_cover, printing.cover, printing.duplex,
+                                           printing.name_in_metadata, bool(printing.password), content)).encode())
         fingerprint = fingerprint.hexdigest()
         checked.warnings[row.line] = plan.warnings
         warnings = tuple(CSV.warning(w) for w in plan.warnings)
-        checked.tasks.append(_Task(
+        checked.tasks.append(RowTask(
             row.line, request, output_path(options.output, request.patient.patient_id), fingerprint,
-            options.force, options.use_cover, today, options.data, options.templates, warnings, options.password))
+            options.force, options.printing, options.data, options.templates, warnings))
     return checked
 
 
@@ -254,7 +213,7 @@ def _check_writable(folder: Path) -> None:
         raise OutputError(f"cannot write in the output folder: {exc.strerror or exc}", path=folder) from None
 
 
-def _already_done(task: _Task, previous: dict[str, tuple[str, str]]) -> RowResult | None:
+def _already_done(task: RowTask, previous: dict[str, tuple[str, str]]) -> RowResult | None:
     """For a row whose file exists: skipped when an earlier run made it from this row, else failed."""
     if task.force or not task.path.exists():
         return None
@@ -269,7 +228,7 @@ def _already_done(task: _Task, previous: dict[str, tuple[str, str]]) -> RowResul
                      input_sha256=task.input_sha256)
 
 
-def _render_one(task: _Task) -> RowResult:
+def _render_one(task: RowTask) -> RowResult:
     """Make and write one handout; any failure becomes this row's error (runs in a worker)."""
     patient_id = task.request.patient.patient_id
     if task.path.exists() and not task.force:
@@ -279,8 +238,7 @@ def _render_one(task: _Task) -> RowResult:
             return dataclasses.replace(done, status="written", message="; ".join(task.warnings))
     try:
         library = open_library(task.data, task.templates)
-        handout = make_handout(task.request, library=library, use_cover=task.use_cover, today=task.today,
-                               password=task.password)
+        handout = make_handout(task.request, library=library, options=task.printing)
         result = RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
                            handout.pages, len(handout.pdf), handout.sha256, task.input_sha256, task.warnings)
         if task.path.exists() and not task.force:
@@ -299,7 +257,7 @@ def _render_one(task: _Task) -> RowResult:
     return result
 
 
-def _render_all(tasks: list[_Task], workers: int | None) -> Iterator[RowResult]:
+def _render_all(tasks: list[RowTask], workers: int | None) -> Iterator[RowResult]:
     """Results in task order: in this process for one worker, else from a bounded process pool.
 
     If a worker process dies (a crash, not an exception: those are caught in _render_one),
@@ -315,7 +273,7 @@ def _render_all(tasks: list[_Task], workers: int | None) -> Iterator[RowResult]:
     ready: dict[int, RowResult] = {}  # finished ahead of their turn, or before a crash
     suspects: set[int] = set()
     while order:
-        pending: deque[tuple[_Task, Future[RowResult]]] = deque()
+        pending: deque[tuple[RowTask, Future[RowResult]]] = deque()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             try:
                 while order:
@@ -331,7 +289,7 @@ def _render_all(tasks: list[_Task], workers: int | None) -> Iterator[RowResult]:
                 _after_crash(pending, queue, ready, suspects)
 
 
-def _fill(pool: ProcessPoolExecutor, queue: deque[_Task], pending: deque[tuple[_Task, Future[RowResult]]],
+def _fill(pool: ProcessPoolExecutor, queue: deque[RowTask], pending: deque[tuple[RowTask, Future[RowResult]]],
           suspects: set[int], window: int) -> None:
     """Submit rows up to ``window`` in flight; a suspect row only ever runs alone."""
     while queue and len(pending) < window:
@@ -344,7 +302,7 @@ def _fill(pool: ProcessPoolExecutor, queue: deque[_Task], pending: deque[tuple[_
             return
 
 
-def _after_crash(pending: deque[tuple[_Task, Future[RowResult]]], queue: deque[_Task],
+def _after_crash(pending: deque[tuple[RowTask, Future[RowResult]]], queue: deque[RowTask],
                  ready: dict[int, RowResult], suspects: set[int]) -> None:
     """Keep what finished; a suspect that crashed alone is the cause; requeue the rest as suspects."""
     unfinished = []

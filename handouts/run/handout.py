@@ -10,6 +10,7 @@ from pathlib import Path
 from handouts.compose.document import compose
 from handouts.model import HandoutRequest, Plan
 from handouts.model.layout import LayoutMap
+from handouts.model.options import PrintOptions
 from handouts.render.pdf import render
 from handouts.render.pdf.cover import Cover, load_cover
 from handouts.rules.plan import make_plan
@@ -40,18 +41,16 @@ class Written:
     handout: Handout
 
 
-def make_handout(request: HandoutRequest, *, library: Library, kind: str = "handout",
-                 cover: Path | None = None, use_cover: bool = True, today: date | None = None,
-                 name_in_metadata: bool = False, password: str | None = None, duplex: bool = False) -> Handout:
-    """Make the PDF for ``request``: the clinic's cover (or ``cover``) then the pages of ``kind``."""
+def make_handout(request: HandoutRequest, *, library: Library, options: PrintOptions = PrintOptions()) -> Handout:
+    """Make the PDF for ``request``: the cover the options ask for, then the pages of ``options.kind``."""
     plan = make_plan(request, library.dataset)
-    doc = compose(plan, library.templates(plan.language), today=today or date.today(), kind=kind)
+    doc = compose(plan, library.templates(plan.language), today=options.today or date.today(), kind=options.kind)
     chosen: Cover | None = None
-    cover_path = cover or plan.clinic.covers.get(plan.language)
-    if use_cover and cover_path is not None:
+    cover_path = options.cover or plan.clinic.covers.get(plan.language)
+    if options.use_cover and cover_path is not None:
         chosen = load_cover(cover_path)
-    extra = {"/Subject": request.patient.name} if name_in_metadata else None
-    rendered = render(doc, cover=chosen, password=password, duplex=duplex, extra_metadata=extra)
+    extra = {"/Subject": request.patient.name} if options.name_in_metadata else None
+    rendered = render(doc, cover=chosen, password=options.password, duplex=options.duplex, extra_metadata=extra)
     return Handout(plan, rendered.pdf, rendered.pages, rendered.cover_pages, rendered.layout)
 
 
@@ -65,13 +64,10 @@ def output_path(target: str | Path | None, patient_id: str, *, kind: str = "hand
 
 
 def write_handout(request: HandoutRequest, target: str | Path | None = None, *, library: Library,
-                  force: bool = False, kind: str = "handout", cover: Path | None = None,
-                  use_cover: bool = True, today: date | None = None,
-                  name_in_metadata: bool = False, password: str | None = None, duplex: bool = False) -> Written:
+                  options: PrintOptions = PrintOptions(), force: bool = False) -> Written:
     """Make the handout and write it atomically; refuse to overwrite unless ``force``."""
-    path = output_path(target, request.patient.patient_id, kind=kind)
+    path = output_path(target, request.patient.patient_id, kind=options.kind)
     refuse_overwrite(path, force=force)  # before the work of making it
-    handout = make_handout(request, library=library, kind=kind, cover=cover, use_cover=use_cover,
-                           today=today, name_in_metadata=name_in_metadata, password=password, duplex=duplex)
+    handout = make_handout(request, library=library, options=options)
     write_atomic(path, handout.pdf, force=force)
     return Written(path, handout)

@@ -10,12 +10,9 @@ import csv
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from handouts.run.output import write_atomic
-
-if TYPE_CHECKING:
-    from handouts.run.batch import RowResult
+from handouts.run.results import RowResult
 
 MANIFEST = "manifest.csv"
 JOURNAL = ".handouts-journal.csv"

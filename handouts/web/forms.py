@@ -67,7 +67,7 @@ class DoseInput:
 
 
 @dataclass(frozen=True)
-class Row:
+class PlanRow:
     """One exercise in the plan's list, printed or left out by a rule."""
 
     exercise: Exercise
@@ -100,7 +100,7 @@ class FormState:
     errors: dict[str, str] = field(default_factory=dict)
     request: HandoutRequest | None = None
     plan: Plan | None = None
-    rows: list[Row] = field(default_factory=list)
+    rows: list[PlanRow] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     plan_message: str = ""  # why there is no plan yet, or what stopped it
 
@@ -220,16 +220,16 @@ def _fill_rows(state: FormState, dose_texts: Mapping[str, str], dataset: Dataset
         return
     language = ui_language(dataset)
     printed = {p.id for p in state.plan.exercises}
-    state.rows = [Row(p.exercise, p.exercise.words(language).name, p, doses=_dose_inputs(p, dose_texts, state.errors))
+    state.rows = [PlanRow(p.exercise, p.exercise.words(language).name, p, doses=_dose_inputs(p, dose_texts, state.errors))
                   for p in state.plan.exercises]
-    state.rows += [Row(dataset.exercises[i], dataset.exercises[i].words(language).name, None, left_out=True)
+    state.rows += [PlanRow(dataset.exercises[i], dataset.exercises[i].words(language).name, None, left_out=True)
                    for i in state.exercises or () if i not in printed and i in dataset.exercises]
 
 
-def _pending_rows(state: FormState, dataset: Dataset) -> list[Row]:
+def _pending_rows(state: FormState, dataset: Dataset) -> list[PlanRow]:
     """The clinician's own list while no plan can be made yet (names only)."""
     language = ui_language(dataset)
-    return [Row(dataset.exercises[i], dataset.exercises[i].words(language).name, None)
+    return [PlanRow(dataset.exercises[i], dataset.exercises[i].words(language).name, None)
             for i in state.exercises or () if i in dataset.exercises]
 
 

@@ -20,8 +20,9 @@ from werkzeug.utils import secure_filename
 
 from handouts.errors import HandoutError
 from handouts.load.patients_csv import read_patients
-from handouts.run.batch import BatchOptions, BatchResult, check_rows, run
+from handouts.run.batch import BatchOptions, check_rows, run
 from handouts.run.library import Library
+from handouts.run.results import BatchResult
 from handouts.web.forms import form_wording, sentence
 from handouts.wording import CSV, Wording
 

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from handouts.errors import ErrorList, HandoutError
 from handouts.model import KINDS, PAPERS
+from handouts.model.options import PrintOptions
 from handouts.report.describe import describe_dose
 from handouts.run.batch import BatchOptions
 from handouts.run.handout import make_handout, output_path
@@ -90,8 +91,8 @@ def _handout_form(kind: str) -> Any:
 
 def _pdf(kind: str, state: FormState, *, inline: bool) -> Response:
     assert state.request is not None
-    handout = make_handout(state.request, library=settings().library, kind=kind, use_cover=kind == "handout",
-                           today=date.today())
+    printing = PrintOptions(kind=kind, use_cover=kind == "handout", today=date.today())
+    handout = make_handout(state.request, library=settings().library, options=printing)
     name = output_path(None, state.request.patient.patient_id, kind=kind).name
     return send_file(BytesIO(handout.pdf), mimetype="application/pdf", as_attachment=not inline,
                      download_name=name, max_age=0)
@@ -169,8 +170,8 @@ def batch_run() -> Any:
     date_format = request.form.get("date_format") if request.form.get("date_format") in DATE_FORMATS else None
     app_settings = settings()
     # One process: forking a threaded web server is not safe, and a handout takes a few hundredths of a second.
-    options = BatchOptions(workers=1, date_format=date_format, duplex=bool(request.form.get("duplex")),
-                           use_cover=bool(request.form.get("cover")), data=app_settings.data,
+    printing = PrintOptions(use_cover=bool(request.form.get("cover")), duplex=bool(request.form.get("duplex")))
+    options = BatchOptions(workers=1, date_format=date_format, printing=printing, data=app_settings.data,
                            templates=app_settings.templates)
     try:
         made = make_zip(data, safe_name(request.form.get("csv_name")), options)

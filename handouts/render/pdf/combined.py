@@ -188,7 +188,10 @@ def refuse_foreign(target: Path, *, force: bool = False) -> None:
 @contextlib.contextmanager
 def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
                   title: str = "Handouts for printing") -> Iterator[CombinedWriter]:
-    """A CombinedWriter whose file takes the name ``target`` only once it is complete."""
+    """A CombinedWriter whose file takes the name ``target`` only once it is complete.
+
+    When nothing was appended no file is made (a PDF without pages is not a PDF a printer takes).
+    """
     refuse_foreign(target, force=force)
     temp = target.with_name(f"{BATCH_TEMP_PREFIX}{os.getpid()}-combined{TEMP_SUFFIX}")
     try:
@@ -196,6 +199,8 @@ def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
         with temp.open("wb") as out:
             writer = CombinedWriter(out, duplex=duplex)
             yield writer
+            if not writer.pages:
+                return
             writer.finish(title)
             out.flush()
             os.fsync(out.fileno())
