@@ -18,8 +18,8 @@ from handouts.load import locations as resources
 from handouts.model import HandoutRequest, Patient
 from handouts.render.pdf import assemble as assemble_module
 from handouts.render.pdf import build as build_module
-from handouts.render.pdf import combined as printfile_module
 from handouts.run import batch as batch_module
+from handouts.run import print_file as printfile_module
 from handouts.run.library import Library, open_library
 
 START = date(2026, 12, 7)  # a Monday

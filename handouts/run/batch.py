@@ -34,12 +34,13 @@ from handouts.load.patients_csv import Row, read_patients
 from handouts.load.request_fields import build_request
 from handouts.model import HandoutRequest, PlanWarning
 from handouts.model.options import PrintOptions
-from handouts.render.pdf.combined import combined_file, page_count, refuse_foreign
+from handouts.render.pdf.combined import page_count
 from handouts.rules.plan import make_plan
 from handouts.run.handout import make_handout, output_path
 from handouts.run.library import Library, open_library
 from handouts.run.manifest import JOURNAL, journal_row, previous_runs, start_journal, write_manifest
 from handouts.run.output import BATCH_TEMP_PREFIX, folder_lock, write_atomic
+from handouts.run.print_file import combined_file, refuse_foreign
 from handouts.run.results import BatchResult, RowResult
 from handouts.wording import CSV
 

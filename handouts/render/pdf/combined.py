@@ -9,10 +9,7 @@ whose bytes were already written is not written again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -28,11 +25,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from handouts.errors import OutputError, OutputExistsError
-from handouts.run.output import BATCH_TEMP_PREFIX, TEMP_SUFFIX
-
 _CATALOG, _PAGES, _OUTLINES = 1, 2, 3  # object numbers reserved for the document's skeleton
-_CREATOR = b"/Creator (handouts print file)"
+CREATOR = b"/Creator (handouts print file)"
 _SKIPPED_PAGE_KEYS = {"/Parent", "/Annots", "/AA", "/B", "/StructParents", "/Thumb"}
 
 
@@ -155,7 +149,7 @@ class CombinedWriter:
         s.write(_OUTLINES, b"<< /Type /Outlines /Count %d%s >>" % (len(items), ends))
         s.write(_CATALOG, b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>"
                 % (_PAGES, _OUTLINES))
-        info = s.add(b"<< /Title %s %s >>" % (_bytes(TextStringObject(title)), _CREATOR), share=False)
+        info = s.add(b"<< /Title %s %s >>" % (_bytes(TextStringObject(title)), CREATOR), share=False)
         out = s.out
         start = out.tell()
         size = s.next_number
@@ -166,46 +160,3 @@ class CombinedWriter:
         out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
                   % (size, _CATALOG, info, start))
         return len(self.pages)
-
-
-def made_here(path: Path) -> bool:
-    """True when ``path`` is a print file this module wrote (its trailer's info says so)."""
-    try:
-        with path.open("rb") as stream:
-            stream.seek(max(0, path.stat().st_size - 4096))
-            return _CREATOR in stream.read()
-    except OSError:
-        return False
-
-
-def refuse_foreign(target: Path, *, force: bool = False) -> None:
-    """Refuse to replace a file under ``target`` that is not a print file made here, unless ``force``."""
-    if target.exists() and not force and not made_here(target):
-        raise OutputExistsError("the file exists and is not a print file made by handouts; pass --force "
-                                "to replace it", path=target)
-
-
-@contextlib.contextmanager
-def combined_file(target: Path, *, duplex: bool = False, force: bool = False,
-                  title: str = "Handouts for printing") -> Iterator[CombinedWriter]:
-    """A CombinedWriter whose file takes the name ``target`` only once it is complete.
-
-    When nothing was appended no file is made (a PDF without pages is not a PDF a printer takes).
-    """
-    refuse_foreign(target, force=force)
-    temp = target.with_name(f"{BATCH_TEMP_PREFIX}{os.getpid()}-combined{TEMP_SUFFIX}")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with temp.open("wb") as out:
-            writer = CombinedWriter(out, duplex=duplex)
-            yield writer
-            if not writer.pages:
-                return
-            writer.finish(title)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write the combined file: {exc.strerror or exc}", path=target) from None
-    finally:
-        temp.unlink(missing_ok=True)
