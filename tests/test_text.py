@@ -93,3 +93,24 @@ def test_a_misspelt_label_placeholder_fails_at_load(templates_copy: Path) -> Non
     finally:
         load_templates.cache_clear()
     assert "labels.yaml: short_date: cannot fill '{wkday} {day} {month}' (KeyError: 'wkday')" in str(caught.value)
+
+
+def test_a_template_stuck_in_loops_is_stopped_off_the_main_thread(  # type: ignore[no-untyped-def]
+        templates_copy: Path, request_for, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loops over a local list call nothing and print nothing; only the watchdog can stop them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from handouts.compose import templates as templates_module
+    from handouts.run.handout import make_handout
+
+    monkeypatch.setattr(templates_module, "RENDER_SECONDS", 0.5)
+    loops = 9
+    source = "{% set m = labels.months %}" + "{% for x in m %}" * loops + "{% endfor %}" * loops
+    stuck = _library_with(templates_copy, "handout.md.j2", source)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(make_handout, request_for(), library=stuck)
+            with pytest.raises(DataError, match="ran for more than 0.5 seconds"):
+                future.result(timeout=60)
+    finally:
+        load_templates.cache_clear()

@@ -8,16 +8,20 @@ to run away: on top of Jinja's immutable sandbox,
   where no limit would apply);
 * ``range`` is capped at ``MAX_RANGE`` and the globals that make output from a
   number (``lipsum``) and the filters that pad to a width are gone;
-* a deadline is checked on every call, attribute and item lookup and each piece
-  of output, so the time limit works in any thread (the web server renders
-  off the main thread, where a signal-based alarm cannot reach).
+* a watchdog thread stops a template that runs past its time limit, in whichever
+  thread runs it (the web server renders off the main thread, where a signal-based
+  alarm cannot reach): it raises ``TemplateTimeout`` in that thread, which Python
+  delivers between two steps of the template's own code, however it loops.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import jinja2
@@ -29,8 +33,11 @@ MAX_REPEAT = 1_000_000  # characters (or items) a '*' may make
 _WIDTH_FILTERS = ("center", "indent", "wordwrap", "format", "truncate", "filesizeformat", "urlize", "xmlattr")
 
 
-class TemplateTimeout(Exception):
-    """A template ran longer than its time limit."""
+class TemplateTimeout(BaseException):
+    """A template ran longer than its time limit.
+
+    A BaseException, so no ``except Exception`` inside Jinja or a template's callees can swallow it.
+    """
 
 
 class TooLong(Exception):
@@ -41,13 +48,64 @@ class TooLong(Exception):
         self.written = written
 
 
-_state = threading.local()
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """Have ``thread`` raise ``exception`` at its next step (None: forget one not yet raised)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
+                                               ctypes.py_object(exception) if exception else None)
 
 
-def _check_deadline() -> None:
-    deadline = getattr(_state, "deadline", None)
-    if deadline is not None and time.monotonic() > deadline:
-        raise TemplateTimeout
+class _Watchdog:
+    """One thread per process that stops templates running past their deadline."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._deadlines: dict[int, float] = {}  # thread id -> time.monotonic() deadline
+        self._thread: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def watch(self, seconds: float) -> Iterator[None]:
+        """Raise TemplateTimeout in this thread if the block is still running after ``seconds``."""
+        me = threading.get_ident()
+        with self._lock:
+            self._deadlines[me] = time.monotonic() + seconds
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="template-watchdog", daemon=True)
+                # It holds no lock a forked child could need (the child starts its own watchdog),
+                # so a fork need not fear it (see render/pdf/cover.py).
+                self._thread.fork_safe = True  # type: ignore[attr-defined]
+                self._thread.start()
+            self._lock.notify()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._deadlines.pop(me, None)
+                _raise_in(me, None)  # a stop sent as the block ended must not surface later
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                if not self._deadlines:
+                    self._lock.wait()
+                    continue
+                thread, deadline = min(self._deadlines.items(), key=lambda item: item[1])
+                left = deadline - time.monotonic()
+                if left > 0:
+                    self._lock.wait(left)
+                    continue
+                del self._deadlines[thread]
+                _raise_in(thread, TemplateTimeout)
+
+
+_watchdog = _Watchdog()
+
+
+def _after_fork() -> None:
+    global _watchdog  # noqa: PLW0603 - a forked child has no watchdog thread and may hold its lock
+    _watchdog = _Watchdog()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def small_range(*args: int) -> range:
@@ -89,31 +147,20 @@ class HandoutSandbox(ImmutableSandboxedEnvironment):
             self.filters.pop(name, None)
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
-        _check_deadline()
         limited = self._limited.get(operator)
         return limited(left, right) if limited else super().call_binop(context, operator, left, right)
 
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
-        _check_deadline()
-        return super().call(__context, __obj, *args, **kwargs)
-
     def getattr(self, obj: Any, attribute: str) -> Any:
-        _check_deadline()
         if isinstance(obj, str) and attribute in ("format", "format_map"):
             # a format spec can pad to any width ("{:>999999999}"); templates word things themselves
             raise SecurityError("str.format is not available in handout templates")
         return super().getattr(obj, attribute)
 
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        _check_deadline()
-        return super().getitem(obj, argument)
 
 
 def run_limited(pieces: Callable[[], Iterable[str]], *, seconds: float, max_output: int) -> str:
     """Join the output ``pieces()`` yields, stopping it after ``seconds`` or ``max_output`` characters."""
-    previous = getattr(_state, "deadline", None)
-    _state.deadline = time.monotonic() + seconds
-    try:
+    with _watchdog.watch(seconds):
         written: list[str] = []
         total = 0
         for piece in pieces():
@@ -121,7 +168,4 @@ def run_limited(pieces: Callable[[], Iterable[str]], *, seconds: float, max_outp
             if total > max_output:
                 raise TooLong(total)
             written.append(piece)
-            _check_deadline()
         return "".join(written)
-    finally:
-        _state.deadline = previous

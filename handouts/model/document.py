@@ -11,6 +11,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from handouts.model.illustration import Illustration
@@ -186,11 +187,16 @@ def fill(text: str, values: Mapping[str, object]) -> str:
     widths), so this never reaches into an object or pads without end.
     """
     out = []
-    for literal, name, spec, _ in string.Formatter().parse(text):
+    for literal, name, spec in _fields(text):
         out.append(literal)
         if name is not None:
             out.append(format(values[name], spec or ""))
     return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _fields(text: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    return tuple((literal, name, spec) for literal, name, spec, _ in string.Formatter().parse(text))
 
 
 @dataclass(frozen=True)

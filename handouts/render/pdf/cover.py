@@ -133,7 +133,9 @@ def _check_in_child(data: bytes) -> str:
     # fork is quick, but forking a process with other threads running (the web server) can
     # deadlock the child; then a fresh interpreter is started instead.
     methods = multiprocessing.get_all_start_methods()
-    quick = "fork" in methods and threading.active_count() == 1
+    others = [thread for thread in threading.enumerate()
+              if thread is not threading.current_thread() and not getattr(thread, "fork_safe", False)]
+    quick = "fork" in methods and not others
     context = multiprocessing.get_context("fork" if quick else "spawn")
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(data, send), daemon=True)

@@ -55,6 +55,7 @@ def markup(inline: Inline) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
 def literal(text: str) -> str:
-    """Plain text (a label, a caption) as markup."""
+    """Plain text (a label, a caption) as markup (labels recur in every grid: cached)."""
     return _breakable(printable(text))
