@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import io
+import ipaddress
 import logging
 import re
+import socket
 import tempfile
 import threading
 import urllib.parse
@@ -27,7 +30,8 @@ from handouts.cli import main
 from handouts.web import create_app
 from handouts.web.forms import plain_warning
 from handouts.web.security import CSRF_FIELD, HEADERS, TOKEN_COOKIE
-from handouts.web.server import QuietRequestHandler, is_loopback
+from handouts.web import server as server_module
+from handouts.web.server import QuietRequestHandler, is_loopback, lan_addresses, serve
 
 TOKEN = "a-long-enough-test-token-1234"
 GOOD = {"patient_id": "p-042", "name": UNICODE_NAME, "diagnosis": "nonspecific", "phase": "maintenance",
@@ -395,6 +399,28 @@ def test_other_host_names_are_refused_on_this_machine(client: FlaskClient) -> No
     assert client.get("/", headers={"Host": "127.0.0.1:8765"}).status_code == 200
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2:8765", "127.255.255.254", "localhost:8765", "[::1]:8765",
+                                  "[0:0:0:0:0:0:0:1]", "LOCALHOST"])
+def test_every_loopback_host_name_is_accepted(client: FlaskClient, host: str) -> None:
+    assert client.get("/", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8765", "localhost.evil.example", "128.0.0.1",
+                                  "[::2]:8765", "192.168.1.5", "0.0.0.0", "127.0.0.1.evil.example"])
+def test_foreign_hosts_get_one_plain_400_for_get_and_post(client: FlaskClient, host: str,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    got = client.get("/", headers={"Host": host})
+    posted = client.post("/", data={**GOOD, "action": "download"}, headers={"Host": host})
+    batch = client.post("/batch/run", data={"csv_data": "eA=="}, headers={"Host": host, "Accept": "application/json"})
+    for response in (got, posted, batch):
+        assert response.status_code == 400 and response.mimetype == "text/plain"
+        assert response.get_data(as_text=True) == got.get_data(as_text=True)
+        for name, value in HEADERS.items():
+            assert response.headers[name] == value
+    assert "answers only to" in got.get_data(as_text=True)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # no traceback in the log
+
+
 @pytest.fixture(scope="module")
 def token_app() -> Flask:
     return create_app(token=TOKEN, trusted_hosts=None)
@@ -445,6 +471,96 @@ def test_serve_reports_a_port_in_use(capsys: Any) -> None:
         port = url.rsplit(":", 1)[1].strip("/")
         assert main(["serve", "--port", port]) == 2
     assert f"error: --port: cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def serve_and_visit(monkeypatch: pytest.MonkeyPatch, host: str, visit: Any, *, token: str | None = None) -> list[str]:
+    """Run ``serve`` as the command does, call ``visit(lines, port)`` while it answers, then stop it.
+
+    Returns the lines ``serve`` printed.
+    """
+    lines: list[str] = []
+    real = server_module.make_server
+
+    def made(*args: Any, **kwargs: Any) -> Any:
+        server = real(*args, **kwargs)
+
+        def serve_briefly() -> None:
+            thread = threading.Thread(target=type(server).serve_forever, args=(server,), daemon=True)
+            thread.start()
+            try:
+                visit(lines, server.port)
+            finally:
+                server.shutdown()
+                thread.join(5)
+
+        server.serve_forever = serve_briefly
+        return server
+
+    monkeypatch.setattr(server_module, "make_server", made)
+    serve(host=host, port=0, token=token, open_browser=False, data=None, templates=None, echo=lines.append)
+    return lines
+
+
+def fetch(address: str, port: int, path: str = "/", *, host: str | None = None, method: str = "GET",
+          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    """One request to ``address`` (only this machine's addresses), with any Host header."""
+    connection = http.client.HTTPConnection(address.strip("[]"), port, timeout=10)
+    try:
+        sent = {"Host": host or f"{address}:{port}", **(headers or {})}
+        body = urllib.parse.urlencode({**GOOD, "action": "download"}) if method == "POST" else None
+        if body:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "127.255.255.254", "::1", "localhost"])
+def test_every_loopback_address_serves_its_printed_address_and_refuses_other_hosts(
+        monkeypatch: pytest.MonkeyPatch, host: str, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.delenv("HANDOUTS_TOKEN", raising=False)
+    if host == "::1" and not socket.has_ipv6:
+        pytest.skip("this machine has no IPv6")
+
+    def visit(lines: list[str], port: int) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        assert lines[0] == f"handouts is running at http://{shown}:{port}/"
+        assert fetch(shown, port)[0] == 200
+        refused = [fetch(shown, port, host="attacker.example"),
+                   fetch(shown, port, host=f"attacker.example:{port}", method="POST"),
+                   fetch(shown, port, "/static/style.css", host="attacker.example")]
+        for status, headers, body in refused:
+            assert status == 400 and body == refused[0][2] and "answers only to localhost" in body
+            assert headers["Content-Security-Policy"] == HEADERS["Content-Security-Policy"]
+
+    serve_and_visit(monkeypatch, host, visit)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_an_open_address_prints_this_machines_network_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A documentation address (never contacted): the test only reads what is printed.
+    monkeypatch.setattr(server_module, "lan_addresses", lambda *, ipv6: [] if ipv6 else ["192.0.2.10"])
+
+    def visit(lines: list[str], port: int) -> None:
+        status, headers, _ = fetch("127.0.0.1", port, f"/?token={TOKEN}")
+        assert status == 303 and TOKEN_COOKIE in headers["Set-Cookie"]
+
+    lines = serve_and_visit(monkeypatch, "0.0.0.0", visit, token=TOKEN)
+    printed = "\n".join(lines)
+    port = re.search(r"http://127\.0\.0\.1:(\d+)/", printed)
+    assert port and "0.0.0.0" not in printed
+    assert f"http://127.0.0.1:{port.group(1)}/?token={TOKEN} (this computer)" in printed
+    assert f"http://192.0.2.10:{port.group(1)}/?token={TOKEN} (other computers on the network)" in printed
+
+
+def test_network_addresses_are_reachable_kinds_only() -> None:
+    for ipv6 in (False, True):
+        for text in lan_addresses(ipv6=ipv6):
+            address = ipaddress.ip_address(text)
+            assert address.version == (6 if ipv6 else 4)
+            assert not (address.is_loopback or address.is_unspecified or address.is_link_local)
 
 
 @pytest.mark.parametrize("host, local", [("127.0.0.1", True), ("localhost", True), ("::1", True),

@@ -14,7 +14,7 @@ from io import BytesIO
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException
 
 from ..batch import BatchOptions
 from ..errors import ErrorList, HandoutError
@@ -235,9 +235,6 @@ ERROR_PAGES = {
 def http_error(exc: HTTPException) -> Any:
     """A plain page (or JSON for the page's own script) instead of the framework's default."""
     code = exc.code or 500
-    if isinstance(exc, SecurityError):  # an untrusted Host: no page links can be built for it
-        return Response("Bad request: this server answers only to 127.0.0.1 and localhost.\n", status=400,
-                        mimetype="text/plain")
     heading, text = ERROR_PAGES.get(code, ("Something went wrong", "Reload the page and try again."))
     if _wants_json():
         return jsonify(error=f"{heading}. {text}"), code
