@@ -207,3 +207,22 @@ def test_keyboard_alone_reaches_every_control(page: sync_api.Page, base_url: str
     missed = [controls[i] for i in range(len(controls)) if str(i) not in reached]
     assert len(controls) > 5 and not missed, f"Tab never reached: {missed}"
     assert not unringed, f"focused without a visible focus ring: {sorted(unringed)}"
+
+
+CONTROL_PROPERTIES = """() => Object.fromEntries(['patient_id', 'name', 'weeks', 'clinician'].map(name => {
+  const el = document.getElementById('field-' + name);
+  return [name, {autocomplete: el.autocomplete, maxLength: el.maxLength, min: el.min, max: el.max,
+                 spellcheck: el.spellcheck}];
+}))"""
+
+
+@pytest.mark.parametrize("path", ["/", "/checklist"])
+def test_input_limits_and_autocomplete_reach_the_browser(page: sync_api.Page, base_url: str, path: str) -> None:
+    page.goto(base_url + path)
+    found = page.evaluate(CONTROL_PROPERTIES)
+    assert found["patient_id"] == {"autocomplete": "off", "maxLength": 64, "min": "", "max": "", "spellcheck": False}
+    assert found["name"]["autocomplete"] == "off" and found["name"]["maxLength"] == 120
+    assert (found["weeks"]["min"], found["weeks"]["max"]) == ("1", "12")
+    assert found["clinician"]["autocomplete"] == "name"
+    page.fill("#field-weeks", "13")
+    assert page.evaluate("() => document.getElementById('field-weeks').validity.rangeOverflow") is True

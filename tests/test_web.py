@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,38 @@ def test_form_controls_all_have_labels(client: FlaskClient) -> None:
     ids = re.findall(r'<(?:input|select|textarea)(?![^>]*type="(?:hidden|submit)")[^>]*\bid="([^"]+)"', html)
     labelled = set(re.findall(r'<label for="([^"]+)"', html))
     assert ids and not set(ids) - labelled
+
+
+class _Elements(HTMLParser):
+    """Every element's attributes by id, as a browser's parser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_id: dict[str, dict[str, str | None]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.by_id[str(found["id"])] = {"tag": tag, **found}
+
+
+def elements(html: str) -> dict[str, dict[str, str | None]]:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.by_id
+
+
+@pytest.mark.parametrize("path", ["/", "/checklist"])
+def test_input_attributes_are_real_attributes(client: FlaskClient, path: str) -> None:
+    found = elements(client.get(path).get_data(as_text=True))
+    assert {k: found["field-patient_id"].get(k) for k in ("autocomplete", "maxlength", "spellcheck")} == {
+        "autocomplete": "off", "maxlength": "64", "spellcheck": "false"}
+    assert {k: found["field-name"].get(k) for k in ("autocomplete", "maxlength")} == {
+        "autocomplete": "off", "maxlength": "120"}
+    assert {k: found["field-weeks"].get(k) for k in ("min", "max", "step", "inputmode")} == {
+        "min": "1", "max": "12", "step": "1", "inputmode": "numeric"}
+    assert found["field-clinician"].get("autocomplete") == "name"
+    assert not any(name.startswith(('"', "&")) or name.endswith('"') for attrs in found.values() for name in attrs)
 
 
 def test_exercise_library_shows_every_exercise_with_picture_steps_and_dose(client: FlaskClient,

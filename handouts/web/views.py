@@ -18,8 +18,10 @@ from werkzeug.exceptions import HTTPException
 
 from ..batch import BatchOptions
 from ..errors import ErrorList, HandoutError
+from ..fields import MAX_WEEKS, MIN_WEEKS
 from ..handout import make_handout, output_path
 from ..models import KINDS, PAPERS, PHASES
+from ..requests import MAX_NAME, MAX_NOTES
 from ..summary import describe_dose
 from .forms import (
     KIND_LABELS,
@@ -45,6 +47,8 @@ PAGES = {
                                      "exercise pages.")),
 }
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish (español)"}
+#: The library's own limits, given to the browser so it can hold to them while typing.
+LIMITS = {"patient_id": 64, "name": MAX_NAME, "notes": MAX_NOTES, "weeks": (MIN_WEEKS, MAX_WEEKS)}
 
 
 def settings() -> Settings:
@@ -105,7 +109,7 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
     in_list = {r.id for r in state.rows}
     return {
         "kind": kind, "page": kind, "title": PAGES[kind][0], "lead": PAGES[kind][1], "state": state,
-        "labels": LABELS, "kinds": KIND_LABELS,
+        "labels": LABELS, "kinds": KIND_LABELS, "limits": LIMITS,
         "diagnoses": [(d, pretty_id(d)) for d in dataset.diagnoses],
         "phases": [(p, PHASE_LABELS.get(p, pretty_id(p))) for p in PHASES],
         "clinics": [(c.id, c.name) for c in dataset.clinics.values()],
