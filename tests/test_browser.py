@@ -200,7 +200,7 @@ def test_keyboard_alone_reaches_every_control(page: sync_api.Page, base_url: str
     page.goto(base_url + path)
     if path == "/":
         fill_patient(page, "herniated-disc", "subacute")
-        sync_api.expect(page.locator("#row-walking")).to_be_visible()
+        sync_api.expect(page.locator("#plan-message")).to_have_text("Fix the fields marked above to see the plan.")
         page.locator("body").click(position={"x": 5, "y": 5})
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
     controls, reached, unringed = tab_through(page)
@@ -226,3 +226,47 @@ def test_input_limits_and_autocomplete_reach_the_browser(page: sync_api.Page, ba
     assert found["clinician"]["autocomplete"] == "name"
     page.fill("#field-weeks", "13")
     assert page.evaluate("() => document.getElementById('field-weeks').validity.rangeOverflow") is True
+
+
+def test_a_late_plan_refresh_never_wipes_the_previews_field_errors(page: sync_api.Page, base_url: str) -> None:
+    held: list[sync_api.Route] = []
+
+    def hold_plan_refreshes(route: sync_api.Route) -> None:
+        if 'name="action"\r\n\r\nplan\r\n' in (route.request.post_data or ""):
+            held.append(route)  # answered below, after the preview's answer
+        else:
+            route.continue_()
+
+    page.goto(base_url + "/checklist")
+    page.route(base_url + "/checklist", hold_plan_refreshes)
+    fill_patient(page, "nonspecific", "subacute")  # two plan refreshes: diagnosis, then phase
+    page.fill("#field-name", "")
+    page.click("#preview-button")
+    error = page.locator("#name-error")
+    sync_api.expect(error).to_have_text("Enter the patient's name.")
+    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "true")
+    assert len(held) == 2
+    for route in held:
+        route.continue_()
+    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "false")  # both late answers handled
+    sync_api.expect(error).to_have_text("Enter the patient's name.")
+    sync_api.expect(page.locator("#field-name")).to_have_attribute("aria-invalid", "true")
+    sync_api.expect(page.locator("#plan-message")).to_have_text("Fix the fields marked above to see the plan.")
+
+
+def test_preview_without_javascript_opens_apart_and_keeps_the_form(browser: sync_api.Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(base_url + "/")
+    fill_patient(page, "nonspecific", "acute")
+    page.fill("#field-notes", "Walk to the shop and back.")
+    with context.expect_event("response", lambda r: r.request.method == "POST") as answer, \
+            context.expect_page() as opened:
+        page.click("#preview-button")
+    assert answer.value.status == 200 and answer.value.header_value("content-type") == "application/pdf"
+    assert opened.value is not page and answer.value.frame.page is opened.value
+    assert page.url == base_url + "/"
+    sync_api.expect(page.locator("#field-name")).to_have_value(UNICODE_NAME)
+    sync_api.expect(page.locator("#field-notes")).to_have_value("Walk to the shop and back.")
+    context.close()

@@ -25,6 +25,7 @@
     var previewFrame = document.getElementById("preview-frame");
     var previewUrl = null;
     var sequence = 0;
+    var pending = 0;
 
     form.addEventListener("change", function (event) {
       var target = event.target;
@@ -49,12 +50,15 @@
       // "download" is an ordinary submission: the browser saves the PDF, or shows the page with errors.
     });
 
+    // Every plan refresh and preview takes the next number; only the answer to the latest one
+    // may change the plan and the messages, so a slow earlier answer can never undo a later one.
     function refresh(extra) {
       var mine = ++sequence;
       extra.action = "plan";
+      busy(1);
       return post(form, extra).then(function (response) {
-        if (mine !== sequence) return;
         return response.json().then(function (data) {
+          if (mine !== sequence) return;
           if (!response.ok && !data.html) {
             planStatus.textContent = data.error || "The plan could not be updated. Reload the page.";
             actionsStatus.textContent = planStatus.textContent;
@@ -65,8 +69,14 @@
           planStatus.textContent = data.status || "";
         });
       }).catch(function () {
-        actionsStatus.textContent = "The plan could not be updated: is handouts serve still running?";
-      });
+        if (mine === sequence) actionsStatus.textContent = "The plan could not be updated: is handouts serve still running?";
+      }).then(function () { busy(-1); });
+    }
+
+    // The plan is marked busy while any answer is awaited (screen readers wait for the last one).
+    function busy(change) {
+      pending += change;
+      plan.setAttribute("aria-busy", pending > 0 ? "true" : "false");
     }
 
     function replacePlan(html) {
@@ -106,21 +116,25 @@
     }
 
     function preview() {
+      var mine = ++sequence;
       actionsStatus.textContent = "Making the preview…";
+      busy(1);
       post(form, { action: "preview" }).then(function (response) {
         var type = response.headers.get("Content-Type") || "";
         if (response.ok && type.indexOf("application/pdf") === 0) {
           return response.blob().then(function (blob) {
+            // The PDF asked for is shown even if the plan changed meanwhile; the messages only if not.
             if (previewUrl) URL.revokeObjectURL(previewUrl);
             previewUrl = URL.createObjectURL(blob);
             previewFrame.src = previewUrl;
-            showErrors({});
+            if (mine === sequence) showErrors({});
             previewSection.hidden = false;
             actionsStatus.textContent = "The preview is below the form.";
             document.getElementById("preview-heading").focus();
           });
         }
         return response.json().then(function (data) {
+          if (mine !== sequence) return;
           if (data.html) replacePlan(data.html);
           showErrors(data.errors || {});
           var count = Object.keys(data.errors || {}).length;
@@ -129,8 +143,8 @@
           if (first) first.focus();
         });
       }).catch(function () {
-        actionsStatus.textContent = "The preview could not be made: is handouts serve still running?";
-      });
+        if (mine === sequence) actionsStatus.textContent = "The preview could not be made: is handouts serve still running?";
+      }).then(function () { busy(-1); });
     }
   }
 
