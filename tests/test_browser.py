@@ -200,7 +200,7 @@ def test_keyboard_alone_reaches_every_control(page: sync_api.Page, base_url: str
     page.goto(base_url + path)
     if path == "/":
         fill_patient(page, "herniated-disc", "subacute")
-        sync_api.expect(page.locator("#plan-message")).to_have_text("Fix the fields marked above to see the plan.")
+        sync_api.expect(page.locator("#row-walking")).to_be_visible()
         page.locator("body").click(position={"x": 5, "y": 5})
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
     controls, reached, unringed = tab_through(page)
@@ -228,17 +228,23 @@ def test_input_limits_and_autocomplete_reach_the_browser(page: sync_api.Page, ba
     assert page.evaluate("() => document.getElementById('field-weeks').validity.rangeOverflow") is True
 
 
-def test_a_late_plan_refresh_never_wipes_the_previews_field_errors(page: sync_api.Page, base_url: str) -> None:
+def hold_plan_refreshes(page: sync_api.Page, url: str) -> list[sync_api.Route]:
+    """From now on, the page's plan refreshes to ``url`` wait in the returned list until continued."""
     held: list[sync_api.Route] = []
 
-    def hold_plan_refreshes(route: sync_api.Route) -> None:
+    def hold(route: sync_api.Route) -> None:
         if 'name="action"\r\n\r\nplan\r\n' in (route.request.post_data or ""):
-            held.append(route)  # answered below, after the preview's answer
+            held.append(route)
         else:
             route.continue_()
 
+    page.route(url, hold)
+    return held
+
+
+def test_a_late_plan_refresh_never_wipes_the_previews_field_errors(page: sync_api.Page, base_url: str) -> None:
     page.goto(base_url + "/checklist")
-    page.route(base_url + "/checklist", hold_plan_refreshes)
+    held = hold_plan_refreshes(page, base_url + "/checklist")  # answered after the preview's answer
     fill_patient(page, "nonspecific", "subacute")  # two plan refreshes: diagnosis, then phase
     page.fill("#field-name", "")
     page.click("#preview-button")
@@ -270,3 +276,27 @@ def test_preview_without_javascript_opens_apart_and_keeps_the_form(browser: sync
     sync_api.expect(page.locator("#field-name")).to_have_value(UNICODE_NAME)
     sync_api.expect(page.locator("#field-notes")).to_have_value("Walk to the shop and back.")
     context.close()
+
+
+def test_long_notes_are_counted_live_and_refused_in_the_same_words(page: sync_api.Page, base_url: str) -> None:
+    expected = "The notes are 2,143 characters long; the limit is 2,000. Shorten them by 143."
+    page.goto(base_url + "/")
+    held = hold_plan_refreshes(page, base_url + "/")
+    fill_patient(page, "nonspecific", "subacute")
+    sync_api.expect(page.locator("#notes-count")).to_have_text("0 of 2,000 characters")
+    page.fill("#field-notes", "z" * 2143)  # as a paste: one input event
+    sync_api.expect(page.locator("#field-notes")).to_have_value("z" * 2143)  # not cut
+    sync_api.expect(page.locator("#notes-error")).to_have_text(expected)
+    for route in held:  # answers to refreshes sent before the paste: they must not clear the message
+        route.continue_()
+    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "false")
+    sync_api.expect(page.locator("#notes-count")).to_have_text("2,143 of 2,000 characters")
+    sync_api.expect(page.locator("#notes-error")).to_have_text(expected)
+    sync_api.expect(page.locator("#field-notes")).to_have_attribute("aria-invalid", "true")
+    sync_api.expect(page.locator("#notes-status")).to_have_text("The notes are longer than 2,000 characters.")
+    page.click("button[value=download]")  # an ordinary submission: the server's answer
+    sync_api.expect(page.locator("#error-summary")).to_contain_text(expected)
+    sync_api.expect(page.locator("#notes-error")).to_have_text(expected)
+    page.fill("#field-notes", "z" * 2000)
+    sync_api.expect(page.locator("#notes-error")).to_be_hidden()
+    sync_api.expect(page.locator("#notes-count")).to_have_text("2,000 of 2,000 characters")

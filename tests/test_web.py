@@ -251,6 +251,27 @@ def test_a_bad_field_shows_its_message_beside_the_field(client: FlaskClient, fie
     assert f'<a href="#field-{field}">' in html  # and in the summary at the top
 
 
+NOTES_OVER = "The notes are 2,143 characters long; the limit is 2,000. Shorten them by 143."
+
+
+def test_notes_over_the_limit_get_a_plain_message_and_are_kept_whole(client: FlaskClient) -> None:
+    notes = "x" * 2143
+    response = post(client, {**GOOD, "notes": notes, "action": "download"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert error_beside(html, "notes") == NOTES_OVER
+    found = elements(html)
+    assert "maxlength" not in found["field-notes"] and found["field-notes"]["aria-invalid"] == "true"
+    assert f">{notes}</textarea>" in html  # nothing cut: the clinician shortens it
+    assert '<p class="hint count" id="notes-count">2,143 of 2,000 characters</p>' in html
+
+
+def test_notes_line_breaks_count_once_as_the_browser_counts_them(client: FlaskClient) -> None:
+    notes = "\r\n".join(["y" * 199] * 10)  # 1,999 characters as typed, 2,008 bytes as sent
+    response = post(client, {**GOOD, "notes": notes, "action": "download"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+
+
 def test_json_preview_with_errors_names_the_fields(client: FlaskClient) -> None:
     response = post(client, {**GOOD, "name": "", "action": "preview"}, json=True)
     assert response.status_code == 422

@@ -49,6 +49,9 @@ PAGES = {
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish (español)"}
 #: The library's own limits, given to the browser so it can hold to them while typing.
 LIMITS = {"patient_id": 64, "name": MAX_NAME, "notes": MAX_NOTES, "weeks": (MIN_WEEKS, MAX_WEEKS)}
+#: Said beside the notes by the server and, while typing, by the page's script (which fills in the numbers).
+NOTES_TOO_LONG = "The notes are {count} characters long; the limit is {limit}. Shorten them by {over}."
+NOTES_COUNT = "{count} of {limit} characters"
 
 
 def settings() -> Settings:
@@ -72,7 +75,9 @@ def _handout_form(kind: str) -> Any:
     today = date.today()
     if request.method == "GET":
         return render_template("make.html", **_form_context(kind, blank_state(today)))
-    form = request.form
+    form = request.form.to_dict()
+    # A browser sends a line break as CR LF but counts it as one character, as the limit does.
+    form["notes"] = form.get("notes", "").replace("\r\n", "\n")
     action = form.get("action", "plan") if form.get("action") in ACTIONS else "plan"
     edit = form.get("edit", "")
     state = read_form(form, library, today=today, plan_only=action == "plan" or bool(edit))
@@ -80,6 +85,8 @@ def _handout_form(kind: str) -> Any:
         chosen = apply_edit(state, edit, form.get("add_exercise", ""), library.dataset)
         state = read_form(form, library, today=today, plan_only=True, exercises=chosen)
         action = "plan"
+    if len(state.values["notes"]) > MAX_NOTES:
+        state.errors["notes"] = _notes_too_long(len(state.values["notes"]))
     if action != "plan" and state.ready:
         try:
             return _pdf(kind, state, inline=action == "preview")
@@ -109,7 +116,9 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
     in_list = {r.id for r in state.rows}
     return {
         "kind": kind, "page": kind, "title": PAGES[kind][0], "lead": PAGES[kind][1], "state": state,
-        "labels": LABELS, "kinds": KIND_LABELS, "limits": LIMITS,
+        "labels": LABELS, "kinds": KIND_LABELS, "limits": LIMITS, "notes_count": _notes_count,
+        "notes_too_long": NOTES_TOO_LONG.replace("{limit}", f"{MAX_NOTES:,}"),
+        "notes_count_text": NOTES_COUNT.replace("{limit}", f"{MAX_NOTES:,}"),
         "diagnoses": [(d, pretty_id(d)) for d in dataset.diagnoses],
         "phases": [(p, PHASE_LABELS.get(p, pretty_id(p))) for p in PHASES],
         "clinics": [(c.id, c.name) for c in dataset.clinics.values()],
@@ -124,6 +133,14 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
         "describe_dose": describe_dose,
         "form_url": url_for("web.make" if kind == "handout" else "web.checklist"),
     }
+
+
+def _notes_too_long(count: int) -> str:
+    return NOTES_TOO_LONG.format(count=f"{count:,}", limit=f"{MAX_NOTES:,}", over=f"{count - MAX_NOTES:,}")
+
+
+def _notes_count(text: str) -> str:
+    return NOTES_COUNT.format(count=f"{len(text):,}", limit=f"{MAX_NOTES:,}")
 
 
 def _paper_name(paper: str) -> str:

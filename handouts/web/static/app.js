@@ -26,6 +26,8 @@
     var previewUrl = null;
     var sequence = 0;
     var pending = 0;
+    var notes = document.getElementById("field-notes");
+    var recountNotes = notes ? countCharacters(notes) : function () {};
 
     form.addEventListener("change", function (event) {
       var target = event.target;
@@ -113,6 +115,8 @@
       });
       var summary = document.getElementById("error-summary");
       if (summary && Object.keys(errors).length === 0) summary.hidden = true;
+      // An answer to an earlier request knows the notes as they were then: count what is there now.
+      recountNotes();
     }
 
     function preview() {
@@ -146,6 +150,39 @@
         if (mine === sequence) actionsStatus.textContent = "The preview could not be made: is handouts serve still running?";
       }).then(function () { busy(-1); });
     }
+  }
+
+  // A live count under the notes, and the server's own message as soon as they pass the limit
+  // (the field has no maxlength: a pasted text is never cut without a word).
+  function countCharacters(field) {
+    var limit = Number(field.getAttribute("data-limit"));
+    var tooLong = field.getAttribute("data-too-long");
+    var countText = field.getAttribute("data-count");
+    var counter = document.getElementById(field.id.replace("field-", "") + "-count");
+    var slot = document.getElementById(field.id.replace("field-", "") + "-error");
+    var status = document.getElementById(field.id.replace("field-", "") + "-status");
+    var wasOver = false;
+
+    function number(n) { return n.toLocaleString("en-US"); }
+
+    function update() {
+      var count = Array.from(field.value).length;  // characters, as the server counts them
+      var over = count > limit;
+      counter.textContent = countText.replace("{count}", number(count));
+      var message = over ? tooLong.replace("{count}", number(count)).replace("{over}", number(count - limit)) : "";
+      slot.textContent = message;
+      slot.hidden = !over;
+      if (over) field.setAttribute("aria-invalid", "true"); else field.removeAttribute("aria-invalid");
+      field.parentElement.classList.toggle("has-error", over);
+      if (over !== wasOver) {  // announced once when the limit is passed, not at every key
+        status.textContent = over ? "The notes are longer than " + number(limit) + " characters." : "";
+        wasOver = over;
+      }
+    }
+
+    field.addEventListener("input", update);
+    update();
+    return update;
   }
 
   function enhanceBatchRun(form) {
