@@ -300,3 +300,24 @@ def test_long_notes_are_counted_live_and_refused_in_the_same_words(page: sync_ap
     page.fill("#field-notes", "z" * 2000)
     sync_api.expect(page.locator("#notes-error")).to_be_hidden()
     sync_api.expect(page.locator("#notes-count")).to_have_text("2,000 of 2,000 characters")
+
+
+def test_cover_and_password_reach_the_pdf_and_stay_out_of_plan_refreshes(page: sync_api.Page, base_url: str) -> None:
+    from pypdf import PdfReader
+
+    cover = Path(__file__).parents[1] / "data" / "clinics" / "sample" / "cover-es.pdf"
+    refreshes: list[str] = []
+    page.on("request", lambda r: refreshes.append(r.post_data or "")
+            if r.method == "POST" and 'name="action"\r\n\r\nplan\r\n' in (r.post_data or "") else None)
+    page.goto(base_url + "/checklist")
+    page.set_input_files("#field-cover_file", str(cover))
+    page.fill("#field-password", "open sesame 7")
+    page.fill("#field-password_again", "open sesame 7")
+    fill_patient(page, "nonspecific", "subacute")
+    sync_api.expect(page.locator("#row-walking")).to_be_visible()
+    with page.expect_download() as download:
+        page.click("button[value=download]")
+    reader = PdfReader(Path(download.value.path()))
+    assert reader.is_encrypted and reader.decrypt("open sesame 7")
+    assert len(reader.pages) == len(PdfReader(cover).pages) + 2  # the cover, then two weeks of checklist
+    assert refreshes and not [body for body in refreshes if "open sesame" in body or "cover_file" in body]

@@ -320,6 +320,83 @@ def test_spanish_large_print_a4_choices_reach_the_pdf(client: FlaskClient) -> No
     assert "Estiramiento" in pdf_text(response.data)
 
 
+def test_checklist_page_offers_large_print_and_paper_and_uses_them(client: FlaskClient) -> None:
+    from pypdf import PdfReader
+
+    found = elements(client.get("/checklist").get_data(as_text=True))
+    assert found["field-large_print"]["type"] == "checkbox" and found["field-paper"]["tag"] == "select"
+    plain = post(client, {**GOOD, "action": "download"}, path="/checklist")
+    large = post(client, {**GOOD, "paper": "a4", "large_print": "yes", "action": "download"}, path="/checklist")
+    reader = PdfReader(io.BytesIO(large.data))
+    assert round(float(reader.pages[0].mediabox.width)) == 595  # A4
+    assert page_count(large.data) > page_count(plain.data)  # large print: bigger type and boxes, more pages
+
+
+# --- cover and password ------------------------------------------------------------------------------------------
+
+CLINIC_COVER = Path(__file__).parents[1] / "data" / "clinics" / "sample" / "cover.pdf"
+
+
+def with_cover(data: bytes, name: str = "cover.pdf") -> FileStorage:
+    return FileStorage(io.BytesIO(data), name, content_type="application/pdf")
+
+
+@pytest.mark.parametrize("path", ["/", "/checklist"])
+def test_an_uploaded_cover_goes_in_front(client: FlaskClient, path: str) -> None:
+    plain = post(client, {**GOOD, "action": "download"}, path=path)
+    covered = post(client, {**GOOD, "action": "download", "cover_file": with_cover(make_cover(pages=2))}, path=path)
+    assert covered.status_code == 200, covered.get_data(as_text=True)
+    expected = page_count(plain.data) + 2 - (1 if path == "/" else 0)  # replaces the clinic's 1-page cover
+    assert page_count(covered.data) == expected
+    assert pdf_text(covered.data).startswith("An uploaded cover")
+
+
+def make_cover(*, pages: int) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    for _ in range(pages):
+        canvas.drawString(72, 720, "An uploaded cover")
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data, message", [
+    pytest.param(b"GIF89a not a pdf", "This is not a PDF file; export the cover page as PDF.", id="not-pdf"),
+    pytest.param(b"%PDF-1.4\n1 0 obj <<>> garbage", "The cover PDF is damaged and cannot be used", id="damaged"),
+    pytest.param(None, "The cover has 5 pages; at most 4 are allowed.", id="too-many-pages"),
+])
+def test_an_uploaded_cover_is_checked_like_the_cover_option(client: FlaskClient, data: bytes | None,
+                                                             message: str) -> None:
+    cover = with_cover(data if data is not None else make_cover(pages=5))
+    response = post(client, {**GOOD, "action": "download", "cover_file": cover})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert error_beside(html, "cover_file").startswith(message)
+    assert '<a href="#field-cover_file">' in html and "/tmp" not in html
+
+
+def test_a_password_encrypts_the_pdf_and_is_never_shown(client: FlaskClient) -> None:
+    from pypdf import PdfReader
+
+    secret = "correct horse 42"
+    response = post(client, {**GOOD, "action": "download", "password": secret, "password_again": secret})
+    reader = PdfReader(io.BytesIO(response.data))
+    assert response.status_code == 200 and reader.is_encrypted
+    assert reader.decrypt(secret) and UNICODE_NAME in reader.pages[1].extract_text()
+    differ = post(client, {**GOOD, "action": "download", "password": secret, "password_again": "other"})
+    html = differ.get_data(as_text=True)
+    assert differ.status_code == 422 and secret not in html
+    assert error_beside(html, "password_again") == "The two passwords are not the same: type it again in both boxes."
+    again = post(client, {**GOOD, "name": "", "action": "download", "password": secret, "password_again": secret})
+    assert error_beside(again.get_data(as_text=True), "password") == (
+        "Type the password again: it is never sent back to the page.")
+    assert secret not in again.get_data(as_text=True)
+    assert elements(html)["field-password"]["type"] == "password"
+
+
 # --- batch -------------------------------------------------------------------------------------------------------
 
 def upload(client: FlaskClient, text: str | bytes, name: str = "week.csv", **extra: str) -> Any:

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from werkzeug.exceptions import HTTPException
 
 from ..batch import BatchOptions
+from ..cover import MAX_COVER_BYTES, MAX_COVER_PAGES
 from ..errors import ErrorList, HandoutError
 from ..fields import MAX_WEEKS, MIN_WEEKS
 from ..handout import make_handout, output_path
@@ -35,6 +36,7 @@ from .forms import (
     sentence,
     ui_language,
 )
+from .pdfoptions import MAX_REQUEST_BYTES, RETYPE_PASSWORD, PdfOptions, pdf_options, typed_password
 from .settings import Settings
 from .uploads import DATE_FORMATS, MAX_UPLOAD_BYTES, check_upload, make_zip, safe_name, summary
 
@@ -75,6 +77,7 @@ def _handout_form(kind: str) -> Any:
     today = date.today()
     if request.method == "GET":
         return render_template("make.html", **_form_context(kind, blank_state(today)))
+    request.max_content_length = MAX_REQUEST_BYTES  # room for a cover PDF
     form = request.form.to_dict()
     # A browser sends a line break as CR LF but counts it as one character, as the limit does.
     form["notes"] = form.get("notes", "").replace("\r\n", "\n")
@@ -87,22 +90,27 @@ def _handout_form(kind: str) -> Any:
         action = "plan"
     if len(state.values["notes"]) > MAX_NOTES:
         state.errors["notes"] = _notes_too_long(len(state.values["notes"]))
-    if action != "plan" and state.ready:
-        try:
-            return _pdf(kind, state, inline=action == "preview")
-        except HandoutError as exc:
-            state.errors["form"] = sentence(exc.message)
+    with pdf_options(request.files, form, state.errors) as options:
+        if action != "plan" and state.ready:
+            try:
+                return _pdf(kind, state, options, inline=action == "preview")
+            except HandoutError as exc:
+                state.errors["form"] = sentence(exc.message)
     status = 200 if action == "plan" else 422
     context = _form_context(kind, state)
     if _wants_json():
         return jsonify(html=render_template("_plan.html", **context), errors=state.errors,
                        status=state.status()), status
+    if typed_password(form) and "password_again" not in state.errors:
+        state.errors["password"] = RETYPE_PASSWORD  # a new page: its password boxes are empty
     return render_template("make.html", **context), status
 
 
-def _pdf(kind: str, state: FormState, *, inline: bool) -> Response:
+def _pdf(kind: str, state: FormState, options: PdfOptions, *, inline: bool) -> Response:
     assert state.request is not None
-    handout = make_handout(state.request, library=settings().library, kind=kind, use_cover=kind == "handout",
+    # As on the command line: the clinic's cover in front of a handout; a checklist has one only when chosen.
+    handout = make_handout(state.request, library=settings().library, kind=kind, cover=options.cover,
+                           use_cover=kind == "handout" or options.cover is not None, password=options.password,
                            today=date.today())
     name = output_path(None, state.request.patient.patient_id, kind=kind).name
     return send_file(BytesIO(handout.pdf), mimetype="application/pdf", as_attachment=not inline,
@@ -119,6 +127,7 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
         "labels": LABELS, "kinds": KIND_LABELS, "limits": LIMITS, "notes_count": _notes_count,
         "notes_too_long": NOTES_TOO_LONG.replace("{limit}", f"{MAX_NOTES:,}"),
         "notes_count_text": NOTES_COUNT.replace("{limit}", f"{MAX_NOTES:,}"),
+        "max_cover_pages": MAX_COVER_PAGES, "max_cover_mb": MAX_COVER_BYTES // 1_000_000,
         "diagnoses": [(d, pretty_id(d)) for d in dataset.diagnoses],
         "phases": [(p, PHASE_LABELS.get(p, pretty_id(p))) for p in PHASES],
         "clinics": [(c.id, c.name) for c in dataset.clinics.values()],
@@ -247,8 +256,9 @@ ERROR_PAGES = {
           "Open the address that the 'handouts serve' command printed (it ends in ?token=...)."),
     404: ("Page not found", "Use the links at the top of the page."),
     405: ("Page not found", "Use the links at the top of the page."),
-    413: ("The upload is too large", (f"Send a CSV file smaller than {MAX_UPLOAD_BYTES // 1_000_000} MB, "
-                                      "or use the command line: handouts batch FILE.csv")),
+    413: ("The upload is too large", (f"A patients CSV can be up to {MAX_UPLOAD_BYTES // 1_000_000} MB and a cover "
+                                      f"PDF up to {MAX_COVER_BYTES // 1_000_000} MB. For a larger CSV use the "
+                                      "command line: handouts batch FILE.csv")),
 }
 
 

@@ -8,8 +8,12 @@
   var batchRun = document.getElementById("batch-run-form");
   if (batchRun) enhanceBatchRun(batchRun);
 
+  // The cover file and the password travel only when a PDF is asked for, not with every plan refresh.
+  var PDF_ONLY = ["cover_file", "password", "password_again"];
+
   function post(form, extra) {
     var body = new FormData(form);
+    if (extra.action === "plan") PDF_ONLY.forEach(function (name) { body.delete(name); });
     Object.keys(extra).forEach(function (key) { body.set(key, extra[key]); });
     // getAttribute: form.action would be the buttons named "action".
     return fetch(form.getAttribute("action"), {
