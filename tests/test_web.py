@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import http.client
 import io
 import ipaddress
@@ -207,7 +208,7 @@ def test_edits_reorder_add_and_remove_exercises(client: FlaskClient, edit: str, 
 
 def test_sciatica_asks_for_exercises_then_plans_them(client: FlaskClient) -> None:
     first = post(client, {"diagnosis": "sciatica", "phase": "subacute"}, json=True).get_json()
-    assert "Sciatica has no default exercises for this phase: add the ones you want below." in first["html"]
+    assert "Sciatica has no default exercises: add the ones you want below." in first["html"]
     added = post(client, {"diagnosis": "sciatica", "phase": "subacute", "edit": "add",
                           "add_exercise": "piriformis-stretch"}, json=True).get_json()
     assert 'id="row-piriformis-stretch"' in added["html"] and 'id="row-walking"' in added["html"]
@@ -270,6 +271,18 @@ def test_notes_line_breaks_count_once_as_the_browser_counts_them(client: FlaskCl
     notes = "\r\n".join(["y" * 199] * 10)  # 1,999 characters as typed, 2,008 bytes as sent
     response = post(client, {**GOOD, "notes": notes, "action": "download"})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+
+
+@pytest.mark.parametrize("field, value, message", [
+    pytest.param("diagnosis", "backache", "Choose a diagnosis from the list: Herniated disc, Spinal stenosis, "
+                 "Nonspecific or Sciatica.", id="diagnosis"),
+    pytest.param("phase", "later", "Choose a phase from the list: Acute, Subacute or Maintenance.", id="phase"),
+    pytest.param("paper", "legal", "Choose a paper size from the list: Letter or A4.", id="paper"),
+])
+def test_a_value_not_on_a_list_is_answered_with_the_names_the_list_shows(client: FlaskClient, field: str,
+                                                                          value: str, message: str) -> None:
+    errors = post(client, {**GOOD, field: value}, json=True).get_json()["errors"]
+    assert errors == {field: message}
 
 
 def test_json_preview_with_errors_names_the_fields(client: FlaskClient) -> None:
@@ -436,6 +449,66 @@ def test_batch_upload_problems_with_the_whole_file(client: FlaskClient) -> None:
     assert "/tmp" not in header_only
 
 
+def hidden_fields(html: str) -> dict[str, str]:
+    """The fields the checked page sends back with its next step."""
+    form = re.search(r'<form[^>]*id="batch-run-form".*?</form>', html, re.DOTALL)
+    assert form, "the page has no form carrying the checked file"
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(0)))
+
+
+def test_a_long_problem_list_shows_200_rows_and_downloads_in_full(client: FlaskClient) -> None:
+    bad = "".join(f"b-{i},Ann,nonspecific,accute\n" for i in range(450))
+    response = upload(client, "patient_id,name,diagnosis,phase\nok-1,Bo,nonspecific,acute\n" + bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert len(re.findall(r'<tr id="line-', html)) == 200
+    assert "450 rows with problems will be left out" in html
+    assert "<caption>Rows with problems: the first 200 of 450</caption>" in html
+    assert 'id="line-202"' in html and 'id="line-203"' not in html  # lines 3 to 202
+    assert "Make 1 handout (zip)" in html
+    problems = client.post("/batch/problems", data=hidden_fields(html))
+    assert problems.status_code == 200 and problems.mimetype == "text/csv"
+    assert problems.headers["Content-Disposition"] == "attachment; filename=week-problems.csv"
+    rows = list(csv.reader(io.StringIO(problems.data.decode("utf-8-sig"))))
+    assert rows[0] == ["line", "patient_id", "kind", "message"] and len(rows) == 451
+    assert rows[-1][:3] == ["452", "b-449", "problem"] and "'accute' is not one of" in rows[-1][3]
+
+
+def test_a_file_with_only_bad_rows_still_offers_the_problem_list(client: FlaskClient) -> None:
+    html = upload(client, "patient_id,name,diagnosis,phase\n=cmd,Ann,nonspecific,accute\n").get_data(as_text=True)
+    assert "Make 0" not in html and 'id="run-batch"' not in html
+    rows = list(csv.reader(io.StringIO(client.post("/batch/problems", data=hidden_fields(html)).data.decode("utf-8-sig"))))
+    assert rows[1][:3] == ["2", "'=cmd", "problem"]  # a formula is shown, never run
+
+
+@pytest.mark.parametrize("row, message", [
+    pytest.param("p-1,,nonspecific,acute", "Name is required.", id="name"),
+    pytest.param(",Ann,nonspecific,acute", "Patient ID is required.", id="patient-id"),
+    pytest.param("p-1,Ann,,acute", "Diagnosis is required.", id="diagnosis"),
+])
+def test_batch_problems_name_the_column_plainly(client: FlaskClient, row: str, message: str) -> None:
+    html = upload(client, f"patient_id,name,diagnosis,phase\n{row}\n").get_data(as_text=True)
+    line = re.search(r'<tr id="line-2">(.*?)</tr>', html, re.DOTALL)
+    assert line and f"<li>{message}</li>" in line.group(1)
+
+
+def test_an_excel_unicode_text_file_is_read(client: FlaskClient) -> None:
+    text = "patient_id\tname\tdiagnosis\tphase\r\np-1\tZoë Nguyễn\tnonspecific\tacute\r\np-2\tÑandú\tnonspecific\taccute\r\n"
+    html = upload(client, text.encode("utf-16"), name="week.txt").get_data(as_text=True).replace("&#39;", "'")
+    assert "1 row ready" in html and "What the check found in week.txt" in html
+    assert "'accute' is not one of" in html and "not UTF-8" not in html
+    big_endian = upload(client, b"\xfe\xff" + CSV_ONE_BAD.encode("utf-16-be")).get_data(as_text=True)
+    assert "2 rows ready" in big_endian
+
+
+def test_a_workbook_is_named_as_what_it_is(client: FlaskClient) -> None:
+    response = upload(client, b"PK\x03\x04" + b"\x00" * 64 + b"xl/workbook.xml", name="Week 49.xlsx")
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 422
+    assert "What the check found in Week_49.xlsx" in html
+    assert "This is a spreadsheet workbook (.xlsx or .ods), not a text CSV file; save it as CSV" in html
+
+
 def test_batch_upload_over_the_limit_is_refused_plainly(client: FlaskClient) -> None:
     response = upload(client, CSV_HEADER + "x" * 2_100_000)
     assert response.status_code == 413
@@ -447,7 +520,7 @@ def test_batch_upload_over_the_limit_is_refused_plainly(client: FlaskClient) -> 
 def test_batch_run_sends_a_zip_of_handouts_manifest_and_print_file(client: FlaskClient) -> None:
     before = leftovers()
     checked = upload(client, CSV_ONE_BAD, date_format="DD/MM/YYYY").get_data(as_text=True)
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', checked.split("batch-run-form")[1]))
+    fields = hidden_fields(checked)
     assert fields["date_format"] == "DD/MM/YYYY"
     response = client.post("/batch/run", data={**fields, "cover": "yes"})
     data = response.data

@@ -245,6 +245,8 @@ def _make_plan(state: FormState, typed: dict[str, str], changes: dict[str, str],
 def _plan_problem(state: FormState, exc: HandoutError, dataset: Dataset, typed: dict[str, str]) -> str:
     protocol = dataset.protocols.get(typed["diagnosis"].strip().lower())
     if protocol is not None and not state.exercises and not protocol.phases.get(typed["phase"].strip().lower()):
+        if protocol.clinician_specified or not any(protocol.phases.values()):
+            return f"{pretty_id(protocol.diagnosis)} has no default exercises: add the ones you want below."
         return (f"{pretty_id(protocol.diagnosis)} has no default exercises for this phase: "
                 "add the ones you want below.")
     return sentence(_translate_flags(exc.message))

@@ -7,6 +7,8 @@ file that disappears when the response has been sent.
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -21,11 +23,16 @@ from werkzeug.utils import secure_filename
 from ..batch import BatchOptions, BatchResult, check_rows, run
 from ..errors import HandoutError
 from ..library import Library
+from ..manifest import defuse
 from ..patients import read_patients
-from .forms import plain_warning, sentence
+from .forms import plain_warning, pretty_id, sentence
 
 #: Largest CSV accepted from the browser; the CLI's batch takes bigger files.
 MAX_UPLOAD_BYTES = 2_000_000
+#: Rows with problems (and plan notes) listed on the page; the rest are in the downloadable CSV.
+SHOWN_ROWS = 200
+#: How the page names a required column in a message.
+COLUMN_NAMES = {"patient_id": "Patient ID"}
 DEFAULT_NAME = "patients.csv"
 DATE_FORMATS = ("DD/MM/YYYY", "MM/DD/YYYY")
 
@@ -60,6 +67,10 @@ class CheckedFile:
     @property
     def bad(self) -> list[CheckedRow]:
         return [r for r in self.rows if not r.ok]
+
+    @property
+    def warned(self) -> list[CheckedRow]:
+        return [r for r in self.rows if r.warnings]
 
 
 @contextmanager
@@ -96,8 +107,27 @@ def check_upload(data: bytes, name: str, library: Library, *, today: date,
 
 
 def _column_message(error: HandoutError) -> str:
-    text = sentence(error.message)
-    return f"Column {error.column}: {text}" if error.column else text
+    """'Name is required.', 'Notes is 2001 characters long; ...', else 'Column phase: ...'."""
+    if not error.column:
+        return sentence(error.message)
+    column = COLUMN_NAMES.get(error.column, pretty_id(error.column))
+    if error.message.startswith("is required"):
+        return f"{column} is required."
+    if error.message.startswith("is "):
+        return sentence(f"{column} {error.message}")
+    return f"Column {error.column}: {sentence(error.message)}"
+
+
+def problems_csv(checked: CheckedFile) -> bytes:
+    """Every problem and plan note of a checked file, one per line, for a spreadsheet (UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["line", "patient_id", "kind", "message"])
+    for row in checked.rows:
+        for kind, texts in (("problem", row.problems), ("plan note", row.warnings)):
+            for text in texts:
+                writer.writerow([str(row.line), defuse(row.patient_id), kind, defuse(text)])
+    return out.getvalue().encode("utf-8-sig")
 
 
 @dataclass(frozen=True)
@@ -142,7 +172,6 @@ def summary(result: BatchResult) -> str:
 
 
 def safe_name(filename: str | None) -> str:
-    """A plain file name for the upload (only used in messages)."""
-    cleaned = secure_filename(filename or "")
-    return cleaned if cleaned.lower().endswith(".csv") else DEFAULT_NAME
+    """The upload's own file name, made safe to use in a temporary folder and to show."""
+    return secure_filename(filename or "") or DEFAULT_NAME
 

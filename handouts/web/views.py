@@ -38,7 +38,16 @@ from .forms import (
 )
 from .pdfoptions import MAX_REQUEST_BYTES, RETYPE_PASSWORD, PdfOptions, pdf_options, typed_password
 from .settings import Settings
-from .uploads import DATE_FORMATS, MAX_UPLOAD_BYTES, check_upload, make_zip, safe_name, summary
+from .uploads import (
+    DATE_FORMATS,
+    MAX_UPLOAD_BYTES,
+    SHOWN_ROWS,
+    check_upload,
+    make_zip,
+    problems_csv,
+    safe_name,
+    summary,
+)
 
 bp = Blueprint("web", __name__)
 
@@ -98,6 +107,7 @@ def _handout_form(kind: str) -> Any:
                 state.errors["form"] = sentence(exc.message)
     status = 200 if action == "plan" else 422
     context = _form_context(kind, state)
+    _name_the_choices(state, context)
     if _wants_json():
         return jsonify(html=render_template("_plan.html", **context), errors=state.errors,
                        status=state.status()), status
@@ -144,6 +154,21 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
     }
 
 
+#: The form's lists, by field: a value not on its list is answered with the names the list shows.
+CHOICE_LISTS = {"diagnosis": "diagnoses", "phase": "phases", "clinic": "clinics", "language": "languages",
+                "paper": "papers"}
+
+
+def _name_the_choices(state: FormState, context: dict[str, Any]) -> None:
+    """'Choose a diagnosis from the list: Herniated disc, ...' instead of the library's list of ids."""
+    for name, options in CHOICE_LISTS.items():
+        value = state.values.get(name, "").strip()
+        shown = [text for _, text in context[options]]
+        if name in state.errors and value and value.lower() not in {key for key, _ in context[options]}:
+            names = ", ".join(shown[:-1]) + f" or {shown[-1]}" if len(shown) > 1 else shown[0]
+            state.errors[name] = f"Choose a {LABELS[name].lower()} from the list: {names}."
+
+
 def _notes_too_long(count: int) -> str:
     return NOTES_TOO_LONG.format(count=f"{count:,}", limit=f"{MAX_NOTES:,}", over=f"{count - MAX_NOTES:,}")
 
@@ -186,16 +211,40 @@ def batch() -> Any:
         date_format=date_format or "")), 422 if checked.problem else 200
 
 
+def _checked_data() -> bytes:
+    """The CSV sent back with the page after the check ('' when missing or damaged)."""
+    try:
+        return base64.b64decode(request.form.get("csv_data", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _not_back() -> Any:
+    return render_template("batch.html", **_batch_context(
+        upload_error="The checked file did not come back with the form. Choose it again.")), 422
+
+
+@bp.post("/batch/problems")
+def batch_problems() -> Any:
+    """Every problem and plan note of the checked file as a CSV (the page lists the first few hundred)."""
+    data = _checked_data()
+    if not data:
+        return _not_back()
+    date_format = request.form.get("date_format") if request.form.get("date_format") in DATE_FORMATS else None
+    name = safe_name(request.form.get("csv_name"))
+    checked = check_upload(data, name, settings().library, today=date.today(), date_format=date_format)
+    if checked.problem:
+        return render_template("batch.html", **_batch_context(checked=checked)), 422
+    return send_file(BytesIO(problems_csv(checked)), mimetype="text/csv", as_attachment=True,
+                     download_name=f"{name.rsplit('.', 1)[0]}-problems.csv", max_age=0)
+
+
 @bp.post("/batch/run")
 def batch_run() -> Any:
     """Make every good row's handout and send a zip: handouts, manifest.csv, print.pdf."""
-    try:
-        data = base64.b64decode(request.form.get("csv_data", ""), validate=True)
-    except (binascii.Error, ValueError):
-        data = b""
+    data = _checked_data()
     if not data:
-        return render_template("batch.html", **_batch_context(
-            upload_error="The checked file did not come back with the form. Choose it again.")), 422
+        return _not_back()
     date_format = request.form.get("date_format") if request.form.get("date_format") in DATE_FORMATS else None
     app_settings = settings()
     # One process: forking a threaded web server is not safe, and a handout takes a few hundredths of a second.
@@ -217,7 +266,7 @@ def batch_run() -> Any:
 def _batch_context(**extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {"page": "batch", "title": "Batch from a CSV", "checked": None, "upload_error": "",
                                "run_errors": [], "date_formats": DATE_FORMATS, "date_format": "",
-                               "max_mb": MAX_UPLOAD_BYTES // 1_000_000}
+                               "max_mb": MAX_UPLOAD_BYTES // 1_000_000, "shown_rows": SHOWN_ROWS}
     context.update(extra)
     return context
 

@@ -192,8 +192,10 @@
   function enhanceBatchRun(form) {
     var progress = document.getElementById("batch-progress");
     var status = document.getElementById("batch-status");
-    var button = form.querySelector("button[type=submit]");
+    var button = document.getElementById("run-batch");
     form.addEventListener("submit", function (event) {
+      // Only the batch itself is sent from here; the problems CSV is an ordinary download.
+      if (!button || event.submitter !== button) return;
       event.preventDefault();
       progress.hidden = false;
       button.disabled = true;
