@@ -11,6 +11,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import UNICODE_NAME
@@ -22,6 +23,8 @@ from handouts.web import create_app
 from handouts.web.server import QuietRequestHandler
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+Axe = pytest.importorskip("axe_playwright_python.sync_playwright",
+                          reason="axe-playwright-python is not installed (pip install -e '.[test]')").Axe
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -321,3 +324,139 @@ def test_cover_and_password_reach_the_pdf_and_stay_out_of_plan_refreshes(page: s
     assert reader.is_encrypted and reader.decrypt("open sesame 7")
     assert len(reader.pages) == len(PdfReader(cover).pages) + 2  # the cover, then two weeks of checklist
     assert refreshes and not [body for body in refreshes if "open sesame" in body or "cover_file" in body]
+
+
+# --- accessibility: axe-core on every page, both languages, wide and phone-sized --------------------------------
+
+VIEWPORTS = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def show_plan(page: sync_api.Page, base_url: str, language: str) -> None:
+    """The make page with a plan: a warning, a row left out by the rules, dose inputs."""
+    page.goto(base_url + "/")
+    page.select_option("#field-language", language)
+    fill_patient(page, "herniated-disc", "acute")
+    sync_api.expect(page.locator("#row-prone-on-elbows")).to_be_visible()
+    page.select_option("#field-add_exercise", "prone-plank")
+    page.click("#add-exercise")
+    sync_api.expect(page.locator("#row-prone-plank")).to_have_class("exercise left-out")
+    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "false")
+
+
+def errors_in_full(path: str) -> Any:
+    """Download with nothing typed: the page comes back with its errors."""
+    def open_page(page: sync_api.Page, base_url: str, language: str) -> None:
+        page.goto(base_url + path)
+        page.select_option("#field-language", language)
+        page.click("button[value=download]")
+        sync_api.expect(page.locator("#error-summary")).to_be_visible()
+    return open_page
+
+
+CSV_WITH_NOTES = ("patient_id,name,diagnosis,phase,exercises,language\n"
+                  "p-1,Zoë Nguyễn,herniated-disc,acute,prone-on-elbows;prone-plank,{language}\n"
+                  "p-2,Ñandú Pérez,nonspecific,accute,,{language}\n")
+
+
+def batch_checked(page: sync_api.Page, base_url: str, language: str) -> None:
+    page.goto(base_url + "/batch")
+    page.set_input_files("#field-csv", files=[{"name": "week.csv", "mimeType": "text/csv",
+                                               "buffer": CSV_WITH_NOTES.format(language=language).encode()}])
+    page.get_by_role("button", name="Check the file").click()
+    sync_api.expect(page.locator("#line-3")).to_be_visible()
+    page.locator("details.notes summary").click()
+
+
+def batch_without_file(page: sync_api.Page, base_url: str, language: str) -> None:
+    page.goto(base_url + "/batch")
+    page.get_by_role("button", name="Check the file").click()
+    sync_api.expect(page.locator("#csv-error")).to_be_visible()
+
+
+def batch_unreadable(page: sync_api.Page, base_url: str, language: str) -> None:
+    page.goto(base_url + "/batch")
+    page.set_input_files("#field-csv", files=[{"name": "week.xlsx", "mimeType": "application/octet-stream",
+                                               "buffer": b"PK\x03\x04" + b"\x00" * 64}])
+    page.get_by_role("button", name="Check the file").click()
+    sync_api.expect(page.locator("#error-summary")).to_be_visible()
+
+
+def simple(path: str) -> Any:
+    def open_page(page: sync_api.Page, base_url: str, language: str) -> None:
+        page.goto(base_url + path.format(language=language))
+    return open_page
+
+
+PAGES = {
+    "make": simple("/"),
+    "make-plan": show_plan,
+    "make-errors": errors_in_full("/"),
+    "checklist-errors": errors_in_full("/checklist"),
+    "checklist": simple("/checklist"),
+    "batch": simple("/batch"),
+    "batch-checked": batch_checked,
+    "batch-no-file": batch_without_file,
+    "batch-unreadable": batch_unreadable,
+    "exercises": simple("/exercises?language={language}"),
+    "not-found": simple("/no-such-page"),
+}
+SERIOUS = ("serious", "critical")
+
+
+OUTSIDE_MAIN = """() => {
+  const main = document.querySelector('main');
+  const right = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
+  return Array.from(main.querySelectorAll('*'))
+    .filter(el => !el.closest('.table-scroll, .visually-hidden') && el.getClientRects().length > 0 &&
+                  el.getBoundingClientRect().right > right + 0.5)
+    .map(el => el.id || el.textContent.trim().slice(0, 30) || el.tagName);
+}"""
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_fits_a_phone(page: sync_api.Page, base_url: str, name: str) -> None:
+    page.set_viewport_size(VIEWPORTS["phone"])
+    PAGES[name](page, base_url, "es")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
+    assert page.evaluate(OUTSIDE_MAIN) == []
+
+
+def test_plan_rows_on_a_phone_give_the_name_the_width(page: sync_api.Page, base_url: str) -> None:
+    page.set_viewport_size(VIEWPORTS["phone"])
+    show_plan(page, base_url, "en")
+    rows = page.evaluate("""() => Array.from(document.querySelectorAll('.exercise')).map(row => [
+        row.id, row.querySelector('.exercise-name').getBoundingClientRect().width / row.getBoundingClientRect().width,
+        row.querySelector('.row-buttons').getBoundingClientRect().top >=
+          row.querySelector('.exercise-body').getBoundingClientRect().bottom])""")
+    assert len(rows) == 3
+    for row_id, share, buttons_below in rows:
+        assert share > 0.6 and buttons_below, row_id
+
+
+@pytest.mark.parametrize("name", ["make-errors", "checklist-errors", "batch-no-file", "batch-unreadable"])
+def test_a_page_of_errors_starts_at_its_summary(page: sync_api.Page, base_url: str, name: str) -> None:
+    PAGES[name](page, base_url, "en")
+    sync_api.expect(page.locator("#error-summary")).to_be_focused()
+    sync_api.expect(page.locator("#error-summary")).to_have_attribute("role", "alert")
+
+
+def test_spanish_words_are_marked_spanish_in_an_english_page(page: sync_api.Page, base_url: str) -> None:
+    page.goto(base_url + "/exercises?language=es")
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    languages = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.library-item h2, .library-item img, .steps li, .cautions li')).map(el => el.closest('[lang]').lang)""")
+    assert len(languages) > 20 and set(languages) == {"es"}
+    assert page.evaluate("() => document.querySelector('.dose-line').closest('[lang]').lang") == "en"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_nothing_serious(page: sync_api.Page, base_url: str, name: str, language: str) -> None:
+    found: list[str] = []
+    for viewport, size in VIEWPORTS.items():
+        page.set_viewport_size(size)
+        PAGES[name](page, base_url, language)
+        results = Axe().run(page, options={"resultTypes": ["violations"]}).response
+        found += [f"{viewport}: {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]} {v['help']}"
+                  for v in results["violations"] if v["impact"] in SERIOUS]
+    assert not found, "\n".join(found)

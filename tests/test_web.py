@@ -142,7 +142,8 @@ def test_exercise_library_shows_every_exercise_with_picture_steps_and_dose(clien
         assert words.steps[0].replace("'", "&#39;") in html
     assert "Hold 20 s".lower() in html.lower() or "hold 20 s" in html
     spanish = client.get("/exercises?language=es").get_data(as_text=True)
-    assert library.dataset.exercise("hamstring-stretch").words("es").name in spanish
+    assert f'<h2 lang="es">{library.dataset.exercise("hamstring-stretch").words("es").name}</h2>' in spanish
+    assert '<html lang="en">' in spanish and '<ol class="steps" lang="es">' in spanish
 
 
 def test_exercise_picture_is_a_png_and_unknown_ones_are_404(client: FlaskClient) -> None:
