@@ -147,6 +147,11 @@ def test_batch_shows_the_bad_rows_message_then_gives_the_zip(page: sync_api.Page
     sync_api.expect(row).to_contain_text("p-2")
     sync_api.expect(row).to_contain_text("Column phase: 'accute' is not one of acute, subacute, maintenance")
     sync_api.expect(page.locator("#check-result")).to_contain_text("2 rows ready")
+    with page.expect_download() as problems:
+        page.get_by_role("button", name="Download every problem and note (CSV)").click()
+    assert problems.value.suggested_filename == "week-problems.csv"
+    listed = Path(problems.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert listed[0] == "line,patient_id,kind,message" and listed[1].startswith("3,p-2,problem,")
     with page.expect_download() as download:
         page.get_by_role("button", name="Make 2 handouts (zip)").click()
     sync_api.expect(page.locator("#batch-status")).to_contain_text("2 handouts made, 1 row left out")
