@@ -236,32 +236,39 @@ def test_input_limits_and_autocomplete_reach_the_browser(page: sync_api.Page, ba
     assert page.evaluate("() => document.getElementById('field-weeks').validity.rangeOverflow") is True
 
 
-def hold_plan_refreshes(page: sync_api.Page, url: str) -> list[sync_api.Route]:
-    """From now on, the page's plan refreshes to ``url`` wait in the returned list until continued."""
-    held: list[sync_api.Route] = []
+class PlanRefreshGate:
+    """Holds the page's plan refreshes to ``url`` until ``release``; any that arrive later pass at once.
 
-    def hold(route: sync_api.Route) -> None:
-        if 'name="action"\r\n\r\nplan\r\n' in (route.request.post_data or ""):
-            held.append(route)
+    So an answer can be made to come after another, whatever order the browser sends them in.
+    """
+
+    def __init__(self, page: sync_api.Page, url: str) -> None:
+        self.held: list[sync_api.Route] = []
+        self.released = False
+        page.route(url, self._route)
+
+    def _route(self, route: sync_api.Route) -> None:
+        if not self.released and 'name="action"\r\n\r\nplan\r\n' in (route.request.post_data or ""):
+            self.held.append(route)
         else:
             route.continue_()
 
-    page.route(url, hold)
-    return held
+    def release(self) -> None:
+        self.released = True
+        for route in self.held:
+            route.continue_()
 
 
 def test_a_late_plan_refresh_never_wipes_the_previews_field_errors(page: sync_api.Page, base_url: str) -> None:
     page.goto(base_url + "/checklist")
-    held = hold_plan_refreshes(page, base_url + "/checklist")  # answered after the preview's answer
+    gate = PlanRefreshGate(page, base_url + "/checklist")  # answered after the preview's answer
     fill_patient(page, "nonspecific", "subacute")  # two plan refreshes: diagnosis, then phase
     page.fill("#field-name", "")
     page.click("#preview-button")
     error = page.locator("#name-error")
     sync_api.expect(error).to_have_text("Enter the patient's name.")
-    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "true")
-    assert len(held) == 2
-    for route in held:
-        route.continue_()
+    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "true")  # the refreshes wait
+    gate.release()
     sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "false")  # both late answers handled
     sync_api.expect(error).to_have_text("Enter the patient's name.")
     sync_api.expect(page.locator("#field-name")).to_have_attribute("aria-invalid", "true")
@@ -289,14 +296,13 @@ def test_preview_without_javascript_opens_apart_and_keeps_the_form(browser: sync
 def test_long_notes_are_counted_live_and_refused_in_the_same_words(page: sync_api.Page, base_url: str) -> None:
     expected = "The notes are 2,143 characters long; the limit is 2,000. Shorten them by 143."
     page.goto(base_url + "/")
-    held = hold_plan_refreshes(page, base_url + "/")
+    gate = PlanRefreshGate(page, base_url + "/")
     fill_patient(page, "nonspecific", "subacute")
     sync_api.expect(page.locator("#notes-count")).to_have_text("0 of 2,000 characters")
     page.fill("#field-notes", "z" * 2143)  # as a paste: one input event
     sync_api.expect(page.locator("#field-notes")).to_have_value("z" * 2143)  # not cut
     sync_api.expect(page.locator("#notes-error")).to_have_text(expected)
-    for route in held:  # answers to refreshes sent before the paste: they must not clear the message
-        route.continue_()
+    gate.release()  # answers to refreshes sent before the paste: they must not clear the message
     sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "false")
     sync_api.expect(page.locator("#notes-count")).to_have_text("2,143 of 2,000 characters")
     sync_api.expect(page.locator("#notes-error")).to_have_text(expected)
