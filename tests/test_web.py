@@ -9,6 +9,7 @@ import ipaddress
 import logging
 import re
 import socket
+import string
 import tempfile
 import threading
 import urllib.parse
@@ -365,16 +366,31 @@ def test_an_uploaded_cover_goes_in_front(client: FlaskClient, path: str) -> None
     assert pdf_text(covered.data).startswith("An uploaded cover")
 
 
-def make_cover(*, pages: int) -> bytes:
+def make_cover(*, pages: int, padding: int = 0) -> bytes:
+    """A cover PDF; ``padding`` characters of white text make it that much larger (stored uncompressed)."""
     from reportlab.pdfgen.canvas import Canvas
 
     out = io.BytesIO()
-    canvas = Canvas(out, invariant=1)
+    canvas = Canvas(out, invariant=1, pageCompression=0)
     for _ in range(pages):
         canvas.drawString(72, 720, "An uploaded cover")
+        if padding:
+            canvas.setFillColorRGB(1, 1, 1)
+            canvas.drawString(72, 72, (string.ascii_letters * (padding // 52 + 1))[:padding])
         canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def test_a_cover_larger_than_a_csv_upload_is_taken(client: FlaskClient) -> None:
+    cover = make_cover(pages=1, padding=4_200_000)
+    assert len(cover) > create_app().config["MAX_CONTENT_LENGTH"]  # the limit of other requests
+    fields = {CSRF_FIELD: csrf(client, "/checklist"), **GOOD, "action": "download", "cover_file": with_cover(cover)}
+    boundary, body = encode_multipart(fields)  # encoded here, as in upload(): see there
+    response = client.post("/checklist", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    plain = post(client, {**GOOD, "action": "download"}, path="/checklist")
+    assert page_count(response.data) == page_count(plain.data) + 1
 
 
 @pytest.mark.parametrize("data, message", [

@@ -45,6 +45,8 @@ def create_app(*, data: str | Path | None = None, templates: str | Path | None =
     )
     app.extensions["handouts"] = Settings(
         library, Path(data) if data else None, Path(templates) if templates else None)
+    # Before the CSRF check reads the form: the handout pages may carry a cover PDF.
+    app.before_request(views.room_for_a_cover)
     security.install(app, token=token,
                      hosts=security.HostList(trusted_hosts) if trusted_hosts is not None else None)
     app.register_blueprint(views.bp)

@@ -81,12 +81,17 @@ def checklist() -> Any:
     return _handout_form("checklist")
 
 
+def room_for_a_cover() -> None:
+    """Let the handout pages take a request as large as a cover PDF at its limit (others keep the app's)."""
+    if request.endpoint in ("web.make", "web.checklist"):
+        request.max_content_length = MAX_REQUEST_BYTES
+
+
 def _handout_form(kind: str) -> Any:
     library = settings().library
     today = date.today()
     if request.method == "GET":
         return render_template("make.html", **_form_context(kind, blank_state(today)))
-    request.max_content_length = MAX_REQUEST_BYTES  # room for a cover PDF
     form = request.form.to_dict()
     # A browser sends a line break as CR LF but counts it as one character, as the limit does.
     form["notes"] = form.get("notes", "").replace("\r\n", "\n")
