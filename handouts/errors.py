@@ -68,6 +68,9 @@ class HandoutError(Exception):
     command line shows it as ``--phase``, a patients CSV as its column, the web
     form beside its input. ``fix`` says what else would resolve it. Each
     interface words both (``handouts.wording``); ``str()`` is the plain form.
+    ``code`` names the kind of problem where an interface may word it its own way:
+    'required' (an empty required field) and 'too-long' (a message that is the rest
+    of a sentence whose subject is the field, e.g. 'is 7000 characters long').
     """
 
     exit_code = EXIT_USAGE
@@ -82,6 +85,7 @@ class HandoutError(Exception):
         key: str | None = None,
         field: str | None = None,
         fix: Fix | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -91,6 +95,7 @@ class HandoutError(Exception):
         self.key = key
         self.field = field
         self.fix = fix
+        self.code = code  # what kind of problem, for an interface that words some kinds its own way
 
     def where(self) -> str:
         """The file, line, column and key the problem is at, e.g. 'patients.csv:14: column 'phase': '."""

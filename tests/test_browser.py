@@ -11,6 +11,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import UNICODE_NAME
@@ -22,6 +23,8 @@ from handouts.web import create_app
 from handouts.web.server import QuietRequestHandler
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+Axe = pytest.importorskip("axe_playwright_python.sync_playwright",
+                          reason="axe-playwright-python is not installed (pip install -e '.[test]')").Axe
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -144,6 +147,11 @@ def test_batch_shows_the_bad_rows_message_then_gives_the_zip(page: sync_api.Page
     sync_api.expect(row).to_contain_text("p-2")
     sync_api.expect(row).to_contain_text("Column phase: 'accute' is not one of acute, subacute, maintenance")
     sync_api.expect(page.locator("#check-result")).to_contain_text("2 rows ready")
+    with page.expect_download() as problems:
+        page.get_by_role("button", name="Download every problem and note (CSV)").click()
+    assert problems.value.suggested_filename == "week-problems.csv"
+    listed = Path(problems.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert listed[0] == "line,patient_id,kind,message" and listed[1].startswith("3,p-2,problem,")
     with page.expect_download() as download:
         page.get_by_role("button", name="Make 2 handouts (zip)").click()
     sync_api.expect(page.locator("#batch-status")).to_contain_text("2 handouts made, 1 row left out")
@@ -207,3 +215,261 @@ def test_keyboard_alone_reaches_every_control(page: sync_api.Page, base_url: str
     missed = [controls[i] for i in range(len(controls)) if str(i) not in reached]
     assert len(controls) > 5 and not missed, f"Tab never reached: {missed}"
     assert not unringed, f"focused without a visible focus ring: {sorted(unringed)}"
+
+
+CONTROL_PROPERTIES = """() => Object.fromEntries(['patient_id', 'name', 'weeks', 'clinician'].map(name => {
+  const el = document.getElementById('field-' + name);
+  return [name, {autocomplete: el.autocomplete, maxLength: el.maxLength, min: el.min, max: el.max,
+                 spellcheck: el.spellcheck}];
+}))"""
+
+
+@pytest.mark.parametrize("path", ["/", "/checklist"])
+def test_input_limits_and_autocomplete_reach_the_browser(page: sync_api.Page, base_url: str, path: str) -> None:
+    page.goto(base_url + path)
+    found = page.evaluate(CONTROL_PROPERTIES)
+    assert found["patient_id"] == {"autocomplete": "off", "maxLength": 64, "min": "", "max": "", "spellcheck": False}
+    assert found["name"]["autocomplete"] == "off" and found["name"]["maxLength"] == 120
+    assert (found["weeks"]["min"], found["weeks"]["max"]) == ("1", "12")
+    assert found["clinician"]["autocomplete"] == "name"
+    page.fill("#field-weeks", "13")
+    assert page.evaluate("() => document.getElementById('field-weeks').validity.rangeOverflow") is True
+
+
+class PlanRefreshGate:
+    """Holds the page's plan refreshes to ``url`` until ``release``; any that arrive later pass at once.
+
+    So an answer can be made to come after another, whatever order the browser sends them in.
+    """
+
+    def __init__(self, page: sync_api.Page, url: str) -> None:
+        self.held: list[sync_api.Route] = []
+        self.released = False
+        page.route(url, self._route)
+
+    def _route(self, route: sync_api.Route) -> None:
+        if not self.released and 'name="action"\r\n\r\nplan\r\n' in (route.request.post_data or ""):
+            self.held.append(route)
+        else:
+            route.continue_()
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.held:
+            route.continue_()
+
+
+def test_a_late_plan_refresh_never_wipes_the_previews_field_errors(page: sync_api.Page, base_url: str) -> None:
+    page.goto(base_url + "/checklist")
+    gate = PlanRefreshGate(page, base_url + "/checklist")  # answered after the preview's answer
+    fill_patient(page, "nonspecific", "subacute")  # two plan refreshes: diagnosis, then phase
+    page.fill("#field-name", "")
+    page.click("#preview-button")
+    error = page.locator("#name-error")
+    sync_api.expect(error).to_have_text("Enter the patient's name.")
+    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "true")  # the refreshes wait
+    gate.release()
+    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "false")  # both late answers handled
+    sync_api.expect(error).to_have_text("Enter the patient's name.")
+    sync_api.expect(page.locator("#field-name")).to_have_attribute("aria-invalid", "true")
+    sync_api.expect(page.locator("#plan-message")).to_have_text("Fix the fields marked above to see the plan.")
+
+
+def test_preview_without_javascript_opens_apart_and_keeps_the_form(browser: sync_api.Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(base_url + "/")
+    fill_patient(page, "nonspecific", "acute")
+    page.fill("#field-notes", "Walk to the shop and back.")
+    with context.expect_event("response", lambda r: r.request.method == "POST") as answer, \
+            context.expect_page() as opened:
+        page.click("#preview-button")
+    assert answer.value.status == 200 and answer.value.header_value("content-type") == "application/pdf"
+    assert opened.value is not page and answer.value.frame.page is opened.value
+    assert page.url == base_url + "/"
+    sync_api.expect(page.locator("#field-name")).to_have_value(UNICODE_NAME)
+    sync_api.expect(page.locator("#field-notes")).to_have_value("Walk to the shop and back.")
+    context.close()
+
+
+def test_long_notes_are_counted_live_and_refused_in_the_same_words(page: sync_api.Page, base_url: str) -> None:
+    expected = "The notes are 2,143 characters long; the limit is 2,000. Shorten them by 143."
+    page.goto(base_url + "/")
+    gate = PlanRefreshGate(page, base_url + "/")
+    fill_patient(page, "nonspecific", "subacute")
+    sync_api.expect(page.locator("#notes-count")).to_have_text("0 of 2,000 characters")
+    page.fill("#field-notes", "z" * 2143)  # as a paste: one input event
+    sync_api.expect(page.locator("#field-notes")).to_have_value("z" * 2143)  # not cut
+    sync_api.expect(page.locator("#notes-error")).to_have_text(expected)
+    gate.release()  # answers to refreshes sent before the paste: they must not clear the message
+    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "false")
+    sync_api.expect(page.locator("#notes-count")).to_have_text("2,143 of 2,000 characters")
+    sync_api.expect(page.locator("#notes-error")).to_have_text(expected)
+    sync_api.expect(page.locator("#field-notes")).to_have_attribute("aria-invalid", "true")
+    sync_api.expect(page.locator("#notes-status")).to_have_text("The notes are longer than 2,000 characters.")
+    page.click("button[value=download]")  # an ordinary submission: the server's answer
+    sync_api.expect(page.locator("#error-summary")).to_contain_text(expected)
+    sync_api.expect(page.locator("#notes-error")).to_have_text(expected)
+    page.fill("#field-notes", "z" * 2000)
+    sync_api.expect(page.locator("#notes-error")).to_be_hidden()
+    sync_api.expect(page.locator("#notes-count")).to_have_text("2,000 of 2,000 characters")
+
+
+def test_cover_and_password_reach_the_pdf_and_stay_out_of_plan_refreshes(page: sync_api.Page, base_url: str) -> None:
+    from pypdf import PdfReader
+
+    cover = Path(__file__).parents[1] / "data" / "clinics" / "sample" / "cover-es.pdf"
+    refreshes: list[str] = []
+    page.on("request", lambda r: refreshes.append(r.post_data or "")
+            if r.method == "POST" and 'name="action"\r\n\r\nplan\r\n' in (r.post_data or "") else None)
+    page.goto(base_url + "/checklist")
+    page.set_input_files("#field-cover_file", str(cover))
+    page.fill("#field-password", "open sesame 7")
+    page.fill("#field-password_again", "open sesame 7")
+    fill_patient(page, "nonspecific", "subacute")
+    sync_api.expect(page.locator("#row-walking")).to_be_visible()
+    with page.expect_download() as download:
+        page.click("button[value=download]")
+    reader = PdfReader(Path(download.value.path()))
+    assert reader.is_encrypted and reader.decrypt("open sesame 7")
+    cover_pages = len(PdfReader(cover).pages)
+    assert len(reader.pages) > cover_pages  # the cover, then the checklist
+    assert "Week 1" not in reader.pages[0].extract_text() and "Week 1" in reader.pages[cover_pages].extract_text()
+    assert refreshes and not [body for body in refreshes if "open sesame" in body or "cover_file" in body]
+
+
+# --- accessibility: axe-core on every page, both languages, wide and phone-sized --------------------------------
+
+VIEWPORTS = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def show_plan(page: sync_api.Page, base_url: str, language: str) -> None:
+    """The make page with a plan: a warning, a row left out by the rules, dose inputs."""
+    page.goto(base_url + "/")
+    page.select_option("#field-language", language)
+    fill_patient(page, "herniated-disc", "acute")
+    sync_api.expect(page.locator("#row-prone-on-elbows")).to_be_visible()
+    page.select_option("#field-add_exercise", "prone-plank")
+    page.click("#add-exercise")
+    sync_api.expect(page.locator("#row-prone-plank")).to_have_class("exercise left-out")
+    sync_api.expect(page.locator("#plan")).to_have_attribute("aria-busy", "false")
+
+
+def errors_in_full(path: str) -> Any:
+    """Download with nothing typed: the page comes back with its errors."""
+    def open_page(page: sync_api.Page, base_url: str, language: str) -> None:
+        page.goto(base_url + path)
+        page.select_option("#field-language", language)
+        page.click("button[value=download]")
+        sync_api.expect(page.locator("#error-summary")).to_be_visible()
+    return open_page
+
+
+CSV_WITH_NOTES = ("patient_id,name,diagnosis,phase,exercises,language\n"
+                  "p-1,Zoë Nguyễn,herniated-disc,acute,prone-on-elbows;prone-plank,{language}\n"
+                  "p-2,Ñandú Pérez,nonspecific,accute,,{language}\n")
+
+
+def batch_checked(page: sync_api.Page, base_url: str, language: str) -> None:
+    page.goto(base_url + "/batch")
+    page.set_input_files("#field-csv", files=[{"name": "week.csv", "mimeType": "text/csv",
+                                               "buffer": CSV_WITH_NOTES.format(language=language).encode()}])
+    page.get_by_role("button", name="Check the file").click()
+    sync_api.expect(page.locator("#line-3")).to_be_visible()
+    page.locator("details.notes summary").click()
+
+
+def batch_without_file(page: sync_api.Page, base_url: str, language: str) -> None:
+    page.goto(base_url + "/batch")
+    page.get_by_role("button", name="Check the file").click()
+    sync_api.expect(page.locator("#csv-error")).to_be_visible()
+
+
+def batch_unreadable(page: sync_api.Page, base_url: str, language: str) -> None:
+    page.goto(base_url + "/batch")
+    page.set_input_files("#field-csv", files=[{"name": "week.xlsx", "mimeType": "application/octet-stream",
+                                               "buffer": b"PK\x03\x04" + b"\x00" * 64}])
+    page.get_by_role("button", name="Check the file").click()
+    sync_api.expect(page.locator("#error-summary")).to_be_visible()
+
+
+def simple(path: str) -> Any:
+    def open_page(page: sync_api.Page, base_url: str, language: str) -> None:
+        page.goto(base_url + path.format(language=language))
+    return open_page
+
+
+PAGES = {
+    "make": simple("/"),
+    "make-plan": show_plan,
+    "make-errors": errors_in_full("/"),
+    "checklist-errors": errors_in_full("/checklist"),
+    "checklist": simple("/checklist"),
+    "batch": simple("/batch"),
+    "batch-checked": batch_checked,
+    "batch-no-file": batch_without_file,
+    "batch-unreadable": batch_unreadable,
+    "exercises": simple("/exercises?language={language}"),
+    "not-found": simple("/no-such-page"),
+}
+SERIOUS = ("serious", "critical")
+
+
+OUTSIDE_MAIN = """() => {
+  const main = document.querySelector('main');
+  const right = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
+  return Array.from(main.querySelectorAll('*'))
+    .filter(el => !el.closest('.table-scroll, .visually-hidden') && el.getClientRects().length > 0 &&
+                  el.getBoundingClientRect().right > right + 0.5)
+    .map(el => el.id || el.textContent.trim().slice(0, 30) || el.tagName);
+}"""
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_fits_a_phone(page: sync_api.Page, base_url: str, name: str) -> None:
+    page.set_viewport_size(VIEWPORTS["phone"])
+    PAGES[name](page, base_url, "es")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
+    assert page.evaluate(OUTSIDE_MAIN) == []
+
+
+def test_plan_rows_on_a_phone_give_the_name_the_width(page: sync_api.Page, base_url: str) -> None:
+    page.set_viewport_size(VIEWPORTS["phone"])
+    show_plan(page, base_url, "en")
+    rows = page.evaluate("""() => Array.from(document.querySelectorAll('.exercise')).map(row => [
+        row.id, row.querySelector('.exercise-name').getBoundingClientRect().width / row.getBoundingClientRect().width,
+        row.querySelector('.row-buttons').getBoundingClientRect().top >=
+          row.querySelector('.exercise-body').getBoundingClientRect().bottom])""")
+    assert len(rows) == 3
+    for row_id, share, buttons_below in rows:
+        assert share > 0.6 and buttons_below, row_id
+
+
+@pytest.mark.parametrize("name", ["make-errors", "checklist-errors", "batch-no-file", "batch-unreadable"])
+def test_a_page_of_errors_starts_at_its_summary(page: sync_api.Page, base_url: str, name: str) -> None:
+    PAGES[name](page, base_url, "en")
+    sync_api.expect(page.locator("#error-summary")).to_be_focused()
+    sync_api.expect(page.locator("#error-summary")).to_have_attribute("role", "alert")
+
+
+def test_spanish_words_are_marked_spanish_in_an_english_page(page: sync_api.Page, base_url: str) -> None:
+    page.goto(base_url + "/exercises?language=es")
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    languages = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.library-item h2, .library-item img, .steps li, .cautions li')).map(el => el.closest('[lang]').lang)""")
+    assert len(languages) > 20 and set(languages) == {"es"}
+    assert page.evaluate("() => document.querySelector('.dose-line').closest('[lang]').lang") == "en"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_nothing_serious(page: sync_api.Page, base_url: str, name: str, language: str) -> None:
+    found: list[str] = []
+    for viewport, size in VIEWPORTS.items():
+        page.set_viewport_size(size)
+        PAGES[name](page, base_url, language)
+        results = Axe().run(page, options={"resultTypes": ["violations"]}).response
+        found += [f"{viewport}: {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]} {v['help']}"
+                  for v in results["violations"] if v["impact"] in SERIOUS]
+    assert not found, "\n".join(found)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import http.client
 import io
+import ipaddress
 import logging
 import re
+import socket
+import string
 import tempfile
 import threading
 import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +32,10 @@ from werkzeug.test import encode_multipart
 from handouts.cli import main
 from handouts.model import PlanWarning
 from handouts.web import create_app
+from handouts.web import server as server_module
 from handouts.web.forms import plain_warning
 from handouts.web.security import CSRF_FIELD, HEADERS, TOKEN_COOKIE
-from handouts.web.server import QuietRequestHandler, is_loopback
+from handouts.web.server import QuietRequestHandler, is_loopback, lan_addresses, serve
 
 TOKEN = "a-long-enough-test-token-1234"
 GOOD = {"patient_id": "p-042", "name": UNICODE_NAME, "diagnosis": "nonspecific", "phase": "maintenance",
@@ -95,6 +102,38 @@ def test_form_controls_all_have_labels(client: FlaskClient) -> None:
     assert ids and not set(ids) - labelled
 
 
+class _Elements(HTMLParser):
+    """Every element's attributes by id, as a browser's parser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_id: dict[str, dict[str, str | None]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.by_id[str(found["id"])] = {"tag": tag, **found}
+
+
+def elements(html: str) -> dict[str, dict[str, str | None]]:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.by_id
+
+
+@pytest.mark.parametrize("path", ["/", "/checklist"])
+def test_input_attributes_are_real_attributes(client: FlaskClient, path: str) -> None:
+    found = elements(client.get(path).get_data(as_text=True))
+    assert {k: found["field-patient_id"].get(k) for k in ("autocomplete", "maxlength", "spellcheck")} == {
+        "autocomplete": "off", "maxlength": "64", "spellcheck": "false"}
+    assert {k: found["field-name"].get(k) for k in ("autocomplete", "maxlength")} == {
+        "autocomplete": "off", "maxlength": "120"}
+    assert {k: found["field-weeks"].get(k) for k in ("min", "max", "step", "inputmode")} == {
+        "min": "1", "max": "12", "step": "1", "inputmode": "numeric"}
+    assert found["field-clinician"].get("autocomplete") == "name"
+    assert not any(name.startswith(('"', "&")) or name.endswith('"') for attrs in found.values() for name in attrs)
+
+
 def test_exercise_library_shows_every_exercise_with_picture_steps_and_dose(client: FlaskClient,
                                                                           library: Any) -> None:
     html = client.get("/exercises").get_data(as_text=True)
@@ -105,7 +144,8 @@ def test_exercise_library_shows_every_exercise_with_picture_steps_and_dose(clien
         assert words.steps[0].replace("'", "&#39;") in html
     assert "Hold 20 s".lower() in html.lower() or "hold 20 s" in html
     spanish = client.get("/exercises?language=es").get_data(as_text=True)
-    assert library.dataset.exercise("hamstring-stretch").words("es").name in spanish
+    assert f'<h2 lang="es">{library.dataset.exercise("hamstring-stretch").words("es").name}</h2>' in spanish
+    assert '<html lang="en">' in spanish and '<ol class="steps" lang="es">' in spanish
 
 
 def test_exercise_picture_is_a_png_and_unknown_ones_are_404(client: FlaskClient) -> None:
@@ -215,6 +255,39 @@ def test_a_bad_field_shows_its_message_beside_the_field(client: FlaskClient, fie
     assert f'<a href="#field-{field}">' in html  # and in the summary at the top
 
 
+NOTES_OVER = "The notes are 2,143 characters long; the limit is 2,000. Shorten them by 143."
+
+
+def test_notes_over_the_limit_get_a_plain_message_and_are_kept_whole(client: FlaskClient) -> None:
+    notes = "x" * 2143
+    response = post(client, {**GOOD, "notes": notes, "action": "download"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert error_beside(html, "notes") == NOTES_OVER
+    found = elements(html)
+    assert "maxlength" not in found["field-notes"] and found["field-notes"]["aria-invalid"] == "true"
+    assert f">{notes}</textarea>" in html  # nothing cut: the clinician shortens it
+    assert '<p class="hint count" id="notes-count">2,143 of 2,000 characters</p>' in html
+
+
+def test_notes_line_breaks_count_once_as_the_browser_counts_them(client: FlaskClient) -> None:
+    notes = "\r\n".join(["y" * 199] * 10)  # 1,999 characters as typed, 2,008 bytes as sent
+    response = post(client, {**GOOD, "notes": notes, "action": "download"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+
+
+@pytest.mark.parametrize("field, value, message", [
+    pytest.param("diagnosis", "backache", "Choose a diagnosis from the list: Herniated disc, Spinal stenosis, "
+                 "General low back pain or Sciatica.", id="diagnosis"),
+    pytest.param("phase", "later", "Choose a phase from the list: Acute, Subacute or Maintenance.", id="phase"),
+    pytest.param("paper", "legal", "Choose a paper size from the list: Letter or A4.", id="paper"),
+])
+def test_a_value_not_on_a_list_is_answered_with_the_names_the_list_shows(client: FlaskClient, field: str,
+                                                                          value: str, message: str) -> None:
+    errors = post(client, {**GOOD, field: value}, json=True).get_json()["errors"]
+    assert errors == {field: message}
+
+
 def test_json_preview_with_errors_names_the_fields(client: FlaskClient) -> None:
     response = post(client, {**GOOD, "name": "", "action": "preview"}, json=True)
     assert response.status_code == 422
@@ -263,6 +336,98 @@ def test_spanish_large_print_a4_choices_reach_the_pdf(client: FlaskClient) -> No
     assert "Estiramiento" in pdf_text(response.data)
 
 
+def test_checklist_page_offers_large_print_and_paper_and_uses_them(client: FlaskClient) -> None:
+    from pypdf import PdfReader
+
+    found = elements(client.get("/checklist").get_data(as_text=True))
+    assert found["field-large_print"]["type"] == "checkbox" and found["field-paper"]["tag"] == "select"
+    plain = post(client, {**GOOD, "action": "download"}, path="/checklist")
+    large = post(client, {**GOOD, "paper": "a4", "large_print": "yes", "action": "download"}, path="/checklist")
+    reader = PdfReader(io.BytesIO(large.data))
+    assert round(float(reader.pages[0].mediabox.width)) == 595  # A4
+    assert page_count(large.data) > page_count(plain.data)  # large print: bigger type and boxes, more pages
+
+
+# --- cover and password ------------------------------------------------------------------------------------------
+
+CLINIC_COVER = Path(__file__).parents[1] / "data" / "clinics" / "sample" / "cover.pdf"
+
+
+def with_cover(data: bytes, name: str = "cover.pdf") -> FileStorage:
+    return FileStorage(io.BytesIO(data), name, content_type="application/pdf")
+
+
+@pytest.mark.parametrize("path", ["/", "/checklist"])
+def test_an_uploaded_cover_goes_in_front(client: FlaskClient, path: str) -> None:
+    plain = post(client, {**GOOD, "action": "download"}, path=path)
+    covered = post(client, {**GOOD, "action": "download", "cover_file": with_cover(make_cover(pages=2))}, path=path)
+    assert covered.status_code == 200, covered.get_data(as_text=True)
+    expected = page_count(plain.data) + 2 - (1 if path == "/" else 0)  # replaces the clinic's 1-page cover
+    assert page_count(covered.data) == expected
+    assert pdf_text(covered.data).startswith("An uploaded cover")
+
+
+def make_cover(*, pages: int, padding: int = 0) -> bytes:
+    """A cover PDF; ``padding`` characters of white text make it that much larger (stored uncompressed)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1, pageCompression=0)
+    for _ in range(pages):
+        canvas.drawString(72, 720, "An uploaded cover")
+        if padding:
+            canvas.setFillColorRGB(1, 1, 1)
+            canvas.drawString(72, 72, (string.ascii_letters * (padding // 52 + 1))[:padding])
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def test_a_cover_larger_than_a_csv_upload_is_taken(client: FlaskClient) -> None:
+    cover = make_cover(pages=1, padding=4_200_000)
+    assert len(cover) > create_app().config["MAX_CONTENT_LENGTH"]  # the limit of other requests
+    fields = {CSRF_FIELD: csrf(client, "/checklist"), **GOOD, "action": "download", "cover_file": with_cover(cover)}
+    boundary, body = encode_multipart(fields)  # encoded here, as in upload(): see there
+    response = client.post("/checklist", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    plain = post(client, {**GOOD, "action": "download"}, path="/checklist")
+    assert page_count(response.data) == page_count(plain.data) + 1
+
+
+@pytest.mark.parametrize("data, message", [
+    pytest.param(b"GIF89a not a pdf", "This is not a PDF file; export the cover page as PDF.", id="not-pdf"),
+    pytest.param(b"%PDF-1.4\n1 0 obj <<>> garbage", "The cover PDF is damaged and cannot be used", id="damaged"),
+    pytest.param(None, "The cover has 5 pages; at most 4 are allowed.", id="too-many-pages"),
+])
+def test_an_uploaded_cover_is_checked_like_the_cover_option(client: FlaskClient, data: bytes | None,
+                                                             message: str) -> None:
+    cover = with_cover(data if data is not None else make_cover(pages=5))
+    response = post(client, {**GOOD, "action": "download", "cover_file": cover})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert error_beside(html, "cover_file").startswith(message)
+    assert '<a href="#field-cover_file">' in html and "/tmp" not in html
+
+
+def test_a_password_encrypts_the_pdf_and_is_never_shown(client: FlaskClient) -> None:
+    from pypdf import PdfReader
+
+    secret = "correct horse 42"
+    response = post(client, {**GOOD, "action": "download", "password": secret, "password_again": secret})
+    reader = PdfReader(io.BytesIO(response.data))
+    assert response.status_code == 200 and reader.is_encrypted
+    assert reader.decrypt(secret) and UNICODE_NAME in reader.pages[1].extract_text()
+    differ = post(client, {**GOOD, "action": "download", "password": secret, "password_again": "other"})
+    html = differ.get_data(as_text=True)
+    assert differ.status_code == 422 and secret not in html
+    assert error_beside(html, "password_again") == "The two passwords are not the same: type it again in both boxes."
+    again = post(client, {**GOOD, "name": "", "action": "download", "password": secret, "password_again": secret})
+    assert error_beside(again.get_data(as_text=True), "password") == (
+        "Type the password again: it is never sent back to the page.")
+    assert secret not in again.get_data(as_text=True)
+    assert elements(html)["field-password"]["type"] == "password"
+
+
 # --- batch -------------------------------------------------------------------------------------------------------
 
 def upload(client: FlaskClient, text: str | bytes, name: str = "week.csv", **extra: str) -> Any:
@@ -302,6 +467,66 @@ def test_batch_upload_problems_with_the_whole_file(client: FlaskClient) -> None:
     assert "/tmp" not in header_only
 
 
+def hidden_fields(html: str) -> dict[str, str]:
+    """The fields the checked page sends back with its next step."""
+    form = re.search(r'<form[^>]*id="batch-run-form".*?</form>', html, re.DOTALL)
+    assert form, "the page has no form carrying the checked file"
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(0)))
+
+
+def test_a_long_problem_list_shows_200_rows_and_downloads_in_full(client: FlaskClient) -> None:
+    bad = "".join(f"b-{i},Ann,nonspecific,accute\n" for i in range(450))
+    response = upload(client, "patient_id,name,diagnosis,phase\nok-1,Bo,nonspecific,acute\n" + bad)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert len(re.findall(r'<tr id="line-', html)) == 200
+    assert "450 rows with problems will be left out" in html
+    assert "<caption>Rows with problems: the first 200 of 450</caption>" in html
+    assert 'id="line-202"' in html and 'id="line-203"' not in html  # lines 3 to 202
+    assert "Make 1 handout (zip)" in html
+    problems = client.post("/batch/problems", data=hidden_fields(html))
+    assert problems.status_code == 200 and problems.mimetype == "text/csv"
+    assert problems.headers["Content-Disposition"] == "attachment; filename=week-problems.csv"
+    rows = list(csv.reader(io.StringIO(problems.data.decode("utf-8-sig"))))
+    assert rows[0] == ["line", "patient_id", "kind", "message"] and len(rows) == 451
+    assert rows[-1][:3] == ["452", "b-449", "problem"] and "'accute' is not one of" in rows[-1][3]
+
+
+def test_a_file_with_only_bad_rows_still_offers_the_problem_list(client: FlaskClient) -> None:
+    html = upload(client, "patient_id,name,diagnosis,phase\n=cmd,Ann,nonspecific,accute\n").get_data(as_text=True)
+    assert "Make 0" not in html and 'id="run-batch"' not in html
+    rows = list(csv.reader(io.StringIO(client.post("/batch/problems", data=hidden_fields(html)).data.decode("utf-8-sig"))))
+    assert rows[1][:3] == ["2", "'=cmd", "problem"]  # a formula is shown, never run
+
+
+@pytest.mark.parametrize("row, message", [
+    pytest.param("p-1,,nonspecific,acute", "Name is required.", id="name"),
+    pytest.param(",Ann,nonspecific,acute", "Patient ID is required.", id="patient-id"),
+    pytest.param("p-1,Ann,,acute", "Diagnosis is required.", id="diagnosis"),
+])
+def test_batch_problems_name_the_column_plainly(client: FlaskClient, row: str, message: str) -> None:
+    html = upload(client, f"patient_id,name,diagnosis,phase\n{row}\n").get_data(as_text=True)
+    line = re.search(r'<tr id="line-2">(.*?)</tr>', html, re.DOTALL)
+    assert line and f"<li>{message}</li>" in line.group(1)
+
+
+def test_an_excel_unicode_text_file_is_read(client: FlaskClient) -> None:
+    text = "patient_id\tname\tdiagnosis\tphase\r\np-1\tZoë Nguyễn\tnonspecific\tacute\r\np-2\tÑandú\tnonspecific\taccute\r\n"
+    html = upload(client, text.encode("utf-16"), name="week.txt").get_data(as_text=True).replace("&#39;", "'")
+    assert "1 row ready" in html and "What the check found in week.txt" in html
+    assert "'accute' is not one of" in html and "not UTF-8" not in html
+    big_endian = upload(client, b"\xfe\xff" + CSV_ONE_BAD.encode("utf-16-be")).get_data(as_text=True)
+    assert "2 rows ready" in big_endian
+
+
+def test_a_workbook_is_named_as_what_it_is(client: FlaskClient) -> None:
+    response = upload(client, b"PK\x03\x04" + b"\x00" * 64 + b"xl/workbook.xml", name="Week 49.xlsx")
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 422
+    assert "What the check found in Week_49.xlsx" in html
+    assert "This is a spreadsheet workbook (.xlsx or .ods), not a text CSV file; save it as CSV" in html
+
+
 def test_batch_upload_over_the_limit_is_refused_plainly(client: FlaskClient) -> None:
     response = upload(client, CSV_HEADER + "x" * 2_100_000)
     assert response.status_code == 413
@@ -313,7 +538,7 @@ def test_batch_upload_over_the_limit_is_refused_plainly(client: FlaskClient) -> 
 def test_batch_run_sends_a_zip_of_handouts_manifest_and_print_file(client: FlaskClient) -> None:
     before = leftovers()
     checked = upload(client, CSV_ONE_BAD, date_format="DD/MM/YYYY").get_data(as_text=True)
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', checked.split("batch-run-form")[1]))
+    fields = hidden_fields(checked)
     assert fields["date_format"] == "DD/MM/YYYY"
     response = client.post("/batch/run", data={**fields, "cover": "yes"})
     data = response.data
@@ -396,6 +621,28 @@ def test_other_host_names_are_refused_on_this_machine(client: FlaskClient) -> No
     assert client.get("/", headers={"Host": "127.0.0.1:8765"}).status_code == 200
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2:8765", "127.255.255.254", "localhost:8765", "[::1]:8765",
+                                  "[0:0:0:0:0:0:0:1]", "LOCALHOST"])
+def test_every_loopback_host_name_is_accepted(client: FlaskClient, host: str) -> None:
+    assert client.get("/", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8765", "localhost.evil.example", "128.0.0.1",
+                                  "[::2]:8765", "192.168.1.5", "0.0.0.0", "127.0.0.1.evil.example"])
+def test_foreign_hosts_get_one_plain_400_for_get_and_post(client: FlaskClient, host: str,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    got = client.get("/", headers={"Host": host})
+    posted = client.post("/", data={**GOOD, "action": "download"}, headers={"Host": host})
+    batch = client.post("/batch/run", data={"csv_data": "eA=="}, headers={"Host": host, "Accept": "application/json"})
+    for response in (got, posted, batch):
+        assert response.status_code == 400 and response.mimetype == "text/plain"
+        assert response.get_data(as_text=True) == got.get_data(as_text=True)
+        for name, value in HEADERS.items():
+            assert response.headers[name] == value
+    assert "answers only to" in got.get_data(as_text=True)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # no traceback in the log
+
+
 @pytest.fixture(scope="module")
 def token_app() -> Flask:
     return create_app(token=TOKEN, trusted_hosts=None)
@@ -446,6 +693,96 @@ def test_serve_reports_a_port_in_use(capsys: Any) -> None:
         port = url.rsplit(":", 1)[1].strip("/")
         assert main(["serve", "--port", port]) == 2
     assert f"error: --port: cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def serve_and_visit(monkeypatch: pytest.MonkeyPatch, host: str, visit: Any, *, token: str | None = None) -> list[str]:
+    """Run ``serve`` as the command does, call ``visit(lines, port)`` while it answers, then stop it.
+
+    Returns the lines ``serve`` printed.
+    """
+    lines: list[str] = []
+    real = server_module.make_server
+
+    def made(*args: Any, **kwargs: Any) -> Any:
+        server = real(*args, **kwargs)
+
+        def serve_briefly() -> None:
+            thread = threading.Thread(target=type(server).serve_forever, args=(server,), daemon=True)
+            thread.start()
+            try:
+                visit(lines, server.port)
+            finally:
+                server.shutdown()
+                thread.join(5)
+
+        server.serve_forever = serve_briefly
+        return server
+
+    monkeypatch.setattr(server_module, "make_server", made)
+    serve(host=host, port=0, token=token, open_browser=False, data=None, templates=None, echo=lines.append)
+    return lines
+
+
+def fetch(address: str, port: int, path: str = "/", *, host: str | None = None, method: str = "GET",
+          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    """One request to ``address`` (only this machine's addresses), with any Host header."""
+    connection = http.client.HTTPConnection(address.strip("[]"), port, timeout=10)
+    try:
+        sent = {"Host": host or f"{address}:{port}", **(headers or {})}
+        body = urllib.parse.urlencode({**GOOD, "action": "download"}) if method == "POST" else None
+        if body:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "127.255.255.254", "::1", "localhost"])
+def test_every_loopback_address_serves_its_printed_address_and_refuses_other_hosts(
+        monkeypatch: pytest.MonkeyPatch, host: str, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.delenv("HANDOUTS_TOKEN", raising=False)
+    if host == "::1" and not socket.has_ipv6:
+        pytest.skip("this machine has no IPv6")
+
+    def visit(lines: list[str], port: int) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        assert lines[0] == f"handouts is running at http://{shown}:{port}/"
+        assert fetch(shown, port)[0] == 200
+        refused = [fetch(shown, port, host="attacker.example"),
+                   fetch(shown, port, host=f"attacker.example:{port}", method="POST"),
+                   fetch(shown, port, "/static/style.css", host="attacker.example")]
+        for status, headers, body in refused:
+            assert status == 400 and body == refused[0][2] and "answers only to localhost" in body
+            assert headers["Content-Security-Policy"] == HEADERS["Content-Security-Policy"]
+
+    serve_and_visit(monkeypatch, host, visit)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_an_open_address_prints_this_machines_network_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A documentation address (never contacted): the test only reads what is printed.
+    monkeypatch.setattr(server_module, "lan_addresses", lambda *, ipv6: [] if ipv6 else ["192.0.2.10"])
+
+    def visit(lines: list[str], port: int) -> None:
+        status, headers, _ = fetch("127.0.0.1", port, f"/?token={TOKEN}")
+        assert status == 303 and TOKEN_COOKIE in headers["Set-Cookie"]
+
+    lines = serve_and_visit(monkeypatch, "0.0.0.0", visit, token=TOKEN)
+    printed = "\n".join(lines)
+    port = re.search(r"http://127\.0\.0\.1:(\d+)/", printed)
+    assert port and "0.0.0.0" not in printed
+    assert f"http://127.0.0.1:{port.group(1)}/?token={TOKEN} (this computer)" in printed
+    assert f"http://192.0.2.10:{port.group(1)}/?token={TOKEN} (other computers on the network)" in printed
+
+
+def test_network_addresses_are_reachable_kinds_only() -> None:
+    for ipv6 in (False, True):
+        for text in lan_addresses(ipv6=ipv6):
+            address = ipaddress.ip_address(text)
+            assert address.version == (6 if ipv6 else 4)
+            assert not (address.is_loopback or address.is_unspecified or address.is_link_local)
 
 
 @pytest.mark.parametrize("host, local", [("127.0.0.1", True), ("localhost", True), ("::1", True),

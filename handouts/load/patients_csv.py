@@ -1,7 +1,8 @@
 """Read a patients CSV as exported by a scheduling system, often through Excel.
 
-Accepts UTF-8 with or without a byte-order mark, falls back to cp1252 (Excel on
-Windows) when the bytes are not UTF-8, detects ',' or ';' as the separator,
+Accepts UTF-8 with or without a byte-order mark, UTF-16 with one (Excel's "Unicode
+text", tab-separated), falls back to cp1252 (Excel on Windows) when the bytes are
+not UTF-8, detects ',', ';' or a tab as the separator,
 matches headers without regard to case or surrounding spaces, keeps quoted
 fields with separators and line breaks, skips blank rows and keeps every cell
 as text (so leading zeros in ids survive).
@@ -9,6 +10,7 @@ as text (so leading zeros in ids survive).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections import Counter
@@ -44,6 +46,12 @@ class PatientsFile:
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise InputError("the file starts as UTF-16 text but is damaged; save it again as CSV UTF-8",
+                             path=path) from None
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -51,9 +59,9 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
 
 
 def _delimiter(header_line: str) -> str:
-    """',' or ';', whichever splits the header (outside quotes) into more columns."""
-    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in (",", ";")}
-    return ";" if counts[";"] > counts[","] else ","
+    """',', ';' or a tab, whichever splits the header (outside quotes) into the most columns (',' on a tie)."""
+    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d])
 
 
 def read_patients(path: Path) -> PatientsFile:
@@ -66,15 +74,18 @@ def read_patients(path: Path) -> PatientsFile:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
-    if b"\x00" in raw[:4096]:
-        raise InputError("this is not a text CSV file (is it an .xlsx? save it as CSV)", path=path)
+    if raw.startswith(b"PK\x03\x04"):
+        raise InputError("this is a spreadsheet workbook (.xlsx or .ods), not a text CSV file; save it as CSV "
+                         "(in Excel: Save As, 'CSV UTF-8 (Comma delimited)') and use that file", path=path)
     text, encoding = _decode(path, raw)
+    if "\x00" in text[:4096]:
+        raise InputError("this is not a text CSV file (is it a spreadsheet? save it as CSV)", path=path)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise InputError("the file is empty; it needs a header row and one row per patient", path=path)
     delimiter = _delimiter(lines[first])
-    notes = [] if encoding == "utf-8" else [
+    notes = [] if encoding != "cp1252" else [
         f"{path}: not UTF-8; read it as Windows (cp1252) text. Check the accents in the names."]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows = list(_rows(path, reader, notes))

@@ -30,6 +30,10 @@ class UnknownExercise(ValueError):
     """An exercise id the dataset does not have."""
 
 
+class TooLong(ValueError):
+    """A value longer than its field allows; the message reads on from the field's name."""
+
+
 def build_request(
     values: Mapping[str, str | None],
     dataset: Dataset,
@@ -53,10 +57,12 @@ def build_request(
         text = get(field)
         if not text:
             if field in REQUIRED:
-                problems.append(error(field, "is required and empty"))
+                problems.append(InputError("is required and empty", field=field, code="required"))
             return default
         try:
             return parse(text)
+        except TooLong as exc:
+            problems.append(InputError(str(exc), field=field, code="too-long"))
         except UnknownExercise as exc:
             problems.append(InputError(str(exc), field=field, fix=Fix("listing", "exercises")))
         except fields.AmbiguousDate as exc:
@@ -87,12 +93,12 @@ def build_request(
 
     def name(text: str) -> str:
         if len(text) > MAX_NAME:
-            raise ValueError(f"is {len(text)} characters long; keep it under {MAX_NAME}")
+            raise TooLong(f"is {len(text)} characters long; keep it under {MAX_NAME}")
         return text
 
     def notes(text: str) -> str:
         if len(text) > MAX_NOTES:
-            raise ValueError(f"is {len(text)} characters long; keep it under {MAX_NOTES}")
+            raise TooLong(f"is {len(text)} characters long; keep it under {MAX_NOTES}")
         return text
 
     patient_id = check("patient_id", fields.patient_id)

@@ -18,8 +18,9 @@ from handouts.web import security, views
 from handouts.web.settings import Settings
 from handouts.web.uploads import MAX_UPLOAD_BYTES
 
-#: Host names a browser may use for a server bound to this machine (a guard against DNS rebinding).
-LOCAL_HOSTS = ("127.0.0.1", "localhost")
+#: Host names a browser may use for a server bound to this machine (a guard against DNS rebinding):
+#: the name localhost and every loopback address, whichever of them the server listens on.
+LOCAL_HOSTS = ("localhost", "127.0.0.0/8", "::1")
 
 
 def create_app(*, data: str | Path | None = None, templates: str | Path | None = None, token: str | None = None,
@@ -27,7 +28,8 @@ def create_app(*, data: str | Path | None = None, templates: str | Path | None =
     """The web app over the dataset and templates in force; raises HandoutError if they are broken.
 
     ``token``: every request must carry it (see ``security``). ``trusted_hosts``:
-    the Host names accepted (None accepts any, for a server reached by address).
+    the Host names, addresses and networks (``127.0.0.0/8``) accepted; None accepts any,
+    for a server reached from other machines by address (it needs a token).
     """
     library = open_library(data, templates)
     app = Flask(__name__)
@@ -40,11 +42,13 @@ def create_app(*, data: str | Path | None = None, templates: str | Path | None =
         # Room for the CSV (sent back base64-encoded after the check) and the form around it.
         MAX_CONTENT_LENGTH=2 * MAX_UPLOAD_BYTES,
         MAX_FORM_MEMORY_SIZE=2 * MAX_UPLOAD_BYTES,
-        TRUSTED_HOSTS=list(trusted_hosts) if trusted_hosts is not None else None,
     )
     app.extensions["handouts"] = Settings(
         library, Path(data) if data else None, Path(templates) if templates else None)
-    security.install(app, token=token)
+    # Before the CSRF check reads the form: the handout pages may carry a cover PDF.
+    app.before_request(views.room_for_a_cover)
+    security.install(app, token=token,
+                     hosts=security.HostList(trusted_hosts) if trusted_hosts is not None else None)
     app.register_blueprint(views.bp)
     return app
 

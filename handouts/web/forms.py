@@ -200,9 +200,7 @@ def _make_plan(state: FormState, typed: dict[str, str], changes: dict[str, str],
         plan = make_plan(request, dataset)
     except ErrorList as exc:
         for error in exc.errors:
-            key = error.field or "form"
-            state.errors.setdefault(key, plain_error(key, form_wording(dataset).error(error, located=False,
-                                                                                      labelled=False)))
+            state.errors.setdefault(error.field or "form", plain_error(error, dataset))
         state.plan_message = "Fix the fields marked above to see the plan."
         return
     except HandoutError as exc:
@@ -268,15 +266,17 @@ def apply_edit(state: FormState, edit: str, add_id: str, dataset: Dataset) -> tu
     return chosen or state.exercises
 
 
-def plain_error(field_name: str, message: str) -> str:
-    """A library message about one field, as a sentence that stands beside it."""
+def plain_error(error: HandoutError, dataset: Dataset) -> str:
+    """A library error about one field, as a sentence that stands beside it."""
+    field_name = error.field or ""
     label = LABELS.get(field_name, pretty_id(field_name))
-    if message.startswith("is required"):
+    if error.code == "required":
         return f"Enter the {label[0].lower() + label[1:]}." if field_name not in ("diagnosis", "phase") \
             else f"Choose a {label.lower()}."
-    if message.startswith("is "):
-        return f"{label} {message}."
-    return sentence(message)
+    text = form_wording(dataset).error(error, located=False, labelled=False)
+    if error.code == "too-long":
+        return sentence(f"{label} {text}")
+    return sentence(text)
 
 
 def plain_warning(warning: PlanWarning, dataset: Dataset) -> Warning:

@@ -1,5 +1,10 @@
 """What keeps the local web form private: access token, CSRF token, response headers.
 
+- **Host names** (a server on this machine): the Host header must name this
+  machine — ``localhost`` or a loopback address such as 127.0.0.2 or [::1] —
+  so a web page whose name was re-pointed at 127.0.0.1 (DNS rebinding) cannot
+  use the form. Any other Host gets one plain 400 answer, to any method, before
+  anything else runs.
 - **Access token** (when the server has one; required for any address but
   127.0.0.1): every request carries it, as ``Authorization: Bearer TOKEN``, as
   the ``handouts_token`` cookie, or once as ``?token=TOKEN`` in the address the
@@ -18,7 +23,9 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, redirect, request, session
@@ -61,12 +68,59 @@ def csrf_token() -> str:
     return str(token)
 
 
-def install(app: Flask, *, token: str | None) -> None:
-    """Check the access token and CSRF token before each request; add the headers after."""
+class HostList:
+    """The Host header values a server accepts: names, addresses and networks such as 127.0.0.0/8."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self.names: set[str] = set()
+        self.networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for entry in entries:
+            try:
+                self.networks.append(ipaddress.ip_network(entry.strip("[]")))
+            except ValueError:
+                self.names.add(entry.lower().rstrip("."))
+
+    def accepts(self, host_header: str) -> bool:
+        """True when ``host_header`` (``name``, ``name:port``, ``[v6]:port``) names an entry."""
+        host = _host_name(host_header)
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return bool(host) and host.rstrip(".") in self.names
+        return any(address in network for network in self.networks)
+
+    def describe(self) -> str:
+        parts = sorted(self.names) + [str(n.network_address) if n.num_addresses == 1 else
+                                      f"{n.network_address}/{n.prefixlen}" for n in self.networks]
+        return ", ".join(parts)
+
+
+def _host_name(host_header: str) -> str:
+    """The host part of a Host header, lower case, without brackets or port; '' when malformed."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        inside, bracket, rest = host[1:].partition("]")
+        return inside if bracket and (not rest or (rest[0] == ":" and rest[1:].isdigit())) else ""
+    name, colon, port = host.partition(":")
+    if colon and not port.isdigit():
+        return ""
+    return name
+
+
+def install(app: Flask, *, token: str | None, hosts: HostList | None = None) -> None:
+    """Check the Host name, the access token and the CSRF token before each request; add the headers after.
+
+    ``hosts``: the Host names accepted (None: any, for a server reached by address with a token).
+    """
     app.jinja_env.globals["csrf_token"] = csrf_token
+    refusal = (f"Bad request: this server answers only to {hosts.describe()}. Open the address that "
+               "'handouts serve' printed.\n") if hosts is not None else ""
 
     @app.before_request
     def _check_access() -> BaseResponse | None:
+        # First, before the token, the CSRF check or any page is built: the same answer for every method.
+        if hosts is not None and not hosts.accepts(request.headers.get("Host", "")):
+            return Response(refusal, status=400, mimetype="text/plain")
         if token:
             answer = _check_token(token)
             if answer is not None:

@@ -57,6 +57,56 @@ def _bound(host: str, port: int) -> Iterator[socket.socket]:
         yield sock
 
 
+def lan_addresses(*, ipv6: bool) -> list[str]:
+    """This machine's addresses that other machines on the network may reach (IPv4 or IPv6), best first.
+
+    Loopback, link-local and unspecified addresses are left out. Nothing is sent anywhere.
+    """
+    family = socket.AF_INET6 if ipv6 else socket.AF_INET
+    found: list[str] = []
+    # The address the system would send from to reach another network: connecting a UDP
+    # socket only looks up the route. The target is a documentation address, never contacted.
+    with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as probe:
+        probe.connect(("2001:db8::1" if ipv6 else "192.0.2.1", 9))
+        found.append(probe.getsockname()[0])
+    with contextlib.suppress(OSError):
+        found += [str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, family,
+                                                                  socket.SOCK_STREAM)]
+    addresses: list[str] = []
+    for text in found:
+        try:
+            address = ipaddress.ip_address(text.split("%")[0])
+        except ValueError:
+            continue
+        if not (address.is_loopback or address.is_link_local or address.is_unspecified) \
+                and str(address) not in addresses:
+            addresses.append(str(address))
+    return addresses
+
+
+def addresses(host: str, port: int, token: str | None) -> list[tuple[str, str]]:
+    """The addresses to open, each with who it is for ('' when there is one): what ``serve`` prints.
+
+    A server on every address (0.0.0.0, ::) is opened as 127.0.0.1 here and by its network
+    addresses elsewhere; its own address would not work.
+    """
+    def url(address: str) -> str:
+        shown = f"[{address}]" if ":" in address else address
+        return f"http://{shown}:{port}/" + (f"?token={quote(token)}" if token else "")
+
+    bare = host.strip("[]")
+    try:
+        everywhere = ipaddress.ip_address(bare).is_unspecified
+    except ValueError:
+        everywhere = False
+    if not everywhere:
+        return [(url(bare), "")]
+    ipv6 = ":" in bare
+    others = lan_addresses(ipv6=False) + (lan_addresses(ipv6=True) if ipv6 else [])
+    return [(url("::1" if ipv6 else "127.0.0.1"), "this computer")] + [
+        (url(a), "other computers on the network") for a in others]
+
+
 def serve(*, host: str, port: int, token: str | None, open_browser: bool, data: str | None,
           templates: str | None, echo: Callable[[str], object]) -> None:
     """Serve until Ctrl+C; raise InputError for an unsafe or unusable address."""
@@ -67,19 +117,25 @@ def serve(*, host: str, port: int, token: str | None, open_browser: bool, data: 
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         raise InputError(f"the token is shorter than {MIN_TOKEN_LENGTH} characters; make one with: "
                          "python3 -c 'import secrets; print(secrets.token_urlsafe())'", key="--token")
-    # Host names are checked only on this machine (against DNS rebinding); a LAN address is reached by IP.
-    trusted = LOCAL_HOSTS if local and ":" not in host else None
-    app = create_app(data=data, templates=templates, token=token, trusted_hosts=trusted)
+    # On this machine, Host names are checked (against DNS rebinding); from the network the
+    # server is reached by address, and the token guards it.
+    app = create_app(data=data, templates=templates, token=token, trusted_hosts=LOCAL_HOSTS if local else None)
     with _bound(host, port) as sock:
         server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler,
                              fd=sock.fileno())
-    shown_host = f"[{host}]" if ":" in host else host
-    url = f"http://{shown_host}:{server.port}/"
-    address = f"{url}?token={quote(token)}" if token else url
-    echo(f"handouts is running at {address}")
-    echo("Open that address in your browser; press Ctrl+C here to stop.")
+    found = addresses(host, server.port, token)
+    if not found[0][1]:
+        echo(f"handouts is running at {found[0][0]}")
+        echo("Open that address in your browser; press Ctrl+C here to stop.")
+    else:
+        echo("handouts is running at:")
+        for address, audience in found:
+            echo(f"  {address} ({audience})")
+        if len(found) == 1:
+            echo("  (no network address found: is this computer connected to a network?)")
+        echo("Open one of these addresses in a browser; press Ctrl+C here to stop.")
     if open_browser:
-        webbrowser.open(address)
+        webbrowser.open(found[0][0])
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -7,6 +7,8 @@ file that disappears when the response has been sent.
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -22,12 +24,17 @@ from handouts.errors import HandoutError
 from handouts.load.patients_csv import read_patients
 from handouts.run.batch import BatchOptions, check_rows, run
 from handouts.run.library import Library
+from handouts.run.manifest import defuse
 from handouts.run.results import BatchResult
-from handouts.web.forms import form_wording, sentence
+from handouts.web.forms import form_wording, pretty_id, sentence
 from handouts.wording import CSV, Wording
 
 #: Largest CSV accepted from the browser; the CLI's batch takes bigger files.
 MAX_UPLOAD_BYTES = 2_000_000
+#: Rows with problems (and plan notes) listed on the page; the rest are in the downloadable CSV.
+SHOWN_ROWS = 200
+#: How the page names a required column in a message.
+COLUMN_NAMES = {"patient_id": "Patient ID"}
 DEFAULT_NAME = "patients.csv"
 DATE_FORMATS = ("DD/MM/YYYY", "MM/DD/YYYY")
 
@@ -62,6 +69,10 @@ class CheckedFile:
     @property
     def bad(self) -> list[CheckedRow]:
         return [r for r in self.rows if not r.ok]
+
+    @property
+    def warned(self) -> list[CheckedRow]:
+        return [r for r in self.rows if r.warnings]
 
 
 @contextmanager
@@ -100,8 +111,28 @@ def check_upload(data: bytes, name: str, library: Library, *, today: date,
 
 
 def _column_message(error: HandoutError, wording: Wording) -> str:
-    text = sentence(wording.error(error, located=False, labelled=False))
-    return f"Column {error.column}: {text}" if error.column else text
+    """'Name is required.', 'Notes is 2001 characters long; ...', else 'Column phase: ...'."""
+    text = wording.error(error, located=False, labelled=False)
+    if not error.column:
+        return sentence(text)
+    column = COLUMN_NAMES.get(error.column, pretty_id(error.column))
+    if error.code == "required":
+        return f"{column} is required."
+    if error.code == "too-long":
+        return sentence(f"{column} {text}")
+    return f"Column {error.column}: {sentence(text)}"
+
+
+def problems_csv(checked: CheckedFile) -> bytes:
+    """Every problem and plan note of a checked file, one per line, for a spreadsheet (UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["line", "patient_id", "kind", "message"])
+    for row in checked.rows:
+        for kind, texts in (("problem", row.problems), ("plan note", row.warnings)):
+            for text in texts:
+                writer.writerow([str(row.line), defuse(row.patient_id), kind, defuse(text)])
+    return out.getvalue().encode("utf-8-sig")
 
 
 @dataclass(frozen=True)
@@ -146,7 +177,6 @@ def summary(result: BatchResult) -> str:
 
 
 def safe_name(filename: str | None) -> str:
-    """A plain file name for the upload (only used in messages)."""
-    cleaned = secure_filename(filename or "")
-    return cleaned if cleaned.lower().endswith(".csv") else DEFAULT_NAME
+    """The upload's own file name, made safe to use in a temporary folder and to show."""
+    return secure_filename(filename or "") or DEFAULT_NAME
 

@@ -14,11 +14,14 @@ from io import BytesIO
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException
 
 from handouts.errors import ErrorList, HandoutError
+from handouts.load.fields import MAX_WEEKS, MIN_WEEKS
+from handouts.load.request_fields import MAX_NAME, MAX_NOTES
 from handouts.model import KINDS, PAPERS
 from handouts.model.options import PrintOptions
+from handouts.render.pdf.cover import MAX_COVER_BYTES, MAX_COVER_PAGES
 from handouts.report.describe import describe_dose
 from handouts.run.batch import BatchOptions
 from handouts.run.handout import make_handout, output_path
@@ -33,8 +36,18 @@ from handouts.web.forms import (
     sentence,
     ui_language,
 )
+from handouts.web.pdfoptions import MAX_REQUEST_BYTES, RETYPE_PASSWORD, PdfOptions, pdf_options, typed_password
 from handouts.web.settings import Settings
-from handouts.web.uploads import DATE_FORMATS, MAX_UPLOAD_BYTES, check_upload, make_zip, safe_name, summary
+from handouts.web.uploads import (
+    DATE_FORMATS,
+    MAX_UPLOAD_BYTES,
+    SHOWN_ROWS,
+    check_upload,
+    make_zip,
+    problems_csv,
+    safe_name,
+    summary,
+)
 
 bp = Blueprint("web", __name__)
 
@@ -45,6 +58,11 @@ PAGES = {
                                      "exercise pages.")),
 }
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish (español)"}
+#: The library's own limits, given to the browser so it can hold to them while typing.
+LIMITS = {"patient_id": 64, "name": MAX_NAME, "notes": MAX_NOTES, "weeks": (MIN_WEEKS, MAX_WEEKS)}
+#: Said beside the notes by the server and, while typing, by the page's script (which fills in the numbers).
+NOTES_TOO_LONG = "The notes are {count} characters long; the limit is {limit}. Shorten them by {over}."
+NOTES_COUNT = "{count} of {limit} characters"
 
 
 def settings() -> Settings:
@@ -63,12 +81,20 @@ def checklist() -> Any:
     return _handout_form("checklist")
 
 
+def room_for_a_cover() -> None:
+    """Let the handout pages take a request as large as a cover PDF at its limit (others keep the app's)."""
+    if request.endpoint in ("web.make", "web.checklist"):
+        request.max_content_length = MAX_REQUEST_BYTES
+
+
 def _handout_form(kind: str) -> Any:
     library = settings().library
     today = date.today()
     if request.method == "GET":
         return render_template("make.html", **_form_context(kind, blank_state(today, library.dataset)))
-    form = request.form
+    form = request.form.to_dict()
+    # A browser sends a line break as CR LF but counts it as one character, as the limit does.
+    form["notes"] = form.get("notes", "").replace("\r\n", "\n")
     action = form.get("action", "plan") if form.get("action") in ACTIONS else "plan"
     edit = form.get("edit", "")
     state = read_form(form, library, today=today, plan_only=action == "plan" or bool(edit))
@@ -76,22 +102,30 @@ def _handout_form(kind: str) -> Any:
         chosen = apply_edit(state, edit, form.get("add_exercise", ""), library.dataset)
         state = read_form(form, library, today=today, plan_only=True, exercises=chosen)
         action = "plan"
-    if action != "plan" and state.ready:
-        try:
-            return _pdf(kind, state, inline=action == "preview")
-        except HandoutError as exc:
-            state.errors["form"] = sentence(exc.message)
+    if len(state.values["notes"]) > MAX_NOTES:
+        state.errors["notes"] = _notes_too_long(len(state.values["notes"]))
+    with pdf_options(request.files, form, state.errors) as options:
+        if action != "plan" and state.ready:
+            try:
+                return _pdf(kind, state, options, inline=action == "preview")
+            except HandoutError as exc:
+                state.errors["form"] = sentence(exc.message)
     status = 200 if action == "plan" else 422
     context = _form_context(kind, state)
+    _name_the_choices(state, context)
     if _wants_json():
         return jsonify(html=render_template("_plan.html", **context), errors=state.errors,
                        status=state.status()), status
+    if typed_password(form) and "password_again" not in state.errors:
+        state.errors["password"] = RETYPE_PASSWORD  # a new page: its password boxes are empty
     return render_template("make.html", **context), status
 
 
-def _pdf(kind: str, state: FormState, *, inline: bool) -> Response:
+def _pdf(kind: str, state: FormState, options: PdfOptions, *, inline: bool) -> Response:
     assert state.request is not None
-    printing = PrintOptions(kind=kind, use_cover=kind == "handout", today=date.today())
+    # As on the command line: the clinic's cover in front of a handout; a checklist has one only when chosen.
+    printing = PrintOptions(kind=kind, cover=options.cover, use_cover=kind == "handout" or options.cover is not None,
+                            password=options.password, today=date.today())
     handout = make_handout(state.request, library=settings().library, options=printing)
     name = output_path(None, state.request.patient.patient_id, kind=kind).name
     return send_file(BytesIO(handout.pdf), mimetype="application/pdf", as_attachment=not inline,
@@ -105,7 +139,10 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
     in_list = {r.id for r in state.rows}
     return {
         "kind": kind, "page": kind, "title": PAGES[kind][0], "lead": PAGES[kind][1], "state": state,
-        "labels": LABELS, "kinds": KIND_LABELS,
+        "labels": LABELS, "kinds": KIND_LABELS, "limits": LIMITS, "notes_count": _notes_count,
+        "notes_too_long": NOTES_TOO_LONG.replace("{limit}", f"{MAX_NOTES:,}"),
+        "notes_count_text": NOTES_COUNT.replace("{limit}", f"{MAX_NOTES:,}"),
+        "max_cover_pages": MAX_COVER_PAGES, "max_cover_mb": MAX_COVER_BYTES // 1_000_000,
         "diagnoses": [(d, protocol.name) for d, protocol in dataset.protocols.items()],
         "phases": list(dataset.region.phases.items()),
         "overrides": list(dataset.region.overrides.items()),
@@ -121,6 +158,29 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
         "describe_dose": describe_dose,
         "form_url": url_for("web.make" if kind == "handout" else "web.checklist"),
     }
+
+
+#: The form's lists, by field: a value not on its list is answered with the names the list shows.
+CHOICE_LISTS = {"diagnosis": "diagnoses", "phase": "phases", "clinic": "clinics", "language": "languages",
+                "paper": "papers"}
+
+
+def _name_the_choices(state: FormState, context: dict[str, Any]) -> None:
+    """'Choose a diagnosis from the list: Herniated disc, ...' instead of the library's list of ids."""
+    for name, options in CHOICE_LISTS.items():
+        value = state.values.get(name, "").strip()
+        shown = [text for _, text in context[options]]
+        if name in state.errors and value and value.lower() not in {key for key, _ in context[options]}:
+            names = ", ".join(shown[:-1]) + f" or {shown[-1]}" if len(shown) > 1 else shown[0]
+            state.errors[name] = f"Choose a {LABELS[name].lower()} from the list: {names}."
+
+
+def _notes_too_long(count: int) -> str:
+    return NOTES_TOO_LONG.format(count=f"{count:,}", limit=f"{MAX_NOTES:,}", over=f"{count - MAX_NOTES:,}")
+
+
+def _notes_count(text: str) -> str:
+    return NOTES_COUNT.format(count=f"{len(text):,}", limit=f"{MAX_NOTES:,}")
 
 
 def _paper_name(paper: str) -> str:
@@ -157,16 +217,40 @@ def batch() -> Any:
         date_format=date_format or "")), 422 if checked.problem else 200
 
 
+def _checked_data() -> bytes:
+    """The CSV sent back with the page after the check ('' when missing or damaged)."""
+    try:
+        return base64.b64decode(request.form.get("csv_data", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def _not_back() -> Any:
+    return render_template("batch.html", **_batch_context(
+        upload_error="The checked file did not come back with the form. Choose it again.")), 422
+
+
+@bp.post("/batch/problems")
+def batch_problems() -> Any:
+    """Every problem and plan note of the checked file as a CSV (the page lists the first few hundred)."""
+    data = _checked_data()
+    if not data:
+        return _not_back()
+    date_format = request.form.get("date_format") if request.form.get("date_format") in DATE_FORMATS else None
+    name = safe_name(request.form.get("csv_name"))
+    checked = check_upload(data, name, settings().library, today=date.today(), date_format=date_format)
+    if checked.problem:
+        return render_template("batch.html", **_batch_context(checked=checked)), 422
+    return send_file(BytesIO(problems_csv(checked)), mimetype="text/csv", as_attachment=True,
+                     download_name=f"{name.rsplit('.', 1)[0]}-problems.csv", max_age=0)
+
+
 @bp.post("/batch/run")
 def batch_run() -> Any:
     """Make every good row's handout and send a zip: handouts, manifest.csv, print.pdf."""
-    try:
-        data = base64.b64decode(request.form.get("csv_data", ""), validate=True)
-    except (binascii.Error, ValueError):
-        data = b""
+    data = _checked_data()
     if not data:
-        return render_template("batch.html", **_batch_context(
-            upload_error="The checked file did not come back with the form. Choose it again.")), 422
+        return _not_back()
     date_format = request.form.get("date_format") if request.form.get("date_format") in DATE_FORMATS else None
     app_settings = settings()
     # One process: forking a threaded web server is not safe, and a handout takes a few hundredths of a second.
@@ -188,7 +272,7 @@ def batch_run() -> Any:
 def _batch_context(**extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {"page": "batch", "title": "Batch from a CSV", "checked": None, "upload_error": "",
                                "run_errors": [], "date_formats": DATE_FORMATS, "date_format": "",
-                               "max_mb": MAX_UPLOAD_BYTES // 1_000_000}
+                               "max_mb": MAX_UPLOAD_BYTES // 1_000_000, "shown_rows": SHOWN_ROWS}
     context.update(extra)
     return context
 
@@ -227,8 +311,9 @@ ERROR_PAGES = {
           "Open the address that the 'handouts serve' command printed (it ends in ?token=...)."),
     404: ("Page not found", "Use the links at the top of the page."),
     405: ("Page not found", "Use the links at the top of the page."),
-    413: ("The upload is too large", (f"Send a CSV file smaller than {MAX_UPLOAD_BYTES // 1_000_000} MB, "
-                                      "or use the command line: handouts batch FILE.csv")),
+    413: ("The upload is too large", (f"A patients CSV can be up to {MAX_UPLOAD_BYTES // 1_000_000} MB and a cover "
+                                      f"PDF up to {MAX_COVER_BYTES // 1_000_000} MB. For a larger CSV use the "
+                                      "command line: handouts batch FILE.csv")),
 }
 
 
@@ -236,9 +321,6 @@ ERROR_PAGES = {
 def http_error(exc: HTTPException) -> Any:
     """A plain page (or JSON for the page's own script) instead of the framework's default."""
     code = exc.code or 500
-    if isinstance(exc, SecurityError):  # an untrusted Host: no page links can be built for it
-        return Response("Bad request: this server answers only to 127.0.0.1 and localhost.\n", status=400,
-                        mimetype="text/plain")
     heading, text = ERROR_PAGES.get(code, ("Something went wrong", "Reload the page and try again."))
     if _wants_json():
         return jsonify(error=f"{heading}. {text}"), code
