@@ -854,3 +854,15 @@ def test_warnings_speak_of_the_forms_own_controls(app) -> None:  # type: ignore[
                                         details=(("phase", "acute"),)), dataset)
     assert removed.text == "Acute phase is stretching only: removed Plank on elbows."
     assert "--" not in removed.text + removed.hint
+
+
+def test_batch_problems_speak_of_this_page_and_the_csv_never_of_command_line_flags(client: FlaskClient) -> None:
+    text = (CSV_HEADER + ",exercises").replace("\n,", ",") + "\n" + (
+        "q-1,Ann,nonspecific,acute,03/04/2026,\n"
+        "q-2,Bo,sciatica,subacute,2026-12-07,\n"
+        "q-3,Cy,nonspecific,maintenance,2026-12-07,hamstring-stretch\n")
+    page = upload(client, text).get_data(as_text=True)
+    assert "under &#39;Dates in the file&#39;" in page or "under 'Dates in the file'" in page  # the ambiguous date
+    assert "fill in the exercises column" in page  # sciatica has no defaults
+    assert "set the skip_walking column to yes" in page  # walking added, with how to leave it out
+    assert "--" not in re.sub(r"<!--.*?-->|<script.*?</script>|<style.*?</style>", "", page, flags=re.S)

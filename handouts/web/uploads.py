@@ -20,7 +20,7 @@ from typing import IO
 
 from werkzeug.utils import secure_filename
 
-from handouts.errors import HandoutError
+from handouts.errors import Fix, HandoutError
 from handouts.load.patients_csv import read_patients
 from handouts.run.batch import BatchOptions, check_rows, run
 from handouts.run.library import Library
@@ -97,8 +97,7 @@ def check_upload(data: bytes, name: str, library: Library, *, today: date,
         checked.notes = [note.replace(str(path), name) for note in patients.notes]
         # The batch's own check: the same parsers, rules and duplicate-id test as a real run.
         rows = check_rows(path, patients.rows, library, BatchOptions(date_format=date_format), today=today)
-    # The form's names for exercises and diagnoses; the CSV's columns for what to set.
-    wording = Wording(field=CSV.field, fix=CSV.fix, name=form_wording(library.dataset).name)
+    wording = upload_wording(library)
     problems: dict[int, list[str]] = {}
     for error in rows.errors:
         problems.setdefault(error.row or 0, []).append(_column_message(error, wording))
@@ -108,6 +107,19 @@ def check_upload(data: bytes, name: str, library: Library, *, today: date,
         warnings = tuple(sentence(wording.warning(w)) for w in rows.warnings.get(line, ()))
         checked.rows.append(CheckedRow(line, ids[line], tuple(problems.get(line, ())), warnings))
     return checked
+
+
+def upload_wording(library: Library) -> Wording:
+    """The form's names for exercises and diagnoses, the CSV's columns for what to set, and this page's controls."""
+
+    def fix(fix: Fix) -> str:
+        if fix.kind == "option" and fix.name == "date_format":
+            return "choose how the file writes dates under 'Dates in the file', then check it again"
+        if fix.kind == "listing":
+            return "see the exercise library"
+        return CSV.fix(fix)
+
+    return Wording(field=CSV.field, fix=fix, name=form_wording(library.dataset).name)
 
 
 def _column_message(error: HandoutError, wording: Wording) -> str:
