@@ -48,10 +48,13 @@ class TooLong(Exception):
         self.written = written
 
 
-def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
-    """Have ``thread`` raise ``exception`` at its next step (None: forget one not yet raised)."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
-                                               ctypes.py_object(exception) if exception else None)
+def _raise_in(thread: int, exception: type[BaseException]) -> None:
+    """Have ``thread`` raise ``exception`` at its next step.
+
+    Never called to clear a pending exception: on CPython 3.11 that leaves the
+    interpreter's eval breaker set for good, slowing every later step.
+    """
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exception))
 
 
 class _Watchdog:
@@ -78,9 +81,10 @@ class _Watchdog:
         try:
             yield
         finally:
+            # A stop sent just before this is raised here at the latest (Python delivers it on entering
+            # the lock's Python-level __enter__), never after: the watchdog sends only while registered.
             with self._lock:
                 self._deadlines.pop(me, None)
-                _raise_in(me, None)  # a stop sent as the block ended must not surface later
 
     def _run(self) -> None:
         with self._lock:
