@@ -26,6 +26,8 @@ WARNINGS = {
     "left-out": "{exercises} left out as you asked; {reason}",
     "unbalanced": "the plan has strengthening but no stretching; a mix of both is better for the back",
     "too-many": "{count} exercises: more than {limit} makes a long handout that patients follow less",
+    "goal-kept": "{exercises}: the new {start} of {value} still builds up to {goal}",
+    "goal-dropped": "{exercises}: the new {start} of {value} reaches the build-up goal of {goal}, so the goal is dropped",
 }
 
 Namer = Callable[[str, str], str]  # (what, id) -> what to show, e.g. ('exercise', 'bird-dog') -> 'Bird dog'
@@ -55,7 +57,7 @@ class Wording:
 
     def warning(self, warning: PlanWarning) -> str:
         """The warning as a sentence, with what to set to change it."""
-        fix = Fix("override", warning.override) if warning.override else None
+        fix = Fix("override", warning.override) if warning.override else warning.fix
         return self.warning_sentence(warning) + self.hint(fix)
 
     def warning_sentence(self, warning: PlanWarning) -> str:

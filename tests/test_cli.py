@@ -120,6 +120,14 @@ def test_plan_prints_exercises_and_warnings() -> None:
     assert "warning: acute phase is stretching only: removed prone-plank" in result.stderr
 
 
+def test_a_dose_outside_the_exercises_limits_is_refused_with_the_bound() -> None:
+    result = CliRunner().invoke(cli, ["plan", *BASE[:5], "nonspecific", "--phase", "maintenance",
+                                      "--dose", "prone-plank.hold=600"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: --dose: prone-plank: hold=600 is outside the range for this exercise, "
+                                     "5 s to 120 s (limits.hold in prone-plank.yaml)")
+
+
 def test_checklist_command(tmp_path: Path) -> None:
     result = run("checklist", *BASE, "--start-date", "2026-12-07", "--weeks", "1", "-o", str(tmp_path), "--no-cover")
     assert result.exit_code == 0, result.output

@@ -6,6 +6,7 @@ import pytest
 
 from handouts.errors import InputError
 from handouts.rules.plan import make_plan
+from handouts.wording import COMMAND_LINE
 
 
 def ids(plan) -> list[str]:  # type: ignore[no-untyped-def]
@@ -148,3 +149,58 @@ def test_a_dose_may_gain_a_goal_or_sets_it_can_print(library, request_for) -> No
     plan = make_plan(request_for(dose_changes={"hamstring-stretch": {"hold_up_to": 90, "sets": 2}}), library.dataset)
     dose = next(p.dose for p in plan.exercises if p.id == "hamstring-stretch")
     assert (dose.hold, dose.hold_up_to, dose.repeat, dose.sets) == (60, 90, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        pytest.param({"prone-plank": {"hold": 600}},
+                     "prone-plank: hold=600 is outside the range for this exercise, 5 s to 120 s "
+                     "(limits.hold in prone-plank.yaml)", id="600-second-plank"),
+        pytest.param({"prone-plank": {"hold_up_to": 600}},
+                     "prone-plank: hold_up_to=600 is outside the range for this exercise, 5 s to 120 s "
+                     "(limits.hold in prone-plank.yaml)", id="600-second-goal"),
+        pytest.param({"low-back-bridge": {"repeat": 30}},
+                     "low-back-bridge: repeat=30 is outside the range for this exercise, 1 to 15", id="30-bridges"),
+        pytest.param({"low-back-bridge": {"times_a_day": 6}},
+                     "low-back-bridge: times_a_day=6 is outside the range for this exercise, 1 to 2",
+                     id="bridges-6-times-a-day"),
+        pytest.param({"low-back-bridge": {"sets": 5}},
+                     "low-back-bridge: sets=5 is outside the range for this exercise, 1 to 3", id="5-sets"),
+        pytest.param({"walking": {"minutes": 120}},
+                     "walking: minutes=120 is outside the range for this exercise, 5 min to 60 min",
+                     id="2-hour-walk"),
+    ],
+)
+def test_doses_outside_the_exercises_limits_are_refused_with_the_bound(
+        library, request_for, changes, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError) as caught:
+        make_plan(request_for(dose_changes=changes), library.dataset)
+    assert message in caught.value.message
+    assert caught.value.field == "dose"
+
+
+def test_a_600_second_back_bend_is_refused(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    request = request_for(diagnosis="herniated-disc", phase="acute", dose_changes={"standing-extension": {"hold": 600}})
+    with pytest.raises(InputError, match=r"standing-extension: hold=600 is outside the range for this exercise, "
+                                         r"1 s to 10 s"):
+        make_plan(request, library.dataset)
+
+
+def test_changing_hold_without_goal_keeps_or_drops_the_build_up_with_a_warning(
+        library, request_for) -> None:  # type: ignore[no-untyped-def]
+    kept = make_plan(request_for(dose_changes={"prone-plank": {"hold": 20}}), library.dataset)
+    plank = next(p.dose for p in kept.exercises if p.id == "prone-plank")
+    assert (plank.hold, plank.hold_up_to) == (20, 60)
+    warning = next(w for w in kept.warnings if w.exercise_ids == ("prone-plank",))
+    assert warning.code == "goal-kept" and warning.fix and warning.fix.name == "dose"
+    assert COMMAND_LINE.warning(warning) == ("prone-plank: the new hold of 20 s still builds up to 60 s "
+                                            "(pass --dose prone-plank.hold_up_to=N)")
+    dropped = make_plan(request_for(dose_changes={"prone-plank": {"hold": 90}}), library.dataset)
+    plank = next(p.dose for p in dropped.exercises if p.id == "prone-plank")
+    assert (plank.hold, plank.hold_up_to) == (90, None)
+    assert COMMAND_LINE.warning(next(w for w in dropped.warnings if w.code == "goal-dropped")) == (
+        "prone-plank: the new hold of 90 s reaches the build-up goal of 60 s, so the goal is dropped "
+        "(pass --dose prone-plank.hold_up_to=N)")
+    both = make_plan(request_for(dose_changes={"prone-plank": {"hold": 20, "hold_up_to": 90}}), library.dataset)
+    assert not [w for w in both.warnings if w.code.startswith("goal-")]

@@ -190,8 +190,19 @@ def test_dose_outside_safe_bounds_is_refused_beside_its_input(client: FlaskClien
                              "action": "download"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and response.mimetype == "text/html"
-    assert error_beside(html, "dose-hamstring-stretch-hold") == "Enter a whole number from 1 to 600."
+    assert error_beside(html, "dose-hamstring-stretch-hold") == "Enter a whole number from 15 to 90."
     assert 'id="dose-hamstring-stretch-hold" name="dose.hamstring-stretch.hold" value="900"' in html
+
+
+def test_dose_inputs_carry_each_exercises_own_limits(client: FlaskClient) -> None:
+    html = post(client, {**GOOD, "exercises": "prone-plank,low-back-bridge"}, json=True).get_json()["html"]
+    assert re.search(r'name="dose.prone-plank.hold" value="10"\s+min="5" max="120"', html)
+    assert re.search(r'name="dose.low-back-bridge.times_a_day" value="1"\s+min="1" max="2"', html)
+    refused = post(client, {**GOOD, "exercises": "prone-plank", "dose.prone-plank.hold": "600"}, json=True)
+    assert refused.get_json()["errors"]["dose.prone-plank.hold"] == "Enter a whole number from 5 to 120."
+    kept = post(client, {**GOOD, "exercises": "prone-plank", "dose.prone-plank.hold": "20"}, json=True).get_json()
+    assert "Plank on elbows: the new hold of 20 s still builds up to 60 s." in kept["html"]
+    assert "Change the dose below." in kept["html"]
 
 
 # --- validation beside the field ---------------------------------------------------------------------------------

@@ -173,10 +173,13 @@ def _dose_changes(texts: Mapping[str, str], dataset: Dataset, errors: dict[str, 
         exercise = dataset.exercises.get(exercise_id)
         if exercise is None or dose_field not in DOSE_BOUNDS or not text.strip():
             continue
-        low, high = DOSE_BOUNDS[dose_field]
+        low, high = exercise.bounds(dose_field)
         try:
             fields.dose_change(f"{exercise_id}.{dose_field}={text.strip()}")
         except ValueError:
+            errors[name] = f"Enter a whole number from {low} to {high}."
+            continue
+        if not low <= int(text) <= high:
             errors[name] = f"Enter a whole number from {low} to {high}."
             continue
         if int(text) != getattr(exercise.dose, dose_field):
@@ -235,10 +238,11 @@ def _pending_rows(state: FormState, dataset: Dataset) -> list[PlanRow]:
 
 def _dose_inputs(planned: PlannedExercise, texts: Mapping[str, str], errors: Mapping[str, str]) -> tuple[DoseInput, ...]:
     inputs = []
-    for dose_field, (low, high) in DOSE_BOUNDS.items():
+    for dose_field in DOSE_BOUNDS:
         value = getattr(planned.dose, dose_field)
         if value is None:
             continue
+        low, high = planned.exercise.bounds(dose_field)
         name = f"dose.{planned.id}.{dose_field}"
         error = errors.get(name, "")
         shown = texts.get(name, str(value)) if error else str(value)
@@ -281,9 +285,13 @@ def plain_error(field_name: str, message: str) -> str:
 
 def plain_warning(warning: PlanWarning, dataset: Dataset) -> Warning:
     """A plan warning in the form's words: exercises by name, and the tick box that changes it."""
+    wording = form_wording(dataset)
     label = dataset.region.overrides.get(warning.override or "")
-    hint = f"Tick “{label}” below to change this." if label else ""
-    return Warning(warning.code, sentence(form_wording(dataset).warning_sentence(warning)), hint)
+    if label:
+        hint = f"Tick “{label}” below to change this."
+    else:  # a field to fill in or change instead, when the form has one
+        hint = sentence(wording.fix(warning.fix)) if warning.fix and wording.fix(warning.fix) else ""
+    return Warning(warning.code, sentence(wording.warning_sentence(warning)), hint)
 
 
 def form_wording(dataset: Dataset) -> Wording:
@@ -304,6 +312,8 @@ def form_wording(dataset: Dataset) -> Wording:
             return f"tick “{dataset.region.overrides[fix.name]}” below"
         if fix.kind == "field" and fix.name == "exercises":
             return "add the ones you want below"
+        if fix.kind == "field" and fix.name == "dose":
+            return "change the dose below"
         return ""  # no control on this form for it (e.g. a date format): the message says what to type
 
     return Wording(field=lambda field: LABELS.get(field, pretty_id(field)), fix=fix, name=name)
