@@ -301,7 +301,8 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
     with reporting(obj.debug):
         dataset = obj.library().dataset
         exercise = dataset.exercise(exercise_id)
-        click.echo(describe_exercise(exercise, language if language in dataset.languages else dataset.languages[0]))
+        click.echo(describe_exercise(exercise, language if language in dataset.languages else dataset.languages[0],
+                                     sources=dataset.region.sources))
         if picture is not None:
             from handouts.render.pdf.figures import write_figure
             from handouts.run.output import write_atomic

@@ -81,7 +81,7 @@ def test_only_web_addresses_become_qr_codes(data_copy: Path, url: str) -> None:
     from handouts.load.dataset import load_dataset
 
     walking = data_copy / "regions" / "low-back" / "exercises" / "walking.yaml"
-    walking.write_text(walking.read_text().replace("source: seed", f"source: seed\nvideo_url: '{url}'", 1))
+    walking.write_text(walking.read_text().replace("kind: aerobic", f"kind: aerobic\nvideo_url: '{url}'", 1))
     with pytest.raises(ErrorList) as caught:
         load_dataset(data_copy, languages=languages(resources.templates_dir()))
     assert any("video_url: expected a web address starting with https://" in str(e) for e in caught.value.errors)

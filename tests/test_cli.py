@@ -144,6 +144,21 @@ def test_exercises_list_and_show() -> None:
     assert missing.exit_code == 2 and "unknown exercise 'hamstring'" in missing.output
 
 
+def test_exercises_and_rules_say_where_they_come_from() -> None:
+    shown = run("exercises", "show", "abdominal-bracing").output
+    assert "source: common-practice (Common practice, not from a named guideline" in shown
+    assert "source: jospt-2021 (JOSPT 2021: George SZ et al." in shown
+    assert "source note: Not from the source article. JOSPT 2021 lists specific trunk muscle activation" in shown
+    assert "limits: hold 5 to 30; repeat 1 to 15; sets 1 to 3; times_a_day 1 to 3" in shown
+    listing = run("exercises").output
+    assert "seed,common-practice" in listing
+    protocols = run("protocols").output
+    assert "content v2026.12, reviewed 2026-12-02" in protocols
+    assert "stretching-only (phases=['acute'], override=allow_strengthening); source: seed" in protocols
+    assert "max-exercises (count=6); source: common-practice" in protocols
+    assert "  nice-ng59: NICE guideline NG59, Low back pain and sciatica in over 16s" in protocols
+
+
 def test_validate_passes_on_bundled_data_and_lists_problems(tmp_path: Path, data_copy: Path) -> None:
     assert run("validate").exit_code == 0
     walking = data_copy / "regions" / "low-back" / "exercises" / "walking.yaml"

@@ -108,6 +108,17 @@ def test_exercise_library_shows_every_exercise_with_picture_steps_and_dose(clien
     assert library.dataset.exercise("hamstring-stretch").words("es").name in spanish
 
 
+def test_exercise_library_says_where_each_exercise_comes_from(client: FlaskClient) -> None:
+    html = client.get("/exercises").get_data(as_text=True)
+    bracing = html[html.index('id="abdominal-bracing"'):html.index("</li>", html.index('id="abdominal-bracing"'))]
+    assert re.search(r'<span class="tag tag-warn" title="Common practice, not from a named guideline[^"]*">'
+                     r'Common practice</span>', bracing)
+    assert re.search(r'<span class="tag" title="JOSPT 2021: George SZ et al\.[^"]*">JOSPT 2021</span>', bracing)
+    assert "<strong>Where it comes from:</strong> Not from the source article. JOSPT 2021 lists" in bracing
+    bridge = html[html.index('id="low-back-bridge"'):]
+    assert '>The source article &#34;Lower Back Pain Exercises&#34;</span>' in bridge[:bridge.index("</li>")]
+
+
 def test_exercise_picture_is_a_png_and_unknown_ones_are_404(client: FlaskClient) -> None:
     response = client.get("/exercises/picture/hamstring-stretch.png")
     assert response.status_code == 200 and response.mimetype == "image/png"

@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from handouts.errors import DataError, shown
+from handouts.errors import DataError, one_of, shown
 from handouts.load import fields
 from handouts.load.illustration import read_illustration
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
-from handouts.model import DIRECTIONS, DOSE_BOUNDS, GOAL_OF, KINDS, LIMIT_FIELDS, SOURCES, Dose, Exercise, ExerciseText
+from handouts.model import DIRECTIONS, DOSE_BOUNDS, GOAL_OF, KINDS, LIMIT_FIELDS, Dose, Exercise, ExerciseText
 from handouts.model.region import Region
 
 _EXERCISE_KEYS = (
     "id", "kind", "direction", "muscle_group", "isometric", "position",
-    "dose", "limits", "text", "video_url", "source", "illustration",
+    "dose", "limits", "text", "video_url", "source", "source_note", "illustration",
 )
 _TEXT_KEYS = ("name", "steps", "feel", "cautions", "equipment")
 
@@ -60,7 +60,8 @@ def _exercise(raw: object, path: Path, region: Region, languages: tuple[str, ...
     muscle_group = s.choice("muscle_group", region.muscle_groups)
     isometric = s.flag("isometric")
     position = s.choice("position", region.positions)
-    source = s.choice("source", SOURCES)
+    sources = _sources(s, region)
+    source_note = s.text("source_note", "", max_len=600)
     video_url = s.url("video_url")
     dose = _dose(s.section("dose", (*DOSE_BOUNDS, "each_side")), kind)
     limits = _limits(s.section("limits", LIMIT_FIELDS), dose)
@@ -80,7 +81,7 @@ def _exercise(raw: object, path: Path, region: Region, languages: tuple[str, ...
         return None
     return Exercise(
         id=exercise_id, kind=kind, direction=direction, muscle_group=muscle_group, isometric=isometric,
-        position=position, dose=dose, text=text, source=source, limits=limits,
+        position=position, dose=dose, text=text, sources=sources, source_note=source_note, limits=limits,
         video_url=video_url, illustration=illustration, path=path,
     )
 
@@ -100,6 +101,19 @@ def _dose(s: Section, kind: str | None) -> Dose:
     if kind in ("stretch", "strengthen") and dose.hold is None and dose.repeat is None:
         s.fail("give hold (seconds) or repeat (times)", key=s.where)
     return dose
+
+
+def _sources(s: Section, region: Region) -> tuple[str, ...]:
+    """Where the exercise comes from: one id of the region's sources, or a list of them."""
+    value = s.raw("source")
+    ids = value if isinstance(value, list) else [value] if value is not None else []
+    if value is not None and (not ids or not all(isinstance(i, str) for i in ids)):
+        s.fail(f"expected a source id or a list of them ({', '.join(region.sources)})", key="source")
+        return ()
+    for i in ids:
+        if i not in region.sources:
+            s.fail(one_of(i, tuple(region.sources), "source") + " (the sources listed in region.yaml)", key="source")
+    return tuple(ids)
 
 
 #: Dose fields whose limits an exercise needs when its dose has the field named: a repeat may gain sets.

@@ -12,7 +12,6 @@ from handouts.model.exercise import (
     GOAL_OF,
     KINDS,
     LIMIT_FIELDS,
-    SOURCES,
     Dose,
     Exercise,
     ExerciseText,
@@ -20,11 +19,11 @@ from handouts.model.exercise import (
 from handouts.model.illustration import Illustration
 from handouts.model.plan import Plan, PlannedExercise, PlanWarning
 from handouts.model.protocol import Protocol
-from handouts.model.region import Region, RuleStep
+from handouts.model.region import Edition, Region, RuleStep
 from handouts.model.request import HandoutRequest, Patient
 
 __all__ = [
-    "DIRECTIONS", "DOSE_BOUNDS", "GOAL_OF", "KINDS", "LIMIT_FIELDS", "PAPERS", "SOURCES",
-    "Clinic", "Dataset", "Dose", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Patient",
+    "DIRECTIONS", "DOSE_BOUNDS", "GOAL_OF", "KINDS", "LIMIT_FIELDS", "PAPERS",
+    "Clinic", "Dataset", "Dose", "Edition", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Patient",
     "Plan", "PlanWarning", "PlannedExercise", "Protocol", "Region", "RuleStep",
 ]

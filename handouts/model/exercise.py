@@ -11,7 +11,6 @@ from handouts.model.illustration import Illustration
 
 KINDS = ("stretch", "strengthen", "aerobic")
 DIRECTIONS = ("flexion", "extension", "neutral", "none")
-SOURCES = ("seed", "common-practice")
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,8 @@ class Exercise:
     position: str
     dose: Dose
     text: Mapping[str, ExerciseText]
-    source: str
+    sources: tuple[str, ...]  # ids of the region's sources: the seed, a named guideline, common practice
+    source_note: str = ""  # which part comes from which source, for the clinic's review
     limits: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)  # field -> (low, high)
     video_url: str | None = None
     illustration: Illustration | None = None

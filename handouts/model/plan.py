@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from handouts.errors import Fix
 from handouts.model.clinic import Clinic
 from handouts.model.exercise import Dose, Exercise
+from handouts.model.region import Edition
 from handouts.model.request import HandoutRequest
 
 
@@ -55,6 +56,7 @@ class Plan:
     paper: str
     exercises: tuple[PlannedExercise, ...]
     warnings: tuple[PlanWarning, ...]
+    edition: Edition | None = None  # the edition of the clinical content it was made from
 
     @property
     def has_walking(self) -> bool:

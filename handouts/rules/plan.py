@@ -45,5 +45,5 @@ def make_plan(request: HandoutRequest, dataset: Dataset) -> Plan:
         work.warnings += dose_warnings
     return Plan(
         request=request, clinic=clinic, language=language, paper=request.paper or clinic.paper,
-        exercises=tuple(planned), warnings=tuple(work.warnings),
+        exercises=tuple(planned), warnings=tuple(work.warnings), edition=dataset.region.edition,
     )

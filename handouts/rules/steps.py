@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from handouts.errors import did_you_mean, shown
+from handouts.errors import did_you_mean, one_of, shown
 from handouts.model import KINDS, Dataset, Exercise, HandoutRequest, PlanWarning, Protocol
 
 Settings = Mapping[str, Any]
@@ -42,12 +42,19 @@ class Rule:
     def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
         """Problems with ``settings`` as (key, message); the common checks of the keys shared by rules."""
         problems = []
+        takes = (*self.keys, "source")  # every rule says where it comes from
         for key in settings:
-            if key not in self.keys:
-                problems.append((key, f"unknown setting{did_you_mean(str(key), self.keys)}; "
-                                      f"this rule takes {', '.join(self.keys) or 'no settings'}"))
+            if key not in takes:
+                problems.append((key, f"unknown setting{did_you_mean(str(key), takes)}; "
+                                      f"this rule takes {', '.join(takes)}"))
         problems += [(key, "is required") for key in self.required if key not in settings]
         region = dataset.region
+        sources = _as_list(settings.get("source"))
+        if not sources:
+            problems.append(("source", f"is required: where the rule comes from ({', '.join(region.sources)})"))
+        for source in sources:
+            if source not in region.sources:
+                problems.append(("source", one_of(source, tuple(region.sources)) + " (the sources in region.yaml)"))
         for phase in _as_list(settings.get("phases")):
             if phase not in region.phases:
                 problems.append(("phases", f"{shown(phase)} is not a phase of this region "

@@ -334,6 +334,13 @@ def pretty_id(identifier: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def source_label(reference: str) -> str:
+    """A source's short name for a tag: its reference up to the first ':' or ',' ('JOSPT 2021')."""
+    for mark in (":", ","):
+        reference = reference.split(mark, 1)[0]
+    return reference.strip()
+
+
 def ui_language(dataset: Dataset) -> str:
     """The language of the form's own exercise names: English when the dataset has it."""
     return "en" if "en" in dataset.languages else dataset.languages[0]

@@ -31,6 +31,7 @@ from handouts.web.forms import (
     pretty_id,
     read_form,
     sentence,
+    source_label,
     ui_language,
 )
 from handouts.web.settings import Settings
@@ -204,7 +205,8 @@ def exercises() -> Any:
     return render_template(
         "exercises.html", page="exercises", title="Exercise library", exercises=items, language=language,
         languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in dataset.languages], kinds=KIND_LABELS,
-        picture_url=_picture_url, describe_dose=describe_dose, pretty_id=pretty_id)
+        picture_url=_picture_url, describe_dose=describe_dose, pretty_id=pretty_id,
+        sources=dataset.region.sources, source_label=source_label)
 
 
 @bp.get("/exercises/picture/<exercise_id>.<suffix>")
