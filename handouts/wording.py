@@ -21,6 +21,7 @@ WARNINGS = {
     "removed-strengthening": "{phase} phase is stretching only: removed {exercises}",
     "kept-strengthening": "{phase} phase: keeping strengthening ({exercises}) as you allowed",
     "against-direction": "{diagnosis} usually favours {direction} stretches; {exercises} {goes} the other way",
+    "against-patient-direction": "this patient's preferred direction is {direction}; {exercises} {goes} the other way",
     "paired": "added {exercises} to balance the {group} exercise {related} with a {partner} exercise",
     "added": "added {exercises}: part of every {phase} plan",
     "left-out": "{exercises} left out as you asked; {reason}",

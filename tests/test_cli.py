@@ -128,6 +128,18 @@ def test_a_dose_outside_the_exercises_limits_is_refused_with_the_bound() -> None
                                      "5 s to 120 s (limits.hold in prone-plank.yaml)")
 
 
+def test_plan_follows_the_patients_direction() -> None:
+    result = CliRunner().invoke(cli, ["plan", *BASE[:5], "herniated-disc", "--phase", "acute", "--direction", "flexion"])
+    assert result.exit_code == 0 and not result.stderr
+    assert "patient: direction flexion (from testing)" in result.stdout
+    assert "double-knee-to-chest" in result.stdout and "prone-on-elbows" not in result.stdout
+    against = CliRunner().invoke(cli, ["plan", *BASE, "--direction", "flexion", "--exercises", "prone-on-elbows"])
+    assert against.stderr.strip() == ("warning: this patient's preferred direction is flexion; prone-on-elbows goes "
+                                      "the other way (pass --allow-direction)")
+    bad = CliRunner().invoke(cli, ["plan", *BASE, "--direction", "sideways"])
+    assert bad.exit_code == 2 and "error: --direction: 'sideways' is not one of extension, flexion, none" in bad.stderr
+
+
 def test_checklist_command(tmp_path: Path) -> None:
     result = run("checklist", *BASE, "--start-date", "2026-12-07", "--weeks", "1", "-o", str(tmp_path), "--no-cover")
     assert result.exit_code == 0, result.output

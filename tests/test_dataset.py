@@ -99,6 +99,10 @@ def _errors(data: Path) -> list[str]:
                      id="rule-without-source"),
         pytest.param("regions/low-back/region.yaml", "  reviewed: 2026-12-02", "  reviewed: last week",
                      "region.yaml: content.reviewed: expected a date written YYYY-MM-DD", id="review-date"),
+        pytest.param("regions/low-back/region.yaml", "{prone-on-elbows: double-knee-to-chest,",
+                     "{prone-on-elbows: standing-extension,",
+                     "region.yaml: rules[1].counterparts: 'prone-on-elbows' and 'standing-extension' must be a "
+                     "flexion and an extension stretch", id="counterparts"),
         pytest.param("regions/low-back/exercises/bird-dog.yaml", "direction: neutral", "direction: sideways",
                      "bird-dog.yaml: direction: 'sideways' is not one of flexion, extension, neutral, none",
                      id="enum"),

@@ -204,3 +204,52 @@ def test_changing_hold_without_goal_keeps_or_drops_the_build_up_with_a_warning(
         "(pass --dose prone-plank.hold_up_to=N)")
     both = make_plan(request_for(dose_changes={"prone-plank": {"hold": 20, "hold_up_to": 90}}), library.dataset)
     assert not [w for w in both.warnings if w.code.startswith("goal-")]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected_ids", "expected_codes"),
+    [
+        pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "direction": "flexion"},
+                     ["double-knee-to-chest", "seated-flexion"], set(), id="disc-with-flexion-preference"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "subacute", "direction": "flexion", },
+                     ["double-knee-to-chest", "hamstring-stretch", "abdominal-bracing", "low-back-bridge", "walking"],
+                     set(), id="disc-subacute-flexion"),
+        pytest.param({"diagnosis": "spinal-stenosis", "phase": "acute", "direction": "extension"},
+                     ["prone-on-elbows", "standing-extension"], set(), id="stenosis-with-extension-preference"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "direction": "extension"},
+                     ["prone-on-elbows", "standing-extension"], set(), id="same-as-the-diagnosis"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "subacute", "direction": "none",
+                      "exercises": ("double-knee-to-chest", "walking")},
+                     ["double-knee-to-chest", "walking"], set(), id="no-preference-no-warning"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "direction": "flexion",
+                      "exercises": ("prone-on-elbows", "double-knee-to-chest")},
+                     ["prone-on-elbows", "double-knee-to-chest"], {"against-patient-direction"},
+                     id="chosen-stretch-against-the-patient"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "maintenance",
+                      "exercises": ("double-knee-to-chest", "prone-on-elbows", "walking")},
+                     ["double-knee-to-chest", "prone-on-elbows", "walking"], set(), id="maintenance-both-directions"),
+        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "direction": "extension", },
+                     ["prone-on-elbows", "double-knee-to-chest", "hamstring-stretch", "prone-plank",
+                      "low-back-bridge", "walking"], set(), id="maintenance-keeps-its-defaults"),
+    ],
+)
+def test_direction_belongs_to_the_patient(library, request_for, changes, expected_ids,
+                                          expected_codes) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(request_for(**changes), library.dataset)
+    assert ids(plan) == expected_ids
+    assert codes(plan) == expected_codes
+
+
+def test_a_swapped_stretch_is_marked_and_a_mismatch_must_be_confirmed(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    swapped = make_plan(request_for(diagnosis="herniated-disc", phase="acute", direction="flexion"), library.dataset)
+    assert [p.added_by for p in swapped.exercises] == ["direction", "direction"]
+    against = make_plan(request_for(diagnosis="herniated-disc", phase="acute", direction="flexion",
+                                    exercises=("prone-on-elbows",)), library.dataset)
+    (warning,) = against.warnings
+    assert warning.confirm and warning.override == "allow_direction"
+    assert COMMAND_LINE.warning(warning) == ("this patient's preferred direction is flexion; prone-on-elbows goes "
+                                            "the other way (pass --allow-direction)")
+    allowed = make_plan(request_for(diagnosis="herniated-disc", phase="acute", direction="flexion",
+                                    exercises=("prone-on-elbows",), overrides=frozenset({"allow_direction"})),
+                        library.dataset)
+    assert not allowed.warnings

@@ -166,6 +166,23 @@ def test_override_keeps_strengthening(client: FlaskClient) -> None:
     assert "keeping strengthening" in data["html"]
 
 
+def test_the_patients_direction_makes_the_plan_and_a_mismatch_offers_its_tick_box(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert re.search(r'<select id="field-direction" name="direction"[^>]*data-replan', page)
+    assert '<option value="flexion">Flexion</option>' in page
+    flexion = post(client, {"diagnosis": "herniated-disc", "phase": "acute", "direction": "flexion"}, json=True)
+    html = flexion.get_json()["html"]
+    assert 'id="row-double-knee-to-chest"' in html and 'id="row-seated-flexion"' in html
+    assert 'id="row-prone-on-elbows"' not in html and 'id="plan-warnings"' not in html
+    against = post(client, {"diagnosis": "herniated-disc", "phase": "acute", "direction": "flexion",
+                            "exercises": "prone-on-elbows"}, json=True).get_json()["html"]
+    assert ("This patient&#39;s preferred direction is flexion; Lying face down on elbows goes the other way."
+            in against)
+    assert "Tick “Accept stretches against the patient&#39;s direction” below to change this." in against
+    bad = post(client, {**GOOD, "direction": "sideways"}, json=True).get_json()
+    assert bad["errors"]["direction"] == "'sideways' is not one of extension, flexion, none."
+
+
 @pytest.mark.parametrize("edit, expected", [
     pytest.param("up:standing-extension", "standing-extension,prone-on-elbows", id="up"),
     pytest.param("down:prone-on-elbows", "standing-extension,prone-on-elbows", id="down"),

@@ -28,6 +28,9 @@ class PlanWarning:
     override: str | None = None
     details: tuple[tuple[str, str], ...] = ()
     fix: Fix | None = None
+    #: The clinician must confirm it: shown as a warning where a clinician makes the handout, but a
+    #: batch row with it fails unless the row carries the override (no one is there to see it).
+    confirm: bool = False
 
     def detail(self, name: str) -> str:
         return dict(self.details).get(name, "")

@@ -33,6 +33,9 @@ class HandoutRequest:
     notes: str = ""
     dose_changes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     overrides: frozenset[str] = frozenset()  # rules the clinician set aside, e.g. allow_strengthening
+    #: The patient's preferred direction found by the clinician's testing: extension, flexion or
+    #: none (no preference). None: not given, so the diagnosis's usual direction stands in.
+    direction: str | None = None
 
     def allows(self, override: str) -> bool:
         """True when the clinician set this override."""

@@ -30,12 +30,21 @@ def describe_plan(plan: Plan) -> str:
     """The plan as a numbered list of exercises with doses."""
     request = plan.request
     lines = [f"{request.patient.patient_id}: {request.diagnosis}, {request.phase} "
-             f"({plan.clinic.id}, {plan.language}, {plan.paper}{', large print' if request.large_print else ''})"]
+             f"({plan.clinic.id}, {plan.language}, {plan.paper}{', large print' if request.large_print else ''})",
+             "    patient: " + "; ".join(patient_facts(plan))]
     for number, planned in enumerate(plan.exercises, start=1):
         exercise = planned.exercise
         added = f"  [added: {planned.added_by}]" if planned.added_by else ""
         lines.append(f"{number:>2}. {exercise.id:<22} {exercise.kind:<10} {describe_dose(planned.dose)}{added}")
     return "\n".join(lines)
+
+
+def patient_facts(plan: Plan) -> list[str]:
+    """What the clinician said about the patient that the rules used, e.g. 'direction flexion (from testing)'."""
+    request = plan.request
+    direction = f"direction {request.direction} (from testing)" if request.direction \
+        else "direction not given (the diagnosis's usual one stands in)"
+    return [direction]
 
 
 def describe_exercises(dataset: Dataset) -> str:

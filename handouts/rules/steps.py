@@ -118,22 +118,60 @@ _OPPOSITE = {"flexion": "extension", "extension": "flexion"}
 
 
 class Direction(Rule):
-    """A stretch against the direction the diagnosis favours is flagged."""
+    """Stretches follow the patient's preferred direction (the diagnosis's usual one when not given).
 
-    keys = ("override", "phases")
+    A protocol's stretch in the other direction is swapped for its counterpart when the patient's
+    own direction differs from the diagnosis's; a stretch the clinician chose against it is flagged.
+    """
+
+    keys = ("override", "phases", "counterparts")
 
     def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
-        preferred = work.protocol.preferred_direction
+        request = work.request
+        preferred = request.direction or work.protocol.preferred_direction
         phases = _as_list(settings.get("phases"))
-        if not preferred or (phases and work.request.phase not in phases):
+        if preferred not in _OPPOSITE or (phases and request.phase not in phases):
             return chosen
-        against = tuple(e.id for e in chosen if e.kind == "stretch" and e.direction == _OPPOSITE.get(preferred))
+        against = _OPPOSITE[preferred]
+        if request.exercises is None and request.direction:
+            chosen = self._swap(chosen, work, against, settings)
+        going = tuple(e.id for e in chosen if e.kind == "stretch" and e.direction == against)
         override = settings.get("override")
-        if against and not (override and work.request.allows(override)):
+        if going and not (override and request.allows(override)):
+            code = "against-patient-direction" if request.direction else "against-direction"
             work.warnings.append(PlanWarning(
-                "against-direction", against, override=override,
-                details=(("diagnosis", work.request.diagnosis), ("direction", preferred))))
+                code, going, override=override, confirm=True,
+                details=(("diagnosis", request.diagnosis), ("direction", preferred))))
         return chosen
+
+    @staticmethod
+    def _swap(chosen: list[Exercise], work: Work, against: str, settings: Settings) -> list[Exercise]:
+        """The protocol's stretches in direction ``against`` replaced by their counterparts."""
+        pairs = _counterparts(settings)
+        swapped: dict[str, Exercise] = {}
+        for exercise in chosen:
+            if exercise.kind == "stretch" and exercise.direction == against and exercise.id in pairs:
+                exercise = work.dataset.exercise(pairs[exercise.id])
+                work.added[exercise.id] = "direction"
+            swapped.setdefault(exercise.id, exercise)
+        return list(swapped.values())
+
+    def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
+        problems = super().check(settings, dataset)
+        raw = settings.get("counterparts", {})
+        if not isinstance(raw, Mapping):
+            return [*problems, ("counterparts", "expected pairs of stretches, e.g. {prone-on-elbows: "
+                                                "double-knee-to-chest}")]
+        for one, other in raw.items():
+            found = [dataset.exercises.get(str(i)) for i in (one, other)]
+            for exercise_id, exercise in zip((one, other), found):
+                if exercise is None:
+                    problems.append(("counterparts", f"unknown exercise {shown(exercise_id)}"
+                                                     f"{did_you_mean(str(exercise_id), dataset.exercises)}"))
+            if None not in found and {e.direction for e in found} != {"flexion", "extension"}:  # type: ignore[union-attr]
+                problems.append(("counterparts", f"{one!r} and {other!r} must be a flexion and an extension "
+                                                 "stretch"))
+        return problems
 
     def protocol_problem(self, protocol: Protocol, phase: str, exercise: Exercise, settings: Settings) -> str:
         preferred = protocol.preferred_direction
@@ -142,6 +180,12 @@ class Direction(Rule):
                 and exercise.direction == _OPPOSITE.get(preferred):
             return f"{exercise.id!r} is a {exercise.direction} stretch against this diagnosis's preferred {preferred}"
         return ""
+
+
+def _counterparts(settings: Settings) -> dict[str, str]:
+    """The direction rule's counterparts, both ways round."""
+    pairs = {str(a): str(b) for a, b in (settings.get("counterparts") or {}).items()}
+    return {**pairs, **{b: a for a, b in pairs.items()}}
 
 
 class Pair(Rule):

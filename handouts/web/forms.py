@@ -36,7 +36,10 @@ LABELS = {
     "large_print": "Large print",
     "notes": "Notes for the patient",
     "paper": "Paper size",
+    "direction": "Preferred direction",
 }
+#: The patient's preferred direction, as the form offers it (empty: the diagnosis's usual one).
+DIRECTION_CHOICES = (("extension", "Extension"), ("flexion", "Flexion"), ("none", "No preference"))
 DOSE_LABELS = {
     "hold": "Hold (seconds)",
     "hold_up_to": "Build up to (seconds)",

@@ -23,6 +23,7 @@ from handouts.report.describe import describe_dose
 from handouts.run.batch import BatchOptions
 from handouts.run.handout import make_handout, output_path
 from handouts.web.forms import (
+    DIRECTION_CHOICES,
     KIND_LABELS,
     LABELS,
     FormState,
@@ -109,6 +110,7 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
         "labels": LABELS, "kinds": KIND_LABELS,
         "diagnoses": [(d, protocol.name) for d, protocol in dataset.protocols.items()],
         "phases": list(dataset.region.phases.items()),
+        "directions": DIRECTION_CHOICES,
         "overrides": list(dataset.region.overrides.items()),
         "clinics": [(c.id, c.name) for c in dataset.clinics.values()],
         "default_clinic": default_clinic,
