@@ -27,6 +27,11 @@ WARNINGS = {
     "left-out": "{exercises} left out as you asked; {reason}",
     "unbalanced": "the plan has strengthening but no stretching; a mix of both is better for the back",
     "too-many": "{count} exercises: more than {limit} makes a long handout that patients follow less",
+    "replaced": "{because}: {exercises} replaced by {related}, since {reason}",
+    "removed-for": "{because}: {exercises} removed, since {reason}",
+    "kept-despite": "{because}: {exercises} kept as you allowed",
+    "leg-pain-unknown": "leg pain is not recorded, so {exercises} {is} kept; with leg pain {it} would be replaced, "
+                        "since {reason}",
     "goal-kept": "{exercises}: the new {start} of {value} still builds up to {goal}",
     "goal-dropped": "{exercises}: the new {start} of {value} reaches the build-up goal of {goal}, so the goal is dropped",
 }
@@ -67,6 +72,8 @@ class Wording:
         values["exercises"] = ", ".join(self.name("exercise", i) for i in warning.exercise_ids)
         values["related"] = ", ".join(self.name("exercise", i) for i in warning.related_ids)
         values["goes"] = "goes" if len(warning.exercise_ids) == 1 else "go"
+        values["is"] = "is" if len(warning.exercise_ids) == 1 else "are"
+        values["it"] = "it" if len(warning.exercise_ids) == 1 else "they"
         return WARNINGS.get(warning.code, warning.code).format_map(_Blank(values))
 
     def hint(self, fix: Fix | None) -> str:

@@ -167,6 +167,24 @@ def test_a_stretch_against_the_patients_direction_is_a_row_error_unless_the_row_
     assert not [n for n in result.notes if "ignoring" in n]  # the override column is read, not ignored
 
 
+def test_leg_pain_and_precautions_columns(tmp_path: Path) -> None:
+    text = ("patient_id,name,diagnosis,phase,exercises,leg_pain,precautions,allow_nerve_tension\n"
+            "f1,Ann,sciatica,acute,hamstring-stretch;piriformis-stretch,yes,osteoporosis,\n"
+            "f2,Bo,sciatica,acute,hamstring-stretch,,,yes\n"
+            "f3,Cy,spinal-stenosis,acute,,no,Osteoporosis,\n"
+            "f4,Di,nonspecific,acute,,maybe,bones,\n")
+    result = run(write_csv(tmp_path, text), options(tmp_path))
+    by_line = {r.line: r for r in result.rows}
+    assert [by_line[line].status for line in (2, 3, 4, 5)] == ["written", "written", "written", "invalid"]
+    assert by_line[2].message.startswith("leg pain: hamstring-stretch replaced by hamstring-stretch-bent-knee")
+    assert "(set the allow_nerve_tension column to yes)" in by_line[2].message
+    assert by_line[3].message == "sciatica: hamstring-stretch kept as you allowed"
+    assert "One knee to chest" in pdf_text((tmp_path / "out" / "f3.pdf").read_bytes())
+    assert by_line[5].message == ("column 'leg_pain': 'maybe' is not yes or no; "
+                                  "column 'precautions': 'bones' is not one of osteoporosis")
+    assert not [n for n in result.notes if "ignoring" in n]
+
+
 def test_date_format_option_accepts_day_first_dates(tmp_path: Path) -> None:
     path = write_csv(tmp_path, HEADER + "d1,Ann,nonspecific,acute,07/12/2026,1\n")
     run(path, options(tmp_path, date_format="DD/MM/YYYY"))

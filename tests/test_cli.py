@@ -140,6 +140,27 @@ def test_plan_follows_the_patients_direction() -> None:
     assert bad.exit_code == 2 and "error: --direction: 'sideways' is not one of extension, flexion, none" in bad.stderr
 
 
+def test_plan_shows_each_patient_fact_warning_with_its_override() -> None:
+    sciatica = CliRunner().invoke(cli, ["plan", *BASE[:5], "sciatica", "--phase", "acute", "--leg-pain", "yes",
+                                        "--precautions", "osteoporosis",
+                                        "--exercises", "hamstring-stretch,double-knee-to-chest"])
+    assert sciatica.exit_code == 0
+    assert "patient: direction not given (the diagnosis's usual one stands in); leg pain yes; precautions " \
+           "osteoporosis" in sciatica.stdout
+    assert "hamstring-stretch-bent-knee" in sciatica.stdout and "one-knee-to-chest" in sciatica.stdout
+    warnings = sciatica.stderr.strip().splitlines()
+    assert "(pass --allow-nerve-tension)" in warnings[0] and "(pass --allow-end-range-flexion)" in warnings[1]
+    kept = CliRunner().invoke(cli, ["plan", *BASE[:5], "sciatica", "--phase", "acute", "--exercises",
+                                    "hamstring-stretch", "--allow-nerve-tension"])
+    assert kept.stderr.strip() == "warning: sciatica: hamstring-stretch kept as you allowed"
+    asked = CliRunner().invoke(cli, ["plan", *BASE[:5], "nonspecific", "--phase", "maintenance"])
+    assert "(pass --leg-pain yes or no)" in asked.stderr
+    bad = CliRunner().invoke(cli, ["plan", *BASE, "--leg-pain", "maybe", "--precautions", "bones"])
+    assert bad.exit_code == 2
+    assert bad.stderr.strip().splitlines() == ["error: --leg-pain: 'maybe' is not yes or no",
+                                               "error: --precautions: 'bones' is not one of osteoporosis"]
+
+
 def test_checklist_command(tmp_path: Path) -> None:
     result = run("checklist", *BASE, "--start-date", "2026-12-07", "--weeks", "1", "-o", str(tmp_path), "--no-cover")
     assert result.exit_code == 0, result.output

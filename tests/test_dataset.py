@@ -91,11 +91,11 @@ def _errors(data: Path) -> list[str]:
                      "prone-plank.yaml: limits.hold: expected [lowest, highest], whole numbers from 1 to 600",
                      id="limits-bound"),
         pytest.param("regions/low-back/exercises/bird-dog.yaml", "source: common-practice", "source: common-practise",
-                     "bird-dog.yaml: source: source 'common-practise' is not one of seed, nice-ng59, acp-2017, jospt-2021, "
+                     "bird-dog.yaml: source: source 'common-practise' is not one of seed, nice-ng59, acp-2017, jospt-2021, ros, "
                      "common-practice (did you mean 'common-practice'?) (the sources listed in region.yaml)",
                      id="unknown-source"),
         pytest.param("regions/low-back/region.yaml", "  - balance: {source: seed}", "  - balance: {}",
-                     "region.yaml: rules[4].source: is required: where the rule comes from (seed, nice-ng59",
+                     "region.yaml: rules[6].source: is required: where the rule comes from (seed, nice-ng59",
                      id="rule-without-source"),
         pytest.param("regions/low-back/region.yaml", "  reviewed: 2026-12-02", "  reviewed: last week",
                      "region.yaml: content.reviewed: expected a date written YYYY-MM-DD", id="review-date"),
@@ -103,6 +103,12 @@ def _errors(data: Path) -> list[str]:
                      "{prone-on-elbows: standing-extension,",
                      "region.yaml: rules[1].counterparts: 'prone-on-elbows' and 'standing-extension' must be a "
                      "flexion and an extension stretch", id="counterparts"),
+        pytest.param("regions/low-back/region.yaml", "      when: osteoporosis", "      when: osteopenia",
+                     "region.yaml: rules[3].when: 'osteopenia' is not one of leg-pain, osteoporosis (did you mean "
+                     "'osteoporosis'?) (leg-pain, or a precaution of the region)", id="replace-when"),
+        pytest.param("regions/low-back/region.yaml", "{hamstring-stretch: hamstring-stretch-bent-knee}",
+                     "{hamstring-stretch: hamstring-strech-bent-knee}",
+                     "region.yaml: rules[2].exercises: unknown exercise 'hamstring-strech-bent-knee'", id="replace-id"),
         pytest.param("regions/low-back/exercises/bird-dog.yaml", "direction: neutral", "direction: sideways",
                      "bird-dog.yaml: direction: 'sideways' is not one of flexion, extension, neutral, none",
                      id="enum"),

@@ -16,6 +16,7 @@ from handouts.model.options import PrintOptions
 from handouts.render.pdf.build import render
 from handouts.render.pdf.fonts import has_glyph
 from handouts.render.pdf.styles import MARGIN
+from handouts.report.check import check_pdf
 from handouts.rules.plan import make_plan
 from handouts.run.handout import make_handout
 
@@ -231,3 +232,21 @@ def test_every_page_prints_the_content_edition_without_adding_pages(
     assert with_edition.pages == without.pages
     checklist = compose(plan, library.templates(language), today=START, kind="checklist")
     assert edition in pdf_text(render(checklist).pdf)
+
+
+def test_acute_sciatica_with_leg_pain_and_osteoporosis_prints_the_gentler_stretches(
+        library, request_for, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    request = request_for(diagnosis="sciatica", phase="acute", leg_pain=True, precautions=frozenset({"osteoporosis"}),
+                          exercises=("hamstring-stretch", "double-knee-to-chest", "piriformis-stretch"))
+    for language, bent_knee, one_knee, strap, both_knees in (
+            ("en", "Hamstring stretch, knee bent", "One knee to chest", "Loop a belt or strap", "Both knees to chest"),
+            ("es", "con la rodilla doblada", "Una rodilla al pecho", "Pase un cinturón", "Las dos rodillas al pecho")):
+        handout = make_handout(dataclasses.replace(request, language=language), library=library,
+                               options=PrintOptions(use_cover=False))
+        text = pdf_text(handout.pdf)
+        assert bent_knee in text and one_knee in text
+        assert strap not in text and both_knees not in text
+        path = tmp_path / f"{language}.pdf"
+        path.write_bytes(handout.pdf)
+        report = check_pdf(path, safety_phrases=library.templates(language).labels["safety_phrases"])
+        assert report.ok, report.measures  # reading level, sizes and cards kept whole with the new cards

@@ -35,12 +35,14 @@ def codes(plan) -> set[str]:  # type: ignore[no-untyped-def]
         pytest.param({"diagnosis": "nonspecific", "phase": "subacute", "exercises": ("prone-plank", "bird-dog")},
                      ["prone-plank", "bird-dog", "walking"], {"added", "unbalanced"},
                      id="abdominal-already-paired"),
-        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "exercises": ("hamstring-stretch",)},
+        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "exercises": ("hamstring-stretch",),
+                      "leg_pain": False},
                      ["hamstring-stretch", "walking"], {"added"}, id="walking-added"),
         pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "exercises": ("hamstring-stretch",),
-                      "overrides": frozenset({"skip_walking"})},
+                      "overrides": frozenset({"skip_walking"}), "leg_pain": False},
                      ["hamstring-stretch"], {"left-out"}, id="walking-skipped-on-request"),
-        pytest.param({"diagnosis": "nonspecific", "phase": "acute", "exercises": ("hamstring-stretch",)},
+        pytest.param({"diagnosis": "nonspecific", "phase": "acute", "exercises": ("hamstring-stretch",),
+                      "leg_pain": False},
                      ["hamstring-stretch"], set(), id="no-walking-added-in-acute"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "subacute",
                       "exercises": ("double-knee-to-chest", "walking")},
@@ -54,7 +56,7 @@ def codes(plan) -> set[str]:  # type: ignore[no-untyped-def]
         pytest.param({"diagnosis": "sciatica", "phase": "subacute",
                       "exercises": ("piriformis-stretch", "walking")},
                      ["piriformis-stretch", "walking"], set(), id="sciatica-clinician-chosen"),
-        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance"},
+        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "leg_pain": False},
                      ["prone-on-elbows", "double-knee-to-chest", "hamstring-stretch", "prone-plank",
                       "low-back-bridge", "walking"], set(), id="maintenance-default"),
     ],
@@ -76,7 +78,7 @@ def test_acute_plans_never_hold_strengthening(library, request_for, diagnosis) -
 @pytest.mark.parametrize("phase", ["subacute", "maintenance"])
 @pytest.mark.parametrize("diagnosis", ["herniated-disc", "spinal-stenosis", "nonspecific"])
 def test_default_plans_follow_every_rule(library, request_for, diagnosis, phase) -> None:  # type: ignore[no-untyped-def]
-    plan = make_plan(request_for(diagnosis=diagnosis, phase=phase), library.dataset)
+    plan = make_plan(request_for(diagnosis=diagnosis, phase=phase, leg_pain=False), library.dataset)
     groups = [p.exercise.muscle_group for p in plan.exercises]
     kinds = [p.exercise.kind for p in plan.exercises]
     assert "aerobic" in kinds and "stretch" in kinds
@@ -211,7 +213,7 @@ def test_changing_hold_without_goal_keeps_or_drops_the_build_up_with_a_warning(
     [
         pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "direction": "flexion"},
                      ["double-knee-to-chest", "seated-flexion"], set(), id="disc-with-flexion-preference"),
-        pytest.param({"diagnosis": "herniated-disc", "phase": "subacute", "direction": "flexion", },
+        pytest.param({"diagnosis": "herniated-disc", "phase": "subacute", "direction": "flexion", "leg_pain": False},
                      ["double-knee-to-chest", "hamstring-stretch", "abdominal-bracing", "low-back-bridge", "walking"],
                      set(), id="disc-subacute-flexion"),
         pytest.param({"diagnosis": "spinal-stenosis", "phase": "acute", "direction": "extension"},
@@ -228,7 +230,7 @@ def test_changing_hold_without_goal_keeps_or_drops_the_build_up_with_a_warning(
         pytest.param({"diagnosis": "herniated-disc", "phase": "maintenance",
                       "exercises": ("double-knee-to-chest", "prone-on-elbows", "walking")},
                      ["double-knee-to-chest", "prone-on-elbows", "walking"], set(), id="maintenance-both-directions"),
-        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "direction": "extension", },
+        pytest.param({"diagnosis": "nonspecific", "phase": "maintenance", "direction": "extension", "leg_pain": False},
                      ["prone-on-elbows", "double-knee-to-chest", "hamstring-stretch", "prone-plank",
                       "low-back-bridge", "walking"], set(), id="maintenance-keeps-its-defaults"),
     ],
@@ -253,3 +255,70 @@ def test_a_swapped_stretch_is_marked_and_a_mismatch_must_be_confirmed(library, r
                                     exercises=("prone-on-elbows",), overrides=frozenset({"allow_direction"})),
                         library.dataset)
     assert not allowed.warnings
+
+
+STRAP, BENT_KNEE = "hamstring-stretch", "hamstring-stretch-bent-knee"
+END_RANGE_FLEXION = {"double-knee-to-chest", "seated-flexion"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected_ids", "expected_codes"),
+    [
+        pytest.param({"diagnosis": "sciatica", "phase": "acute", "exercises": (STRAP, "piriformis-stretch")},
+                     [BENT_KNEE, "piriformis-stretch"], {"replaced"}, id="acute-sciatica-always"),
+        pytest.param({"diagnosis": "sciatica", "phase": "acute", "exercises": (STRAP,), "leg_pain": False},
+                     [BENT_KNEE], {"replaced"}, id="sciatica-even-if-leg-pain-no"),
+        pytest.param({"diagnosis": "sciatica", "phase": "acute", "exercises": (STRAP,),
+                      "overrides": frozenset({"allow_nerve_tension"})},
+                     [STRAP], {"kept-despite"}, id="sciatica-override-keeps-it-with-a-warning"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "subacute", "leg_pain": True},
+                     ["prone-on-elbows", BENT_KNEE, "abdominal-bracing", "low-back-bridge", "walking"], {"replaced"},
+                     id="disc-with-leg-pain"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "subacute", "leg_pain": False},
+                     ["prone-on-elbows", STRAP, "abdominal-bracing", "low-back-bridge", "walking"], set(),
+                     id="disc-without-leg-pain"),
+        pytest.param({"diagnosis": "herniated-disc", "phase": "subacute"},
+                     ["prone-on-elbows", STRAP, "abdominal-bracing", "low-back-bridge", "walking"],
+                     {"leg-pain-unknown"}, id="leg-pain-not-recorded-is-asked"),
+        pytest.param({"diagnosis": "nonspecific", "phase": "acute", "exercises": (BENT_KNEE, STRAP), "leg_pain": True},
+                     [BENT_KNEE], {"replaced"}, id="no-duplicate-when-both-chosen"),
+        pytest.param({"diagnosis": "spinal-stenosis", "phase": "subacute", "precautions": frozenset({"osteoporosis"})},
+                     ["one-knee-to-chest", "piriformis-stretch", "abdominal-bracing", "low-back-bridge", "walking"],
+                     {"replaced"}, id="osteoporosis-stenosis"),
+        pytest.param({"diagnosis": "spinal-stenosis", "phase": "acute", "precautions": frozenset({"osteoporosis"}),
+                      "overrides": frozenset({"allow_end_range_flexion"})},
+                     ["double-knee-to-chest", "seated-flexion"], {"kept-despite"}, id="osteoporosis-override"),
+    ],
+)
+def test_patient_facts_change_the_plan(library, request_for, changes, expected_ids,
+                                       expected_codes) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(request_for(**changes), library.dataset)
+    assert ids(plan) == expected_ids
+    assert codes(plan) == expected_codes
+
+
+def test_acute_sciatica_and_the_strap_stretch_never_pass_silently(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(request_for(diagnosis="sciatica", phase="acute", exercises=(STRAP,)), library.dataset)
+    (warning,) = plan.warnings
+    assert COMMAND_LINE.warning(warning) == (
+        "sciatica: hamstring-stretch replaced by hamstring-stretch-bent-knee, since a straight leg with the foot "
+        "pulled up also pulls on the sciatic nerve (pass --allow-nerve-tension)")
+    asked = make_plan(request_for(diagnosis="nonspecific", phase="acute"), library.dataset)
+    assert COMMAND_LINE.warning(next(w for w in asked.warnings if w.code == "leg-pain-unknown")) == (
+        "leg pain is not recorded, so hamstring-stretch is kept; with leg pain it would be replaced, since a "
+        "straight leg with the foot pulled up also pulls on the sciatic nerve (pass --leg-pain yes or no)")
+
+
+@pytest.mark.parametrize("phase", ["acute", "subacute", "maintenance"])
+@pytest.mark.parametrize("diagnosis", ["herniated-disc", "spinal-stenosis", "nonspecific"])
+def test_osteoporosis_removes_end_range_flexion(library, request_for, diagnosis, phase) -> None:  # type: ignore[no-untyped-def]
+    request = request_for(diagnosis=diagnosis, phase=phase, precautions=frozenset({"osteoporosis"}),
+                          direction="flexion", leg_pain=False)
+    plan = make_plan(request, library.dataset)
+    assert not END_RANGE_FLEXION & set(ids(plan))
+    assert "one-knee-to-chest" in ids(plan) or phase == "maintenance" and diagnosis == "herniated-disc"
+    for warning in (w for w in plan.warnings if w.code == "replaced"):
+        assert COMMAND_LINE.warning(warning).startswith("osteoporosis or fracture risk: ")
+        assert COMMAND_LINE.warning(warning).endswith(
+            "replaced by one-knee-to-chest, since bending the spine forward to its limit may raise the risk of a "
+            "spinal fracture (pass --allow-end-range-flexion)")

@@ -183,6 +183,25 @@ def test_the_patients_direction_makes_the_plan_and_a_mismatch_offers_its_tick_bo
     assert bad["errors"]["direction"] == "'sideways' is not one of extension, flexion, none."
 
 
+def test_leg_pain_and_precautions_on_the_form_change_the_plan(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert '<option value="">Not recorded</option>' in page
+    assert 'name="precaution.osteoporosis" value="yes" data-replan' in page
+    asked = post(client, {"diagnosis": "herniated-disc", "phase": "subacute"}, json=True).get_json()["html"]
+    assert 'data-code="leg-pain-unknown"' in asked and "Choose “Leg pain” above." in asked
+    html = post(client, {"diagnosis": "spinal-stenosis", "phase": "acute", "leg_pain": "yes",
+                         "precaution.osteoporosis": "yes"}, json=True).get_json()["html"]
+    assert 'id="row-one-knee-to-chest"' in html and 'id="row-double-knee-to-chest"' not in html
+    assert ("Osteoporosis or fracture risk: Both knees to chest replaced by One knee to chest, since bending the "
+            "spine forward to its limit may raise the risk of a spinal fracture.") in html
+    assert "Tick “Keep bending forward to the end of range despite osteoporosis” below to change this." in html
+    assert 'id="field-allow_nerve_tension" name="allow_nerve_tension"' in html
+    sciatica = post(client, {"diagnosis": "sciatica", "phase": "acute", "exercises": "hamstring-stretch"},
+                    json=True).get_json()["html"]
+    assert 'id="row-hamstring-stretch-bent-knee"' in sciatica
+    assert "Tick “Keep the straight-leg strap stretch despite leg pain” below to change this." in sciatica
+
+
 @pytest.mark.parametrize("edit, expected", [
     pytest.param("up:standing-extension", "standing-extension,prone-on-elbows", id="up"),
     pytest.param("down:prone-on-elbows", "standing-extension,prone-on-elbows", id="down"),

@@ -17,7 +17,7 @@ from handouts.model import PAPERS, Dataset, HandoutRequest, Patient
 #: The fields a request is made of, named as CSV columns (the CLI uses --patient-id etc.).
 FIELDS = (
     "patient_id", "name", "diagnosis", "phase", "start_date", "weeks", "clinician", "clinic",
-    "exercises", "language", "large_print", "notes", "paper", "direction",
+    "exercises", "language", "large_print", "notes", "paper", "direction", "leg_pain", "precautions",
 )
 REQUIRED = ("patient_id", "name", "diagnosis", "phase")
 MAX_NAME = 120
@@ -111,6 +111,8 @@ def build_request(
     clinician = check("clinician", name, "")
     note_text = check("notes", notes, "")
     direction = check("direction", lambda t: fields.choice(t, DIRECTIONS))
+    leg_pain = check("leg_pain", fields.yes_no)  # empty: not recorded
+    precautions = check("precautions", lambda t: fields.choices(t, tuple(dataset.region.precautions)), ())
     changes = _dose_changes(dose_changes, problems)
     chosen_overrides = set(overrides)
     for override in dataset.region.overrides:
@@ -128,6 +130,7 @@ def build_request(
         clinician=str(clinician), language=language, paper=paper,  # type: ignore[arg-type]
         large_print=bool(large_print), notes=str(note_text), dose_changes=changes,
         overrides=frozenset(chosen_overrides), direction=direction,  # type: ignore[arg-type]
+        leg_pain=leg_pain, precautions=frozenset(precautions),  # type: ignore[arg-type]
     )
 
 

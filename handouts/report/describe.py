@@ -35,7 +35,7 @@ def describe_plan(plan: Plan) -> str:
     for number, planned in enumerate(plan.exercises, start=1):
         exercise = planned.exercise
         added = f"  [added: {planned.added_by}]" if planned.added_by else ""
-        lines.append(f"{number:>2}. {exercise.id:<22} {exercise.kind:<10} {describe_dose(planned.dose)}{added}")
+        lines.append(f"{number:>2}. {exercise.id:<28} {exercise.kind:<10} {describe_dose(planned.dose)}{added}")
     return "\n".join(lines)
 
 
@@ -44,7 +44,9 @@ def patient_facts(plan: Plan) -> list[str]:
     request = plan.request
     direction = f"direction {request.direction} (from testing)" if request.direction \
         else "direction not given (the diagnosis's usual one stands in)"
-    return [direction]
+    leg_pain = {True: "leg pain yes", False: "leg pain no", None: "leg pain not recorded"}[request.leg_pain]
+    precautions = "precautions " + (", ".join(sorted(request.precautions)) or "none")
+    return [direction, leg_pain, precautions]
 
 
 def describe_exercises(dataset: Dataset) -> str:

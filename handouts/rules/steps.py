@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from handouts.errors import did_you_mean, one_of, shown
+from handouts.errors import Fix, did_you_mean, one_of, shown
 from handouts.model import KINDS, Dataset, Exercise, HandoutRequest, PlanWarning, Protocol
+from handouts.model.request import LEG_PAIN
 
 Settings = Mapping[str, Any]
 
@@ -188,6 +189,82 @@ def _counterparts(settings: Settings) -> dict[str, str]:
     return {**pairs, **{b: a for a, b in pairs.items()}}
 
 
+class Replace(Rule):
+    """For a patient fact (leg pain, or one of the region's precautions such as osteoporosis), and
+    always for the listed diagnoses, some exercises are replaced by gentler ones or removed; the
+    clinician may keep them with the override. Leg pain that was not recorded is asked for."""
+
+    keys = ("when", "diagnoses", "exercises", "override", "reason")
+    required = ("when", "exercises", "reason")
+
+    def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
+        request, fact = work.request, str(settings["when"])
+        pairs = {str(k): (str(v) if v else None) for k, v in settings["exercises"].items()}
+        affected = tuple(e.id for e in chosen if e.id in pairs)
+        if not affected:
+            return chosen
+        reason = ("reason", str(settings["reason"]))
+        because = _because(fact, work, settings)
+        if because is None:
+            if fact == LEG_PAIN and request.leg_pain is None:
+                work.warnings.append(PlanWarning("leg-pain-unknown", affected, details=(reason,),
+                                                 fix=Fix("field", "leg_pain", ("yes", "no"))))
+            return chosen
+        details = (("because", because), reason)
+        override = settings.get("override")
+        if override and request.allows(override):
+            work.warnings.append(PlanWarning("kept-despite", affected, details=details))
+            return chosen
+        kept: dict[str, Exercise] = {}
+        for exercise in chosen:
+            if exercise.id not in pairs:
+                kept.setdefault(exercise.id, exercise)
+                continue
+            instead = pairs[exercise.id]
+            if instead is None:
+                work.warnings.append(PlanWarning("removed-for", (exercise.id,), override=override, details=details))
+                continue
+            work.added[instead] = "replace"
+            work.warnings.append(PlanWarning("replaced", (exercise.id,), (instead,), override=override,
+                                             details=details))
+            kept.setdefault(instead, work.dataset.exercise(instead))
+        return list(kept.values())
+
+    def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
+        problems = super().check(settings, dataset)
+        facts = (LEG_PAIN, *dataset.region.precautions)
+        if "when" in settings and settings["when"] not in facts:
+            problems.append(("when", one_of(settings["when"], facts) + " (leg-pain, or a precaution of the region)"))
+        for diagnosis in _as_list(settings.get("diagnoses")):
+            if diagnosis not in dataset.protocols:
+                problems.append(("diagnoses", f"unknown diagnosis {shown(diagnosis)}"
+                                              f"{did_you_mean(str(diagnosis), dataset.protocols)}"))
+        pairs = settings.get("exercises")
+        if "exercises" in settings and (not isinstance(pairs, Mapping) or not pairs):
+            return [*problems, ("exercises", "expected 'exercise: its replacement' pairs (null: remove it)")]
+        for old, new in (pairs or {}).items():
+            for exercise_id in (old, new):
+                if exercise_id is not None and exercise_id not in dataset.exercises:
+                    problems.append(("exercises", f"unknown exercise {shown(exercise_id)}"
+                                                  f"{did_you_mean(str(exercise_id), dataset.exercises)}"))
+            if new is not None and new in pairs:
+                problems.append(("exercises", f"{new!r} replaces {old!r} but is replaced itself"))
+        return problems
+
+
+def _because(fact: str, work: Work, settings: Settings) -> str | None:
+    """Why a Replace rule applies to this patient, in words ('leg pain', 'sciatica', 'osteoporosis or
+    fracture risk'); None when it does not."""
+    request = work.request
+    if request.has(fact):
+        label = "leg pain" if fact == LEG_PAIN else work.dataset.region.precautions[fact]
+    elif request.diagnosis in _as_list(settings.get("diagnoses")):
+        label = work.protocol.name
+    else:
+        return None
+    return label[:1].lower() + label[1:]
+
+
 class Pair(Rule):
     """Every exercise of one muscle group comes with one of its partner group (the default is added)."""
 
@@ -280,6 +357,7 @@ class MaxExercises(Rule):
 RULES: Mapping[str, Rule] = {
     "stretching-only": StretchingOnly(),
     "direction": Direction(),
+    "replace": Replace(),
     "pair": Pair(),
     "include": Include(),
     "balance": Balance(),

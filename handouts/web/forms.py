@@ -37,7 +37,11 @@ LABELS = {
     "notes": "Notes for the patient",
     "paper": "Paper size",
     "direction": "Preferred direction",
+    "leg_pain": "Leg pain",
+    "precautions": "Precautions",
 }
+#: Leg pain as the form offers it (empty: not recorded, which the plan asks about when it matters).
+LEG_PAIN_CHOICES = (("yes", "Yes, pain goes down the leg"), ("no", "No"))
 #: The patient's preferred direction, as the form offers it (empty: the diagnosis's usual one).
 DIRECTION_CHOICES = (("extension", "Extension"), ("flexion", "Flexion"), ("none", "No preference"))
 DOSE_LABELS = {
@@ -146,6 +150,8 @@ def read_form(form: Mapping[str, str], library: Library, *, today: date, plan_on
     dataset = library.dataset
     values = {f: (form.get(f) or "") for f in FIELDS}
     values["large_print"] = "yes" if form.get("large_print") else ""
+    # One tick box per precaution of the region, named precaution.<id>.
+    values["precautions"] = ",".join(p for p in dataset.region.precautions if form.get(f"precaution.{p}"))
     overrides = {name: bool(form.get(name)) for name in dataset.region.overrides}
     chosen = _submitted_exercises(values["exercises"]) if exercises is FROM_FORM else exercises
     state = FormState(values, overrides, chosen)
@@ -317,6 +323,8 @@ def form_wording(dataset: Dataset) -> Wording:
             return "add the ones you want below"
         if fix.kind == "field" and fix.name == "dose":
             return "change the dose below"
+        if fix.kind == "field" and fix.name in LABELS:
+            return f"choose “{LABELS[fix.name]}” above"
         return ""  # no control on this form for it (e.g. a date format): the message says what to type
 
     return Wording(field=lambda field: LABELS.get(field, pretty_id(field)), fix=fix, name=name)
