@@ -109,7 +109,7 @@ def request_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--allow-direction", "overrides", flag_value="allow_direction", multiple=True,
                      help="Accept stretches against the patient's (or the diagnosis's usual) direction."),
         click.option("--skip-walking", "overrides", flag_value="skip_walking", multiple=True,
-                     help="Leave walking out of a subacute or maintenance plan."),
+                     help="Leave walking out of the plan."),
         click.option("--allow-nerve-tension", "overrides", flag_value="allow_nerve_tension", multiple=True,
                      help="Keep the straight-leg strap stretch despite leg pain or sciatica."),
         click.option("--allow-end-range-flexion", "overrides", flag_value="allow_end_range_flexion", multiple=True,

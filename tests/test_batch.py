@@ -170,7 +170,7 @@ def test_a_stretch_against_the_patients_direction_is_a_row_error_unless_the_row_
 def test_leg_pain_and_precautions_columns(tmp_path: Path) -> None:
     text = ("patient_id,name,diagnosis,phase,exercises,leg_pain,precautions,allow_nerve_tension\n"
             "f1,Ann,sciatica,acute,hamstring-stretch;piriformis-stretch,yes,osteoporosis,\n"
-            "f2,Bo,sciatica,acute,hamstring-stretch,,,yes\n"
+            "f2,Bo,sciatica,acute,hamstring-stretch;walking,,,yes\n"
             "f3,Cy,spinal-stenosis,acute,,no,Osteoporosis,\n"
             "f4,Di,nonspecific,acute,,maybe,bones,\n")
     result = run(write_csv(tmp_path, text), options(tmp_path))

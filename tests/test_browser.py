@@ -89,7 +89,7 @@ def test_plan_updates_with_the_stretching_only_warning(page: sync_api.Page, base
     warning = page.locator("#plan-warnings li[data-code=removed-strengthening]")
     sync_api.expect(warning).to_contain_text("Acute phase is stretching only: removed Plank on elbows.")
     sync_api.expect(plan.locator("#row-prone-plank")).to_have_class("exercise left-out")
-    sync_api.expect(page.locator("#plan-status")).to_have_text("Plan updated: 2 exercises, 1 warning to check.")
+    sync_api.expect(page.locator("#plan-status")).to_have_text("Plan updated: 3 exercises, 1 warning to check.")
     page.check("#field-allow_strengthening")
     sync_api.expect(page.locator("#plan-warnings li[data-code=kept-strengthening]")).to_be_visible()
     sync_api.expect(plan.locator("#row-prone-plank")).to_have_class("exercise")
@@ -103,6 +103,11 @@ def test_download_gives_the_pdf_with_the_patient_and_exercises(page: sync_api.Pa
     sync_api.expect(page.locator("#row-seated-flexion")).to_be_visible()
     page.focus("#down-double-knee-to-chest")
     page.keyboard.press("Enter")
+    exercises = page.locator("input[name=exercises]")
+    sync_api.expect(exercises).to_have_value("seated-flexion,double-knee-to-chest,walking")  # second of three
+    sync_api.expect(page.locator("#down-double-knee-to-chest")).to_be_focused()
+    page.keyboard.press("Enter")
+    sync_api.expect(exercises).to_have_value("seated-flexion,walking,double-knee-to-chest")
     # Now last, its "down" button is disabled: the keyboard stays on the same exercise, on "up".
     sync_api.expect(page.locator("#up-double-knee-to-chest")).to_be_focused()
     page.fill("#dose-seated-flexion-times_a_day", "4")
@@ -160,7 +165,7 @@ def test_every_button_works_without_javascript(browser: sync_api.Browser, base_u
     page.press("#field-weeks", "Enter")  # Enter in a field shows the plan, as "Show plan" does
     sync_api.expect(page.locator("#row-double-knee-to-chest")).to_be_visible()
     page.click("#remove-double-knee-to-chest")
-    sync_api.expect(page.locator("input[name=exercises]")).to_have_value("piriformis-stretch,hamstring-stretch")
+    sync_api.expect(page.locator("input[name=exercises]")).to_have_value("piriformis-stretch,hamstring-stretch,walking")
     page.click("button[value=download]")
     sync_api.expect(page.locator("#name-error")).to_have_text("Enter the patient's name.")
     context.close()

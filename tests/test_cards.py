@@ -61,7 +61,8 @@ def test_video_page_prints_a_qr_code_per_exercise(data_copy: Path, templates_cop
     clinic = data_copy / "clinics" / "sample" / "clinic.yaml"
     clinic.write_text(clinic.read_text() + "video_page: https://riverside-physio.example/videos/{id}\n")
     library = open_library(data_copy, templates_copy)
-    handout = make_handout(request_for(exercises=("prone-on-elbows", "hamstring-stretch"), phase="acute"),
+    handout = make_handout(request_for(exercises=("prone-on-elbows", "hamstring-stretch"), phase="acute",
+                                       overrides=frozenset({"skip_walking"})),
                            library=library, options=PrintOptions(use_cover=False))
     assert sorted(qr_texts(handout.pdf)) == ["https://riverside-physio.example/videos/hamstring-stretch",
                                              "https://riverside-physio.example/videos/prone-on-elbows"]

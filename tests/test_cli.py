@@ -133,7 +133,7 @@ def test_plan_follows_the_patients_direction() -> None:
     assert result.exit_code == 0 and not result.stderr
     assert "patient: direction flexion (from testing)" in result.stdout
     assert "double-knee-to-chest" in result.stdout and "prone-on-elbows" not in result.stdout
-    against = CliRunner().invoke(cli, ["plan", *BASE, "--direction", "flexion", "--exercises", "prone-on-elbows"])
+    against = CliRunner().invoke(cli, ["plan", *BASE, "--direction", "flexion", "--exercises", "prone-on-elbows,walking"])
     assert against.stderr.strip() == ("warning: this patient's preferred direction is flexion; prone-on-elbows goes "
                                       "the other way (pass --allow-direction)")
     bad = CliRunner().invoke(cli, ["plan", *BASE, "--direction", "sideways"])
@@ -143,7 +143,7 @@ def test_plan_follows_the_patients_direction() -> None:
 def test_plan_shows_each_patient_fact_warning_with_its_override() -> None:
     sciatica = CliRunner().invoke(cli, ["plan", *BASE[:5], "sciatica", "--phase", "acute", "--leg-pain", "yes",
                                         "--precautions", "osteoporosis",
-                                        "--exercises", "hamstring-stretch,double-knee-to-chest"])
+                                        "--exercises", "hamstring-stretch,double-knee-to-chest,walking"])
     assert sciatica.exit_code == 0
     assert "patient: direction not given (the diagnosis's usual one stands in); leg pain yes; precautions " \
            "osteoporosis" in sciatica.stdout
@@ -151,7 +151,7 @@ def test_plan_shows_each_patient_fact_warning_with_its_override() -> None:
     warnings = sciatica.stderr.strip().splitlines()
     assert "(pass --allow-nerve-tension)" in warnings[0] and "(pass --allow-end-range-flexion)" in warnings[1]
     kept = CliRunner().invoke(cli, ["plan", *BASE[:5], "sciatica", "--phase", "acute", "--exercises",
-                                    "hamstring-stretch", "--allow-nerve-tension"])
+                                    "hamstring-stretch,walking", "--allow-nerve-tension"])
     assert kept.stderr.strip() == "warning: sciatica: hamstring-stretch kept as you allowed"
     asked = CliRunner().invoke(cli, ["plan", *BASE[:5], "nonspecific", "--phase", "maintenance"])
     assert "(pass --leg-pain yes or no)" in asked.stderr

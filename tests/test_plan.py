@@ -21,13 +21,14 @@ def codes(plan) -> set[str]:  # type: ignore[no-untyped-def]
     ("changes", "expected_ids", "expected_codes"),
     [
         pytest.param({"diagnosis": "herniated-disc", "phase": "acute"},
-                     ["prone-on-elbows", "standing-extension"], set(), id="acute-disc-default"),
+                     ["prone-on-elbows", "standing-extension", "walking"], set(), id="acute-disc-default"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "acute",
                       "exercises": ("prone-on-elbows", "prone-plank", "low-back-bridge")},
-                     ["prone-on-elbows"], {"removed-strengthening"}, id="acute-removes-strengthening"),
+                     ["prone-on-elbows", "walking"], {"removed-strengthening", "added"}, id="acute-removes-strengthening"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "overrides": frozenset({"allow_strengthening"}),
                       "exercises": ("prone-on-elbows", "prone-plank")},
-                     ["prone-on-elbows", "prone-plank", "low-back-bridge"], {"kept-strengthening", "paired"},
+                     ["prone-on-elbows", "prone-plank", "low-back-bridge", "walking"],
+                     {"kept-strengthening", "paired", "added"},
                      id="acute-override-keeps-and-pairs"),
         pytest.param({"diagnosis": "nonspecific", "phase": "subacute", "exercises": ("abdominal-bracing",)},
                      ["abdominal-bracing", "low-back-bridge", "walking"], {"paired", "added", "unbalanced"},
@@ -43,7 +44,7 @@ def codes(plan) -> set[str]:  # type: ignore[no-untyped-def]
                      ["hamstring-stretch"], {"left-out"}, id="walking-skipped-on-request"),
         pytest.param({"diagnosis": "nonspecific", "phase": "acute", "exercises": ("hamstring-stretch",),
                       "leg_pain": False},
-                     ["hamstring-stretch"], set(), id="no-walking-added-in-acute"),
+                     ["hamstring-stretch", "walking"], {"added"}, id="walking-added-in-acute"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "subacute",
                       "exercises": ("double-knee-to-chest", "walking")},
                      ["double-knee-to-chest", "walking"], {"against-direction"}, id="flexion-against-disc"),
@@ -212,20 +213,21 @@ def test_changing_hold_without_goal_keeps_or_drops_the_build_up_with_a_warning(
     ("changes", "expected_ids", "expected_codes"),
     [
         pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "direction": "flexion"},
-                     ["double-knee-to-chest", "seated-flexion"], set(), id="disc-with-flexion-preference"),
+                     ["double-knee-to-chest", "seated-flexion", "walking"], set(), id="disc-with-flexion-preference"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "subacute", "direction": "flexion", "leg_pain": False},
                      ["double-knee-to-chest", "hamstring-stretch", "abdominal-bracing", "low-back-bridge", "walking"],
                      set(), id="disc-subacute-flexion"),
         pytest.param({"diagnosis": "spinal-stenosis", "phase": "acute", "direction": "extension"},
-                     ["prone-on-elbows", "standing-extension"], set(), id="stenosis-with-extension-preference"),
+                     ["prone-on-elbows", "standing-extension", "walking"], set(),
+                     id="stenosis-with-extension-preference"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "direction": "extension"},
-                     ["prone-on-elbows", "standing-extension"], set(), id="same-as-the-diagnosis"),
+                     ["prone-on-elbows", "standing-extension", "walking"], set(), id="same-as-the-diagnosis"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "subacute", "direction": "none",
                       "exercises": ("double-knee-to-chest", "walking")},
                      ["double-knee-to-chest", "walking"], set(), id="no-preference-no-warning"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "acute", "direction": "flexion",
                       "exercises": ("prone-on-elbows", "double-knee-to-chest")},
-                     ["prone-on-elbows", "double-knee-to-chest"], {"against-patient-direction"},
+                     ["prone-on-elbows", "double-knee-to-chest", "walking"], {"against-patient-direction", "added"},
                      id="chosen-stretch-against-the-patient"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "maintenance",
                       "exercises": ("double-knee-to-chest", "prone-on-elbows", "walking")},
@@ -244,17 +246,17 @@ def test_direction_belongs_to_the_patient(library, request_for, changes, expecte
 
 def test_a_swapped_stretch_is_marked_and_a_mismatch_must_be_confirmed(library, request_for) -> None:  # type: ignore[no-untyped-def]
     swapped = make_plan(request_for(diagnosis="herniated-disc", phase="acute", direction="flexion"), library.dataset)
-    assert [p.added_by for p in swapped.exercises] == ["direction", "direction"]
+    assert [p.added_by for p in swapped.exercises] == ["direction", "direction", None]
     against = make_plan(request_for(diagnosis="herniated-disc", phase="acute", direction="flexion",
                                     exercises=("prone-on-elbows",)), library.dataset)
-    (warning,) = against.warnings
+    warning = next(w for w in against.warnings if w.code == "against-patient-direction")
     assert warning.confirm and warning.override == "allow_direction"
     assert COMMAND_LINE.warning(warning) == ("this patient's preferred direction is flexion; prone-on-elbows goes "
                                             "the other way (pass --allow-direction)")
     allowed = make_plan(request_for(diagnosis="herniated-disc", phase="acute", direction="flexion",
                                     exercises=("prone-on-elbows",), overrides=frozenset({"allow_direction"})),
                         library.dataset)
-    assert not allowed.warnings
+    assert codes(allowed) == {"added"}
 
 
 STRAP, BENT_KNEE = "hamstring-stretch", "hamstring-stretch-bent-knee"
@@ -265,12 +267,12 @@ END_RANGE_FLEXION = {"double-knee-to-chest", "seated-flexion"}
     ("changes", "expected_ids", "expected_codes"),
     [
         pytest.param({"diagnosis": "sciatica", "phase": "acute", "exercises": (STRAP, "piriformis-stretch")},
-                     [BENT_KNEE, "piriformis-stretch"], {"replaced"}, id="acute-sciatica-always"),
+                     [BENT_KNEE, "piriformis-stretch", "walking"], {"replaced", "added"}, id="acute-sciatica-always"),
         pytest.param({"diagnosis": "sciatica", "phase": "acute", "exercises": (STRAP,), "leg_pain": False},
-                     [BENT_KNEE], {"replaced"}, id="sciatica-even-if-leg-pain-no"),
+                     [BENT_KNEE, "walking"], {"replaced", "added"}, id="sciatica-even-if-leg-pain-no"),
         pytest.param({"diagnosis": "sciatica", "phase": "acute", "exercises": (STRAP,),
                       "overrides": frozenset({"allow_nerve_tension"})},
-                     [STRAP], {"kept-despite"}, id="sciatica-override-keeps-it-with-a-warning"),
+                     [STRAP, "walking"], {"kept-despite", "added"}, id="sciatica-override-keeps-it-with-a-warning"),
         pytest.param({"diagnosis": "herniated-disc", "phase": "subacute", "leg_pain": True},
                      ["prone-on-elbows", BENT_KNEE, "abdominal-bracing", "low-back-bridge", "walking"], {"replaced"},
                      id="disc-with-leg-pain"),
@@ -281,13 +283,13 @@ END_RANGE_FLEXION = {"double-knee-to-chest", "seated-flexion"}
                      ["prone-on-elbows", STRAP, "abdominal-bracing", "low-back-bridge", "walking"],
                      {"leg-pain-unknown"}, id="leg-pain-not-recorded-is-asked"),
         pytest.param({"diagnosis": "nonspecific", "phase": "acute", "exercises": (BENT_KNEE, STRAP), "leg_pain": True},
-                     [BENT_KNEE], {"replaced"}, id="no-duplicate-when-both-chosen"),
+                     [BENT_KNEE, "walking"], {"replaced", "added"}, id="no-duplicate-when-both-chosen"),
         pytest.param({"diagnosis": "spinal-stenosis", "phase": "subacute", "precautions": frozenset({"osteoporosis"})},
                      ["one-knee-to-chest", "piriformis-stretch", "abdominal-bracing", "low-back-bridge", "walking"],
                      {"replaced"}, id="osteoporosis-stenosis"),
         pytest.param({"diagnosis": "spinal-stenosis", "phase": "acute", "precautions": frozenset({"osteoporosis"}),
                       "overrides": frozenset({"allow_end_range_flexion"})},
-                     ["double-knee-to-chest", "seated-flexion"], {"kept-despite"}, id="osteoporosis-override"),
+                     ["double-knee-to-chest", "seated-flexion", "walking"], {"kept-despite"}, id="osteoporosis-override"),
     ],
 )
 def test_patient_facts_change_the_plan(library, request_for, changes, expected_ids,
@@ -298,7 +300,7 @@ def test_patient_facts_change_the_plan(library, request_for, changes, expected_i
 
 
 def test_acute_sciatica_and_the_strap_stretch_never_pass_silently(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    plan = make_plan(request_for(diagnosis="sciatica", phase="acute", exercises=(STRAP,)), library.dataset)
+    plan = make_plan(request_for(diagnosis="sciatica", phase="acute", exercises=(STRAP, "walking")), library.dataset)
     (warning,) = plan.warnings
     assert COMMAND_LINE.warning(warning) == (
         "sciatica: hamstring-stretch replaced by hamstring-stretch-bent-knee, since a straight leg with the foot "
@@ -322,3 +324,14 @@ def test_osteoporosis_removes_end_range_flexion(library, request_for, diagnosis,
         assert COMMAND_LINE.warning(warning).endswith(
             "replaced by one-knee-to-chest, since bending the spine forward to its limit may raise the risk of a "
             "spinal fracture (pass --allow-end-range-flexion)")
+
+
+
+@pytest.mark.parametrize("diagnosis", ["herniated-disc", "spinal-stenosis", "nonspecific"])
+def test_acute_plans_include_short_easy_walks_unless_left_out(library, request_for, diagnosis) -> None:  # type: ignore[no-untyped-def]
+    plan = make_plan(request_for(diagnosis=diagnosis, phase="acute", leg_pain=False), library.dataset)
+    assert ids(plan)[-1] == "walking" and not plan.warnings
+    left_out = make_plan(request_for(diagnosis=diagnosis, phase="acute", leg_pain=False,
+                                     overrides=frozenset({"skip_walking"})), library.dataset)
+    assert "walking" not in ids(left_out) and codes(left_out) == {"left-out"}
+    assert all(p.exercise.kind == "stretch" for p in left_out.exercises)

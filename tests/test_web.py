@@ -156,7 +156,7 @@ def test_acute_strengthening_is_removed_with_the_stretching_only_warning(client:
     assert "Keep strengthening in the acute phase" in data["html"]
     assert "--allow" not in data["html"]
     assert 'class="exercise left-out" id="row-prone-plank"' in data["html"]
-    assert data["status"] == "Plan updated: 1 exercise, 1 warning to check."
+    assert data["status"] == "Plan updated: 2 exercises, 2 warnings to check."  # walking is added too
 
 
 def test_override_keeps_strengthening(client: FlaskClient) -> None:
@@ -203,11 +203,11 @@ def test_leg_pain_and_precautions_on_the_form_change_the_plan(client: FlaskClien
 
 
 @pytest.mark.parametrize("edit, expected", [
-    pytest.param("up:standing-extension", "standing-extension,prone-on-elbows", id="up"),
-    pytest.param("down:prone-on-elbows", "standing-extension,prone-on-elbows", id="down"),
-    pytest.param("up:prone-on-elbows", "prone-on-elbows,standing-extension", id="up-first-stays"),
-    pytest.param("remove:prone-on-elbows", "standing-extension", id="remove"),
-    pytest.param("add", "prone-on-elbows,standing-extension,hamstring-stretch", id="add"),
+    pytest.param("up:standing-extension", "standing-extension,prone-on-elbows,walking", id="up"),
+    pytest.param("down:prone-on-elbows", "standing-extension,prone-on-elbows,walking", id="down"),
+    pytest.param("up:prone-on-elbows", "prone-on-elbows,standing-extension,walking", id="up-first-stays"),
+    pytest.param("remove:prone-on-elbows", "standing-extension,walking", id="remove"),
+    pytest.param("add", "prone-on-elbows,standing-extension,walking,hamstring-stretch", id="add"),
     pytest.param("reset", "", id="reset"),
 ])
 def test_edits_reorder_add_and_remove_exercises(client: FlaskClient, edit: str, expected: str) -> None:

@@ -31,7 +31,7 @@ def make_plan(request: HandoutRequest, dataset: Dataset) -> Plan:
     work = Work(request, dataset, protocol)
     for step in dataset.region.rules:
         chosen = RULES[step.name].apply(chosen, work, step.settings)
-    if not chosen:
+    if all(work.added.get(e.id) == "include" for e in chosen):  # nothing of what was chosen is left
         override = next((w.override for w in work.warnings if w.code == "removed-strengthening"), None)
         raise InputError(f"no exercise is left after the {request.phase} phase rule removed strengthening; "
                          "choose stretches", fix=Fix("override", override) if override else None)

@@ -301,13 +301,19 @@ class Include(Rule):
 
     def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
         kind = settings["kind"]
-        if work.request.phase not in _as_list(settings["phases"]) or any(e.kind == kind for e in chosen):
+        if work.request.phase not in _as_list(settings["phases"]):
             return chosen
         default = work.dataset.exercise(settings["default"])
         override = settings.get("override")
+        present = [e for e in chosen if e.kind == kind]
         if override and work.request.allows(override):
-            work.warnings.append(PlanWarning("left-out", (default.id,),
-                                             details=(("reason", str(settings.get("reason", ""))),)))
+            # Left out as asked: the protocol's own one too, but never one the clinician listed.
+            leave_out = present if work.request.exercises is None else []
+            if leave_out or not present:
+                work.warnings.append(PlanWarning("left-out", tuple(e.id for e in leave_out) or (default.id,),
+                                                 details=(("reason", str(settings.get("reason", ""))),)))
+            return [e for e in chosen if e not in leave_out]
+        if present:
             return chosen
         work.added[default.id] = "include"
         work.warnings.append(PlanWarning("added", (default.id,), override=override,
