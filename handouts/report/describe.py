@@ -77,6 +77,9 @@ def describe_protocols(dataset: Dataset) -> str:
         settings = ", ".join(f"{k}={v}" for k, v in step.settings.items() if k != "source")
         lines.append(f"  {step.name}" + (f" ({settings})" if settings else "")
                      + f"; source: {', '.join(step.sources) or 'not given'}")
+    if region.precautions:
+        lines += ["", "precautions (--precautions): " + ", ".join(f"{key} ({name})"
+                                                              for key, name in region.precautions.items())]
     if region.overrides:
         lines += ["", "overrides: " + ", ".join("--" + name.replace("_", "-") for name in region.overrides)]
     if region.sources:
