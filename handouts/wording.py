@@ -33,7 +33,8 @@ WARNINGS = {
     "leg-pain-unknown": "leg pain is not recorded, so {exercises} {is} kept; with leg pain {it} would be replaced, "
                         "since {reason}",
     "goal-kept": "{exercises}: the new {start} of {value} still builds up to {goal}",
-    "goal-dropped": "{exercises}: the new {start} of {value} reaches the build-up goal of {goal}, so the goal is dropped",
+    "goal-dropped": "{exercises}: the new {start} of {value} reaches the build-up goal of {goal}, "
+                    "so the goal is dropped",
 }
 
 Namer = Callable[[str, str], str]  # (what, id) -> what to show, e.g. ('exercise', 'bird-dog') -> 'Bird dog'

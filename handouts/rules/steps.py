@@ -169,7 +169,8 @@ class Direction(Rule):
                 if exercise is None:
                     problems.append(("counterparts", f"unknown exercise {shown(exercise_id)}"
                                                      f"{did_you_mean(str(exercise_id), dataset.exercises)}"))
-            if None not in found and {e.direction for e in found} != {"flexion", "extension"}:  # type: ignore[union-attr]
+            directions = {e.direction for e in found if e is not None}
+            if None not in found and directions != {"flexion", "extension"}:
                 problems.append(("counterparts", f"{one!r} and {other!r} must be a flexion and an extension "
                                                  "stretch"))
         return problems
