@@ -97,14 +97,23 @@ def request_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--paper", help="letter or a4 (default: the clinic's)."),
         click.option("--large-print", is_flag=True, help="Larger type for patients with poor eyesight."),
         click.option("--notes", help="Your notes for the patient, printed as typed."),
+        click.option("--direction", metavar="extension|flexion|none",
+                     help="The patient's preferred direction from your testing (default: the diagnosis's usual one)."),
+        click.option("--leg-pain", metavar="yes|no", help="Whether the patient has pain down the leg."),
+        click.option("--precautions", metavar="LIST",
+                     help="The patient's precautions, e.g. osteoporosis (see 'handouts protocols')."),
         click.option("--dose", "doses", multiple=True, metavar="ID.FIELD=N",
                      help="Change a dose, e.g. --dose hamstring-stretch.hold=30 (repeatable)."),
         click.option("--allow-strengthening", "overrides", flag_value="allow_strengthening", multiple=True,
                      help="Keep strengthening in the acute phase."),
         click.option("--allow-direction", "overrides", flag_value="allow_direction", multiple=True,
-                     help="Accept stretches against the diagnosis's usual direction without a warning."),
+                     help="Accept stretches against the patient's (or the diagnosis's usual) direction."),
         click.option("--skip-walking", "overrides", flag_value="skip_walking", multiple=True,
-                     help="Leave walking out of a subacute or maintenance plan."),
+                     help="Leave walking out of the plan."),
+        click.option("--allow-nerve-tension", "overrides", flag_value="allow_nerve_tension", multiple=True,
+                     help="Keep the straight-leg strap stretch despite leg pain or sciatica."),
+        click.option("--allow-end-range-flexion", "overrides", flag_value="allow_end_range_flexion", multiple=True,
+                     help="Keep bending forward to the end of range despite osteoporosis."),
         click.option("--override", "overrides", multiple=True, metavar="NAME",
                      help="Set aside another rule the region's data names (repeatable)."),
     ]
@@ -301,7 +310,8 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
     with reporting(obj.debug):
         dataset = obj.library().dataset
         exercise = dataset.exercise(exercise_id)
-        click.echo(describe_exercise(exercise, language if language in dataset.languages else dataset.languages[0]))
+        click.echo(describe_exercise(exercise, language if language in dataset.languages else dataset.languages[0],
+                                     sources=dataset.region.sources))
         if picture is not None:
             from handouts.render.pdf.figures import write_figure
             from handouts.run.output import write_atomic

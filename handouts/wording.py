@@ -21,11 +21,20 @@ WARNINGS = {
     "removed-strengthening": "{phase} phase is stretching only: removed {exercises}",
     "kept-strengthening": "{phase} phase: keeping strengthening ({exercises}) as you allowed",
     "against-direction": "{diagnosis} usually favours {direction} stretches; {exercises} {goes} the other way",
+    "against-patient-direction": "this patient's preferred direction is {direction}; {exercises} {goes} the other way",
     "paired": "added {exercises} to balance the {group} exercise {related} with a {partner} exercise",
     "added": "added {exercises}: part of every {phase} plan",
     "left-out": "{exercises} left out as you asked; {reason}",
     "unbalanced": "the plan has strengthening but no stretching; a mix of both is better for the back",
     "too-many": "{count} exercises: more than {limit} makes a long handout that patients follow less",
+    "replaced": "{because}: {exercises} replaced by {related}, since {reason}",
+    "removed-for": "{because}: {exercises} removed, since {reason}",
+    "kept-despite": "{because}: {exercises} kept as you allowed",
+    "leg-pain-unknown": "leg pain is not recorded, so {exercises} {is} kept; with leg pain {it} would be replaced, "
+                        "since {reason}",
+    "goal-kept": "{exercises}: the new {start} of {value} still builds up to {goal}",
+    "goal-dropped": "{exercises}: the new {start} of {value} reaches the build-up goal of {goal}, "
+                    "so the goal is dropped",
 }
 
 Namer = Callable[[str, str], str]  # (what, id) -> what to show, e.g. ('exercise', 'bird-dog') -> 'Bird dog'
@@ -55,7 +64,7 @@ class Wording:
 
     def warning(self, warning: PlanWarning) -> str:
         """The warning as a sentence, with what to set to change it."""
-        fix = Fix("override", warning.override) if warning.override else None
+        fix = Fix("override", warning.override) if warning.override else warning.fix
         return self.warning_sentence(warning) + self.hint(fix)
 
     def warning_sentence(self, warning: PlanWarning) -> str:
@@ -64,6 +73,8 @@ class Wording:
         values["exercises"] = ", ".join(self.name("exercise", i) for i in warning.exercise_ids)
         values["related"] = ", ".join(self.name("exercise", i) for i in warning.related_ids)
         values["goes"] = "goes" if len(warning.exercise_ids) == 1 else "go"
+        values["is"] = "is" if len(warning.exercise_ids) == 1 else "are"
+        values["it"] = "it" if len(warning.exercise_ids) == 1 else "they"
         return WARNINGS.get(warning.code, warning.code).format_map(_Blank(values))
 
     def hint(self, fix: Fix | None) -> str:

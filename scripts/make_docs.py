@@ -39,7 +39,7 @@ def main() -> None:
     library = open_library()
     request = HandoutRequest(
         patient=Patient("p-0009", "Dvořák Jiří"), diagnosis="nonspecific", phase="maintenance",
-        start_date=date(2026, 12, 7), clinician="Ana Ruiz",
+        start_date=date(2026, 12, 7), clinician="Ana Ruiz", leg_pain=False,
         notes="Walk with your dog every morning, as we discussed.")
     render(make_handout(request, library=library, options=PrintOptions(today=date(2026, 12, 4))).pdf, "sample-page")
     # The first exercise page, standard, Spanish and large print, for the README's comparison.

@@ -150,6 +150,41 @@ def test_cli_prints_each_bad_row_as_file_line_column(tmp_path: Path) -> None:
     assert "Ann" not in result.output and "Gus" not in result.output  # names stay out of logs
 
 
+def test_a_stretch_against_the_patients_direction_is_a_row_error_unless_the_row_allows_it(tmp_path: Path) -> None:
+    text = ("patient_id,name,diagnosis,phase,direction,exercises,allow_direction\n"
+            "d1,Ann,herniated-disc,acute,flexion,,\n"
+            "d2,Bo,herniated-disc,acute,flexion,prone-on-elbows,\n"
+            "d3,Cy,herniated-disc,acute,flexion,prone-on-elbows,yes\n"
+            "d4,Di,herniated-disc,subacute,,double-knee-to-chest;walking,\n")
+    result = run(write_csv(tmp_path, text), options(tmp_path))
+    by_line = {r.line: r for r in result.rows}
+    assert [by_line[line].status for line in (2, 3, 4, 5)] == ["written", "invalid", "written", "invalid"]
+    assert by_line[3].message == ("column 'exercises': this patient's preferred direction is flexion; "
+                                  "prone-on-elbows goes the other way (set the allow_direction column to yes)")
+    assert by_line[5].message == ("column 'exercises': herniated-disc usually favours extension stretches; "
+                                  "double-knee-to-chest goes the other way (set the allow_direction column to yes)")
+    assert "Both knees to chest" in pdf_text((tmp_path / "out" / "d1.pdf").read_bytes())
+    assert not [n for n in result.notes if "ignoring" in n]  # the override column is read, not ignored
+
+
+def test_leg_pain_and_precautions_columns(tmp_path: Path) -> None:
+    text = ("patient_id,name,diagnosis,phase,exercises,leg_pain,precautions,allow_nerve_tension\n"
+            "f1,Ann,sciatica,acute,hamstring-stretch;piriformis-stretch,yes,osteoporosis,\n"
+            "f2,Bo,sciatica,acute,hamstring-stretch;walking,,,yes\n"
+            "f3,Cy,spinal-stenosis,acute,,no,Osteoporosis,\n"
+            "f4,Di,nonspecific,acute,,maybe,bones,\n")
+    result = run(write_csv(tmp_path, text), options(tmp_path))
+    by_line = {r.line: r for r in result.rows}
+    assert [by_line[line].status for line in (2, 3, 4, 5)] == ["written", "written", "written", "invalid"]
+    assert by_line[2].message.startswith("leg pain: hamstring-stretch replaced by hamstring-stretch-bent-knee")
+    assert "(set the allow_nerve_tension column to yes)" in by_line[2].message
+    assert by_line[3].message == "sciatica: hamstring-stretch kept as you allowed"
+    assert "One knee to chest" in pdf_text((tmp_path / "out" / "f3.pdf").read_bytes())
+    assert by_line[5].message == ("column 'leg_pain': 'maybe' is not yes or no; "
+                                  "column 'precautions': 'bones' is not one of osteoporosis")
+    assert not [n for n in result.notes if "ignoring" in n]
+
+
 def test_date_format_option_accepts_day_first_dates(tmp_path: Path) -> None:
     path = write_csv(tmp_path, HEADER + "d1,Ann,nonspecific,acute,07/12/2026,1\n")
     run(path, options(tmp_path, date_format="DD/MM/YYYY"))

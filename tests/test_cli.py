@@ -120,6 +120,47 @@ def test_plan_prints_exercises_and_warnings() -> None:
     assert "warning: acute phase is stretching only: removed prone-plank" in result.stderr
 
 
+def test_a_dose_outside_the_exercises_limits_is_refused_with_the_bound() -> None:
+    result = CliRunner().invoke(cli, ["plan", *BASE[:5], "nonspecific", "--phase", "maintenance",
+                                      "--dose", "prone-plank.hold=600"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: --dose: prone-plank: hold=600 is outside the range for this exercise, "
+                                     "5 s to 120 s (limits.hold in prone-plank.yaml)")
+
+
+def test_plan_follows_the_patients_direction() -> None:
+    result = CliRunner().invoke(cli, ["plan", *BASE[:5], "herniated-disc", "--phase", "acute", "--direction", "flexion"])
+    assert result.exit_code == 0 and not result.stderr
+    assert "patient: direction flexion (from testing)" in result.stdout
+    assert "double-knee-to-chest" in result.stdout and "prone-on-elbows" not in result.stdout
+    against = CliRunner().invoke(cli, ["plan", *BASE, "--direction", "flexion", "--exercises", "prone-on-elbows,walking"])
+    assert against.stderr.strip() == ("warning: this patient's preferred direction is flexion; prone-on-elbows goes "
+                                      "the other way (pass --allow-direction)")
+    bad = CliRunner().invoke(cli, ["plan", *BASE, "--direction", "sideways"])
+    assert bad.exit_code == 2 and "error: --direction: 'sideways' is not one of extension, flexion, none" in bad.stderr
+
+
+def test_plan_shows_each_patient_fact_warning_with_its_override() -> None:
+    sciatica = CliRunner().invoke(cli, ["plan", *BASE[:5], "sciatica", "--phase", "acute", "--leg-pain", "yes",
+                                        "--precautions", "osteoporosis",
+                                        "--exercises", "hamstring-stretch,double-knee-to-chest,walking"])
+    assert sciatica.exit_code == 0
+    assert "patient: direction not given (the diagnosis's usual one stands in); leg pain yes; precautions " \
+           "osteoporosis" in sciatica.stdout
+    assert "hamstring-stretch-bent-knee" in sciatica.stdout and "one-knee-to-chest" in sciatica.stdout
+    warnings = sciatica.stderr.strip().splitlines()
+    assert "(pass --allow-nerve-tension)" in warnings[0] and "(pass --allow-end-range-flexion)" in warnings[1]
+    kept = CliRunner().invoke(cli, ["plan", *BASE[:5], "sciatica", "--phase", "acute", "--exercises",
+                                    "hamstring-stretch,walking", "--allow-nerve-tension"])
+    assert kept.stderr.strip() == "warning: sciatica: hamstring-stretch kept as you allowed"
+    asked = CliRunner().invoke(cli, ["plan", *BASE[:5], "nonspecific", "--phase", "maintenance"])
+    assert "(pass --leg-pain yes or no)" in asked.stderr
+    bad = CliRunner().invoke(cli, ["plan", *BASE, "--leg-pain", "maybe", "--precautions", "bones"])
+    assert bad.exit_code == 2
+    assert bad.stderr.strip().splitlines() == ["error: --leg-pain: 'maybe' is not yes or no",
+                                               "error: --precautions: 'bones' is not one of osteoporosis"]
+
+
 def test_checklist_command(tmp_path: Path) -> None:
     result = run("checklist", *BASE, "--start-date", "2026-12-07", "--weeks", "1", "-o", str(tmp_path), "--no-cover")
     assert result.exit_code == 0, result.output
@@ -134,6 +175,21 @@ def test_exercises_list_and_show() -> None:
     assert "dose: hold 60 s, repeat 2 each side, 2x a day" in shown
     missing = run("exercises", "show", "hamstring")
     assert missing.exit_code == 2 and "unknown exercise 'hamstring'" in missing.output
+
+
+def test_exercises_and_rules_say_where_they_come_from() -> None:
+    shown = run("exercises", "show", "abdominal-bracing").output
+    assert "source: common-practice (Common practice, not from a named guideline" in shown
+    assert "source: jospt-2021 (JOSPT 2021: George SZ et al." in shown
+    assert "source note: Not from the source article. JOSPT 2021 lists specific trunk muscle activation" in shown
+    assert "limits: hold 5 to 30; repeat 1 to 15; sets 1 to 3; times_a_day 1 to 3" in shown
+    listing = run("exercises").output
+    assert "seed,common-practice" in listing
+    protocols = run("protocols").output
+    assert "content v2026.12, reviewed 2026-12-02" in protocols
+    assert "stretching-only (phases=['acute'], override=allow_strengthening); source: seed" in protocols
+    assert "max-exercises (count=6); source: common-practice" in protocols
+    assert "  nice-ng59: NICE guideline NG59, Low back pain and sciatica in over 16s" in protocols
 
 
 def test_validate_passes_on_bundled_data_and_lists_problems(tmp_path: Path, data_copy: Path) -> None:

@@ -31,7 +31,8 @@ from handouts.render.pdf.styles import Look
 EXERCISES = Path(__file__).resolve().parent.parent / "data" / "regions" / "low-back" / "exercises"
 FILES = sorted(EXERCISES.glob("*.yaml"))
 WIDTH, HEIGHT = figure_size(Look())
-TWO_POSES = {"low-back-bridge", "seated-flexion", "standing-extension"}
+TWO_POSES = {"low-back-bridge", "seated-flexion", "standing-extension", "hamstring-stretch-bent-knee",
+             "one-knee-to-chest"}
 
 
 def load(name: str) -> tuple[dict[str, Any], Path]:
@@ -231,7 +232,7 @@ def test_faint_start_poses_survive_a_photocopy(name: str) -> None:
 
 
 def test_every_figure_with_a_start_pose_has_its_contrast_checked() -> None:
-    assert {"low-back-bridge", "seated-flexion", "standing-extension"} <= set(FAINT)
+    assert TWO_POSES <= set(FAINT)
 
 
 # ---------------------------------------------------------------- pictures that match their words
@@ -373,3 +374,41 @@ def test_the_hamstring_strap_stretch_stops_short_of_the_nerve_test_position() ->
     assert angle(towards(j["hip"], j[f"knee_{leg}"]), towards(j[f"knee_{leg}"], j[f"ankle_{leg}"])) <= 8
     other = "far" if leg == "near" else "near"
     assert hip_flexion(pose, other) < 15  # the other leg lies on the floor, clear of the raised one
+
+
+def knee_flexion(pose: Pose, suffix: str) -> float:
+    """Degrees the knee is bent (0 straight)."""
+    j = pose.joints
+    return angle(towards(j["hip"], j[f"knee_{suffix}"]), towards(j[f"knee_{suffix}"], j[f"ankle_{suffix}"]))
+
+
+def test_the_bent_knee_hamstring_stretch_keeps_the_knee_bent_and_the_foot_relaxed() -> None:
+    illustration = parsed(EXERCISES / "hamstring-stretch-bent-knee.yaml")
+    start, end = illustration.poses
+    assert illustration.props.strap is None  # the hands hold the thigh: no strap pulling the foot up
+    for pose in (start, end):
+        j = pose.joints
+        assert 85 <= hip_flexion(pose, "near") <= 105  # "your thigh points up"
+        thigh = (j["hip"], j["knee_near"])
+        assert all(distance_to_segment(j[f"hand_{s}"], *thigh) <= 10 for s in ("near", "far"))  # hands on it
+        assert j["ankle_far"][1] < 10 and 30 <= hip_flexion(pose, "far") <= 60  # the other foot flat, knee bent
+    assert start.faint and not end.faint
+    assert 80 <= knee_flexion(start, "near") <= 100  # starts at a right angle
+    assert 25 <= knee_flexion(end, "near") <= 45  # "keep the knee a little bent": never the straight-leg raise
+    j = end.joints
+    foot = angle(towards(j["knee_near"], j["ankle_near"]), towards(j["ankle_near"], j["toe_near"]))
+    assert foot < 60  # the foot relaxed, toes pointing away; pulled toward the face it would be near 90 or more
+
+
+def test_one_knee_to_chest_pulls_one_knee_gently_and_keeps_the_head_down() -> None:
+    illustration = parsed(EXERCISES / "one-knee-to-chest.yaml")
+    start, end = illustration.poses
+    assert start.faint and not end.faint
+    assert hip_flexion(start, "near") < 60 and start.joints["ankle_near"][1] < 10  # both feet flat to start
+    assert 100 <= hip_flexion(end, "near") <= 120  # toward the chest, short of the end of the range
+    j = end.joints
+    assert j["ankle_far"][1] < 10 and hip_flexion(end, "far") < 60  # the other foot stays on the floor
+    assert j["head"][1] <= 12 and j["shoulder"][1] <= 12  # head and shoulders down
+    thigh = (j["hip"], j["knee_near"])
+    assert all(distance_to_segment(j[f"hand_{s}"], *thigh) <= 10 for s in ("near", "far"))
+    assert hip_flexion(end, "near") < hip_flexion(parsed(EXERCISES / "double-knee-to-chest.yaml").poses[0], "near")

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from io import BytesIO
 
 import pdfplumber
 import pytest
+from conftest import START
 from helpers import page_count, pdf_text
 from pypdf import PdfReader
 
+from handouts.compose.document import compose
 from handouts.model.options import PrintOptions
+from handouts.render.pdf.build import render
 from handouts.render.pdf.fonts import has_glyph
+from handouts.render.pdf.styles import MARGIN
+from handouts.report.check import check_pdf
+from handouts.rules.plan import make_plan
 from handouts.run.handout import make_handout
 
 
@@ -108,8 +115,12 @@ def test_every_font_is_embedded_and_text_is_at_least_12pt(maintenance) -> None: 
                 k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     assert fonts and all(fonts.values()), fonts
     with pdfplumber.open(BytesIO(maintenance.pdf)) as pdf:
-        sizes = [c["size"] for page in pdf.pages[1:] for c in page.chars if c["text"].strip()]
+        # The content edition, small in the bottom margin under the footer, is for the clinic, not the patient.
+        sizes = [c["size"] for page in pdf.pages[1:] for c in page.chars
+                 if c["text"].strip() and c["top"] < page.height - MARGIN]
+        edition = {c["size"] for page in pdf.pages[1:] for c in page.chars if c["top"] >= page.height - MARGIN}
     assert min(sizes) >= 12
+    assert edition and min(edition) >= 8
 
 
 def test_every_character_of_patient_data_has_a_glyph() -> None:
@@ -186,7 +197,8 @@ def test_checklist_alone(library, request_for) -> None:  # type: ignore[no-untyp
 def test_large_print_uses_bigger_type(library, request_for) -> None:  # type: ignore[no-untyped-def]
     handout = make_handout(request_for(large_print=True), library=library, options=PrintOptions(use_cover=False))
     with pdfplumber.open(BytesIO(handout.pdf)) as pdf:
-        body = [round(c["size"], 1) for page in pdf.pages for c in page.chars if c["text"].strip()]
+        body = [round(c["size"], 1) for page in pdf.pages for c in page.chars
+                if c["text"].strip() and c["top"] < page.height - MARGIN]  # not the small content edition
     assert min(size for size in body if size != 14.0) >= 16  # 14 pt: running header and footer
 
 
@@ -201,3 +213,40 @@ def test_checklist_sheet_prints_the_notes_and_clinician(library, request_for) ->
     handout = make_handout(request_for(notes="Keep walking each day."), library=library, options=PrintOptions(kind="checklist", use_cover=False))
     first = pdf_text(handout.pdf, slice(0, 1))
     assert "Keep walking each day." in first and "Your physical therapist Ana Ruiz" in first
+
+
+@pytest.mark.parametrize(("language", "edition"), [
+    pytest.param("en", "Content v2026.12, reviewed 2 December 2026", id="en"),
+    pytest.param("es", "Contenido v2026.12, revisado el 2 de diciembre de 2026", id="es"),
+])
+def test_every_page_prints_the_content_edition_without_adding_pages(
+        library, request_for, language, edition) -> None:  # type: ignore[no-untyped-def]
+    request = request_for(language=language)
+    plan = make_plan(request, library.dataset)
+    doc = compose(plan, library.templates(language), today=START)
+    assert doc.running.edition == edition
+    with_edition = render(doc)
+    reader = PdfReader(BytesIO(with_edition.pdf))
+    assert all(edition in " ".join((page.extract_text() or "").split()) for page in reader.pages)
+    without = render(dataclasses.replace(doc, running=dataclasses.replace(doc.running, edition="")))
+    assert with_edition.pages == without.pages
+    checklist = compose(plan, library.templates(language), today=START, kind="checklist")
+    assert edition in pdf_text(render(checklist).pdf)
+
+
+def test_acute_sciatica_with_leg_pain_and_osteoporosis_prints_the_gentler_stretches(
+        library, request_for, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    request = request_for(diagnosis="sciatica", phase="acute", leg_pain=True, precautions=frozenset({"osteoporosis"}),
+                          exercises=("hamstring-stretch", "double-knee-to-chest", "piriformis-stretch"))
+    for language, bent_knee, one_knee, strap, both_knees in (
+            ("en", "Hamstring stretch, knee bent", "One knee to chest", "Loop a belt or strap", "Both knees to chest"),
+            ("es", "con la rodilla doblada", "Una rodilla al pecho", "Pase un cinturón", "Las dos rodillas al pecho")):
+        handout = make_handout(dataclasses.replace(request, language=language), library=library,
+                               options=PrintOptions(use_cover=False))
+        text = pdf_text(handout.pdf)
+        assert bent_knee in text and one_knee in text
+        assert strap not in text and both_knees not in text
+        path = tmp_path / f"{language}.pdf"
+        path.write_bytes(handout.pdf)
+        report = check_pdf(path, safety_phrases=library.templates(language).labels["safety_phrases"])
+        assert report.ok, report.measures  # reading level, sizes and cards kept whole with the new cards

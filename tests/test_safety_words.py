@@ -105,10 +105,12 @@ def test_acute_stretches_only_still_says_keep_moving(library, request_for, langu
     ("es", "Caminar un poco, sin prisa, es parte de su plan."),
 ])
 def test_acute_walks_are_short_and_easy(library, request_for, language: str, walks: str) -> None:  # type: ignore[no-untyped-def]
-    text = _sheet(library, request_for, language, "handout", diagnosis="spinal-stenosis", phase="acute",
-                  exercises=("double-knee-to-chest", "walking"))
-    assert walks in text
+    text = _sheet(library, request_for, language, "handout", diagnosis="spinal-stenosis", phase="acute")
+    assert walks in text  # every acute plan has walking unless the clinician leaves it out
     assert walks not in _sheet(library, request_for, language, "handout")  # later stages: walking, built up
+    left_out = _sheet(library, request_for, language, "handout", diagnosis="spinal-stenosis", phase="acute",
+                      overrides=frozenset({"skip_walking"}))
+    assert walks not in left_out and {"en": "Keep moving.", "es": "Siga en movimiento."}[language] in left_out
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

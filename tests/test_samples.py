@@ -28,6 +28,8 @@ def test_the_samples_cover_every_diagnosis_phase_language_and_print_size() -> No
     assert any(r["large_print"] == "yes" for r in rows) and any(r["notes"] for r in rows)
     assert any(r["exercises"] for r in rows)
     assert any(any(ord(c) > 255 for c in r["name"]) for r in rows)  # beyond Latin-1
+    assert {r["leg_pain"] for r in rows} == {"yes", "no"}  # what the clinician found changes the plan
+    assert any(r["direction"] for r in rows) and any(r["precautions"] for r in rows)
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])

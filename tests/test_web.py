@@ -148,6 +148,17 @@ def test_exercise_library_shows_every_exercise_with_picture_steps_and_dose(clien
     assert '<html lang="en">' in spanish and '<ol class="steps" lang="es">' in spanish
 
 
+def test_exercise_library_says_where_each_exercise_comes_from(client: FlaskClient) -> None:
+    html = client.get("/exercises").get_data(as_text=True)
+    bracing = html[html.index('id="abdominal-bracing"'):html.index("</li>", html.index('id="abdominal-bracing"'))]
+    assert re.search(r'<span class="tag tag-warn" title="Common practice, not from a named guideline[^"]*">'
+                     r'Common practice</span>', bracing)
+    assert re.search(r'<span class="tag" title="JOSPT 2021: George SZ et al\.[^"]*">JOSPT 2021</span>', bracing)
+    assert "<strong>Where it comes from:</strong> Not from the source article. JOSPT 2021 lists" in bracing
+    bridge = html[html.index('id="low-back-bridge"'):]
+    assert '>The source article &#34;Lower Back Pain Exercises&#34;</span>' in bridge[:bridge.index("</li>")]
+
+
 def test_exercise_picture_is_a_png_and_unknown_ones_are_404(client: FlaskClient) -> None:
     response = client.get("/exercises/picture/hamstring-stretch.png")
     assert response.status_code == 200 and response.mimetype == "image/png"
@@ -185,7 +196,7 @@ def test_acute_strengthening_is_removed_with_the_stretching_only_warning(client:
     assert "Keep strengthening in the acute phase" in data["html"]
     assert "--allow" not in data["html"]
     assert 'class="exercise left-out" id="row-prone-plank"' in data["html"]
-    assert data["status"] == "Plan updated: 1 exercise, 1 warning to check."
+    assert data["status"] == "Plan updated: 2 exercises, 2 warnings to check."  # walking is added too
 
 
 def test_override_keeps_strengthening(client: FlaskClient) -> None:
@@ -195,12 +206,48 @@ def test_override_keeps_strengthening(client: FlaskClient) -> None:
     assert "keeping strengthening" in data["html"]
 
 
+def test_the_patients_direction_makes_the_plan_and_a_mismatch_offers_its_tick_box(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert re.search(r'<select id="field-direction" name="direction"[^>]*data-replan', page)
+    assert '<option value="flexion">Flexion</option>' in page
+    flexion = post(client, {"diagnosis": "herniated-disc", "phase": "acute", "direction": "flexion"}, json=True)
+    html = flexion.get_json()["html"]
+    assert 'id="row-double-knee-to-chest"' in html and 'id="row-seated-flexion"' in html
+    assert 'id="row-prone-on-elbows"' not in html and 'id="plan-warnings"' not in html
+    against = post(client, {"diagnosis": "herniated-disc", "phase": "acute", "direction": "flexion",
+                            "exercises": "prone-on-elbows"}, json=True).get_json()["html"]
+    assert ("This patient&#39;s preferred direction is flexion; Lying face down on elbows goes the other way."
+            in against)
+    assert "Tick “Accept stretches against the patient&#39;s direction” below to change this." in against
+    bad = post(client, {**GOOD, "direction": "sideways"}, json=True).get_json()
+    assert bad["errors"]["direction"] == "'sideways' is not one of extension, flexion, none."
+
+
+def test_leg_pain_and_precautions_on_the_form_change_the_plan(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert '<option value="">Not recorded</option>' in page
+    assert 'name="precaution.osteoporosis" value="yes" data-replan' in page
+    asked = post(client, {"diagnosis": "herniated-disc", "phase": "subacute"}, json=True).get_json()["html"]
+    assert 'data-code="leg-pain-unknown"' in asked and "Choose “Leg pain” above." in asked
+    html = post(client, {"diagnosis": "spinal-stenosis", "phase": "acute", "leg_pain": "yes",
+                         "precaution.osteoporosis": "yes"}, json=True).get_json()["html"]
+    assert 'id="row-one-knee-to-chest"' in html and 'id="row-double-knee-to-chest"' not in html
+    assert ("Osteoporosis or fracture risk: Both knees to chest replaced by One knee to chest, since bending the "
+            "spine forward to its limit may raise the risk of a spinal fracture.") in html
+    assert "Tick “Keep bending forward to the end of range despite osteoporosis” below to change this." in html
+    assert 'id="field-allow_nerve_tension" name="allow_nerve_tension"' in html
+    sciatica = post(client, {"diagnosis": "sciatica", "phase": "acute", "exercises": "hamstring-stretch"},
+                    json=True).get_json()["html"]
+    assert 'id="row-hamstring-stretch-bent-knee"' in sciatica
+    assert "Tick “Keep the straight-leg strap stretch despite leg pain” below to change this." in sciatica
+
+
 @pytest.mark.parametrize("edit, expected", [
-    pytest.param("up:standing-extension", "standing-extension,prone-on-elbows", id="up"),
-    pytest.param("down:prone-on-elbows", "standing-extension,prone-on-elbows", id="down"),
-    pytest.param("up:prone-on-elbows", "prone-on-elbows,standing-extension", id="up-first-stays"),
-    pytest.param("remove:prone-on-elbows", "standing-extension", id="remove"),
-    pytest.param("add", "prone-on-elbows,standing-extension,hamstring-stretch", id="add"),
+    pytest.param("up:standing-extension", "standing-extension,prone-on-elbows,walking", id="up"),
+    pytest.param("down:prone-on-elbows", "standing-extension,prone-on-elbows,walking", id="down"),
+    pytest.param("up:prone-on-elbows", "prone-on-elbows,standing-extension,walking", id="up-first-stays"),
+    pytest.param("remove:prone-on-elbows", "standing-extension,walking", id="remove"),
+    pytest.param("add", "prone-on-elbows,standing-extension,walking,hamstring-stretch", id="add"),
     pytest.param("reset", "", id="reset"),
 ])
 def test_edits_reorder_add_and_remove_exercises(client: FlaskClient, edit: str, expected: str) -> None:
@@ -230,8 +277,19 @@ def test_dose_outside_safe_bounds_is_refused_beside_its_input(client: FlaskClien
                              "action": "download"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and response.mimetype == "text/html"
-    assert error_beside(html, "dose-hamstring-stretch-hold") == "Enter a whole number from 1 to 600."
+    assert error_beside(html, "dose-hamstring-stretch-hold") == "Enter a whole number from 15 to 90."
     assert 'id="dose-hamstring-stretch-hold" name="dose.hamstring-stretch.hold" value="900"' in html
+
+
+def test_dose_inputs_carry_each_exercises_own_limits(client: FlaskClient) -> None:
+    html = post(client, {**GOOD, "exercises": "prone-plank,low-back-bridge"}, json=True).get_json()["html"]
+    assert re.search(r'name="dose.prone-plank.hold" value="10"\s+min="5" max="120"', html)
+    assert re.search(r'name="dose.low-back-bridge.times_a_day" value="1"\s+min="1" max="2"', html)
+    refused = post(client, {**GOOD, "exercises": "prone-plank", "dose.prone-plank.hold": "600"}, json=True)
+    assert refused.get_json()["errors"]["dose.prone-plank.hold"] == "Enter a whole number from 5 to 120."
+    kept = post(client, {**GOOD, "exercises": "prone-plank", "dose.prone-plank.hold": "20"}, json=True).get_json()
+    assert "Plank on elbows: the new hold of 20 s still builds up to 60 s." in kept["html"]
+    assert "Change the dose below." in kept["html"]
 
 
 # --- validation beside the field ---------------------------------------------------------------------------------
@@ -488,7 +546,8 @@ def test_a_long_problem_list_shows_200_rows_and_downloads_in_full(client: FlaskC
     assert problems.status_code == 200 and problems.mimetype == "text/csv"
     assert problems.headers["Content-Disposition"] == "attachment; filename=week-problems.csv"
     rows = list(csv.reader(io.StringIO(problems.data.decode("utf-8-sig"))))
-    assert rows[0] == ["line", "patient_id", "kind", "message"] and len(rows) == 451
+    assert rows[0] == ["line", "patient_id", "kind", "message"]
+    assert sum(1 for row in rows if row[2] == "problem") == 450  # every one, not only the 200 shown
     assert rows[-1][:3] == ["452", "b-449", "problem"] and "'accute' is not one of" in rows[-1][3]
 
 

@@ -59,7 +59,10 @@ def compose(plan: Plan, templates: Templates, *, today: date, kind: str = "hando
         author=plan.clinic.name_in(plan.language),
         blocks=blocks,
         running=Running(clinic=clean(plan.clinic.name_in(plan.language)), patient=clean(plan.request.patient.name),
-                        made=templates.label("made", date=templates.long_date(today)), page_format=labels["page"]),
+                        made=templates.label("made", date=templates.long_date(today)), page_format=labels["page"],
+                        edition=templates.label("edition", version=plan.edition.version,
+                                                date=templates.long_date(plan.edition.reviewed))
+                        if plan.edition else ""),
         setup=PageSetup(paper=plan.paper, large_print=plan.request.large_print, accent=plan.clinic.accent),
         cover_label=labels["cover"],
     )

@@ -6,7 +6,7 @@ A clinic changes wording and section order by editing ``templates/<language>/``:
   mark where the exercise cards and the weekly grids go;
 * ``checklist.md.j2`` the checklist-only sheet;
 * ``exercise.md.j2``  the text of one exercise card (steps, ``::: box dose``, feel, cautions);
-* ``labels.yaml``     short words the layout needs (dates, grid labels, page footer).
+* ``labels.yaml``     short words the layout needs (dates, grid labels, page footer, content edition).
 
 Templates see the context documented in ``handouts.compose.context``; every printed
 value is escaped by ``markup.md_escape`` so patient text can never change the
@@ -37,7 +37,8 @@ RENDER_SECONDS = 5.0
 MAX_OUTPUT = 200_000  # characters one template may write
 MAX_LABEL_WIDTH = 40  # a label field may not ask for more padding than this
 _LABEL_KEYS = (
-    "document_title", "checklist_document_title", "page", "made", "cover", "video", "weekdays", "months", "months_long",
+    "document_title", "checklist_document_title", "page", "made", "edition", "cover", "video", "weekdays", "months",
+    "months_long",
     "short_date", "long_date", "diagnoses", "phases", "grid", "safety_phrases",
 )
 _GRID_KEYS = ("exercise", "walking", "walking_hint", "pain", "pain_hint", "week", "times_a_day", "notes")
@@ -173,6 +174,7 @@ _FORMATS = {
     ("long_date",): {"weekday": "Mon", "day": 7, "month": "December", "year": 2026},
     ("page",): {"page": 1, "pages": 2},
     ("made",): {"date": "7 December 2026"},
+    ("edition",): {"version": "2026.12", "date": "2 December 2026"},
     ("grid", "week"): {"n": 1, "first": "Mon 7 Dec", "last": "Sun 13 Dec"},
     ("grid", "times_a_day", "one"): {"n": 1},
     ("grid", "times_a_day", "other"): {"n": 2},

@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from handouts.errors import DataError, shown
+from handouts.errors import DataError, one_of, shown
 from handouts.load import fields
 from handouts.load.illustration import read_illustration
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
-from handouts.model import DIRECTIONS, DOSE_BOUNDS, KINDS, SOURCES, Dose, Exercise, ExerciseText
+from handouts.model import DIRECTIONS, DOSE_BOUNDS, GOAL_OF, KINDS, LIMIT_FIELDS, Dose, Exercise, ExerciseText
 from handouts.model.region import Region
 
 _EXERCISE_KEYS = (
     "id", "kind", "direction", "muscle_group", "isometric", "position",
-    "dose", "text", "video_url", "source", "illustration",
+    "dose", "limits", "text", "video_url", "source", "source_note", "illustration",
 )
 _TEXT_KEYS = ("name", "steps", "feel", "cautions", "equipment")
 
@@ -60,9 +60,11 @@ def _exercise(raw: object, path: Path, region: Region, languages: tuple[str, ...
     muscle_group = s.choice("muscle_group", region.muscle_groups)
     isometric = s.flag("isometric")
     position = s.choice("position", region.positions)
-    source = s.choice("source", SOURCES)
+    sources = _sources(s, region)
+    source_note = s.text("source_note", "", max_len=600)
     video_url = s.url("video_url")
     dose = _dose(s.section("dose", (*DOSE_BOUNDS, "each_side")), kind)
+    limits = _limits(s.section("limits", LIMIT_FIELDS), dose)
     text = _texts(s.section("text", languages), languages, problems)
     if muscle_group in region.isometric_groups and (not isometric or direction != "neutral"):
         s.fail(f"{muscle_group} exercises must be isometric holds in a neutral spine "
@@ -79,7 +81,7 @@ def _exercise(raw: object, path: Path, region: Region, languages: tuple[str, ...
         return None
     return Exercise(
         id=exercise_id, kind=kind, direction=direction, muscle_group=muscle_group, isometric=isometric,
-        position=position, dose=dose, text=text, source=source,
+        position=position, dose=dose, text=text, sources=sources, source_note=source_note, limits=limits,
         video_url=video_url, illustration=illustration, path=path,
     )
 
@@ -99,6 +101,51 @@ def _dose(s: Section, kind: str | None) -> Dose:
     if kind in ("stretch", "strengthen") and dose.hold is None and dose.repeat is None:
         s.fail("give hold (seconds) or repeat (times)", key=s.where)
     return dose
+
+
+def _sources(s: Section, region: Region) -> tuple[str, ...]:
+    """Where the exercise comes from: one id of the region's sources, or a list of them."""
+    value = s.raw("source")
+    ids = value if isinstance(value, list) else [value] if value is not None else []
+    if value is not None and (not ids or not all(isinstance(i, str) for i in ids)):
+        s.fail(f"expected a source id or a list of them ({', '.join(region.sources)})", key="source")
+        return ()
+    for i in ids:
+        if i not in region.sources:
+            s.fail(one_of(i, tuple(region.sources), "source") + " (the sources listed in region.yaml)", key="source")
+    return tuple(ids)
+
+
+#: Dose fields whose limits an exercise needs when its dose has the field named: a repeat may gain sets.
+_LIMITS_NEEDED = {"sets": "repeat"}
+
+
+def _limits(s: Section, dose: Dose) -> dict[str, tuple[int, int]]:
+    """The range a clinician may set for each number of the dose (a goal shares its start's range).
+
+    Every number the dose has, or may gain, needs its limits; the dose itself must lie within them.
+    """
+    limits: dict[str, tuple[int, int]] = {}
+    for name in LIMIT_FIELDS:
+        needed = getattr(dose, _LIMITS_NEEDED.get(name, name)) is not None
+        if name not in s.data:
+            if needed:
+                s.fail(f"is required: the range a clinician may set, e.g. {name}: [1, 3]", key=s.qualified(name))
+            continue
+        low, high = DOSE_BOUNDS[name]
+        value = s.data[name]
+        if not (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
+                and low <= value[0] <= value[1] <= high):
+            s.fail(f"expected [lowest, highest], whole numbers from {low} to {high}, found {shown(value)}",
+                   key=s.qualified(name))
+            continue
+        limits[name] = (value[0], value[1])
+    for name in DOSE_BOUNDS:
+        value, bounds = getattr(dose, name), limits.get(GOAL_OF.get(name, name))
+        if value is not None and bounds and not bounds[0] <= value <= bounds[1]:
+            s.fail(f"dose {name} {value} is outside its limits {bounds[0]} to {bounds[1]}",
+                   key=s.qualified(GOAL_OF.get(name, name)))
+    return limits
 
 
 def _texts(s: Section, languages: tuple[str, ...], problems: Problems) -> dict[str, ExerciseText]:

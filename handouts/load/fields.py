@@ -114,6 +114,15 @@ def choice(text: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def choices(text: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """Words from ``allowed`` separated by ',' or ';' (any case; empty parts ignored, repeats dropped)."""
+    words = tuple(dict.fromkeys(p.strip().lower() for p in re.split(r"[;,]", text) if p.strip()))
+    for word in words:
+        if word not in allowed:
+            raise ValueError(one_of(word, allowed) if allowed else f"{shown(word)}: no choices are defined")
+    return words
+
+
 def id_list(text: str) -> tuple[str, ...]:
     """Exercise ids separated by ',' or ';' (spaces ignored, order kept, repeats dropped)."""
     parts = [p.strip() for p in re.split(r"[;,]", text) if p.strip()]

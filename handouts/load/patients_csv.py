@@ -14,7 +14,7 @@ import codecs
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,8 +64,11 @@ def _delimiter(header_line: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
-def read_patients(path: Path) -> PatientsFile:
-    """Parse the CSV at ``path``; raise InputError for problems with the file as a whole."""
+def read_patients(path: Path, *, columns: Iterable[str] = ()) -> PatientsFile:
+    """Parse the CSV at ``path``; raise InputError for problems with the file as a whole.
+
+    ``columns`` are known columns beyond the request fields (the region's overrides, e.g.
+    allow_direction), which are read, not noted as ignored."""
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
@@ -88,13 +91,13 @@ def read_patients(path: Path) -> PatientsFile:
     notes = [] if encoding != "cp1252" else [
         f"{path}: not UTF-8; read it as Windows (cp1252) text. Check the accents in the names."]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    rows = list(_rows(path, reader, notes))
+    rows = list(_rows(path, reader, notes, (*FIELDS, *columns)))
     if not rows:
         raise InputError("the file has a header but no patient rows", path=path)
     return PatientsFile(path, rows, encoding, delimiter, notes)
 
 
-def _rows(path: Path, reader: Iterator[list[str]], notes: list[str]) -> Iterator[Row]:
+def _rows(path: Path, reader: Iterator[list[str]], notes: list[str], known: tuple[str, ...]) -> Iterator[Row]:
     header: list[str] | None = None
     start = 1
     try:
@@ -104,7 +107,7 @@ def _rows(path: Path, reader: Iterator[list[str]], notes: list[str]) -> Iterator
             if not any(c.strip() for c in cells):
                 continue
             if header is None:
-                header = _header(path, cells, notes, line)
+                header = _header(path, cells, notes, line, known)
                 continue
             values = {}
             for name, cell in zip(header, cells):
@@ -121,7 +124,7 @@ def _rows(path: Path, reader: Iterator[list[str]], notes: list[str]) -> Iterator
                          row=reader.line_num) from None  # type: ignore[attr-defined]
 
 
-def _header(path: Path, cells: list[str], notes: list[str], line: int) -> list[str]:
+def _header(path: Path, cells: list[str], notes: list[str], line: int, known: tuple[str, ...]) -> list[str]:
     names = [c.strip().lower().replace(" ", "_") for c in cells]
     duplicates = sorted(n for n, count in Counter(names).items() if n and count > 1)
     if duplicates:
@@ -131,7 +134,7 @@ def _header(path: Path, cells: list[str], notes: list[str], line: int) -> list[s
         raise InputError(
             f"the header has no {', '.join(repr(m) for m in missing)} column; required columns are "
             f"{', '.join(REQUIRED)} (found: {', '.join(n for n in names if n) or 'none'})", path=path, row=line)
-    extra = [n for n in names if n and n not in FIELDS]
+    extra = [n for n in names if n and n not in known]
     if extra:
-        notes.append(f"{path}: ignoring columns {', '.join(extra)} (known: {', '.join(FIELDS)})")
+        notes.append(f"{path}: ignoring columns {', '.join(extra)} (known: {', '.join(known)})")
     return names

@@ -8,15 +8,17 @@ dataset is loaded.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from handouts.errors import DataError
 from handouts.load import fields
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
-from handouts.model.region import ForbiddenName, Region, RuleStep
+from handouts.model.region import Edition, ForbiddenName, Region, RuleStep
 
-_KEYS = ("name", "phases", "muscle_groups", "positions", "isometric_groups", "forbidden_names", "overrides", "rules")
+_KEYS = ("name", "content", "sources", "phases", "muscle_groups", "positions", "isometric_groups", "forbidden_names",
+         "precautions", "overrides", "rules")
 
 
 def load_region(folder: Path, problems: Problems) -> Region | None:
@@ -35,6 +37,8 @@ def load_region(folder: Path, problems: Problems) -> Region | None:
     if not s.ok:
         return None
     name = s.text("name", max_len=60)
+    edition = _edition(s.section("content", ("version", "reviewed")))
+    sources = _names_section(s, "sources", max_len=300)
     phases = _names_section(s, "phases")
     muscle_groups = _id_list(s, "muscle_groups", required=True)
     positions = _id_list(s, "positions", required=True)
@@ -43,14 +47,31 @@ def load_region(folder: Path, problems: Problems) -> Region | None:
         if group not in muscle_groups:
             s.fail(f"{group!r} is not one of the muscle_groups", key="isometric_groups")
     overrides = {k.replace("-", "_"): v for k, v in _names_section(s, "overrides", required=False).items()}
+    precautions = _names_section(s, "precautions", required=False)
     forbidden = _forbidden(s)
     rules = _rules(s)
     if len(problems.errors) > before:
         return None
-    return Region(folder.name, name, phases, muscle_groups, positions, isometric, forbidden, overrides, rules, path)
+    return Region(folder.name, name, phases, muscle_groups, positions, isometric, forbidden, overrides, rules,
+                  sources=sources, precautions=precautions, edition=edition, path=path)
 
 
-def _names_section(s: Section, key: str, *, required: bool = True) -> dict[str, str]:
+def _edition(s: Section) -> Edition | None:
+    """The content's edition: a version such as '2026.12' and the date it was last reviewed."""
+    version = s.text("version", max_len=20)
+    reviewed = s.raw("reviewed")
+    if isinstance(reviewed, str):
+        try:
+            reviewed = date.fromisoformat(reviewed.strip())
+        except ValueError:
+            reviewed = None
+    if not isinstance(reviewed, date) and "reviewed" in s.data:
+        s.fail("expected a date written YYYY-MM-DD, e.g. 2026-12-02", key=s.qualified("reviewed"))
+        return None
+    return Edition(version, reviewed) if version and isinstance(reviewed, date) else None
+
+
+def _names_section(s: Section, key: str, *, required: bool = True, max_len: int = 80) -> dict[str, str]:
     """A mapping of ids to the names clinicians see, e.g. 'acute: Acute'."""
     value = s.data.get(key)
     if value is None and not required:
@@ -65,7 +86,7 @@ def _names_section(s: Section, key: str, *, required: bool = True) -> dict[str, 
             fields.kebab_id(str(item).replace("_", "-"))
         except ValueError as exc:
             section.fail(str(exc), key=section.qualified(str(item)))
-        text = section.text(str(item), max_len=80)
+        text = section.text(str(item), max_len=max_len)
         if text:
             names[str(item)] = text
     return names

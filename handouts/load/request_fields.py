@@ -17,13 +17,15 @@ from handouts.model import PAPERS, Dataset, HandoutRequest, Patient
 #: The fields a request is made of, named as CSV columns (the CLI uses --patient-id etc.).
 FIELDS = (
     "patient_id", "name", "diagnosis", "phase", "start_date", "weeks", "clinician", "clinic",
-    "exercises", "language", "large_print", "notes", "paper",
+    "exercises", "language", "large_print", "notes", "paper", "direction", "leg_pain", "precautions",
 )
 REQUIRED = ("patient_id", "name", "diagnosis", "phase")
 MAX_NAME = 120
 MAX_NOTES = 2000
 
 DATE_FORMATS = ("DD/MM/YYYY", "MM/DD/YYYY")
+#: The patient's preferred direction, as the clinician's testing found it.
+DIRECTIONS = ("extension", "flexion", "none")
 
 
 class UnknownExercise(ValueError):
@@ -114,6 +116,9 @@ def build_request(
     paper = check("paper", lambda t: fields.choice(t, PAPERS))
     clinician = check("clinician", name, "")
     note_text = check("notes", notes, "")
+    direction = check("direction", lambda t: fields.choice(t, DIRECTIONS))
+    leg_pain = check("leg_pain", fields.yes_no)  # empty: not recorded
+    precautions = check("precautions", lambda t: fields.choices(t, tuple(dataset.region.precautions)), ())
     changes = _dose_changes(dose_changes, problems)
     chosen_overrides = set(overrides)
     for override in dataset.region.overrides:
@@ -130,7 +135,8 @@ def build_request(
         start_date=start, exercises=chosen, weeks=int(weeks), clinic_id=clinic,  # type: ignore[arg-type]
         clinician=str(clinician), language=language, paper=paper,  # type: ignore[arg-type]
         large_print=bool(large_print), notes=str(note_text), dose_changes=changes,
-        overrides=frozenset(chosen_overrides),
+        overrides=frozenset(chosen_overrides), direction=direction,  # type: ignore[arg-type]
+        leg_pain=leg_pain, precautions=frozenset(precautions),  # type: ignore[arg-type]
     )
 
 

@@ -6,15 +6,24 @@ every stage can import them.
 
 from handouts.model.clinic import PAPERS, Clinic
 from handouts.model.dataset import Dataset
-from handouts.model.exercise import DIRECTIONS, DOSE_BOUNDS, KINDS, SOURCES, Dose, Exercise, ExerciseText
+from handouts.model.exercise import (
+    DIRECTIONS,
+    DOSE_BOUNDS,
+    GOAL_OF,
+    KINDS,
+    LIMIT_FIELDS,
+    Dose,
+    Exercise,
+    ExerciseText,
+)
 from handouts.model.illustration import Illustration
 from handouts.model.plan import Plan, PlannedExercise, PlanWarning
 from handouts.model.protocol import Protocol
-from handouts.model.region import Region, RuleStep
+from handouts.model.region import Edition, Region, RuleStep
 from handouts.model.request import HandoutRequest, Patient
 
 __all__ = [
-    "DIRECTIONS", "DOSE_BOUNDS", "KINDS", "PAPERS", "SOURCES",
-    "Clinic", "Dataset", "Dose", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Patient", "Plan",
-    "PlanWarning", "PlannedExercise", "Protocol", "Region", "RuleStep",
+    "DIRECTIONS", "DOSE_BOUNDS", "GOAL_OF", "KINDS", "LIMIT_FIELDS", "PAPERS",
+    "Clinic", "Dataset", "Dose", "Edition", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Patient",
+    "Plan", "PlanWarning", "PlannedExercise", "Protocol", "Region", "RuleStep",
 ]

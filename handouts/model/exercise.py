@@ -11,7 +11,6 @@ from handouts.model.illustration import Illustration
 
 KINDS = ("stretch", "strengthen", "aerobic")
 DIRECTIONS = ("flexion", "extension", "neutral", "none")
-SOURCES = ("seed", "common-practice")
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,8 @@ class Dose:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
-#: The fields of a dose a clinician may change, with their safe bounds.
+#: The fields of a dose a clinician may change, with the widest bounds any exercise may allow;
+#: each exercise narrows them in its own ``limits`` (``Exercise.bounds``).
 DOSE_BOUNDS: Mapping[str, tuple[int, int]] = {
     "hold": (1, 600),
     "hold_up_to": (1, 600),
@@ -42,6 +42,10 @@ DOSE_BOUNDS: Mapping[str, tuple[int, int]] = {
     "minutes": (1, 120),
     "minutes_up_to": (1, 120),
 }
+#: A build-up goal is bounded by the limits of the number it builds from.
+GOAL_OF = {"hold_up_to": "hold", "minutes_up_to": "minutes"}
+#: The dose fields an exercise's ``limits`` name (goals share their start's limits).
+LIMIT_FIELDS = tuple(name for name in DOSE_BOUNDS if name not in GOAL_OF)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,9 @@ class Exercise:
     position: str
     dose: Dose
     text: Mapping[str, ExerciseText]
-    source: str
+    sources: tuple[str, ...]  # ids of the region's sources: the seed, a named guideline, common practice
+    source_note: str = ""  # which part comes from which source, for the clinic's review
+    limits: Mapping[str, tuple[int, int]] = dataclasses.field(default_factory=dict)  # field -> (low, high)
     video_url: str | None = None
     illustration: Illustration | None = None
     path: Path | None = None
@@ -75,3 +81,7 @@ class Exercise:
     def words(self, language: str) -> ExerciseText:
         """Its text in ``language`` (the dataset guarantees every language exists)."""
         return self.text[language]
+
+    def bounds(self, name: str) -> tuple[int, int]:
+        """The range a clinician may set for dose field ``name`` of this exercise."""
+        return self.limits.get(GOAL_OF.get(name, name), DOSE_BOUNDS[name])

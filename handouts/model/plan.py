@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handouts.errors import Fix
 from handouts.model.clinic import Clinic
 from handouts.model.exercise import Dose, Exercise
+from handouts.model.region import Edition
 from handouts.model.request import HandoutRequest
 
 
@@ -16,7 +18,8 @@ class PlanWarning:
     ``exercise_ids`` are the exercises it is about (removed, added, against the
     direction); ``related_ids`` others it mentions; ``override`` the override the
     clinician may set to change the choice (None when there is nothing to set, or
-    it was set); ``details`` further facts by name (phase, diagnosis, direction...).
+    it was set); ``fix`` what else the clinician may do (a field to fill in, e.g. a dose);
+    ``details`` further facts by name (phase, diagnosis, direction...).
     """
 
     code: str
@@ -24,6 +27,10 @@ class PlanWarning:
     related_ids: tuple[str, ...] = ()
     override: str | None = None
     details: tuple[tuple[str, str], ...] = ()
+    fix: Fix | None = None
+    #: The clinician must confirm it: shown as a warning where a clinician makes the handout, but a
+    #: batch row with it fails unless the row carries the override (no one is there to see it).
+    confirm: bool = False
 
     def detail(self, name: str) -> str:
         return dict(self.details).get(name, "")
@@ -52,6 +59,7 @@ class Plan:
     paper: str
     exercises: tuple[PlannedExercise, ...]
     warnings: tuple[PlanWarning, ...]
+    edition: Edition | None = None  # the edition of the clinical content it was made from
 
     @property
     def has_walking(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,14 @@ class RuleStep:
     settings: Mapping[str, Any]
     where: str = ""  # e.g. 'rules[0]', for messages about it
 
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Where the rule comes from: ids of the region's ``sources``."""
+        value = self.settings.get("source")
+        if value is None:
+            return ()
+        return tuple(value) if isinstance(value, list) else (str(value),)
+
 
 @dataclass(frozen=True)
 class ForbiddenName:
@@ -23,6 +32,14 @@ class ForbiddenName:
 
     pattern: str  # a regular expression, matched without regard to case
     message: str
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Which edition of the clinical content a handout was made from, printed in its footer."""
+
+    version: str  # e.g. '2026.12'
+    reviewed: date  # when the content was last reviewed
 
 
 @dataclass(frozen=True)
@@ -38,4 +55,10 @@ class Region:
     forbidden_names: tuple[ForbiddenName, ...] = ()
     overrides: Mapping[str, str] = field(default_factory=dict)  # name -> what the clinician ticks to allow it
     rules: tuple[RuleStep, ...] = ()
+    #: id -> the full reference (the seed article, a named guideline, common practice); exercises
+    #: and rules name where they come from by these ids.
+    sources: Mapping[str, str] = field(default_factory=dict)
+    #: id -> the name clinicians see, e.g. osteoporosis: 'Osteoporosis or fracture risk'.
+    precautions: Mapping[str, str] = field(default_factory=dict)
+    edition: Edition | None = None
     path: Path | None = None

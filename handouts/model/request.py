@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+#: The patient fact a rule names for pain down the leg (the others are the region's precautions).
+LEG_PAIN = "leg-pain"
+
 
 @dataclass(frozen=True)
 class Patient:
@@ -33,6 +36,15 @@ class HandoutRequest:
     notes: str = ""
     dose_changes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     overrides: frozenset[str] = frozenset()  # rules the clinician set aside, e.g. allow_strengthening
+    #: The patient's preferred direction found by the clinician's testing: extension, flexion or
+    #: none (no preference). None: not given, so the diagnosis's usual direction stands in.
+    direction: str | None = None
+    leg_pain: bool | None = None  # pain down the leg; None: not recorded
+    precautions: frozenset[str] = frozenset()  # the region's precautions that apply, e.g. osteoporosis
+
+    def has(self, fact: str) -> bool:
+        """True when the patient has ``fact``: 'leg-pain', or one of the region's precautions."""
+        return bool(self.leg_pain) if fact == LEG_PAIN else fact in self.precautions
 
     def allows(self, override: str) -> bool:
         """True when the clinician set this override."""

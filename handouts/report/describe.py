@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from handouts.model import Dataset, Dose, Exercise, Plan
 from handouts.run.results import BatchResult
@@ -29,28 +30,41 @@ def describe_plan(plan: Plan) -> str:
     """The plan as a numbered list of exercises with doses."""
     request = plan.request
     lines = [f"{request.patient.patient_id}: {request.diagnosis}, {request.phase} "
-             f"({plan.clinic.id}, {plan.language}, {plan.paper}{', large print' if request.large_print else ''})"]
+             f"({plan.clinic.id}, {plan.language}, {plan.paper}{', large print' if request.large_print else ''})",
+             "    patient: " + "; ".join(patient_facts(plan))]
     for number, planned in enumerate(plan.exercises, start=1):
         exercise = planned.exercise
         added = f"  [added: {planned.added_by}]" if planned.added_by else ""
-        lines.append(f"{number:>2}. {exercise.id:<22} {exercise.kind:<10} {describe_dose(planned.dose)}{added}")
+        lines.append(f"{number:>2}. {exercise.id:<28} {exercise.kind:<10} {describe_dose(planned.dose)}{added}")
     return "\n".join(lines)
+
+
+def patient_facts(plan: Plan) -> list[str]:
+    """What the clinician said about the patient that the rules used, e.g. 'direction flexion (from testing)'."""
+    request = plan.request
+    direction = f"direction {request.direction} (from testing)" if request.direction \
+        else "direction not given (the diagnosis's usual one stands in)"
+    leg_pain = {True: "leg pain yes", False: "leg pain no", None: "leg pain not recorded"}[request.leg_pain]
+    precautions = "precautions " + (", ".join(sorted(request.precautions)) or "none")
+    return [direction, leg_pain, precautions]
 
 
 def describe_exercises(dataset: Dataset) -> str:
     """One line per exercise: id, kind, direction, muscle group, source, name."""
     language = dataset.languages[0]
-    rows = [f"{'id':<22} {'kind':<10} {'direction':<10} {'muscles':<14} {'source':<15} name"]
+    rows = [f"{'id':<22} {'kind':<10} {'direction':<10} {'muscles':<14} {'source':<27} name"]
     for exercise in sorted(dataset.exercises.values(), key=lambda e: (e.kind, e.id)):
         rows.append(f"{exercise.id:<22} {exercise.kind:<10} {exercise.direction:<10} {exercise.muscle_group:<14} "
-                    f"{exercise.source:<15} {exercise.words(language).name}")
+                    f"{','.join(exercise.sources):<27} {exercise.words(language).name}")
     return "\n".join(rows)
 
 
 def describe_protocols(dataset: Dataset) -> str:
     """Each diagnosis with its default exercises per phase, then the rules every plan follows."""
     region = dataset.region
-    lines = [f"{region.name}: phases {', '.join(region.phases)}", ""]
+    edition = f"; content v{region.edition.version}, reviewed {region.edition.reviewed.isoformat()}" \
+        if region.edition else ""
+    lines = [f"{region.name}: phases {', '.join(region.phases)}{edition}", ""]
     for protocol in dataset.protocols.values():
         preferred = f", favours {protocol.preferred_direction}" if protocol.preferred_direction else ""
         lines.append(f"{protocol.diagnosis} ({protocol.name}{preferred})")
@@ -60,23 +74,36 @@ def describe_protocols(dataset: Dataset) -> str:
             lines.append(f"  {phase:<12} {chosen}")
     lines += ["", "rules, in order:"]
     for step in region.rules:
-        settings = ", ".join(f"{k}={v}" for k, v in step.settings.items())
-        lines.append(f"  {step.name}" + (f" ({settings})" if settings else ""))
+        settings = ", ".join(f"{k}={v}" for k, v in step.settings.items() if k != "source")
+        lines.append(f"  {step.name}" + (f" ({settings})" if settings else "")
+                     + f"; source: {', '.join(step.sources) or 'not given'}")
+    if region.precautions:
+        lines += ["", "precautions (--precautions): " + ", ".join(f"{key} ({name})"
+                                                              for key, name in region.precautions.items())]
     if region.overrides:
         lines += ["", "overrides: " + ", ".join("--" + name.replace("_", "-") for name in region.overrides)]
+    if region.sources:
+        lines += ["", "sources:"] + [f"  {key}: {text}" for key, text in region.sources.items()]
     return "\n".join(lines)
 
 
-def describe_exercise(exercise: Exercise, language: str) -> str:
-    """Everything about one exercise, as a clinician would review it."""
+def describe_exercise(exercise: Exercise, language: str, *, sources: Mapping[str, str] | None = None) -> str:
+    """Everything about one exercise, as a clinician would review it; ``sources`` spells out the
+    region's source ids (``region.sources``)."""
     words = exercise.words(language)
     lines = [
         f"{words.name} ({exercise.id})",
         f"kind: {exercise.kind}; direction: {exercise.direction}; muscles: {exercise.muscle_group}; "
         f"isometric: {'yes' if exercise.isometric else 'no'}; position: {exercise.position}",
         f"dose: {describe_dose(exercise.dose)}",
-        f"source: {exercise.source}" + (f"; file: {exercise.path}" if exercise.path else ""),
+        "limits: " + "; ".join(f"{name} {low} to {high}" for name, (low, high) in exercise.limits.items()),
     ]
+    lines += [f"source: {key}" + (f" ({(sources or {})[key]})" if key in (sources or {}) else "")
+              for key in exercise.sources]
+    if exercise.source_note:
+        lines.append(f"source note: {exercise.source_note}")
+    if exercise.path:
+        lines.append(f"file: {exercise.path}")
     if words.equipment:
         lines.append(f"equipment: {', '.join(words.equipment)}")
     lines.append("steps:")

@@ -31,15 +31,19 @@ def make_plan(request: HandoutRequest, dataset: Dataset) -> Plan:
     work = Work(request, dataset, protocol)
     for step in dataset.region.rules:
         chosen = RULES[step.name].apply(chosen, work, step.settings)
-    if not chosen:
+    if all(work.added.get(e.id) == "include" for e in chosen):  # nothing of what was chosen is left
         override = next((w.override for w in work.warnings if w.code == "removed-strengthening"), None)
         raise InputError(f"no exercise is left after the {request.phase} phase rule removed strengthening; "
                          "choose stretches", fix=Fix("override", override) if override else None)
-    planned = tuple(PlannedExercise(e, changed_dose(e, request), work.added.get(e.id)) for e in chosen)
     unknown = set(request.dose_changes) - {e.id for e in chosen}
     if unknown:
         raise InputError(f"dose change for {', '.join(sorted(unknown))}, which is not in this plan", field="dose")
+    planned = []
+    for exercise in chosen:
+        dose, dose_warnings = changed_dose(exercise, request)
+        planned.append(PlannedExercise(exercise, dose, work.added.get(exercise.id)))
+        work.warnings += dose_warnings
     return Plan(
         request=request, clinic=clinic, language=language, paper=request.paper or clinic.paper,
-        exercises=planned, warnings=tuple(work.warnings),
+        exercises=tuple(planned), warnings=tuple(work.warnings), edition=dataset.region.edition,
     )

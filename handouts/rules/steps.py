@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from handouts.errors import did_you_mean, shown
+from handouts.errors import Fix, did_you_mean, one_of, shown
 from handouts.model import KINDS, Dataset, Exercise, HandoutRequest, PlanWarning, Protocol
+from handouts.model.request import LEG_PAIN
 
 Settings = Mapping[str, Any]
 
@@ -42,12 +43,19 @@ class Rule:
     def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
         """Problems with ``settings`` as (key, message); the common checks of the keys shared by rules."""
         problems = []
+        takes = (*self.keys, "source")  # every rule says where it comes from
         for key in settings:
-            if key not in self.keys:
-                problems.append((key, f"unknown setting{did_you_mean(str(key), self.keys)}; "
-                                      f"this rule takes {', '.join(self.keys) or 'no settings'}"))
+            if key not in takes:
+                problems.append((key, f"unknown setting{did_you_mean(str(key), takes)}; "
+                                      f"this rule takes {', '.join(takes)}"))
         problems += [(key, "is required") for key in self.required if key not in settings]
         region = dataset.region
+        sources = _as_list(settings.get("source"))
+        if not sources:
+            problems.append(("source", f"is required: where the rule comes from ({', '.join(region.sources)})"))
+        for source in sources:
+            if source not in region.sources:
+                problems.append(("source", one_of(source, tuple(region.sources)) + " (the sources in region.yaml)"))
         for phase in _as_list(settings.get("phases")):
             if phase not in region.phases:
                 problems.append(("phases", f"{shown(phase)} is not a phase of this region "
@@ -111,22 +119,61 @@ _OPPOSITE = {"flexion": "extension", "extension": "flexion"}
 
 
 class Direction(Rule):
-    """A stretch against the direction the diagnosis favours is flagged."""
+    """Stretches follow the patient's preferred direction (the diagnosis's usual one when not given).
 
-    keys = ("override", "phases")
+    A protocol's stretch in the other direction is swapped for its counterpart when the patient's
+    own direction differs from the diagnosis's; a stretch the clinician chose against it is flagged.
+    """
+
+    keys = ("override", "phases", "counterparts")
 
     def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
-        preferred = work.protocol.preferred_direction
+        request = work.request
+        preferred = request.direction or work.protocol.preferred_direction
         phases = _as_list(settings.get("phases"))
-        if not preferred or (phases and work.request.phase not in phases):
+        if preferred not in _OPPOSITE or (phases and request.phase not in phases):
             return chosen
-        against = tuple(e.id for e in chosen if e.kind == "stretch" and e.direction == _OPPOSITE.get(preferred))
+        against = _OPPOSITE[preferred]
+        if request.exercises is None and request.direction:
+            chosen = self._swap(chosen, work, against, settings)
+        going = tuple(e.id for e in chosen if e.kind == "stretch" and e.direction == against)
         override = settings.get("override")
-        if against and not (override and work.request.allows(override)):
+        if going and not (override and request.allows(override)):
+            code = "against-patient-direction" if request.direction else "against-direction"
             work.warnings.append(PlanWarning(
-                "against-direction", against, override=override,
-                details=(("diagnosis", work.request.diagnosis), ("direction", preferred))))
+                code, going, override=override, confirm=True,
+                details=(("diagnosis", request.diagnosis), ("direction", preferred))))
         return chosen
+
+    @staticmethod
+    def _swap(chosen: list[Exercise], work: Work, against: str, settings: Settings) -> list[Exercise]:
+        """The protocol's stretches in direction ``against`` replaced by their counterparts."""
+        pairs = _counterparts(settings)
+        swapped: dict[str, Exercise] = {}
+        for exercise in chosen:
+            if exercise.kind == "stretch" and exercise.direction == against and exercise.id in pairs:
+                exercise = work.dataset.exercise(pairs[exercise.id])
+                work.added[exercise.id] = "direction"
+            swapped.setdefault(exercise.id, exercise)
+        return list(swapped.values())
+
+    def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
+        problems = super().check(settings, dataset)
+        raw = settings.get("counterparts", {})
+        if not isinstance(raw, Mapping):
+            return [*problems, ("counterparts", "expected pairs of stretches, e.g. {prone-on-elbows: "
+                                                "double-knee-to-chest}")]
+        for one, other in raw.items():
+            found = [dataset.exercises.get(str(i)) for i in (one, other)]
+            for exercise_id, exercise in zip((one, other), found):
+                if exercise is None:
+                    problems.append(("counterparts", f"unknown exercise {shown(exercise_id)}"
+                                                     f"{did_you_mean(str(exercise_id), dataset.exercises)}"))
+            directions = {e.direction for e in found if e is not None}
+            if None not in found and directions != {"flexion", "extension"}:
+                problems.append(("counterparts", f"{one!r} and {other!r} must be a flexion and an extension "
+                                                 "stretch"))
+        return problems
 
     def protocol_problem(self, protocol: Protocol, phase: str, exercise: Exercise, settings: Settings) -> str:
         preferred = protocol.preferred_direction
@@ -135,6 +182,88 @@ class Direction(Rule):
                 and exercise.direction == _OPPOSITE.get(preferred):
             return f"{exercise.id!r} is a {exercise.direction} stretch against this diagnosis's preferred {preferred}"
         return ""
+
+
+def _counterparts(settings: Settings) -> dict[str, str]:
+    """The direction rule's counterparts, both ways round."""
+    pairs = {str(a): str(b) for a, b in (settings.get("counterparts") or {}).items()}
+    return {**pairs, **{b: a for a, b in pairs.items()}}
+
+
+class Replace(Rule):
+    """For a patient fact (leg pain, or one of the region's precautions such as osteoporosis), and
+    always for the listed diagnoses, some exercises are replaced by gentler ones or removed; the
+    clinician may keep them with the override. Leg pain that was not recorded is asked for."""
+
+    keys = ("when", "diagnoses", "exercises", "override", "reason")
+    required = ("when", "exercises", "reason")
+
+    def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
+        request, fact = work.request, str(settings["when"])
+        pairs = {str(k): (str(v) if v else None) for k, v in settings["exercises"].items()}
+        affected = tuple(e.id for e in chosen if e.id in pairs)
+        if not affected:
+            return chosen
+        reason = ("reason", str(settings["reason"]))
+        because = _because(fact, work, settings)
+        if because is None:
+            if fact == LEG_PAIN and request.leg_pain is None:
+                work.warnings.append(PlanWarning("leg-pain-unknown", affected, details=(reason,),
+                                                 fix=Fix("field", "leg_pain", ("yes", "no"))))
+            return chosen
+        details = (("because", because), reason)
+        override = settings.get("override")
+        if override and request.allows(override):
+            work.warnings.append(PlanWarning("kept-despite", affected, details=details))
+            return chosen
+        kept: dict[str, Exercise] = {}
+        for exercise in chosen:
+            if exercise.id not in pairs:
+                kept.setdefault(exercise.id, exercise)
+                continue
+            instead = pairs[exercise.id]
+            if instead is None:
+                work.warnings.append(PlanWarning("removed-for", (exercise.id,), override=override, details=details))
+                continue
+            work.added[instead] = "replace"
+            work.warnings.append(PlanWarning("replaced", (exercise.id,), (instead,), override=override,
+                                             details=details))
+            kept.setdefault(instead, work.dataset.exercise(instead))
+        return list(kept.values())
+
+    def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
+        problems = super().check(settings, dataset)
+        facts = (LEG_PAIN, *dataset.region.precautions)
+        if "when" in settings and settings["when"] not in facts:
+            problems.append(("when", one_of(settings["when"], facts) + " (leg-pain, or a precaution of the region)"))
+        for diagnosis in _as_list(settings.get("diagnoses")):
+            if diagnosis not in dataset.protocols:
+                problems.append(("diagnoses", f"unknown diagnosis {shown(diagnosis)}"
+                                              f"{did_you_mean(str(diagnosis), dataset.protocols)}"))
+        pairs = settings.get("exercises")
+        if "exercises" in settings and (not isinstance(pairs, Mapping) or not pairs):
+            return [*problems, ("exercises", "expected 'exercise: its replacement' pairs (null: remove it)")]
+        for old, new in (pairs or {}).items():
+            for exercise_id in (old, new):
+                if exercise_id is not None and exercise_id not in dataset.exercises:
+                    problems.append(("exercises", f"unknown exercise {shown(exercise_id)}"
+                                                  f"{did_you_mean(str(exercise_id), dataset.exercises)}"))
+            if new is not None and new in pairs:
+                problems.append(("exercises", f"{new!r} replaces {old!r} but is replaced itself"))
+        return problems
+
+
+def _because(fact: str, work: Work, settings: Settings) -> str | None:
+    """Why a Replace rule applies to this patient, in words ('leg pain', 'sciatica', 'osteoporosis or
+    fracture risk'); None when it does not."""
+    request = work.request
+    if request.has(fact):
+        label = "leg pain" if fact == LEG_PAIN else work.dataset.region.precautions[fact]
+    elif request.diagnosis in _as_list(settings.get("diagnoses")):
+        label = work.protocol.name
+    else:
+        return None
+    return label[:1].lower() + label[1:]
 
 
 class Pair(Rule):
@@ -173,13 +302,19 @@ class Include(Rule):
 
     def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
         kind = settings["kind"]
-        if work.request.phase not in _as_list(settings["phases"]) or any(e.kind == kind for e in chosen):
+        if work.request.phase not in _as_list(settings["phases"]):
             return chosen
         default = work.dataset.exercise(settings["default"])
         override = settings.get("override")
+        present = [e for e in chosen if e.kind == kind]
         if override and work.request.allows(override):
-            work.warnings.append(PlanWarning("left-out", (default.id,),
-                                             details=(("reason", str(settings.get("reason", ""))),)))
+            # Left out as asked: the protocol's own one too, but never one the clinician listed.
+            leave_out = present if work.request.exercises is None else []
+            if leave_out or not present:
+                work.warnings.append(PlanWarning("left-out", tuple(e.id for e in leave_out) or (default.id,),
+                                                 details=(("reason", str(settings.get("reason", ""))),)))
+            return [e for e in chosen if e not in leave_out]
+        if present:
             return chosen
         work.added[default.id] = "include"
         work.warnings.append(PlanWarning("added", (default.id,), override=override,
@@ -229,6 +364,7 @@ class MaxExercises(Rule):
 RULES: Mapping[str, Rule] = {
     "stretching-only": StretchingOnly(),
     "direction": Direction(),
+    "replace": Replace(),
     "pair": Pair(),
     "include": Include(),
     "balance": Balance(),

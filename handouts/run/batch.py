@@ -24,6 +24,7 @@ from pathlib import Path
 
 from handouts.errors import (
     ErrorList,
+    Fix,
     HandoutError,
     InputError,
     OutputError,
@@ -103,7 +104,7 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     today = options.printing.today
     csv_path = Path(csv_path)
     library = open_library(options.data, options.templates)
-    patients = read_patients(csv_path)
+    patients = read_patients(csv_path, columns=library.dataset.region.overrides)
     checked = check_rows(csv_path, patients.rows, library, options, today=today)
     if checked.errors and (options.strict or not checked.tasks):
         raise ErrorList(checked.errors)
@@ -167,6 +168,7 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
         try:
             request = build_request(row.values, library.dataset, today=today, date_format=options.date_format)
             plan = make_plan(request, library.dataset)
+            _require_confirmed(plan.warnings, request)
             key = request.patient.patient_id.lower()
             if key in seen:
                 raise InputError(f"{patient_id!r} is already used on line {seen[key]}; every patient needs their "
@@ -188,6 +190,16 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
             row.line, request, output_path(options.output, request.patient.patient_id), fingerprint,
             options.force, options.printing, options.data, options.templates, warnings))
     return checked
+
+
+def _require_confirmed(warnings: Iterable[PlanWarning], request: HandoutRequest) -> None:
+    """A warning the clinician must confirm stops its row: no one watches a batch, so the row must
+    carry the override (e.g. a stretch against the patient's direction needs allow_direction)."""
+    errors = [InputError(CSV.warning_sentence(w), field="exercises" if request.exercises else "direction",
+                         fix=Fix("override", w.override) if w.override else None)
+              for w in warnings if w.confirm]
+    if errors:
+        raise ErrorList(errors)
 
 
 def _located(error: HandoutError, csv_path: Path, line: int) -> HandoutError:

@@ -36,7 +36,14 @@ LABELS = {
     "large_print": "Large print",
     "notes": "Notes for the patient",
     "paper": "Paper size",
+    "direction": "Preferred direction",
+    "leg_pain": "Leg pain",
+    "precautions": "Precautions",
 }
+#: Leg pain as the form offers it (empty: not recorded, which the plan asks about when it matters).
+LEG_PAIN_CHOICES = (("yes", "Yes, pain goes down the leg"), ("no", "No"))
+#: The patient's preferred direction, as the form offers it (empty: the diagnosis's usual one).
+DIRECTION_CHOICES = (("extension", "Extension"), ("flexion", "Flexion"), ("none", "No preference"))
 DOSE_LABELS = {
     "hold": "Hold (seconds)",
     "hold_up_to": "Build up to (seconds)",
@@ -143,6 +150,8 @@ def read_form(form: Mapping[str, str], library: Library, *, today: date, plan_on
     dataset = library.dataset
     values = {f: (form.get(f) or "") for f in FIELDS}
     values["large_print"] = "yes" if form.get("large_print") else ""
+    # One tick box per precaution of the region, named precaution.<id>.
+    values["precautions"] = ",".join(p for p in dataset.region.precautions if form.get(f"precaution.{p}"))
     overrides = {name: bool(form.get(name)) for name in dataset.region.overrides}
     chosen = _submitted_exercises(values["exercises"]) if exercises is FROM_FORM else exercises
     state = FormState(values, overrides, chosen)
@@ -173,10 +182,13 @@ def _dose_changes(texts: Mapping[str, str], dataset: Dataset, errors: dict[str, 
         exercise = dataset.exercises.get(exercise_id)
         if exercise is None or dose_field not in DOSE_BOUNDS or not text.strip():
             continue
-        low, high = DOSE_BOUNDS[dose_field]
+        low, high = exercise.bounds(dose_field)
         try:
             fields.dose_change(f"{exercise_id}.{dose_field}={text.strip()}")
         except ValueError:
+            errors[name] = f"Enter a whole number from {low} to {high}."
+            continue
+        if not low <= int(text) <= high:
             errors[name] = f"Enter a whole number from {low} to {high}."
             continue
         if int(text) != getattr(exercise.dose, dose_field):
@@ -233,10 +245,11 @@ def _pending_rows(state: FormState, dataset: Dataset) -> list[PlanRow]:
 
 def _dose_inputs(planned: PlannedExercise, texts: Mapping[str, str], errors: Mapping[str, str]) -> tuple[DoseInput, ...]:
     inputs = []
-    for dose_field, (low, high) in DOSE_BOUNDS.items():
+    for dose_field in DOSE_BOUNDS:
         value = getattr(planned.dose, dose_field)
         if value is None:
             continue
+        low, high = planned.exercise.bounds(dose_field)
         name = f"dose.{planned.id}.{dose_field}"
         error = errors.get(name, "")
         shown = texts.get(name, str(value)) if error else str(value)
@@ -281,9 +294,13 @@ def plain_error(error: HandoutError, dataset: Dataset) -> str:
 
 def plain_warning(warning: PlanWarning, dataset: Dataset) -> Warning:
     """A plan warning in the form's words: exercises by name, and the tick box that changes it."""
+    wording = form_wording(dataset)
     label = dataset.region.overrides.get(warning.override or "")
-    hint = f"Tick “{label}” below to change this." if label else ""
-    return Warning(warning.code, sentence(form_wording(dataset).warning_sentence(warning)), hint)
+    if label:
+        hint = f"Tick “{label}” below to change this."
+    else:  # a field to fill in or change instead, when the form has one
+        hint = sentence(wording.fix(warning.fix)) if warning.fix and wording.fix(warning.fix) else ""
+    return Warning(warning.code, sentence(wording.warning_sentence(warning)), hint)
 
 
 def form_wording(dataset: Dataset) -> Wording:
@@ -304,6 +321,10 @@ def form_wording(dataset: Dataset) -> Wording:
             return f"tick “{dataset.region.overrides[fix.name]}” below"
         if fix.kind == "field" and fix.name == "exercises":
             return "add the ones you want below"
+        if fix.kind == "field" and fix.name == "dose":
+            return "change the dose below"
+        if fix.kind == "field" and fix.name in LABELS:
+            return f"choose “{LABELS[fix.name]}” above"
         return ""  # no control on this form for it (e.g. a date format): the message says what to type
 
     return Wording(field=lambda field: LABELS.get(field, pretty_id(field)), fix=fix, name=name)
@@ -322,6 +343,13 @@ def pretty_id(identifier: str) -> str:
     """'spinal-stenosis' → 'Spinal stenosis'."""
     words = identifier.replace("_", " ").replace("-", " ")
     return words[:1].upper() + words[1:]
+
+
+def source_label(reference: str) -> str:
+    """A source's short name for a tag: its reference up to the first ':' or ',' ('JOSPT 2021')."""
+    for mark in (":", ","):
+        reference = reference.split(mark, 1)[0]
+    return reference.strip()
 
 
 def ui_language(dataset: Dataset) -> str:

@@ -26,14 +26,17 @@ from handouts.report.describe import describe_dose
 from handouts.run.batch import BatchOptions
 from handouts.run.handout import make_handout, output_path
 from handouts.web.forms import (
+    DIRECTION_CHOICES,
     KIND_LABELS,
     LABELS,
+    LEG_PAIN_CHOICES,
     FormState,
     apply_edit,
     blank_state,
     pretty_id,
     read_form,
     sentence,
+    source_label,
     ui_language,
 )
 from handouts.web.pdfoptions import MAX_REQUEST_BYTES, RETYPE_PASSWORD, PdfOptions, pdf_options, typed_password
@@ -145,6 +148,9 @@ def _form_context(kind: str, state: FormState) -> dict[str, Any]:
         "max_cover_pages": MAX_COVER_PAGES, "max_cover_mb": MAX_COVER_BYTES // 1_000_000,
         "diagnoses": [(d, protocol.name) for d, protocol in dataset.protocols.items()],
         "phases": list(dataset.region.phases.items()),
+        "directions": DIRECTION_CHOICES,
+        "leg_pain_choices": LEG_PAIN_CHOICES,
+        "precautions": list(dataset.region.precautions.items()),
         "overrides": list(dataset.region.overrides.items()),
         "clinics": [(c.id, c.name) for c in dataset.clinics.values()],
         "default_clinic": default_clinic,
@@ -288,7 +294,8 @@ def exercises() -> Any:
     return render_template(
         "exercises.html", page="exercises", title="Exercise library", exercises=items, language=language,
         languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in dataset.languages], kinds=KIND_LABELS,
-        picture_url=_picture_url, describe_dose=describe_dose, pretty_id=pretty_id)
+        picture_url=_picture_url, describe_dose=describe_dose, pretty_id=pretty_id,
+        sources=dataset.region.sources, source_label=source_label)
 
 
 @bp.get("/exercises/picture/<exercise_id>.<suffix>")

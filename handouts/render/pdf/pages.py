@@ -68,6 +68,10 @@ class HandoutDocument(BaseDocTemplate):
             self.marks.append(Mark(flowable.kind, flowable.name, self.page - 1))
 
 
+#: The content edition's size against the running footer's.
+EDITION_SCALE = 0.7
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` shortened with '…' so it fits ``width`` points."""
     if stringWidth(text, font, size) <= width:
@@ -97,6 +101,11 @@ def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages
     canvas.drawString(MARGIN, bottom, _fit(printable(running.made), FONT, size, half))
     canvas.setFont(FONT_BOLD, size)
     canvas.drawRightString(width - MARGIN, bottom, printable(running.page_label(page, pages)))
+    if running.edition:
+        # For the clinic, not the patient: small, in the margin under the footer, so no page loses space.
+        small = round(size * EDITION_SCALE, 1)
+        canvas.setFont(FONT, small)
+        canvas.drawString(MARGIN, bottom - small - 3, _fit(printable(running.edition), FONT, small, width - 2 * MARGIN))
     canvas.restoreState()
 
 
