@@ -89,15 +89,20 @@ def test_full_handout_says_stay_active_heat_or_ice_and_what_to_do_in_a_flare_up(
     assert not missing, missing
 
 
-@pytest.mark.parametrize(("language", "stretches_only", "keep_moving"), [
-    ("en", "your exercises are stretches only", "Keep moving. Stay as active as you can"),
-    ("es", "sus ejercicios son solo estiramientos", "Siga en movimiento. Muévase lo más que pueda"),
+@pytest.mark.parametrize(("language", "with_walks", "stretches_only", "keep_moving"), [
+    ("en", "your exercises are stretches and short walks", "your exercises are stretches only",
+     "Keep moving. Stay as active as you can"),
+    ("es", "sus ejercicios son estiramientos y caminatas cortas", "sus ejercicios son solo estiramientos",
+     "Siga en movimiento. Muévase lo más que pueda"),
 ])
-def test_acute_stretches_only_still_says_keep_moving(library, request_for, language: str,  # type: ignore[no-untyped-def]
+def test_acute_stretches_only_still_says_keep_moving(library, request_for, language: str, with_walks: str,  # type: ignore[no-untyped-def]
                                                      stretches_only: str, keep_moving: str) -> None:
     text = _sheet(library, request_for, language, "handout", diagnosis="spinal-stenosis", phase="acute")
-    assert stretches_only in text and keep_moving in text
-    assert text.index(stretches_only) < text.index(keep_moving)
+    assert with_walks in text and keep_moving in text  # the walking card is named with the stretches
+    assert text.index(with_walks) < text.index(keep_moving)
+    left_out = _sheet(library, request_for, language, "handout", diagnosis="spinal-stenosis", phase="acute",
+                      overrides=frozenset({"skip_walking"}))
+    assert stretches_only in left_out and keep_moving in left_out
 
 
 @pytest.mark.parametrize(("language", "walks"), [
