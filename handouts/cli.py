@@ -406,27 +406,32 @@ def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
     """Measure finished handouts as a patient would feel them.
 
     Smallest text size, fonts embedded, reading level of the instructions,
-    exercise cards kept whole, safety warnings present, page count. Exits 1 if
-    any file fails a measure.
+    exercise cards and checklist weeks kept whole, safety warnings present, page
+    count and how full each page is (a half-empty page that no card, week or box
+    forced fails, except in large print). With several files, a table of pages
+    ends the report. Exits 1 if any file fails a measure.
 
     Example:
 
         handouts check output/p-0001.pdf output/p-0002.pdf
     """
     from handouts.render.pdf.styles import LARGE_BODY_SIZE
-    from handouts.report.check import check_pdf, format_report, pdf_language
+    from handouts.report.check import check_pdf, format_pages, format_report, pdf_language
 
     with reporting(obj.debug):
         library = obj.library()
-        failed = False
+        reports = []
         for path in pdf_files:
             language = pdf_language(path)
             phrases = library.templates(language).labels["safety_phrases"] \
                 if language in library.dataset.languages else []
-            report = check_pdf(path, min_size=LARGE_BODY_SIZE if large_print else 12.0, safety_phrases=phrases)
+            report = check_pdf(path, min_size=LARGE_BODY_SIZE if large_print else 12.0, safety_phrases=phrases,
+                               page_targets=not large_print)
             click.echo(format_report(report))
-            failed = failed or not report.ok
-        sys.exit(1 if failed else 0)
+            reports.append(report)
+        if len(reports) > 1:
+            click.echo(format_pages(reports))
+        sys.exit(0 if all(r.ok for r in reports) else 1)
 
 
 @cli.command()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from hypothesis import settings
 
 from handouts.load import locations as resources
 from handouts.model import HandoutRequest, Patient
@@ -21,6 +22,10 @@ from handouts.render.pdf import build as build_module
 from handouts.run import batch as batch_module
 from handouts.run import print_file as printfile_module
 from handouts.run.library import Library, open_library
+
+# No time limit per example: on a busy shared machine one slow example is not a failure.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 START = date(2026, 12, 7)  # a Monday
 UNICODE_NAME = "Zoë Łukasz Nguyễn Ñandú"

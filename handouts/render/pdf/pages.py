@@ -21,15 +21,17 @@ from handouts.render.pdf.text import printable
 
 @dataclass(frozen=True)
 class Mark:
-    """Where something starts or ends: a section's bookmark, or the ends of an exercise card.
+    """Where something starts or ends: a section's bookmark, or the ends of an exercise card, week or box.
 
-    ``kind`` is 'section' (``name`` is the heading text) or 'card' (``name`` is
-    'card-3-start' or 'card-3-end'); ``page`` is 0-based.
+    ``kind`` is 'section' (``name`` is the heading text), 'card' (``name`` is
+    'card-3-start' or 'card-3-end'), 'week' ('week-2-start') or 'box' ('box-1-end');
+    ``page`` is 0-based; ``y`` is the height on the page, in points from its foot.
     """
 
     kind: str
     name: str
     page: int
+    y: float = 0.0
 
 
 class MarkFlowable(Flowable):
@@ -40,9 +42,14 @@ class MarkFlowable(Flowable):
         self.kind = kind
         self.name = name
         self.width = self.height = 0
+        self.y = 0.0
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
+        self.y = y  # a frame draws straight on the page, so this is the height on the page
+        super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:
         """Nothing to draw: the document notes the page in ``afterFlowable``."""
@@ -65,7 +72,7 @@ class HandoutDocument(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook name
         if isinstance(flowable, MarkFlowable):
-            self.marks.append(Mark(flowable.kind, flowable.name, self.page - 1))
+            self.marks.append(Mark(flowable.kind, flowable.name, self.page - 1, round(flowable.y, 2)))
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
