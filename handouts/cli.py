@@ -181,7 +181,8 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
         library = obj.library()
         request = _request(library, options)
         printing = PrintOptions(kind=kind, use_cover=use_cover, cover=options["cover"], duplex=options["duplex"],
-                                name_in_metadata=options["name_in_metadata"], password=_password(options))
+                                name_in_metadata=options["name_in_metadata"], password=_password(options),
+                                week=options.get("week"))
         written = write_handout(request, options["output"], library=library, options=printing,
                                 force=options["force"])
         handout = written.handout
@@ -211,16 +212,19 @@ def make(obj: Context, **options: Any) -> None:
 @request_options
 @output_options
 @password_options
+@click.option("--week", type=click.IntRange(1, 12), metavar="N",
+              help="Only week N of the plan (1 to 12), dated from --start-date: next week's sheet.")
 @click.pass_obj
 def checklist(obj: Context, **options: Any) -> None:
     """Print the weekly checklist alone, for a patient who has the exercise pages.
 
-    Writes <patient-id>-checklist.pdf unless -o names a .pdf file; no cover
-    unless --cover names one.
+    Writes <patient-id>-checklist.pdf (with --week 3, <patient-id>-checklist-week3.pdf)
+    unless -o names a .pdf file; no cover unless --cover names one. Give the same
+    options as the handout, so week N has the plan's exercises and real dates.
 
     Example:
 
-        handouts checklist --patient-id p-001 --name "Zoë Nguyễn" --diagnosis nonspecific --phase subacute --start-date 2026-12-07 --no-cover
+        handouts checklist --patient-id p-001 --name "Zoë Nguyễn" --diagnosis nonspecific --phase subacute --start-date 2026-12-07 --week 3
     """
     _write(obj, "checklist", options)
 
