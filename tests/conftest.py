@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from io import BytesIO
@@ -22,6 +24,10 @@ from handouts.render.pdf import build as build_module
 from handouts.run import batch as batch_module
 from handouts.run import print_file as printfile_module
 from handouts.run.library import Library, open_library
+
+# The user data folder (where `handouts clinic init` writes) is an empty one of the tests' own, so a
+# clinic set up on this machine never changes what the tests see; batch workers inherit it.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="handouts-tests-")
 
 # No time limit per example: on a busy shared machine one slow example is not a failure.
 settings.register_profile("no-deadline", deadline=None)

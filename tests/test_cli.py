@@ -82,7 +82,7 @@ def test_unwritable_output_exits_3(tmp_path: Path) -> None:
                      "(did you mean 'prone-on-elbows'?); see 'handouts exercises'", id="exercise"),
         pytest.param(["--diagnosis", "slipped-disc"], "error: --diagnosis: unknown diagnosis 'slipped-disc'",
                      id="diagnosis"),
-        pytest.param(["--clinic", "elsewhere"], "error: --clinic: unknown clinic 'elsewhere'; choose one of sample",
+        pytest.param(["--clinic", "elsewhere"], "error: --clinic: unknown clinic 'elsewhere'; clinics: sample (looked in ",
                      id="clinic"),
         pytest.param(["--patient-id", "../x"], "error: --patient-id: '../x' is not a safe id", id="unsafe-id"),
         pytest.param(["--start-date", "12/07/2026"], "error: --start-date: '12/07/2026' is ambiguous", id="date"),

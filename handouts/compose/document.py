@@ -65,7 +65,8 @@ def compose(plan: Plan, templates: Templates, *, today: date, kind: str = "hando
         author=plan.clinic.name_in(plan.language),
         blocks=blocks,
         running=Running(clinic=clean(plan.clinic.name_in(plan.language)), patient=clean(plan.request.patient.name),
-                        made=templates.label("made", date=templates.long_date(today)), page_format=labels["page"]),
+                        made=templates.label("made", date=templates.long_date(today)), page_format=labels["page"],
+                        sample=clean(labels["sample"]) if plan.clinic.sample else ""),
         setup=PageSetup(paper=plan.paper, large_print=plan.request.large_print, accent=plan.clinic.accent),
         cover_label=labels["cover"],
     )

@@ -13,6 +13,7 @@ from datetime import date
 from handouts.errors import ErrorList, Fix, HandoutError, InputError, did_you_mean, one_of, shown
 from handouts.load import fields
 from handouts.model import PAPERS, Dataset, HandoutRequest, Patient
+from handouts.model.dataset import unknown_clinic
 
 #: The fields a request is made of, named as CSV columns (the CLI uses --patient-id etc.).
 FIELDS = (
@@ -101,7 +102,13 @@ def build_request(
     phase = check("phase", lambda t: fields.choice(t, dataset.phases))
     start = check("start_date", lambda t: fields.iso_date(t, date_format=date_format), today)
     weeks = check("weeks", fields.weeks, 2)
-    clinic = check("clinic", known("clinic", sorted(dataset.clinics)))
+    def clinic_choice(text: str) -> str:
+        value = text.lower()
+        if value not in dataset.clinics:
+            raise ValueError(unknown_clinic(text, dataset).message)
+        return value
+
+    clinic = check("clinic", clinic_choice)
     chosen = check("exercises", exercises)
     language = check("language", known("language", dataset.languages))
     large_print = check("large_print", fields.yes_no, False)

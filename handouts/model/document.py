@@ -201,6 +201,7 @@ class Running:
     patient: str
     made: str  # e.g. "Made 7 December 2026"
     page_format: str  # e.g. "Page {page} of {pages}"
+    sample: str = ""  # e.g. "SAMPLE: not a real clinic", printed in the footer when the clinic is the sample one
 
     def page_label(self, page: int, pages: int) -> str:
         """e.g. 'Page 2 of 6'."""

@@ -15,7 +15,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from handouts.model.document import Running
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
-from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, Look
+from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, WARN_BORDER, Look
 from handouts.render.pdf.text import printable
 
 
@@ -101,9 +101,17 @@ def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages
     canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
     bottom = MARGIN
     canvas.line(MARGIN, bottom + size + 6, width - MARGIN, bottom + size + 6)
-    canvas.drawString(MARGIN, bottom, _fit(printable(running.made), FONT, size, half))
+    made = _fit(printable(running.made), FONT, size, half)
+    canvas.drawString(MARGIN, bottom, made)
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawRightString(width - MARGIN, bottom, printable(running.page_label(page, pages)))
+    label = printable(running.page_label(page, pages))
+    canvas.drawRightString(width - MARGIN, bottom, label)
+    if running.sample:  # the fictional sample clinic: say so between the date and the page number
+        canvas.setFillColor(WARN_BORDER)
+        left = MARGIN + stringWidth(made, FONT, size) + 12
+        right = width - MARGIN - stringWidth(label, FONT_BOLD, size) - 12
+        canvas.drawCentredString((left + right) / 2, bottom,
+                                 _fit(printable(running.sample), FONT_BOLD, size, right - left))
     canvas.restoreState()
 
 

@@ -19,54 +19,16 @@ from typing import Any
 import click
 
 from handouts import __version__
-from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError, flatten
-
-EXIT_INTERNAL = 4
-EXIT_CODES_HELP = (
-    "Exit codes: 0 done; 1 some rows failed, the others were written; 2 usage or input error, "
-    "nothing written; 3 nothing could be written (output folder or disk); 4 internal error."
-)
-
-
-@contextlib.contextmanager
-def reporting(debug: bool) -> Iterator[None]:
-    """Turn user errors into 'error: ...' lines and an exit code; keep tracebacks for bugs."""
-    from handouts.wording import COMMAND_LINE
-
-    try:
-        yield
-    except HandoutError as exc:
-        errors = flatten(exc)
-        for error in errors:
-            click.echo(f"error: {COMMAND_LINE.error(error)}", err=True)
-        sys.exit(max((e.exit_code for e in errors), default=EXIT_USAGE))
-    except (click.exceptions.Abort, click.ClickException):
-        raise  # Ctrl-C at a prompt, or a usage error: click reports those itself
-    except Exception as exc:
-        if debug:
-            raise
-        click.echo(f"internal error: {type(exc).__name__}. This is a bug in handouts; "
-                   "run the same command with --debug and report what it prints.", err=True)
-        sys.exit(EXIT_INTERNAL)
-
-
-class Context:
-    """What the group options choose: where data and templates are, and --debug."""
-
-    def __init__(self, data: str | None, templates: str | None, debug: bool) -> None:
-        self.data, self.templates, self.debug = data, templates, debug
-
-    def library(self) -> Any:
-        from handouts.run.library import open_library
-
-        return open_library(self.data, self.templates)
-
+from handouts.cli.clinic import clinic as clinic_commands
+from handouts.cli.common import EXIT_CODES_HELP, Context, reporting, sample_notice
+from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError
 
 @click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handouts")
-@click.option("--data", metavar="DIR", envvar="HANDOUTS_DATA", help="Dataset folder (default: the bundled one).")
+@click.option("--data", metavar="DIR", envvar="HANDOUTS_DATA",
+              help="A data folder looked in first (then your user data folder, then the bundled data).")
 @click.option("--templates", metavar="DIR", envvar="HANDOUTS_TEMPLATES",
-              help="Templates folder (default: the bundled one).")
+              help="Templates folder (default: your user data folder's templates/, else the bundled ones).")
 @click.option("--debug", is_flag=True, help="Show a full traceback for internal errors.")
 @click.pass_context
 def cli(ctx: click.Context, data: str | None, templates: str | None, debug: bool) -> None:
@@ -187,6 +149,9 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
                                 force=options["force"])
         handout = written.handout
         _print_warnings(handout.plan)
+        notice = sample_notice(handout.plan.clinic, cover=options["cover"])
+        if notice:
+            click.echo(notice, err=True)
         cover = f", {handout.cover_pages} cover" if handout.cover_pages else ""
         click.echo(f"wrote {written.path} ({handout.pages} pages{cover})")
 
@@ -360,6 +325,9 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
                                date_format=date_format, printing=printing,
                                data=Path(obj.data) if obj.data else None,
                                templates=Path(obj.templates) if obj.templates else None)
+        notice = sample_notice(obj.library().dataset.clinic(None))
+        if notice:
+            click.echo(notice, err=True)
         # A stop request (kill, shutdown) unwinds like Ctrl-C: temporary files and the lock are removed.
         signal.signal(signal.SIGTERM, _interrupt)
         show_bar = not quiet and not as_json and sys.stderr.isatty()
@@ -443,6 +411,9 @@ def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
 def validate(obj: Context) -> None:
     """Check the dataset, every clinic and every template; list all problems.
 
+    Checks every folder data is looked in: --data (or HANDOUTS_DATA), your user
+    data folder (where 'handouts clinic init' writes) and the bundled data.
+
     Example:
 
         handouts --data my-clinic-data validate
@@ -463,6 +434,11 @@ def validate(obj: Context) -> None:
         dataset = library.dataset
         click.echo(f"ok: {len(dataset.exercises)} exercises, {len(dataset.protocols)} diagnoses, "
                    f"{len(dataset.clinics)} clinics, languages {', '.join(dataset.languages)}")
+        click.echo(f"data looked for in: {', '.join(str(root) for root in dataset.roots)}; "
+                   f"templates: {library.templates_root}")
+        default = dataset.clinic(None)
+        click.echo(f"default clinic: {default.id} ({default.name})"
+                   + (" — the fictional sample; run 'handouts clinic init'" if default.sample else ""))
 
 
 @cli.command()
@@ -487,8 +463,14 @@ def serve(obj: Context, port: int, host: str, token: str | None, open_browser: b
     from handouts.web.server import serve as run_server
 
     with reporting(obj.debug):
+        notice = sample_notice(obj.library().dataset.clinic(None))
+        if notice:
+            click.echo(notice)  # beside the address the server prints
         run_server(host=host, port=port, token=token or None, open_browser=open_browser, data=obj.data,
                    templates=obj.templates, echo=click.echo)
+
+
+cli.add_command(clinic_commands)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -507,6 +489,3 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
