@@ -122,7 +122,7 @@ def _request(library: Any, options: dict[str, Any]) -> Any:
     values["large_print"] = "yes" if options.get("large_print") else "no"
     return build_request(
         values, library.dataset, today=date.today(), dose_changes=options.get("doses", ()),
-        overrides=options.get("overrides", ()), date_format=options.get("date_format"),
+        overrides=options.get("overrides", ()), date_format=options.get("date_format"), names=library.names(),
     )
 
 

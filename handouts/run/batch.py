@@ -159,13 +159,15 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
     checked = CheckedRows()
     seen: dict[str, int] = {}
     content = library.digest()
+    names = library.names()
     for row in rows:
         patient_id = row.values.get("patient_id", "").strip()
         if row.problem:
             _reject(checked, row.line, patient_id, [InputError(row.problem, path=csv_path.name, row=row.line)])
             continue
         try:
-            request = build_request(row.values, library.dataset, today=today, date_format=options.date_format)
+            request = build_request(row.values, library.dataset, today=today, date_format=options.date_format,
+                                    names=names)
             plan = make_plan(request, library.dataset)
             key = request.patient.patient_id.lower()
             if key in seen:

@@ -14,6 +14,7 @@ from handouts.compose.document import validate_templates
 from handouts.compose.templates import Templates, languages, load_templates
 from handouts.errors import DataError, ErrorList, HandoutError, flatten
 from handouts.load import locations as resources
+from handouts.load.choices import Vocabulary, vocabulary
 from handouts.load.dataset import load_dataset
 from handouts.model import Dataset, HandoutRequest, Patient
 from handouts.rules.checks import check_dataset
@@ -38,6 +39,11 @@ class Library:
             for path in sorted(p for p in root.rglob("*") if p.is_file()):
                 hasher.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         return hasher.hexdigest()
+
+    def names(self) -> Vocabulary:
+        """Every name a typed-in choice may go by: ids, the data's names and each language's words."""
+        return vocabulary(self.dataset, {language: self.templates(language).labels
+                                         for language in self.dataset.languages})
 
     def check_templates(self) -> list[HandoutError]:
         """Render every template of every language with a plan of every exercise; return the problems."""
