@@ -295,22 +295,26 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
 @click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"]),
               help="Accept start dates written this way (YYYY-MM-DD is always accepted).")
 @click.option("--no-cover", is_flag=True, help="Leave the clinic's cover out.")
+@click.option("--columns", type=click.Path(dir_okay=False, path_type=Path), metavar="MAP.yaml",
+              help="Which column holds which field, e.g. 'patient_id: MRN' (default: the clinic's columns:).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of text.")
 @password_options
 @click.pass_obj
 def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, strict: bool, force: bool,
-          combined: Path | None, duplex: bool, date_format: str | None, no_cover: bool, quiet: bool,
-          as_json: bool, **secret: Any) -> None:
+          combined: Path | None, duplex: bool, date_format: str | None, no_cover: bool, columns: Path | None,
+          quiet: bool, as_json: bool, **secret: Any) -> None:
     """Make a handout for every row of a patients CSV, then manifest.csv and a summary.
 
     Every row is checked first; bad rows are listed with their line and column and
     the good ones are still made (exit 1), unless --strict. Run the same command
-    again to resume a stopped batch: finished handouts are skipped.
+    again to resume a stopped batch: finished handouts are skipped. An export
+    from a scheduling system works as it is: usual column names (MRN, First
+    Name + Last Name, Dx...) are understood, and --columns names the others.
 
     Example:
 
-        handouts batch data/sample-patients.csv --combined output/print.pdf
+        handouts batch export.csv --columns mapping.yaml --combined output/print.pdf
     """
     from handouts.model.options import PrintOptions
     from handouts.report.describe import batch_json, batch_summary
@@ -324,7 +328,7 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
         options = BatchOptions(output=output, workers=workers, strict=strict, force=force, combined=combined,
                                date_format=date_format, printing=printing,
                                data=Path(obj.data) if obj.data else None,
-                               templates=Path(obj.templates) if obj.templates else None)
+                               templates=Path(obj.templates) if obj.templates else None, columns=columns)
         notice = sample_notice(obj.library().dataset.clinic(None))
         if notice:
             click.echo(notice, err=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from handouts.errors import DataError, shown
 from handouts.load import fields
+from handouts.load.columns import column_block
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
 from handouts.model.clinic import PAPERS, SPELLINGS, Clinic
@@ -15,7 +16,7 @@ from handouts.model.colour import contrast_ratio
 
 _CLINIC_KEYS = (
     "name", "address", "phone", "after_hours", "emergency", "paper", "language", "accent", "cover", "website",
-    "video_page", "spelling", "sample",
+    "video_page", "spelling", "sample", "columns",
 )
 _WHITE = "#FFFFFF"
 
@@ -76,6 +77,7 @@ def _clinic(clinic_id: str, raw: object, path: Path, languages: tuple[str, ...],
         video_page=s.url("video_page"),
         spelling=s.choice("spelling", SPELLINGS, "us"),
         sample=s.flag("sample"),
+        columns=column_block(s),
     )
     return clinic if len(problems.errors) == before else None
 

@@ -4,20 +4,22 @@ Accepts UTF-8 with or without a byte-order mark, falls back to cp1252 (Excel on
 Windows) when the bytes are not UTF-8, detects ',' or ';' as the separator,
 matches headers without regard to case or surrounding spaces, keeps quoted
 fields with separators and line breaks, skips blank rows and keeps every cell
-as text (so leading zeros in ids survive).
+as text (so leading zeros in ids survive). Which column gives which field is
+settled by a column map (``handouts.load.columns``): the fields' own names, the
+names scheduling systems use, or the clinic's own map. A trailing total line
+(e.g. ``Total: 12 patients``) is skipped with a note.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts.errors import InputError
-from handouts.load.request_fields import FIELDS, REQUIRED
+from handouts.load.columns import ColumnMap, Header
 
 MAX_CSV_BYTES = 50_000_000
 MAX_CELL = 5000
@@ -30,6 +32,7 @@ class Row:
     line: int
     values: dict[str, str]
     problem: str = ""  # set when the row cannot be read safely (e.g. more cells than columns)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the file's column(s) it came from
 
 
 @dataclass
@@ -56,8 +59,9 @@ def _delimiter(header_line: str) -> str:
     return ";" if counts[";"] > counts[","] else ","
 
 
-def read_patients(path: Path) -> PatientsFile:
-    """Parse the CSV at ``path``; raise InputError for problems with the file as a whole."""
+def read_patients(path: Path, *, columns: ColumnMap | None = None) -> PatientsFile:
+    """Parse the CSV at ``path``, its columns read through ``columns`` (default: the fields' own
+    names and the usual ones); raise InputError for problems with the file as a whole."""
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
@@ -77,14 +81,14 @@ def read_patients(path: Path) -> PatientsFile:
     notes = [] if encoding == "utf-8" else [
         f"{path}: not UTF-8; read it as Windows (cp1252) text. Check the accents in the names."]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    rows = list(_rows(path, reader, notes))
+    rows = list(_rows(path, reader, notes, columns or ColumnMap()))
     if not rows:
         raise InputError("the file has a header but no patient rows", path=path)
     return PatientsFile(path, rows, encoding, delimiter, notes)
 
 
-def _rows(path: Path, reader: Iterator[list[str]], notes: list[str]) -> Iterator[Row]:
-    header: list[str] | None = None
+def _rows(path: Path, reader: Iterator[list[str]], notes: list[str], columns: ColumnMap) -> Iterator[Row]:
+    header: Header | None = None
     start = 1
     try:
         for cells in reader:
@@ -93,34 +97,26 @@ def _rows(path: Path, reader: Iterator[list[str]], notes: list[str]) -> Iterator
             if not any(c.strip() for c in cells):
                 continue
             if header is None:
-                header = _header(path, cells, notes, line)
+                header = columns.header(cells, path=path, line=line)
+                notes.extend(header.notes)
                 continue
-            values = {}
-            for name, cell in zip(header, cells):
-                if name and name not in values:
-                    values[name] = cell[:MAX_CELL]
+            values = header.values([cell[:MAX_CELL] for cell in cells])
+            if _total_line(values, cells):
+                notes.append(f"{path}:{line}: skipped a total line ({' '.join(c.strip() for c in cells if c.strip())[:40]})")
+                continue
             problem = ""
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            if len(cells) > len(header.names) and any(c.strip() for c in cells[len(header.names):]):
                 # An unquoted separator inside a cell shifts every cell after it: nothing in the row is safe.
-                problem = (f"this row has {len(cells)} cells but the header has {len(header)} columns; put "
+                problem = (f"this row has {len(cells)} cells but the header has {len(header.names)} columns; put "
                            f"quotes around any cell that contains '{reader.dialect.delimiter}'")  # type: ignore[attr-defined]
-            yield Row(line, values, problem)
+            yield Row(line, values, problem, {name: header.column(name) for name in header.sources})
     except csv.Error as exc:
         raise InputError(f"the CSV is malformed ({exc}); check the quotes", path=path,
                          row=reader.line_num) from None  # type: ignore[attr-defined]
 
 
-def _header(path: Path, cells: list[str], notes: list[str], line: int) -> list[str]:
-    names = [c.strip().lower().replace(" ", "_") for c in cells]
-    duplicates = sorted(n for n, count in Counter(names).items() if n and count > 1)
-    if duplicates:
-        raise InputError(f"the header repeats column {', '.join(duplicates)}; keep one", path=path, row=line)
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise InputError(
-            f"the header has no {', '.join(repr(m) for m in missing)} column; required columns are "
-            f"{', '.join(REQUIRED)} (found: {', '.join(n for n in names if n) or 'none'})", path=path, row=line)
-    extra = [n for n in names if n and n not in FIELDS]
-    if extra:
-        notes.append(f"{path}: ignoring columns {', '.join(extra)} (known: {', '.join(FIELDS)})")
-    return names
+def _total_line(values: dict[str, str], cells: list[str]) -> bool:
+    """A summary line a report ends with ("Total", "12 patients"): no patient id or name, and a cell saying total."""
+    if values.get("patient_id") or values.get("name"):
+        return False
+    return any(c.strip().lower().rstrip(":").startswith(("total", "count", "records")) for c in cells)

@@ -61,6 +61,7 @@ class BatchOptions:
     data: Path | None = None
     templates: Path | None = None
     printing: PrintOptions = PrintOptions()
+    columns: Path | None = None  # a column map file (default: the default clinic's ``columns:``, if any)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,10 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     today = options.printing.today
     csv_path = Path(csv_path)
     library = open_library(options.data, options.templates)
-    patients = read_patients(csv_path)
+    columns = library.column_map(options.columns)
+    if columns.date_format and not options.date_format:
+        options = dataclasses.replace(options, date_format=columns.date_format)
+    patients = read_patients(csv_path, columns=columns)
     checked = check_rows(csv_path, patients.rows, library, options, today=today)
     if checked.errors and (options.strict or not checked.tasks):
         raise ErrorList(checked.errors)
@@ -174,7 +178,7 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
                 raise InputError(f"{patient_id!r} is already used on line {seen[key]}; every patient needs their "
                                  "own id (ids differing only in capitals name the same file)", field="patient_id")
         except HandoutError as exc:
-            _reject(checked, row.line, patient_id, [_located(e, csv_path, row.line) for e in flatten(exc)])
+            _reject(checked, row.line, patient_id, [_located(e, csv_path, row.line, row.columns) for e in flatten(exc)])
             continue
         seen[key] = row.line
         # What makes the file: the request (a defaulted start date is not part of it, so a resumed
@@ -192,11 +196,11 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
     return checked
 
 
-def _located(error: HandoutError, csv_path: Path, line: int) -> HandoutError:
+def _located(error: HandoutError, csv_path: Path, line: int, columns: dict[str, str] | None = None) -> HandoutError:
     """``error`` placed at its CSV line, its field named as the column it came from."""
     error.path, error.row = csv_path.name, line
     if error.field and not error.column:
-        error.column = error.field
+        error.column = (columns or {}).get(error.field, error.field)
     return error
 
 

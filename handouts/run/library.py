@@ -15,6 +15,7 @@ from handouts.compose.templates import Templates, languages, load_templates
 from handouts.errors import DataError, ErrorList, HandoutError, flatten
 from handouts.load import locations as resources
 from handouts.load.choices import Vocabulary, vocabulary
+from handouts.load.columns import ColumnMap, from_clinic, load_column_map
 from handouts.load.dataset import load_dataset
 from handouts.model import Dataset, HandoutRequest, Patient
 from handouts.rules.checks import check_dataset
@@ -44,6 +45,15 @@ class Library:
         """Every name a typed-in choice may go by: ids, the data's names and each language's words."""
         return vocabulary(self.dataset, {language: self.templates(language).labels
                                          for language in self.dataset.languages})
+
+    def column_map(self, path: Path | None = None) -> ColumnMap:
+        """The column map of ``path``, else the default clinic's ``columns:``, else none (the usual names)."""
+        if path is not None:
+            return load_column_map(path)
+        clinic = self.dataset.clinic(None)
+        if clinic.columns:
+            return from_clinic(clinic.columns, f"clinics/{clinic.id}/clinic.yaml")
+        return ColumnMap()
 
     def check_templates(self) -> list[HandoutError]:
         """Render every template of every language with a plan of every exercise; return the problems."""
