@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from io import BytesIO
@@ -13,6 +15,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from hypothesis import settings
 
 from handouts.load import locations as resources
 from handouts.model import HandoutRequest, Patient
@@ -21,6 +24,14 @@ from handouts.render.pdf import build as build_module
 from handouts.run import batch as batch_module
 from handouts.run import print_file as printfile_module
 from handouts.run.library import Library, open_library
+
+# The user data folder (where `handouts clinic init` writes) is an empty one of the tests' own, so a
+# clinic set up on this machine never changes what the tests see; batch workers inherit it.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="handouts-tests-")
+
+# No time limit per example: on a busy shared machine one slow example is not a failure.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 START = date(2026, 12, 7)  # a Monday
 UNICODE_NAME = "Zoë Łukasz Nguyễn Ñandú"

@@ -69,9 +69,12 @@ def test_boxes_sit_in_their_exercise_row_and_day_column(drawn) -> None:  # type:
             # the row: the exercise's name starts on a line level with the box's row
             row_words = [w for w in words if w["x1"] < box.rect.x and abs(w["top"] - middle) < 40]
             assert names[box.exercise_id].split()[0] in " ".join(w["text"] for w in row_words), box
-            # the column: the day's number heads the column the box sits in
+            # the column: the day's number heads the column (between two vertical rules) the box sits in
+            rules = sorted({line["x0"] for line in page.lines if abs(line["x0"] - line["x1"]) < 0.1})
+            left = max(x for x in rules if x <= box.rect.x)
+            right = min(x for x in rules if x >= box.rect.x + box.rect.width)
             heads = [w for w in words if w["text"] == str(box.date.day) and w["top"] < middle
-                     and w["x0"] - 20 < box.rect.x < w["x1"] + 20]
+                     and left < w["x0"] and w["x1"] < right]
             assert heads, box
 
 

@@ -14,6 +14,7 @@ from handouts.compose.context import handout_context
 from handouts.compose.markup import Parsed, Slot, clean
 from handouts.compose.templates import TEMPLATE_FILES, Templates, load_templates
 from handouts.errors import DataError, HandoutError, InputError, flatten, one_of
+from handouts.load.fields import MAX_WEEKS, MIN_WEEKS
 from handouts.model import Clinic, Exercise, Plan, PlannedExercise
 from handouts.model.document import (
     Block,
@@ -38,10 +39,15 @@ from handouts.model.options import DOCUMENT_KINDS
 SLOTS = ("exercises", "checklist", "pagebreak")
 
 
-def compose(plan: Plan, templates: Templates, *, today: date, kind: str = "handout") -> HandoutDoc:
-    """The document of ``kind`` ('handout' or 'checklist') for ``plan``, in the templates' language."""
+def compose(plan: Plan, templates: Templates, *, today: date, kind: str = "handout",
+            week: int | None = None) -> HandoutDoc:
+    """The document of ``kind`` ('handout' or 'checklist') for ``plan``, in the templates' language;
+    with ``week``, its checklist holds that one week (1-based), dated from the plan's start."""
     if kind not in DOCUMENT_KINDS:
         raise InputError(one_of(kind, DOCUMENT_KINDS, "kind"))
+    if week is not None and not MIN_WEEKS <= week <= MAX_WEEKS:
+        raise InputError(f"{week} is not a whole number from {MIN_WEEKS} to {MAX_WEEKS}", field="week")
+    numbers = range(week - 1, week) if week is not None else range(plan.request.weeks)
     name = f"{kind}.md.j2"
     context = handout_context(plan, templates, today=today)
     parsed = templates.render(name, context)
@@ -49,7 +55,7 @@ def compose(plan: Plan, templates: Templates, *, today: date, kind: str = "hando
     blocks = _fill_slots(parsed, templates, name, {
         "exercises": lambda: Cards(tuple(_card(p, words, plan.clinic, templates)
                                          for p, words in zip(plan.exercises, context["exercises"]))),
-        "checklist": lambda: Checklist(tuple(_week(plan, templates, n) for n in range(plan.request.weeks))),
+        "checklist": lambda: Checklist(tuple(_week(plan, templates, n) for n in numbers)),
     })
     labels = templates.labels
     return HandoutDoc(
@@ -62,7 +68,8 @@ def compose(plan: Plan, templates: Templates, *, today: date, kind: str = "hando
                         made=templates.label("made", date=templates.long_date(today)), page_format=labels["page"],
                         edition=templates.label("edition", version=plan.edition.version,
                                                 date=templates.long_date(plan.edition.reviewed))
-                        if plan.edition else ""),
+                        if plan.edition else "",
+                        sample=clean(labels["sample"]) if plan.clinic.sample else ""),
         setup=PageSetup(paper=plan.paper, large_print=plan.request.large_print, accent=plan.clinic.accent),
         cover_label=labels["cover"],
     )

@@ -38,9 +38,9 @@ MAX_OUTPUT = 200_000  # characters one template may write
 MAX_LABEL_WIDTH = 40  # a label field may not ask for more padding than this
 _LABEL_KEYS = (
     "document_title", "checklist_document_title", "page", "made", "edition", "cover", "video", "weekdays", "months",
-    "months_long",
-    "short_date", "long_date", "diagnoses", "phases", "grid", "safety_phrases",
+    "months_long", "short_date", "long_date", "diagnoses", "phases", "grid", "safety_phrases", "sample",
 )
+_OPTIONAL_LABELS = {"sample": "SAMPLE"}  # labels older template copies may lack, and their default
 _GRID_KEYS = ("exercise", "walking", "walking_hint", "pain", "pain_hint", "week", "times_a_day", "notes")
 
 
@@ -150,7 +150,10 @@ def _load_labels(path: Path) -> dict[str, Any]:
     s = Section(raw, path=path, where="", problems=problems, known=_LABEL_KEYS)
     if s.ok:
         for key in _LABEL_KEYS:
-            s.raw(key)
+            if key in _OPTIONAL_LABELS:
+                s.data[key] = s.text(key, _OPTIONAL_LABELS[key], max_len=60)
+            else:
+                s.raw(key)
         for key, count in (("weekdays", 7), ("months", 12), ("months_long", 12)):
             value = s.data.get(key)
             if value is not None and (not isinstance(value, list) or len(value) != count):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from handouts.errors import DataError, shown
 from handouts.load import fields
+from handouts.load.columns import column_block
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
 from handouts.model.clinic import PAPERS, SPELLINGS, Clinic
@@ -15,15 +16,22 @@ from handouts.model.colour import contrast_ratio
 
 _CLINIC_KEYS = (
     "name", "address", "phone", "after_hours", "emergency", "paper", "language", "accent", "cover", "website",
-    "video_page", "spelling",
+    "video_page", "spelling", "sample", "columns",
 )
 _WHITE = "#FFFFFF"
 
 
-def load_clinics(folder: Path, languages: tuple[str, ...], problems: Problems) -> dict[str, Clinic]:
-    files = sorted(folder.glob("*/clinic.yaml")) if folder.is_dir() else []
+def load_clinics(folders: Path | Sequence[Path], languages: tuple[str, ...], problems: Problems) -> dict[str, Clinic]:
+    """The clinics in ``folders`` (each ``<id>/clinic.yaml``); a clinic in an earlier folder hides
+    one of the same id in a later folder."""
+    folders = [folders] if isinstance(folders, Path) else list(folders)
+    files: list[Path] = []
+    for folder in folders:
+        seen = {f.parent.name for f in files}
+        files += [f for f in (sorted(folder.glob("*/clinic.yaml")) if folder.is_dir() else [])
+                  if f.parent.name not in seen]
     if not files:
-        problems.add("no clinics found; add clinics/<id>/clinic.yaml", path=folder)
+        problems.add("no clinics found; add clinics/<id>/clinic.yaml", path=folders[0])
     clinics = {}
     for path in files:
         try:
@@ -68,6 +76,8 @@ def _clinic(clinic_id: str, raw: object, path: Path, languages: tuple[str, ...],
         website=s.url("website"),
         video_page=s.url("video_page"),
         spelling=s.choice("spelling", SPELLINGS, "us"),
+        sample=s.flag("sample"),
+        columns=column_block(s),
     )
     return clinic if len(problems.errors) == before else None
 

@@ -1,7 +1,10 @@
 """Load and validate the dataset (DESIGN.md "Data contracts"): the region, its exercises and protocols,
 the clinics and the settings.
 
-Folder layout::
+The dataset may come from several folders, first one first (``handouts.load.locations``):
+a clinic from the first folder with ``clinics/<id>/``, each setting from the
+first ``settings.yaml`` that sets it, the region from the first folder with
+``regions/<id>/``. Folder layout::
 
     settings.yaml                     default clinic, region
     clinics/<id>/clinic.yaml          a clinic (and its cover PDFs)
@@ -16,7 +19,7 @@ settings and the protocols once this has loaded (``handouts.rules.checks``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from handouts.errors import DataError, ErrorList, did_you_mean, shown
@@ -31,42 +34,64 @@ from handouts.model import Clinic, Dataset
 DEFAULT_REGION = "low-back"
 
 
-def load_dataset(root: Path, *, languages: tuple[str, ...]) -> Dataset:
-    """Read and validate the dataset in ``root``; raise ErrorList with every problem found."""
+def load_dataset(root: Path | Sequence[Path], *, languages: tuple[str, ...]) -> Dataset:
+    """Read and validate the dataset in ``root`` (or in several folders, first one first);
+    raise ErrorList with every problem found."""
+    roots = (root,) if isinstance(root, Path) else tuple(root)
     problems = Problems()
-    if not root.is_dir():
-        raise DataError("the data folder does not exist; pass --data DIR or set HANDOUTS_DATA", path=root)
-    clinics = load_clinics(root / "clinics", languages, problems)
-    default_clinic, region_id = _load_settings(root / "settings.yaml", clinics, problems)
-    region = load_region(root / "regions" / region_id, problems) if region_id else None
-    if region is None:
+    if not roots[0].is_dir() and (len(roots) == 1 or not roots[-1].is_dir()):
+        raise DataError("the data folder does not exist; pass --data DIR or set HANDOUTS_DATA", path=roots[0])
+    clinics = load_clinics([r / "clinics" for r in roots], languages, problems)
+    default_clinic, region_id = _load_settings([r / "settings.yaml" for r in roots], clinics, problems)
+    folder = next((r / "regions" / region_id for r in roots if (r / "regions" / region_id).is_dir()), None) \
+        if region_id else None
+    region = load_region(folder, problems) if folder else None
+    if region is None or folder is None:
         raise ErrorList(problems.errors)
-    folder = root / "regions" / region_id
     exercises, broken = load_exercises(folder / "exercises", region, languages, problems)
     # Ids whose files failed are reported once, not again wherever they are used.
     known = {**dict.fromkeys(broken), **exercises}
     protocols = load_protocols(folder / "protocols.yaml", tuple(region.phases), known, problems)
     if problems:
         raise ErrorList(problems.errors)
-    return Dataset(root, region, exercises, protocols, clinics, default_clinic, languages)
+    return Dataset(roots[0], region, exercises, protocols, clinics, default_clinic, languages, roots)
 
 
-def _load_settings(path: Path, clinics: Mapping[str, Clinic], problems: Problems) -> tuple[str, str | None]:
-    """The default clinic and the region in force (None when the region is unknown)."""
-    try:
-        raw = load_yaml(path)
-    except DataError as exc:
-        problems.extend([exc])
-        return "", DEFAULT_REGION
-    s = Section(raw, path=path, where="", problems=problems, known=("default_clinic", "region"))
-    default = s.text("default_clinic") or ""
-    if default and clinics and default not in clinics:
-        s.fail(f"unknown clinic {shown(default)}{did_you_mean(default, clinics)}; "
-               f"clinics: {', '.join(sorted(clinics))}", key="default_clinic")
-    region = s.text("region", DEFAULT_REGION, max_len=64)
-    regions = sorted(p.name for p in (path.parent / "regions").glob("*") if p.is_dir())
+def _load_settings(paths: Sequence[Path], clinics: Mapping[str, Clinic],
+                   problems: Problems) -> tuple[str, str | None]:
+    """The default clinic and the region in force (None when the region is unknown), each from the
+    first settings file that sets it."""
+    found: dict[str, tuple[Path, Section]] = {}
+    for path in paths:
+        if not path.is_file() and path != paths[-1]:
+            continue
+        try:
+            raw = load_yaml(path)
+        except DataError as exc:
+            problems.extend([exc])
+            continue
+        s = Section(raw, path=path, where="", problems=problems, known=("default_clinic", "region"))
+        for key in ("default_clinic", "region"):
+            if key not in found and s.data.get(key) is not None:
+                found[key] = (path, s)
+    default = ""
+    if "default_clinic" in found:
+        path, s = found["default_clinic"]
+        default = s.text("default_clinic") or ""
+        if default and clinics and default not in clinics:
+            s.fail(f"unknown clinic {shown(default)}{did_you_mean(default, clinics)}; "
+                   f"clinics: {', '.join(sorted(clinics))}", key="default_clinic")
+    region = DEFAULT_REGION
+    if "region" in found:
+        region = found["region"][1].text("region", DEFAULT_REGION, max_len=64)
+    regions = sorted({p.name for path in paths for p in (path.parent / "regions").glob("*") if p.is_dir()})
     if region not in regions:
-        s.fail(f"unknown region {shown(region)}{did_you_mean(region, regions)}; regions: "
-               f"{', '.join(regions) or 'none (add regions/<id>/region.yaml)'}", key="region")
+        where = found["region"] if "region" in found else None
+        message = (f"unknown region {shown(region)}{did_you_mean(region, regions)}; regions: "
+                   f"{', '.join(regions) or 'none (add regions/<id>/region.yaml)'}")
+        if where:
+            where[1].fail(message, key="region")
+        else:
+            problems.add(message, path=paths[0])
         return default, None
     return default, region

@@ -5,7 +5,10 @@ text", tab-separated), falls back to cp1252 (Excel on Windows) when the bytes ar
 not UTF-8, detects ',', ';' or a tab as the separator,
 matches headers without regard to case or surrounding spaces, keeps quoted
 fields with separators and line breaks, skips blank rows and keeps every cell
-as text (so leading zeros in ids survive).
+as text (so leading zeros in ids survive). Which column gives which field is
+settled by a column map (``handouts.load.columns``): the fields' own names, the
+names scheduling systems use, or the clinic's own map. A trailing total line
+(e.g. ``Total: 12 patients``) is skipped with a note.
 """
 
 from __future__ import annotations
@@ -13,13 +16,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts.errors import InputError
-from handouts.load.request_fields import FIELDS, REQUIRED
+from handouts.load.columns import ColumnMap, Header
 
 MAX_CSV_BYTES = 50_000_000
 MAX_CELL = 5000
@@ -32,6 +34,7 @@ class Row:
     line: int
     values: dict[str, str]
     problem: str = ""  # set when the row cannot be read safely (e.g. more cells than columns)
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the file's column(s) it came from
 
 
 @dataclass
@@ -64,11 +67,12 @@ def _delimiter(header_line: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
-def read_patients(path: Path, *, columns: Iterable[str] = ()) -> PatientsFile:
-    """Parse the CSV at ``path``; raise InputError for problems with the file as a whole.
+def read_patients(path: Path, *, columns: ColumnMap | None = None, known: Iterable[str] = ()) -> PatientsFile:
+    """Parse the CSV at ``path``, its columns read through ``columns`` (default: the fields' own
+    names and the usual ones); raise InputError for problems with the file as a whole.
 
-    ``columns`` are known columns beyond the request fields (the region's overrides, e.g.
-    allow_direction), which are read, not noted as ignored."""
+    ``known`` are columns beyond the request fields (the region's overrides, e.g. allow_direction),
+    which are read, not noted as ignored."""
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
@@ -91,14 +95,15 @@ def read_patients(path: Path, *, columns: Iterable[str] = ()) -> PatientsFile:
     notes = [] if encoding != "cp1252" else [
         f"{path}: not UTF-8; read it as Windows (cp1252) text. Check the accents in the names."]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    rows = list(_rows(path, reader, notes, (*FIELDS, *columns)))
+    rows = list(_rows(path, reader, notes, columns or ColumnMap(), tuple(known)))
     if not rows:
         raise InputError("the file has a header but no patient rows", path=path)
     return PatientsFile(path, rows, encoding, delimiter, notes)
 
 
-def _rows(path: Path, reader: Iterator[list[str]], notes: list[str], known: tuple[str, ...]) -> Iterator[Row]:
-    header: list[str] | None = None
+def _rows(path: Path, reader: Iterator[list[str]], notes: list[str], columns: ColumnMap,
+          known: tuple[str, ...]) -> Iterator[Row]:
+    header: Header | None = None
     start = 1
     try:
         for cells in reader:
@@ -107,34 +112,26 @@ def _rows(path: Path, reader: Iterator[list[str]], notes: list[str], known: tupl
             if not any(c.strip() for c in cells):
                 continue
             if header is None:
-                header = _header(path, cells, notes, line, known)
+                header = columns.header(cells, path=path, line=line, known=known)
+                notes.extend(header.notes)
                 continue
-            values = {}
-            for name, cell in zip(header, cells):
-                if name and name not in values:
-                    values[name] = cell[:MAX_CELL]
+            values = header.values([cell[:MAX_CELL] for cell in cells])
+            if _total_line(values, cells):
+                notes.append(f"{path}:{line}: skipped a total line ({' '.join(c.strip() for c in cells if c.strip())[:40]})")
+                continue
             problem = ""
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            if len(cells) > len(header.names) and any(c.strip() for c in cells[len(header.names):]):
                 # An unquoted separator inside a cell shifts every cell after it: nothing in the row is safe.
-                problem = (f"this row has {len(cells)} cells but the header has {len(header)} columns; put "
+                problem = (f"this row has {len(cells)} cells but the header has {len(header.names)} columns; put "
                            f"quotes around any cell that contains '{reader.dialect.delimiter}'")  # type: ignore[attr-defined]
-            yield Row(line, values, problem)
+            yield Row(line, values, problem, {name: header.column(name) for name in header.sources})
     except csv.Error as exc:
         raise InputError(f"the CSV is malformed ({exc}); check the quotes", path=path,
                          row=reader.line_num) from None  # type: ignore[attr-defined]
 
 
-def _header(path: Path, cells: list[str], notes: list[str], line: int, known: tuple[str, ...]) -> list[str]:
-    names = [c.strip().lower().replace(" ", "_") for c in cells]
-    duplicates = sorted(n for n, count in Counter(names).items() if n and count > 1)
-    if duplicates:
-        raise InputError(f"the header repeats column {', '.join(duplicates)}; keep one", path=path, row=line)
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise InputError(
-            f"the header has no {', '.join(repr(m) for m in missing)} column; required columns are "
-            f"{', '.join(REQUIRED)} (found: {', '.join(n for n in names if n) or 'none'})", path=path, row=line)
-    extra = [n for n in names if n and n not in known]
-    if extra:
-        notes.append(f"{path}: ignoring columns {', '.join(extra)} (known: {', '.join(known)})")
-    return names
+def _total_line(values: dict[str, str], cells: list[str]) -> bool:
+    """A summary line a report ends with ("Total", "12 patients"): no patient id or name, and a cell saying total."""
+    if values.get("patient_id") or values.get("name"):
+        return False
+    return any(c.strip().lower().rstrip(":").startswith(("total", "count", "records")) for c in cells)

@@ -39,7 +39,7 @@ def _protocol(diagnosis: str, body: object, path: Path, phases: tuple[str, ...],
               exercises: Mapping[str, Exercise | None], problems: Problems) -> Protocol | None:
     where = f"diagnoses.{diagnosis}"
     s = Section(body, path=path, where=where, problems=problems,
-                known=("name", "preferred_direction", "clinician_specified", *phases))
+                known=("name", "also_called", "preferred_direction", "clinician_specified", *phases))
     try:
         fields.kebab_id(diagnosis)
     except ValueError as exc:
@@ -47,6 +47,7 @@ def _protocol(diagnosis: str, body: object, path: Path, phases: tuple[str, ...],
     name = s.text("name", diagnosis.replace("-", " ").capitalize(), max_len=60)
     preferred = s.choice("preferred_direction", ("flexion", "extension"), None)
     specified = s.flag("clinician_specified")
+    also_called = s.texts("also_called", required=False, max_items=20)
     defaults: dict[str, tuple[str, ...]] = {}
     for phase in phases:
         ids = s.texts(phase, required=not specified)
@@ -55,4 +56,4 @@ def _protocol(diagnosis: str, body: object, path: Path, phases: tuple[str, ...],
                 s.fail(f"unknown exercise {shown(exercise_id)}{did_you_mean(exercise_id, exercises)}",
                        key=f"{where}.{phase}")
         defaults[phase] = ids
-    return Protocol(diagnosis, name, preferred, defaults, specified) if s.ok else None
+    return Protocol(diagnosis, name, preferred, defaults, specified, also_called) if s.ok else None

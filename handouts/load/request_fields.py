@@ -7,12 +7,15 @@ a request is reported at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
-from handouts.errors import ErrorList, Fix, HandoutError, InputError, did_you_mean, one_of, shown
+from handouts.errors import ErrorList, Fix, HandoutError, InputError, one_of, shown
 from handouts.load import fields
-from handouts.model import PAPERS, Dataset, HandoutRequest, Patient
+from handouts.load.choices import Vocabulary, vocabulary
+from handouts.model import Dataset, HandoutRequest, Patient
+from handouts.model.dataset import unknown_clinic
 
 #: The fields a request is made of, named as CSV columns (the CLI uses --patient-id etc.).
 FIELDS = (
@@ -44,10 +47,17 @@ def build_request(
     date_format: str | None = None,
     dose_changes: Iterable[str] = (),
     overrides: Iterable[str] = (),
+    names: Vocabulary | None = None,
 ) -> HandoutRequest:
     """A request from text values keyed by FIELDS (and the region's overrides, as yes/no columns);
-    raise ErrorList with an InputError per bad field, each naming its ``field``."""
+    raise ErrorList with an InputError per bad field, each naming its ``field``.
+
+    Choices are taken as people type them (``handouts.load.choices``): by id or by any name the
+    data gives them, in any case and either language; ``names`` are those names (default: the
+    dataset's own).
+    """
     problems: list[HandoutError] = []
+    names = names or vocabulary(dataset)
 
     def error(field: str, message: str) -> InputError:
         return InputError(message, field=field)
@@ -73,25 +83,35 @@ def build_request(
             problems.append(error(field, str(exc)))
         return default
 
-    def known(kind: str, choices: Iterable[str]) -> Callable[[str], str]:
-        options = tuple(choices)
+    def known(kind: str) -> Callable[[str], str]:
+        return lambda text: names.match(kind, text)
+
+    def listed(kind: str) -> Callable[[str], str]:
+        """A choice from a short fixed list: refused as "'x' is not one of a, b, c"."""
+        choices = names.kinds[kind]
 
         def parse(text: str) -> str:
-            value = text.lower()
-            if value not in options:
-                raise ValueError(f"unknown {kind} {shown(text)}{did_you_mean(value, options)}; "
-                                 f"choose one of {', '.join(options)}")
-            return value
+            try:
+                return choices.match(text)
+            except ValueError:
+                raise ValueError(one_of(text.strip(), choices.ids)) from None
 
         return parse
 
     def exercises(text: str) -> tuple[str, ...]:
-        ids = fields.id_list(text)
-        unknown = [i for i in ids if i not in dataset.exercises]
+        parts = [p.strip() for p in re.split(r"[;,]", text) if p.strip()]
+        if not parts:
+            raise ValueError("lists no exercise ids; separate ids with ',' or ';'")
+        found, unknown = [], []
+        for part in parts:
+            try:
+                found.append(names.match("exercise", part))
+            except ValueError:
+                unknown.append(part)
         if unknown:
-            hints = "".join(did_you_mean(u, dataset.exercises) for u in unknown[:1])
+            hints = names.kinds["exercise"].suggest(unknown[0])
             raise UnknownExercise(f"unknown exercise {', '.join(shown(u) for u in unknown)}{hints}")
-        return ids
+        return tuple(dict.fromkeys(found))
 
     def name(text: str) -> str:
         if len(text) > MAX_NAME:
@@ -105,15 +125,21 @@ def build_request(
 
     patient_id = check("patient_id", fields.patient_id)
     patient_name = check("name", name)
-    diagnosis = check("diagnosis", known("diagnosis", dataset.diagnoses))
-    phase = check("phase", lambda t: fields.choice(t, dataset.phases))
+    diagnosis = check("diagnosis", known("diagnosis"))
+    phase = check("phase", listed("phase"))
     start = check("start_date", lambda t: fields.iso_date(t, date_format=date_format), today)
     weeks = check("weeks", fields.weeks, 2)
-    clinic = check("clinic", known("clinic", sorted(dataset.clinics)))
+    def clinic_choice(text: str) -> str:
+        try:
+            return names.match("clinic", text)
+        except ValueError:
+            raise ValueError(unknown_clinic(text.strip(), dataset).message) from None
+
+    clinic = check("clinic", clinic_choice)
     chosen = check("exercises", exercises)
-    language = check("language", known("language", dataset.languages))
+    language = check("language", known("language"))
     large_print = check("large_print", fields.yes_no, False)
-    paper = check("paper", lambda t: fields.choice(t, PAPERS))
+    paper = check("paper", listed("paper"))
     clinician = check("clinician", name, "")
     note_text = check("notes", notes, "")
     direction = check("direction", lambda t: fields.choice(t, DIRECTIONS))

@@ -28,6 +28,8 @@ class Clinic:
     video_page: str | None = None  # e.g. https://clinic.example/videos/{id}
     names: Mapping[str, str] = field(default_factory=dict)  # by language
     spelling: str = "us"  # "us": physical therapist, program; "uk": physiotherapist, programme
+    sample: bool = False  # the fictional clinic shipped as an example: its handouts say so
+    columns: Mapping[str, str] = field(default_factory=dict)  # a patients CSV's columns: field -> column or "{A} {B}"
 
     def name_in(self, language: str) -> str:
         """The clinic's name as given for ``language`` (its one name when not given per language)."""

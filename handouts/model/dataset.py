@@ -24,6 +24,12 @@ class Dataset:
     clinics: Mapping[str, Clinic]
     default_clinic: str
     languages: tuple[str, ...]
+    roots: tuple[Path, ...] = ()  # every folder data was looked for in, first one first (``root`` is one)
+
+    @property
+    def clinic_folders(self) -> tuple[Path, ...]:
+        """Where clinics were looked for, first one first."""
+        return tuple(root / "clinics" for root in (self.roots or (self.root,)))
 
     @property
     def diagnoses(self) -> tuple[str, ...]:
@@ -46,13 +52,22 @@ class Dataset:
         try:
             return self.clinics[key]
         except KeyError:
-            raise unknown("clinic", key, self.clinics, f"folders in {self.root / 'clinics'}") from None
+            raise unknown_clinic(key, self) from None
 
     def protocol(self, diagnosis: str) -> Protocol:
         try:
             return self.protocols[diagnosis]
         except KeyError:
             raise unknown("diagnosis", diagnosis, self.protocols, "") from None
+
+
+def unknown_clinic(value: str, dataset: Dataset) -> InputError:
+    """An unknown clinic: the ones there are, where they were looked for, and how to add one."""
+    known = sorted(dataset.clinics)
+    looked = ", ".join(str(folder) for folder in dataset.clinic_folders)
+    return InputError(f"unknown clinic {shown(value)}{did_you_mean(value, known)}; clinics: {', '.join(known)} "
+                      f"(looked in {looked}); run 'handouts clinic init' to add yours, or pass --data DIR "
+                      "for a folder holding clinics/<id>/clinic.yaml")
 
 
 def unknown(what: str, value: str, known: Iterable[str], listing: str) -> InputError:

@@ -208,6 +208,7 @@ class Running:
     made: str  # e.g. "Made 7 December 2026"
     page_format: str  # e.g. "Page {page} of {pages}"
     edition: str = ""  # e.g. "Content v2026.12, reviewed 2 December 2026", small under the footer
+    sample: str = ""  # e.g. "SAMPLE: not a real clinic", printed in the footer when the clinic is the sample one
 
     def page_label(self, page: int, pages: int) -> str:
         """e.g. 'Page 2 of 6'."""

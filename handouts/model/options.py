@@ -25,3 +25,4 @@ class PrintOptions:
     name_in_metadata: bool = False  # the patient's name in the PDF's metadata (never otherwise)
     password: str | None = field(default=None, repr=False)  # AES-256 when set; never shown
     today: date | None = None  # the date printed as "Made ..." (None: today)
+    week: int | None = None  # a checklist of this one week of the plan (1-based), dated from its start

@@ -15,3 +15,4 @@ class Protocol:
     preferred_direction: str | None
     phases: Mapping[str, tuple[str, ...]]
     clinician_specified: bool = False  # no defaults: the clinician always chooses
+    also_called: tuple[str, ...] = ()  # other names clinicians and exports use for it (matched when typed)

@@ -2,9 +2,11 @@
 
 Smallest printed text size, every font embedded, reading level of the
 instruction text (Flesch-Kincaid grade for English, Fernández-Huerta score
-for Spanish), no exercise card split across pages, the safety warnings
-present, and the page count. Works on the PDF alone: the card marks and the
-language are read from the file.
+for Spanish), no exercise card or checklist week split across pages, the
+safety warnings present, the page count and how full each page is (a page
+left half empty must be one a card or week too tall for the rest of it
+forced). Works on the PDF alone: the card and week marks and the language
+are read from the file.
 
 Needs the optional packages of ``pip install "handouts[tools]"`` (pdfplumber
 and textstat).
@@ -25,6 +27,7 @@ from pypdf.errors import PyPdfError
 from handouts.errors import InputError
 from handouts.render.pdf.assemble import BODY_START
 from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN
+from handouts.report.fill import HALF_EMPTY, PageReport, measure_pages
 
 MAX_GRADE_EN = 7.0
 MIN_HUERTA_ES = 70.0
@@ -49,6 +52,7 @@ class CheckReport:
     language: str
     pages: int
     measures: list[Measure] = field(default_factory=list)
+    layout: PageReport | None = None  # every body page's fill, the cards and weeks
 
     @property
     def ok(self) -> bool:
@@ -67,8 +71,13 @@ def _require() -> tuple[Any, Any]:
     return pdfplumber, textstat
 
 
-def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[str] = ()) -> CheckReport:
-    """Measure ``path``; every one of ``safety_phrases`` must appear. Cover pages are not measured."""
+def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[str] = (),
+              page_targets: bool = True) -> CheckReport:
+    """Measure ``path``; every one of ``safety_phrases`` must appear. Cover pages are not measured.
+
+    With ``page_targets`` a page left half empty fails unless a card or week forced it (large
+    print, where a card can fill most of a page, reports the pages without failing).
+    """
     pdfplumber, textstat = _require()
     try:
         reader = PdfReader(path)
@@ -96,10 +105,25 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
     cards = len(starts)
     report.measures.append(Measure("cards kept whole", f"{cards - len(split)} of {cards}", not split,
                                    ", ".join(split)))
+    report.layout = layout = measure_pages(path)
+    split_weeks = [b.name for b in layout.blocks if b.name.startswith("week-") and not b.whole]
+    weeks = sum(1 for b in layout.blocks if b.name.startswith("week-"))
+    if weeks:
+        report.measures.append(Measure("weeks kept whole", f"{weeks - len(split_weeks)} of {weeks}",
+                                       not split_weeks, ", ".join(split_weeks)))
     absent = [p for p in safety_phrases if " ".join(p.split()) not in text]
     report.measures.append(Measure("safety warnings", "present" if not absent else "missing", not absent,
                                    "; ".join(absent)))
-    report.measures.append(Measure("pages", str(report.pages), report.pages > 0))
+    fills = " ".join(f"{page.fill:.0%}" for page in layout.pages)
+    report.measures.append(Measure("pages", f"{report.pages} (filled {fills})", report.pages > 0))
+    half = layout.half_empty()
+    unforced = layout.unforced()
+    forced = [f"page {p.number} ({p.fill:.0%}, {layout.forced_by(p).name} did not fit)"  # type: ignore[union-attr]
+              for p in half if p not in unforced]
+    value = f"{len(half)}" + (f": {'; '.join(forced)}" if forced else "")
+    report.measures.append(Measure("half-empty pages", value, not (page_targets and unforced),
+                                   "not forced by a card, week or box: " + ", ".join(
+                                       f"page {p.number} ({p.fill:.0%})" for p in unforced)))
     return report
 
 
@@ -178,4 +202,18 @@ def format_report(report: CheckReport) -> str:
     for m in report.measures:
         note = f"  ({m.detail})" if m.detail and not m.ok else ""
         lines.append(f"  {'ok  ' if m.ok else 'FAIL'} {m.name:<18} {m.value}{note}")
+    return "\n".join(lines)
+
+
+def format_pages(reports: list[CheckReport]) -> str:
+    """One line per file: its pages, the body pages (covers left out), the half-empty ones, and a total."""
+    width = max([len(str(r.path)) for r in reports] + [4])
+    lines = [f"{'file':<{width}}  pages  body  half-empty (under {HALF_EMPTY:.0%}, not last)"]
+    for r in reports:
+        body = len(r.layout.pages) if r.layout else r.pages
+        half = len(r.layout.half_empty()) if r.layout else 0
+        lines.append(f"{str(r.path):<{width}}  {r.pages:>5}  {body:>4}  {half:>4}")
+    body_total = sum(len(r.layout.pages) if r.layout else r.pages for r in reports)
+    half_total = sum(len(r.layout.half_empty()) if r.layout else 0 for r in reports)
+    lines.append(f"{'total':<{width}}  {sum(r.pages for r in reports):>5}  {body_total:>4}  {half_total:>4}")
     return "\n".join(lines)

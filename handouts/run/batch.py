@@ -62,6 +62,7 @@ class BatchOptions:
     data: Path | None = None
     templates: Path | None = None
     printing: PrintOptions = PrintOptions()
+    columns: Path | None = None  # a column map file (default: the default clinic's ``columns:``, if any)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,10 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     today = options.printing.today
     csv_path = Path(csv_path)
     library = open_library(options.data, options.templates)
-    patients = read_patients(csv_path, columns=library.dataset.region.overrides)
+    columns = library.column_map(options.columns)
+    if columns.date_format and not options.date_format:
+        options = dataclasses.replace(options, date_format=columns.date_format)
+    patients = read_patients(csv_path, columns=columns, known=library.dataset.region.overrides)
     checked = check_rows(csv_path, patients.rows, library, options, today=today)
     if checked.errors and (options.strict or not checked.tasks):
         raise ErrorList(checked.errors)
@@ -160,13 +164,15 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
     checked = CheckedRows()
     seen: dict[str, int] = {}
     content = library.digest()
+    names = library.names()
     for row in rows:
         patient_id = row.values.get("patient_id", "").strip()
         if row.problem:
             _reject(checked, row.line, patient_id, [InputError(row.problem, path=csv_path.name, row=row.line)])
             continue
         try:
-            request = build_request(row.values, library.dataset, today=today, date_format=options.date_format)
+            request = build_request(row.values, library.dataset, today=today, date_format=options.date_format,
+                                    names=names)
             plan = make_plan(request, library.dataset)
             _require_confirmed(plan.warnings, request)
             key = request.patient.patient_id.lower()
@@ -174,7 +180,7 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
                 raise InputError(f"{patient_id!r} is already used on line {seen[key]}; every patient needs their "
                                  "own id (ids differing only in capitals name the same file)", field="patient_id")
         except HandoutError as exc:
-            _reject(checked, row.line, patient_id, [_located(e, csv_path, row.line) for e in flatten(exc)])
+            _reject(checked, row.line, patient_id, [_located(e, csv_path, row.line, row.columns) for e in flatten(exc)])
             continue
         seen[key] = row.line
         # What makes the file: the request (a defaulted start date is not part of it, so a resumed
@@ -202,11 +208,11 @@ def _require_confirmed(warnings: Iterable[PlanWarning], request: HandoutRequest)
         raise ErrorList(errors)
 
 
-def _located(error: HandoutError, csv_path: Path, line: int) -> HandoutError:
+def _located(error: HandoutError, csv_path: Path, line: int, columns: dict[str, str] | None = None) -> HandoutError:
     """``error`` placed at its CSV line, its field named as the column it came from."""
     error.path, error.row = csv_path.name, line
     if error.field and not error.column:
-        error.column = error.field
+        error.column = (columns or {}).get(error.field, error.field)
     return error
 
 

@@ -44,7 +44,8 @@ class Written:
 def make_handout(request: HandoutRequest, *, library: Library, options: PrintOptions = PrintOptions()) -> Handout:
     """Make the PDF for ``request``: the cover the options ask for, then the pages of ``options.kind``."""
     plan = make_plan(request, library.dataset)
-    doc = compose(plan, library.templates(plan.language), today=options.today or date.today(), kind=options.kind)
+    doc = compose(plan, library.templates(plan.language), today=options.today or date.today(), kind=options.kind,
+                  week=options.week)
     chosen: Cover | None = None
     cover_path = options.cover or plan.clinic.covers.get(plan.language)
     if options.use_cover and cover_path is not None:
@@ -54,19 +55,22 @@ def make_handout(request: HandoutRequest, *, library: Library, options: PrintOpt
     return Handout(plan, rendered.pdf, rendered.pages, rendered.cover_pages, rendered.layout)
 
 
-def output_path(target: str | Path | None, patient_id: str, *, kind: str = "handout") -> Path:
-    """Where a handout goes: ``target`` if it ends in .pdf, else ``target/<id>.pdf`` (default output/)."""
+def output_path(target: str | Path | None, patient_id: str, *, kind: str = "handout", week: int | None = None) -> Path:
+    """Where a handout goes: ``target`` if it ends in .pdf, else ``target/<id>.pdf`` (default output/);
+    a checklist is ``<id>-checklist.pdf``, one week of it ``<id>-checklist-week3.pdf``."""
     target = Path(target) if target else Path("output")
     if target.suffix.lower() == ".pdf":
         return target
     name = patient_id if kind == "handout" else f"{patient_id}-{kind}"
+    if week is not None:
+        name += f"-week{week}"
     return target / f"{name}.pdf"
 
 
 def write_handout(request: HandoutRequest, target: str | Path | None = None, *, library: Library,
                   options: PrintOptions = PrintOptions(), force: bool = False) -> Written:
     """Make the handout and write it atomically; refuse to overwrite unless ``force``."""
-    path = output_path(target, request.patient.patient_id, kind=options.kind)
+    path = output_path(target, request.patient.patient_id, kind=options.kind, week=options.week)
     refuse_overwrite(path, force=force)  # before the work of making it
     handout = make_handout(request, library=library, options=options)
     write_atomic(path, handout.pdf, force=force)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -13,6 +14,8 @@ from handouts.compose.document import validate_templates
 from handouts.compose.templates import Templates, languages, load_templates
 from handouts.errors import DataError, ErrorList, HandoutError, flatten
 from handouts.load import locations as resources
+from handouts.load.choices import Vocabulary, vocabulary
+from handouts.load.columns import ColumnMap, from_clinic, load_column_map
 from handouts.load.dataset import load_dataset
 from handouts.model import Dataset, HandoutRequest, Patient
 from handouts.rules.checks import check_dataset
@@ -33,10 +36,24 @@ class Library:
         """A fingerprint of every dataset and template file: a handout made from other content
         is not the same handout, even for the same request."""
         hasher = hashlib.sha256()
-        for root in (self.dataset.root, self.templates_root):
+        for root in (*(self.dataset.roots or (self.dataset.root,)), self.templates_root):
             for path in sorted(p for p in root.rglob("*") if p.is_file()):
                 hasher.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         return hasher.hexdigest()
+
+    def names(self) -> Vocabulary:
+        """Every name a typed-in choice may go by: ids, the data's names and each language's words."""
+        return vocabulary(self.dataset, {language: self.templates(language).labels
+                                         for language in self.dataset.languages})
+
+    def column_map(self, path: Path | None = None) -> ColumnMap:
+        """The column map of ``path``, else the default clinic's ``columns:``, else none (the usual names)."""
+        if path is not None:
+            return load_column_map(path)
+        clinic = self.dataset.clinic(None)
+        if clinic.columns:
+            return from_clinic(clinic.columns, f"clinics/{clinic.id}/clinic.yaml")
+        return ColumnMap()
 
     def check_templates(self) -> list[HandoutError]:
         """Render every template of every language with a plan of every exercise; return the problems."""
@@ -59,12 +76,22 @@ class Library:
 
 
 def open_library(data: str | Path | None = None, templates: str | Path | None = None) -> Library:
-    """Load and validate the dataset and templates (bundled ones unless overridden)."""
-    return _open(resources.data_dir(data).resolve(), resources.templates_dir(templates).resolve())
+    """Load and validate the dataset and templates: ``data`` (or $HANDOUTS_DATA), the user data
+    folder and the bundled data, first one first (``handouts.load.locations``)."""
+    chosen = data or os.environ.get("HANDOUTS_DATA")
+    if chosen and not Path(chosen).is_dir():
+        raise DataError("the data folder does not exist; pass --data DIR or set HANDOUTS_DATA", path=chosen)
+    roots = tuple(root.resolve() for root in resources.data_dirs(data))
+    return _open(roots, resources.templates_dir(templates).resolve())
+
+
+def forget() -> None:
+    """Load the data afresh next time (after a clinic was set up in this process)."""
+    _open.cache_clear()
 
 
 @cache
-def _open(data_root: Path, templates_root: Path) -> Library:
+def _open(data_root: tuple[Path, ...], templates_root: Path) -> Library:
     if not templates_root.is_dir():
         raise DataError("the templates folder does not exist; pass --templates DIR", path=templates_root)
     langs = languages(templates_root)

@@ -90,7 +90,7 @@ def check_upload(data: bytes, name: str, library: Library, *, today: date,
     checked = CheckedFile(name)
     with uploaded(data, name) as path:
         try:
-            patients = read_patients(path, columns=library.dataset.region.overrides)
+            patients = read_patients(path, known=library.dataset.region.overrides)
         except HandoutError as exc:
             checked.problem = sentence(exc.message)
             return checked

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import Fit, NameObject, TextStringObject
 
 from handouts import __version__
 from handouts.model.document import HandoutDoc
@@ -51,7 +51,9 @@ def assemble(body: Body, doc: HandoutDoc, *, cover: Cover | None,
         if mark.kind == "section":
             writer.add_outline_item(title=mark.name, page_number=cover_pages + mark.page)
         else:
-            writer.add_named_destination(title=mark.name, page_number=cover_pages + mark.page)
+            # at the mark's height, so a check can measure a card or week from the file alone
+            writer.add_named_destination(title=mark.name, page_number=cover_pages + mark.page,
+                                         fit=Fit.fit_horizontally(top=mark.y))
     writer.page_mode = "/UseOutlines"
     writer._root_object[NameObject("/Lang")] = TextStringObject(doc.language)
     metadata = {"/Title": doc.title, "/Author": doc.author, "/Creator": "handouts",

@@ -2,7 +2,7 @@
 
 Each builder returns flowables and the story is only assembled here, so the
 page rules (cards kept whole, a section's heading kept with its first card or
-grid, safety boxes that stand out) live in one place.
+grid, no heading ever last on a page, safety boxes that stand out) live in one place.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     ListFlowable,
     ListItem,
     PageBreak,
+    Paragraph,
     Table,
 )
+from reportlab.platypus.doctemplate import FrameBreak
 
 from handouts.model import document as doc
 from handouts.model.document import Block, Box, Cards, Checklist, Heading, ListBlock, plain_text
@@ -55,8 +56,7 @@ def flowables(blocks: Sequence[Block], look: Look, builders: Builders,
             intro_start = len(out)
         elif isinstance(block, _BUILT) and made and intro_start is not None:
             # Keep a section's heading and introduction on the page of its first card or grid.
-            # (the heading's CondPageBreak goes: KeepTogether does its job, and would count it as a full page)
-            intro = [f for f in out[intro_start:] if not isinstance(f, CondPageBreak)]
+            intro = out[intro_start:]
             del out[intro_start:]
             # A nested KeepTogether reports an endless height, which would always force a new page.
             first = made[0]._content if isinstance(made[0], KeepTogether) else [made[0]]
@@ -71,21 +71,80 @@ def flowables(blocks: Sequence[Block], look: Look, builders: Builders,
     return out
 
 
+def story(blocks: Sequence[Block], look: Look, builders: Builders) -> list[Flowable]:
+    """The page's flowables for a whole document: ``flowables`` with every heading kept with what follows."""
+    made = _keep_headings_with_next(flowables(blocks, look, builders))
+    number_boxes(made)
+    return made
+
+
+class KeepWithNext(KeepTogether):
+    """A heading and the paragraph after it: the heading never ends a page.
+
+    When both do not fit the rest of the page, the paragraph may still start
+    under the heading if at least two of its lines fit (a paragraph never
+    leaves one line behind); otherwise both move to the next page.
+    """
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - ReportLab's names
+        *heads, following = self._content
+        if _height(self._content, aW, None) <= aH:
+            return list(self._content)
+        room = aH - _height(heads, aW, None) - following.getSpaceBefore()
+        parts = following.splitOn(self.canv, aW, room) if room > 0 else []
+        if parts:
+            return [*heads, *parts]
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", False):
+            return list(self._content)  # already at the top of a page: nothing better to do
+        return [FrameBreak(), *self._content]
+
+
+def _is_heading(flowable: Flowable) -> bool:
+    return getattr(flowable, "heading", False) or (isinstance(flowable, MarkFlowable) and flowable.kind == "section")
+
+
+def _keep_headings_with_next(out: list[Flowable]) -> list[Flowable]:
+    """Each heading (and the marks after it) joined to the flowable that follows it."""
+    result: list[Flowable] = []
+    index = 0
+    while index < len(out):
+        flowable = out[index]
+        if not getattr(flowable, "heading", False):
+            result.append(flowable)
+            index += 1
+            continue
+        end = index + 1
+        while end < len(out) and _is_heading(out[end]):
+            end += 1
+        if end == len(out):
+            result.extend(out[index:])
+            break
+        heads, following = out[index:end], out[end]
+        if isinstance(following, KeepTogether):  # a box: the heading goes where the whole box goes
+            result.append(KeepTogether([*heads, *following._content]))
+        elif isinstance(following, Paragraph):
+            result.append(KeepWithNext([*heads, following]))
+        else:
+            result.append(KeepTogether([*heads, following]))
+        index = end + 1
+    return result
+
+
 def _block(block: Block, look: Look, builders: Builders, width: float) -> list[Flowable]:
     styles = look.styles
     if isinstance(block, Heading):
-        style = styles[f"h{block.level}"]
-        heading: list[Flowable] = [Text(markup(block.text), style)]
+        text = Text(markup(block.text), styles[f"h{block.level}"])
+        text.heading = True  # kept with what follows it (_keep_headings_with_next)
         if block.level == 1:
-            # Keep a section heading with at least a few lines of what follows.
             # The mark goes after the heading: KeepTogether takes its space-before from its first
             # flowable, and a zero-height mark there would hide the heading's from its measure.
-            heading = [CondPageBreak(style.fontSize * 8), *heading, MarkFlowable("section", plain_text(block.text))]
-        return heading
+            return [text, MarkFlowable("section", plain_text(block.text))]
+        return [text]
     if isinstance(block, doc.Paragraph):
         return [Text(markup(block.text), styles["body"])]
     if isinstance(block, ListBlock):
-        return [list_flowable(block, look)]
+        return [_list(block, look, width)]
     if isinstance(block, doc.Table):
         return [_plain_table(block, look, width)]
     if isinstance(block, Box):
@@ -95,6 +154,41 @@ def _block(block: Block, look: Look, builders: Builders, width: float) -> list[F
     if isinstance(block, _BUILT):
         return list(builders[type(block)](block))
     raise TypeError(f"unknown block {block!r}")
+
+
+#: A bullet list this long may be set in two columns (reading down the first, then the second).
+TWO_COLUMN_ITEMS = 4
+
+
+def _list(block: ListBlock, look: Look, width: float) -> Flowable:
+    """The list in one column, or in two when it is a long bullet list that comes out at least
+    two lines shorter that way (read down the first column, then the second)."""
+    one = list_flowable(block, look)
+    if block.ordered or len(block.items) < TWO_COLUMN_ITEMS:
+        return one
+    gap = look.body_size
+    widths = [(width - gap) / 2 + gap, (width - gap) / 2]
+    best: tuple[float, Table] | None = None
+    for split in range(2, len(block.items) - 1):
+        columns = [list_flowable(ListBlock(False, block.items[:split]), look),
+                   list_flowable(ListBlock(False, block.items[split:]), look)]
+        two = Table([columns], colWidths=widths, hAlign="LEFT")
+        two.setStyle(table_style([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, 0), gap),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        height = _height([two], width, look)
+        if best is None or height < best[0]:
+            best = (height, two)
+    line = look.styles["list"].leading
+    if best is not None and best[0] <= _height([one], width, look) - 2 * line:
+        best[1].spaceAfter = one.getSpaceAfter()
+        return best[1]
+    return one
 
 
 def list_flowable(block: ListBlock, look: Look) -> ListFlowable:
@@ -122,17 +216,18 @@ def _plain_table(block: doc.Table, look: Look, width: float) -> Table:
     table.setStyle(table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.35),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.2),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
     ]))
+    table.spaceAfter = look.body_size * 0.3
     return table
 
 
-def _height(items: Sequence[Flowable], width: float, look: Look) -> float:
+def _height(items: Sequence[Flowable], width: float, look: Look | None) -> float:
     """The height ``items`` take stacked, with their spacing."""
     total = 0.0
     for item in items:
-        _, height = item.wrapOn(_MEASURING, width, look.frame_height)
+        _, height = item.wrapOn(_MEASURING, width, look.frame_height if look else 1e6)
         total += height + item.getSpaceBefore() + item.getSpaceAfter()
     return total
 
@@ -153,9 +248,27 @@ def box(block: Box, look: Look, builders: Builders, width: float) -> Flowable:
     if too_tall(table, look, width):
         return KeepTogether(flowables(block.blocks, look, builders, width=width))
     # Space as attributes, not Spacers: a frame drops them at the top and bottom of a page.
-    table.spaceBefore = look.body_size * 0.6
-    table.spaceAfter = look.body_size * 0.8
-    return KeepTogether([table])
+    table.spaceBefore = look.body_size * 0.5
+    table.spaceAfter = look.body_size * 0.6
+    # Marks as for cards and weeks (numbered by ``number_boxes``): a check can tell from the PDF
+    # that a page was left short because the whole box did not fit.
+    return KeepTogether([MarkFlowable("box", "start"), table, MarkFlowable("box", "end")])
+
+
+def number_boxes(story: Sequence[Flowable]) -> None:
+    """Name the marks of a document's boxes 'box-1-start', 'box-1-end', ... in reading order."""
+    count = 0
+
+    def walk(items: Sequence[Flowable]) -> None:
+        nonlocal count
+        for item in items:
+            if isinstance(item, KeepTogether):
+                walk(item._content)
+            elif isinstance(item, MarkFlowable) and item.kind == "box" and item.name in ("start", "end"):
+                count += item.name == "start"
+                item.name = f"box-{count}-{item.name}"
+
+    walk(story)
 
 
 def box_table(block: Box, look: Look, builders: Builders, width: float) -> Table:

@@ -15,7 +15,7 @@ from reportlab import rl_config
 from handouts.model.document import Cards, Checklist, HandoutDoc
 from handouts.model.layout import LayoutMap
 from handouts.render.pdf.assemble import Body, assemble
-from handouts.render.pdf.blocks import flowables
+from handouts.render.pdf.blocks import story as page_story
 from handouts.render.pdf.cards import exercise_cards
 from handouts.render.pdf.checklist import Placements, checklist_grids
 from handouts.render.pdf.cover import Cover
@@ -46,7 +46,7 @@ def render_body(doc: HandoutDoc) -> Body:
         Cards: lambda block: exercise_cards(block, look),
         Checklist: lambda block: checklist_grids(block, look, placements),
     }
-    story = flowables(doc.blocks, look, builders)
+    story = page_story(doc.blocks, look, builders)
     buffer = BytesIO()
     document = HandoutDocument(buffer, look, title=doc.title, author=doc.author)
     document.build(story, canvasmaker=canvas_maker(look, doc.running))

@@ -1,9 +1,15 @@
-"""One exercise card: title band, picture space beside the steps, dose box, tips.
+"""One exercise card: title band, then the picture with the dose under it, beside the steps and tips.
 
+The picture column holds the figure, the dose box and any video code; the
+text column holds the steps and whatever the template puts after the dose box
+(what you need, where you feel it, cautions). Both columns fill at once, so a
+card is about as tall as its longer column, not the sum of its parts.
 A card is a single table inside ``KeepTogether``, so it is never split across pages.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -14,28 +20,38 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from handouts.model.document import Box, Card, Cards, Video
 from handouts.model.illustration import Illustration
 from handouts.render.pdf.blocks import box_table, flowables, too_tall
-from handouts.render.pdf.figures import figure_flowable
-from handouts.render.pdf.fonts import register_fonts
+from handouts.render.pdf.figures import figure_flowable, fitted_height
+from handouts.render.pdf.fonts import FONT, register_fonts
 from handouts.render.pdf.pages import MarkFlowable
-from handouts.render.pdf.styles import Look, Text, table_style
+from handouts.render.pdf.styles import BODY_SIZE, MUTED, TINT, Look, Text, table_style
 from handouts.render.pdf.text import literal, markup
 
-FIGURE_SHARE = 0.33  # of the card's width, kept for the exercise picture
+FIGURE_SHARE = 0.33  # of the card's width in normal print, kept for the exercise picture
+MAX_FIGURE_SHARE = 0.45  # large print grows the picture with the text, up to this share
 
 
 def figure_size(look: Look) -> tuple[float, float]:
-    """Width and height of the picture space in a card."""
-    width = look.frame_width * FIGURE_SHARE
+    """Width and height of the picture space in a card: it grows with the print size."""
+    share = min(FIGURE_SHARE * look.body_size / BODY_SIZE, MAX_FIGURE_SHARE)
+    width = look.frame_width * share
     return width, width * 0.55
 
 
-def picture_column(look: Look, illustration: Illustration | None, video: Video | None) -> list[Flowable]:
-    """What sits left of the steps: the exercise's figure (or empty space) and a video QR code."""
+def card_padding(look: Look) -> float:
+    """Padding inside a card: the same in large print, where the room goes to the bigger text."""
+    return BODY_SIZE * 0.7
+
+
+def picture_column(look: Look, illustration: Illustration | None, video: Video | None,
+                   dose: Sequence[Box] = ()) -> list[Flowable]:
+    """What sits left of the steps: the exercise's figure (or empty space), its dose, and a video QR code."""
     figure_width, figure_height = figure_size(look)
-    inner = figure_width - 2 * look.body_size * 0.7
+    inner = figure_width - 2 * card_padding(look)
     column: list[Flowable] = [
-        figure_flowable(illustration, inner, figure_height, accent=look.accent)
+        figure_flowable(illustration, inner, fitted_height(illustration, inner, figure_height), accent=look.accent)
         if illustration is not None else Spacer(inner, figure_height)]
+    for block in dose:
+        column += [Spacer(1, look.body_size * 0.4), dose_column(block, look, inner)]
     if video is not None:
         side = look.body_size * 5.5
         widget = QrCodeWidget(video.url, barLevel="M")
@@ -49,33 +65,61 @@ def picture_column(look: Look, illustration: Illustration | None, video: Video |
     return column
 
 
-def exercise_cards(cards: Cards, look: Look) -> list[Flowable]:
-    """Every card of the plan, in order."""
-    return [exercise_card(card, look) for card in cards.cards]
+def dose_column(block: Box, look: Look, width: float) -> Table:
+    """The dose box for the picture column: "Hold 20 seconds", the label in grey and the value in
+    bold on one line when it fits, else the value on the lines under its label."""
+    style = look.styles["dose_line"]
+    pad = look.body_size * 0.5
+    inner = width - 2 * pad
+    rows: list[list[object]] = []
+    for table in block.blocks:
+        for cells in getattr(table, "rows", ()):
+            label = f'<font color="#{MUTED.hexval()[2:]}" name="{FONT}">{markup(cells[0])}</font>'
+            value = f"<b>{' '.join(markup(c) for c in cells[1:])}</b>"
+            line = Text(f"{label}&nbsp; {value}", style)
+            line.wrap(inner, look.frame_height)
+            rows.append([line if len(line.blPara.lines) == 1 else [Text(label, style), Text(value, style)]])
+    box = Table(rows, colWidths=[width])
+    box.setStyle(table_style([
+        ("BOX", (0, 0), (-1, -1), 0.75, MUTED),
+        ("BACKGROUND", (0, 0), (-1, -1), TINT),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, 0), pad),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+    ]))
+    return box
 
 
-def exercise_card(card: Card, look: Look) -> Flowable:
-    """The card for one exercise: title band, picture beside the steps, then the dose box and tips."""
+def _card_table(card: Card, look: Look, *, tips_beside: bool) -> tuple[Table, list[Flowable]]:
+    """The card as one table, and the flowables inside it in reading order: the tips (what
+    follows the dose box) in the text column under the steps when ``tips_beside``, else in a
+    row of their own across the card."""
     styles = look.styles
-    pad = look.body_size * 0.7
+    pad = card_padding(look)
     width = look.frame_width
     figure_width, _ = figure_size(look)
     text_width = width - figure_width - 2 * pad
+    doses = [b for b in card.below if isinstance(b, Box) and b.kind == "dose"]
+    tips = [b for b in card.below if b not in doses]
+    tips_width = (text_width if tips_beside else width - 2 * pad) - (pad if tips_beside else 0)
+    tip_flowables: list[Flowable] = []
+    for block in tips:
+        tip_flowables += ([box_table(block, look, {}, tips_width)] if isinstance(block, Box)
+                          else flowables([block], look, {}, width=tips_width))
+    text = flowables(card.beside, look, {}, width=text_width - pad)
     rows: list[list[object]] = [
         [Text(markup(card.title), styles["card_title"]), ""],
-        [picture_column(look, card.illustration, card.video), flowables(card.beside, look, {}, width=text_width - pad)],
+        [picture_column(look, card.illustration, card.video, doses), text + (tip_flowables if tips_beside else [])],
     ]
-    for block in card.below:
-        if isinstance(block, Box):
-            rows.append([box_table(block, look, {}, width - 2 * pad), ""])
-        else:
-            rows.append([flowables([block], look, {}, width=width - 2 * pad), ""])
-
+    if tip_flowables and not tips_beside:
+        rows.append([tip_flowables, ""])
     table = Table(rows, colWidths=[figure_width, width - figure_width])
-    accent = look.accent_colour
     commands: list[tuple[object, ...]] = [
-        ("BOX", (0, 0), (-1, -1), 1.5, accent),
-        ("BACKGROUND", (0, 0), (-1, 0), accent),
+        ("BOX", (0, 0), (-1, -1), 1.5, look.accent_colour),
+        ("BACKGROUND", (0, 0), (-1, 0), look.accent_colour),
         ("SPAN", (0, 0), (-1, 0)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -86,17 +130,29 @@ def exercise_card(card: Card, look: Look) -> Flowable:
     ]
     commands += [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows))]
     table.setStyle(table_style(commands))
+    return table, [*rows[1][0], *text, *tip_flowables]  # type: ignore[misc]
+
+
+def exercise_cards(cards: Cards, look: Look) -> list[Flowable]:
+    """Every card of the plan, in order."""
+    return [exercise_card(card, look) for card in cards.cards]
+
+
+def exercise_card(card: Card, look: Look) -> Flowable:
+    """The card for one exercise: title band, then the picture and dose beside the steps and tips."""
+    table, parts = min((_card_table(card, look, tips_beside=beside) for beside in (True, False)),
+                       key=lambda made: made[0].wrap(look.frame_width, look.frame_height)[1])
     content: list[Flowable] = [table]
     if too_tall(table, look):
         # Longer than a page (very long template text): a table cannot split, so the card's
         # parts flow on as separate pieces; `handouts check` reports the card as split.
-        band = Table([[rows[0][0]]], colWidths=[width])
-        band.setStyle(table_style([("BACKGROUND", (0, 0), (-1, -1), accent), ("LEFTPADDING", (0, 0), (-1, -1), pad)]))
-        content = [band, *rows[1][0], *rows[1][1]]
-        for row in rows[2:]:
-            content.extend(row[0] if isinstance(row[0], list) else [row[0]])
+        pad = card_padding(look)
+        band = Table([[Text(markup(card.title), look.styles["card_title"])]], colWidths=[look.frame_width])
+        band.setStyle(table_style([("BACKGROUND", (0, 0), (-1, -1), look.accent_colour),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), pad)]))
+        content = [band, *parts]
     # The marks let `handouts check` prove from the PDF that no card was split across pages.
     end = MarkFlowable("card", f"card-{card.number}-end")
-    end.spaceAfter = look.body_size * 1.2  # space between cards, dropped at the foot of a page
+    end.spaceAfter = BODY_SIZE  # space between cards, dropped at the foot of a page
     return KeepTogether([MarkFlowable("card", f"card-{card.number}-start"), *content, end])
 

@@ -1,10 +1,10 @@
 """The weekly checklist: one grid per week, real dates, tick boxes per session.
 
 Rows are the plan's exercises (with how many times a day), a walking row for
-minutes and a pain row (0 to 10); columns are seven real days. Each week starts
-on a new page, so a week is one sheet to pin up. Every tick box and write-in
-cell notes where it was drawn in a ``Placements`` list, which becomes the
-document's layout map.
+minutes and a pain row (0 to 10); columns are seven real days. A week is kept
+whole with its title, and weeks follow each other, so two normal-print weeks
+share a page when both fit. Every tick box and write-in cell notes where it
+was drawn in a ``Placements`` list, which becomes the document's layout map.
 """
 
 from __future__ import annotations
@@ -14,16 +14,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table
+from reportlab.platypus import Flowable, KeepTogether, Table
 
 from handouts.model.document import Checklist, Day, GridRow, TickBox, Week
 from handouts.model.layout import PlacedBox, PlacedCell, Rect
+from handouts.render.pdf.fonts import FONT, FONT_BOLD
+from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.styles import INK, RULE, TINT, Look, Text, table_style
 from handouts.render.pdf.text import literal
 
-LABEL_SHARE = 0.28  # of the grid's width, for the row labels
-LARGE_LABEL_SHARE = 0.30  # large print: day columns show only "Mon 7", so labels get more room
+MIN_LABEL_SHARE = 0.24  # of the grid's width, at least, for the row labels
+LARGE_LABEL_SHARE = 0.30  # large print: day columns are narrower for the bigger tick boxes
+TICK_GAP = 0.2  # between tick boxes, as a share of a box: three boxes fit a day's column side by side
+CELL_PAD = 2  # points left and right in a cell
 
 
 @dataclass
@@ -110,33 +115,52 @@ class GridTable(Table):
 
 
 def checklist_grids(checklist: Checklist, look: Look, placements: Placements) -> list[Flowable]:
-    """One titled grid per week, each starting on a new page after the first."""
-    story: list[Flowable] = []
-    for index, week in enumerate(checklist.weeks):
-        if index:
-            story.append(PageBreak())
-        story.extend(_week(week, look, placements))
-    return story
+    """One titled grid per week, each kept whole; a week that does not fit the rest of a page starts the next."""
+    return [_week(week, look, placements) for week in checklist.weeks]
 
 
-def _week(week: Week, look: Look, placements: Placements) -> list[Flowable]:
+def _day_width(week: Week, look: Look, width: float) -> float:
+    """A day's column: room for three tick boxes side by side and its heading ("Wed 30") on one
+    line, the rest of the width going to the row labels (large print: a fixed share)."""
+    if look.large_print:
+        return width * (1 - LARGE_LABEL_SHARE) / 7
+    size = look.styles["grid"].fontSize
+    boxes = 3 * look.tick_size + 2 * look.tick_size * TICK_GAP
+    heading = max(stringWidth(literal(day.weekday), FONT_BOLD, size) + stringWidth("\u00a030", FONT, size)
+                  for day in week.days)
+    return min(max(boxes, heading) + 2 * CELL_PAD + 1, width * (1 - MIN_LABEL_SHARE) / 7)
+
+
+def _week(week: Week, look: Look, placements: Placements) -> Flowable:
     styles = look.styles
     width = look.frame_width
-    label_width = width * (LARGE_LABEL_SHARE if look.large_print else LABEL_SHARE)
-    day_width = (width - label_width) / 7
-    head = styles["cell_bold"]
+    day_width = _day_width(week, look, width)
+    label_width = width - 7 * day_width
+    head = styles["grid_bold"]
 
     def label(row: GridRow) -> Text:
-        hint = f"<br/>{literal(row.hint)}" if row.hint else ""
-        return Text(f"<b>{literal(row.label)}</b>{hint}", styles["cell"])
+        # The hint ("3 times a day") follows the name on its last line when it fits there whole,
+        # else it starts a line of its own.
+        name = f"<b>{literal(row.label)}</b>"
+        if not row.hint:
+            return Text(name, styles["grid"])
+        room = label_width - 5
+        alone = Text(name, styles["grid"])
+        alone.wrap(room, look.frame_height)
+        joined = Text(f"{name} {literal(row.hint).replace(' ', '&nbsp;')}", styles["grid"])
+        joined.wrap(room, look.frame_height)
+        if len(joined.blPara.lines) <= len(alone.blPara.lines):
+            return joined
+        return Text(f"{name}<br/>{literal(row.hint)}", styles["grid"])
 
     def day_heading(day: Day) -> Text:
-        # Large print has no room for "10 Dec" in a day column: the week's title names the months.
-        below = str(day.date.day) if look.large_print else day.label
-        return Text(f"<b>{literal(day.weekday)}</b><br/>{literal(below).replace(' ', '&nbsp;')}", styles["cell"])
+        # "Mon 7": the week's title names the months, and one line leaves room for a second week;
+        # large print has no room for that in a day's column, so the number goes under the day.
+        between = "<br/>" if look.large_print else " "
+        return Text(f"<b>{literal(day.weekday)}</b>{between}{day.date.day}", styles["grid"])
 
     rows: list[list[object]] = [[Text(literal(week.corner), head), *[day_heading(d) for d in week.days]]]
-    gap = look.tick_size * 0.4
+    gap = look.tick_size * TICK_GAP
     write_ins: list[WriteIn] = []
     for row in week.rows:
         index = len(rows)
@@ -154,7 +178,7 @@ def _week(week: Week, look: Look, placements: Placements) -> list[Flowable]:
                           for column, day in enumerate(week.days, start=1)]
     first_write_in = min((w.row for w in write_ins), default=len(rows) - 1)
 
-    heights = [None] * (len(rows) - 1) + [look.body_size * 2.6]
+    heights = [None] * (len(rows) - 1) + [look.body_size * 2.4]
     table = GridTable(rows, colWidths=[label_width] + [day_width] * 7, rowHeights=heights, repeatRows=1,
                       cells=write_ins, placements=placements)
     table.setStyle(table_style([
@@ -166,9 +190,14 @@ def _week(week: Week, look: Look, placements: Placements) -> list[Flowable]:
         ("VALIGN", (0, -1), (-1, -1), "TOP"),
         ("SPAN", (1, -1), (-1, -1)),
         ("ALIGN", (1, 0), (-1, 0), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 1), (-1, -1), look.body_size * 0.25),
-        ("BOTTOMPADDING", (0, 1), (-1, -1), look.body_size * 0.3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("LEFTPADDING", (0, 0), (0, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), look.body_size * 0.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.25),
     ]))
-    return [KeepTogether([Text(literal(week.title), styles["h2"]), table])]
+    # The marks let a check prove from the PDF that no week was split, and measure it.
+    end = MarkFlowable("week", f"week-{week.number}-end")
+    end.spaceAfter = look.body_size * 0.8
+    return KeepTogether([MarkFlowable("week", f"week-{week.number}-start"), Text(literal(week.title), styles["h2"]),
+                         table, end])

@@ -225,6 +225,14 @@ class FigureFlowable(Flowable):
         canvas.doForm(self.form)
 
 
+def fitted_height(illustration: Illustration, width: float, height: float) -> float:
+    """The height a picture ``width`` wide needs, up to ``height``: a wide, low pose (lying down)
+    is drawn at the same size in less height, so no empty band sits over it."""
+    box_w, box_h = illustration.box
+    margin = 3.0
+    return min(height, (width - 2 * margin) / box_w * (box_h + GROUND) + 2 * margin)
+
+
 def figure_flowable(illustration: Illustration, width: float, height: float, *, mirrored: bool = False,
                     accent: str | colors.Color = DEFAULT_ACCENT) -> FigureFlowable:
     """The picture as a platypus Flowable for an exercise card's picture space."""

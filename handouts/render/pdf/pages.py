@@ -15,21 +15,23 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from handouts.model.document import Running
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
-from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, Look
+from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, WARN_BORDER, Look
 from handouts.render.pdf.text import printable
 
 
 @dataclass(frozen=True)
 class Mark:
-    """Where something starts or ends: a section's bookmark, or the ends of an exercise card.
+    """Where something starts or ends: a section's bookmark, or the ends of an exercise card, week or box.
 
-    ``kind`` is 'section' (``name`` is the heading text) or 'card' (``name`` is
-    'card-3-start' or 'card-3-end'); ``page`` is 0-based.
+    ``kind`` is 'section' (``name`` is the heading text), 'card' (``name`` is
+    'card-3-start' or 'card-3-end'), 'week' ('week-2-start') or 'box' ('box-1-end');
+    ``page`` is 0-based; ``y`` is the height on the page, in points from its foot.
     """
 
     kind: str
     name: str
     page: int
+    y: float = 0.0
 
 
 class MarkFlowable(Flowable):
@@ -40,9 +42,14 @@ class MarkFlowable(Flowable):
         self.kind = kind
         self.name = name
         self.width = self.height = 0
+        self.y = 0.0
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
+        self.y = y  # a frame draws straight on the page, so this is the height on the page
+        super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:
         """Nothing to draw: the document notes the page in ``afterFlowable``."""
@@ -65,7 +72,7 @@ class HandoutDocument(BaseDocTemplate):
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook name
         if isinstance(flowable, MarkFlowable):
-            self.marks.append(Mark(flowable.kind, flowable.name, self.page - 1))
+            self.marks.append(Mark(flowable.kind, flowable.name, self.page - 1, round(flowable.y, 2)))
 
 
 #: The content edition's size against the running footer's.
@@ -98,12 +105,21 @@ def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages
     canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
     bottom = MARGIN
     canvas.line(MARGIN, bottom + size + 6, width - MARGIN, bottom + size + 6)
-    canvas.drawString(MARGIN, bottom, _fit(printable(running.made), FONT, size, half))
+    made = _fit(printable(running.made), FONT, size, half)
+    canvas.drawString(MARGIN, bottom, made)
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawRightString(width - MARGIN, bottom, printable(running.page_label(page, pages)))
+    label = printable(running.page_label(page, pages))
+    canvas.drawRightString(width - MARGIN, bottom, label)
+    if running.sample:  # the fictional sample clinic: say so between the date and the page number
+        canvas.setFillColor(WARN_BORDER)
+        left = MARGIN + stringWidth(made, FONT, size) + 12
+        right = width - MARGIN - stringWidth(label, FONT_BOLD, size) - 12
+        canvas.drawCentredString((left + right) / 2, bottom,
+                                 _fit(printable(running.sample), FONT_BOLD, size, right - left))
     if running.edition:
         # For the clinic, not the patient: small, in the margin under the footer, so no page loses space.
         small = round(size * EDITION_SCALE, 1)
+        canvas.setFillColor(MUTED)
         canvas.setFont(FONT, small)
         canvas.drawString(MARGIN, bottom - small - 3, _fit(printable(running.edition), FONT, small, width - 2 * MARGIN))
     canvas.restoreState()

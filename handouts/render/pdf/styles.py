@@ -18,9 +18,9 @@ from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 BODY_SIZE = 12.5
 LARGE_BODY_SIZE = 16.0
-MARGIN = 14 * mm
-HEADER_SPACE = 11 * mm  # below the top margin, for the running header
-FOOTER_SPACE = 10 * mm  # above the bottom margin, for the running footer
+MARGIN = 12 * mm
+HEADER_SPACE = 10 * mm  # below the top margin, for the running header
+FOOTER_SPACE = 9 * mm  # above the bottom margin, for the running footer
 
 INK = colors.HexColor("#1A1A1A")
 MUTED = colors.HexColor("#4A4A4A")  # 8.9:1 on white
@@ -92,7 +92,7 @@ class Look:
 
     @property
     def tick_size(self) -> float:
-        return 18.0 if self.large_print else 15.0
+        return 18.0 if self.large_print else 14.0
 
     @cached_property
     def styles(self) -> dict[str, ParagraphStyle]:
@@ -100,8 +100,9 @@ class Look:
         register_fonts()
         size = self.body_size
         lead = round(size * 1.3, 1)
+        # allowWidows=0: a paragraph never leaves its last line alone at the top of a page
         body = ParagraphStyle("body", fontName=FONT, fontSize=size, leading=lead, textColor=INK,
-                              alignment=TA_LEFT, spaceAfter=size * 0.5)
+                              alignment=TA_LEFT, spaceAfter=size * 0.5, allowWidows=0)
 
         def derive(name: str, **changes: object) -> ParagraphStyle:
             return ParagraphStyle(name, parent=body, **changes)
@@ -120,7 +121,12 @@ class Look:
                                  leading=heading_sizes[1] * 1.25, textColor=colors.white, spaceAfter=0),
             "dose_label": derive("dose_label", spaceAfter=0, textColor=MUTED),
             "dose_value": derive("dose_value", fontName=FONT_BOLD, spaceAfter=0),
+            # the dose under an exercise's picture: "Hold" in grey, then the value in bold
+            "dose_line": derive("dose_line", spaceAfter=0, leading=size * 1.2),
             "cell": derive("cell", spaceAfter=0, leading=size * 1.2),
             "cell_bold": derive("cell_bold", fontName=FONT_BOLD, spaceAfter=0, leading=size * 1.2),
+            # the weekly grid's labels: a short line or two in a ruled cell needs less air than prose
+            "grid": derive("grid", spaceAfter=0, leading=size * 1.12),
+            "grid_bold": derive("grid_bold", fontName=FONT_BOLD, spaceAfter=0, leading=size * 1.12),
         }
         return styles

@@ -19,54 +19,17 @@ from typing import Any
 import click
 
 from handouts import __version__
-from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError, flatten
-
-EXIT_INTERNAL = 4
-EXIT_CODES_HELP = (
-    "Exit codes: 0 done; 1 some rows failed, the others were written; 2 usage or input error, "
-    "nothing written; 3 nothing could be written (output folder or disk); 4 internal error."
-)
-
-
-@contextlib.contextmanager
-def reporting(debug: bool) -> Iterator[None]:
-    """Turn user errors into 'error: ...' lines and an exit code; keep tracebacks for bugs."""
-    from handouts.wording import COMMAND_LINE
-
-    try:
-        yield
-    except HandoutError as exc:
-        errors = flatten(exc)
-        for error in errors:
-            click.echo(f"error: {COMMAND_LINE.error(error)}", err=True)
-        sys.exit(max((e.exit_code for e in errors), default=EXIT_USAGE))
-    except (click.exceptions.Abort, click.ClickException):
-        raise  # Ctrl-C at a prompt, or a usage error: click reports those itself
-    except Exception as exc:
-        if debug:
-            raise
-        click.echo(f"internal error: {type(exc).__name__}. This is a bug in handouts; "
-                   "run the same command with --debug and report what it prints.", err=True)
-        sys.exit(EXIT_INTERNAL)
-
-
-class Context:
-    """What the group options choose: where data and templates are, and --debug."""
-
-    def __init__(self, data: str | None, templates: str | None, debug: bool) -> None:
-        self.data, self.templates, self.debug = data, templates, debug
-
-    def library(self) -> Any:
-        from handouts.run.library import open_library
-
-        return open_library(self.data, self.templates)
+from handouts.cli.clinic import clinic as clinic_commands
+from handouts.cli.common import EXIT_CODES_HELP, Context, reporting, sample_notice
+from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError
 
 
 @click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handouts")
-@click.option("--data", metavar="DIR", envvar="HANDOUTS_DATA", help="Dataset folder (default: the bundled one).")
+@click.option("--data", metavar="DIR", envvar="HANDOUTS_DATA",
+              help="A data folder looked in first (then your user data folder, then the bundled data).")
 @click.option("--templates", metavar="DIR", envvar="HANDOUTS_TEMPLATES",
-              help="Templates folder (default: the bundled one).")
+              help="Templates folder (default: your user data folder's templates/, else the bundled ones).")
 @click.option("--debug", is_flag=True, help="Show a full traceback for internal errors.")
 @click.pass_context
 def cli(ctx: click.Context, data: str | None, templates: str | None, debug: bool) -> None:
@@ -169,7 +132,7 @@ def _request(library: Any, options: dict[str, Any]) -> Any:
     values["large_print"] = "yes" if options.get("large_print") else "no"
     return build_request(
         values, library.dataset, today=date.today(), dose_changes=options.get("doses", ()),
-        overrides=options.get("overrides", ()), date_format=options.get("date_format"),
+        overrides=options.get("overrides", ()), date_format=options.get("date_format"), names=library.names(),
     )
 
 
@@ -190,11 +153,15 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
         library = obj.library()
         request = _request(library, options)
         printing = PrintOptions(kind=kind, use_cover=use_cover, cover=options["cover"], duplex=options["duplex"],
-                                name_in_metadata=options["name_in_metadata"], password=_password(options))
+                                name_in_metadata=options["name_in_metadata"], password=_password(options),
+                                week=options.get("week"))
         written = write_handout(request, options["output"], library=library, options=printing,
                                 force=options["force"])
         handout = written.handout
         _print_warnings(handout.plan)
+        notice = sample_notice(handout.plan.clinic, cover=options["cover"])
+        if notice:
+            click.echo(notice, err=True)
         cover = f", {handout.cover_pages} cover" if handout.cover_pages else ""
         click.echo(f"wrote {written.path} ({handout.pages} pages{cover})")
 
@@ -220,16 +187,19 @@ def make(obj: Context, **options: Any) -> None:
 @request_options
 @output_options
 @password_options
+@click.option("--week", type=click.IntRange(1, 12), metavar="N",
+              help="Only week N of the plan (1 to 12), dated from --start-date: next week's sheet.")
 @click.pass_obj
 def checklist(obj: Context, **options: Any) -> None:
     """Print the weekly checklist alone, for a patient who has the exercise pages.
 
-    Writes <patient-id>-checklist.pdf unless -o names a .pdf file; no cover
-    unless --cover names one.
+    Writes <patient-id>-checklist.pdf (with --week 3, <patient-id>-checklist-week3.pdf)
+    unless -o names a .pdf file; no cover unless --cover names one. Give the same
+    options as the handout, so week N has the plan's exercises and real dates.
 
     Example:
 
-        handouts checklist --patient-id p-001 --name "Zoë Nguyễn" --diagnosis nonspecific --phase subacute --start-date 2026-12-07 --no-cover
+        handouts checklist --patient-id p-001 --name "Zoë Nguyễn" --diagnosis nonspecific --phase subacute --start-date 2026-12-07 --week 3
     """
     _write(obj, "checklist", options)
 
@@ -336,22 +306,26 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
 @click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"]),
               help="Accept start dates written this way (YYYY-MM-DD is always accepted).")
 @click.option("--no-cover", is_flag=True, help="Leave the clinic's cover out.")
+@click.option("--columns", type=click.Path(dir_okay=False, path_type=Path), metavar="MAP.yaml",
+              help="Which column holds which field, e.g. 'patient_id: MRN' (default: the clinic's columns:).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON instead of text.")
 @password_options
 @click.pass_obj
 def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, strict: bool, force: bool,
-          combined: Path | None, duplex: bool, date_format: str | None, no_cover: bool, quiet: bool,
-          as_json: bool, **secret: Any) -> None:
+          combined: Path | None, duplex: bool, date_format: str | None, no_cover: bool, columns: Path | None,
+          quiet: bool, as_json: bool, **secret: Any) -> None:
     """Make a handout for every row of a patients CSV, then manifest.csv and a summary.
 
     Every row is checked first; bad rows are listed with their line and column and
     the good ones are still made (exit 1), unless --strict. Run the same command
-    again to resume a stopped batch: finished handouts are skipped.
+    again to resume a stopped batch: finished handouts are skipped. An export
+    from a scheduling system works as it is: usual column names (MRN, First
+    Name + Last Name, Dx...) are understood, and --columns names the others.
 
     Example:
 
-        handouts batch data/sample-patients.csv --combined output/print.pdf
+        handouts batch export.csv --columns mapping.yaml --combined output/print.pdf
     """
     from handouts.model.options import PrintOptions
     from handouts.report.describe import batch_json, batch_summary
@@ -365,7 +339,10 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
         options = BatchOptions(output=output, workers=workers, strict=strict, force=force, combined=combined,
                                date_format=date_format, printing=printing,
                                data=Path(obj.data) if obj.data else None,
-                               templates=Path(obj.templates) if obj.templates else None)
+                               templates=Path(obj.templates) if obj.templates else None, columns=columns)
+        notice = sample_notice(obj.library().dataset.clinic(None))
+        if notice:
+            click.echo(notice, err=True)
         # A stop request (kill, shutdown) unwinds like Ctrl-C: temporary files and the lock are removed.
         signal.signal(signal.SIGTERM, _interrupt)
         show_bar = not quiet and not as_json and sys.stderr.isatty()
@@ -416,33 +393,41 @@ def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
     """Measure finished handouts as a patient would feel them.
 
     Smallest text size, fonts embedded, reading level of the instructions,
-    exercise cards kept whole, safety warnings present, page count. Exits 1 if
-    any file fails a measure.
+    exercise cards and checklist weeks kept whole, safety warnings present, page
+    count and how full each page is (a half-empty page that no card, week or box
+    forced fails, except in large print). With several files, a table of pages
+    ends the report. Exits 1 if any file fails a measure.
 
     Example:
 
         handouts check output/p-0001.pdf output/p-0002.pdf
     """
     from handouts.render.pdf.styles import LARGE_BODY_SIZE
-    from handouts.report.check import check_pdf, format_report, pdf_language
+    from handouts.report.check import check_pdf, format_pages, format_report, pdf_language
 
     with reporting(obj.debug):
         library = obj.library()
-        failed = False
+        reports = []
         for path in pdf_files:
             language = pdf_language(path)
             phrases = library.templates(language).labels["safety_phrases"] \
                 if language in library.dataset.languages else []
-            report = check_pdf(path, min_size=LARGE_BODY_SIZE if large_print else 12.0, safety_phrases=phrases)
+            report = check_pdf(path, min_size=LARGE_BODY_SIZE if large_print else 12.0, safety_phrases=phrases,
+                               page_targets=not large_print)
             click.echo(format_report(report))
-            failed = failed or not report.ok
-        sys.exit(1 if failed else 0)
+            reports.append(report)
+        if len(reports) > 1:
+            click.echo(format_pages(reports))
+        sys.exit(0 if all(r.ok for r in reports) else 1)
 
 
 @cli.command()
 @click.pass_obj
 def validate(obj: Context) -> None:
     """Check the dataset, every clinic and every template; list all problems.
+
+    Checks every folder data is looked in: --data (or HANDOUTS_DATA), your user
+    data folder (where 'handouts clinic init' writes) and the bundled data.
 
     Example:
 
@@ -464,6 +449,11 @@ def validate(obj: Context) -> None:
         dataset = library.dataset
         click.echo(f"ok: {len(dataset.exercises)} exercises, {len(dataset.protocols)} diagnoses, "
                    f"{len(dataset.clinics)} clinics, languages {', '.join(dataset.languages)}")
+        click.echo(f"data looked for in: {', '.join(str(root) for root in dataset.roots)}; "
+                   f"templates: {library.templates_root}")
+        default = dataset.clinic(None)
+        click.echo(f"default clinic: {default.id} ({default.name})"
+                   + (" — the fictional sample; run 'handouts clinic init'" if default.sample else ""))
 
 
 @cli.command()
@@ -488,8 +478,14 @@ def serve(obj: Context, port: int, host: str, token: str | None, open_browser: b
     from handouts.web.server import serve as run_server
 
     with reporting(obj.debug):
+        notice = sample_notice(obj.library().dataset.clinic(None))
+        if notice:
+            click.echo(notice)  # beside the address the server prints
         run_server(host=host, port=port, token=token or None, open_browser=open_browser, data=obj.data,
                    templates=obj.templates, echo=click.echo)
+
+
+cli.add_command(clinic_commands)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -508,6 +504,3 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

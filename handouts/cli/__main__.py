@@ -1,0 +1,7 @@
+"""``python -m handouts.cli``: the command line."""
+
+import sys
+
+from handouts.cli import main
+
+sys.exit(main())

@@ -1,0 +1,160 @@
+"""How full each page of a finished handout is, measured on the PDF alone.
+
+A page's fill is how far down the body frame (between the running header and
+footer) its text, rules and boxes reach, as a share of the frame's height: a
+page whose last line sits halfway down is 50% filled, whatever is above it.
+Cover pages (before the handout's ``body-start`` destination) are not measured.
+
+A page left half empty is *forced* when the next page starts with an exercise
+card, a checklist week or a framed box (with any heading kept with it) taller
+than the room left: keeping that whole is what emptied the page. The renderer
+marks where each card, week and box starts and ends (named destinations at
+their height on the page), so this too is read from the file.
+
+Needs pdfplumber (``pip install "handouts[tools]"``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from handouts.errors import InputError
+from handouts.render.pdf.assemble import BODY_START
+from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN
+
+#: A page that is not its handout's last and is filled less than this is half empty (issue 15's measure).
+HALF_EMPTY = 0.60
+#: Points the ink of a card or week (what the PDF shows) may measure less than the room it took on
+#: the page: the space above its heading and the leading under its last line.
+SLACK = 20.0
+_BLOCK_MARK = re.compile(r"(card|week|box)-(\d+)-(start|end)")
+
+
+@dataclass(frozen=True)
+class PageFill:
+    """One body page: its number in the file (from 1, cover included) and how full it is.
+
+    ``top`` and ``bottom`` are where its content starts and ends, in points down from the
+    top of the body frame; ``frame`` is the frame's height; ``fill`` is ``bottom / frame``.
+    """
+
+    number: int
+    top: float
+    bottom: float
+    frame: float
+    final: bool
+
+    @property
+    def fill(self) -> float:
+        return self.bottom / self.frame
+
+    @property
+    def free(self) -> float:
+        """Points left under the content, down to the foot of the frame."""
+        return self.frame - self.bottom
+
+
+@dataclass(frozen=True)
+class Block:
+    """An exercise card or checklist week as drawn: pages (from 1) and heights down the frame where it
+    starts and ends."""
+
+    name: str  # e.g. 'card-3', 'week-2', 'box-1'
+    first_page: int
+    last_page: int
+    start: float
+    end: float
+
+    @property
+    def whole(self) -> bool:
+        return self.first_page == self.last_page
+
+
+@dataclass(frozen=True)
+class PageReport:
+    """Every body page's fill, every card and week, and the half-empty pages with what forced each."""
+
+    pages: list[PageFill]
+    blocks: list[Block]
+
+    def half_empty(self, share: float = HALF_EMPTY) -> list[PageFill]:
+        """The pages that are not the last and are filled less than ``share``."""
+        return [p for p in self.pages if not p.final and p.fill < share]
+
+    def forced_by(self, page: PageFill, kinds: tuple[str, ...] = ("card", "week", "box")) -> Block | None:
+        """The card, week or box (of ``kinds``) that starts the next page and did not fit the room left on ``page``."""
+        following = [b for b in self.blocks if b.first_page == page.number + 1 and b.name.split("-")[0] in kinds]
+        if not following:
+            return None
+        first = min(following, key=lambda b: b.start)
+        after = next((p for p in self.pages if p.number == page.number + 1), None)
+        if after is None or first.start - after.top > after.frame * HALF_EMPTY:
+            return None  # something else came first on the next page
+        needed = first.end - after.top  # the card or week, and what was kept with it above
+        return first if needed > page.free - SLACK else None
+
+    def unforced(self, share: float = HALF_EMPTY) -> list[PageFill]:
+        """Half-empty pages that no card, week or box forced."""
+        return [p for p in self.half_empty(share) if self.forced_by(p) is None]
+
+
+def _frame(page: Any) -> tuple[float, float]:
+    """The body frame's top and bottom, in pdfplumber's coordinates (down from the top of the page)."""
+    return MARGIN + HEADER_SPACE, page.height - MARGIN - FOOTER_SPACE
+
+
+def _extent(page: Any) -> tuple[float, float] | None:
+    """The top and bottom of everything drawn inside the body frame, or None for an empty frame."""
+    top, bottom = _frame(page)
+    edges = [(c["top"], c["bottom"]) for c in page.chars if c["text"].strip()]
+    edges += [(o["top"], o["bottom"]) for o in (*page.lines, *page.rects, *page.curves)]
+    inside = [(max(t, top), min(b, bottom)) for t, b in edges if b > top + 0.5 and t < bottom - 0.5]
+    if not inside:
+        return None
+    return min(t for t, _ in inside), max(b for _, b in inside)
+
+
+def measure_pages(path: Path | BinaryIO) -> PageReport:
+    """The fill of every body page of the PDF at ``path`` (a path or a binary stream), and its cards and weeks."""
+    try:
+        import pdfplumber
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+    except ImportError:
+        raise InputError('measuring pages needs extra packages: pip install "handouts[tools]"') from None
+    try:
+        reader = PdfReader(path)
+        destinations = reader.named_destinations
+        first = reader.get_destination_page_number(destinations[BODY_START]) if BODY_START in destinations else 0
+        heights = [float(page.mediabox.height) for page in reader.pages]
+        frame_top = MARGIN + HEADER_SPACE
+        ends: dict[str, dict[str, tuple[int, float]]] = {}
+        for name, destination in destinations.items():
+            match = _BLOCK_MARK.fullmatch(str(name))
+            if match and destination.top is not None:
+                page = reader.get_destination_page_number(destination)
+                down = heights[page] - float(destination.top) - frame_top
+                ends.setdefault(f"{match[1]}-{match[2]}", {})[match[3]] = (page + 1, down)
+    except (OSError, PyPdfError, KeyError, ValueError) as exc:
+        raise InputError(f"cannot read this PDF: {exc}", path=getattr(path, "name", None)) from None
+    if hasattr(path, "seek"):
+        path.seek(0)
+    fills = []
+    with pdfplumber.open(path) as pdf:
+        pages = pdf.pages[first:]
+        for index, page in enumerate(pages):
+            top, bottom = _frame(page)
+            found = _extent(page)
+            start_at, end_at = (found[0] - top, found[1] - top) if found else (0.0, 0.0)
+            fills.append(PageFill(first + index + 1, start_at, end_at, bottom - top, index == len(pages) - 1))
+    blocks = [Block(name, marks["start"][0], marks["end"][0], marks["start"][1], marks["end"][1])
+              for name, marks in ends.items() if {"start", "end"} <= set(marks)]
+    return PageReport(fills, sorted(blocks, key=lambda b: (b.first_page, b.start)))
+
+
+def page_fills(path: Path | BinaryIO) -> list[PageFill]:
+    """The fill of every body page of the PDF at ``path``."""
+    return measure_pages(path).pages

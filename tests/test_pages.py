@@ -1,0 +1,114 @@
+"""Paper: the 14 sample handouts (normal print, Letter, covers left out) meet issue 15's page targets,
+measured on the real PDFs: pages, how full each page is, cards and weeks whole, headings never last."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from io import BytesIO
+
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+
+from handouts.cli import cli
+from handouts.load import locations as resources
+from handouts.load.request_fields import build_request
+from handouts.model.options import PrintOptions
+from handouts.render.pdf.cards import figure_size
+from handouts.render.pdf.styles import BODY_SIZE, LARGE_BODY_SIZE, Look
+from handouts.report.check import _body_chars
+from handouts.report.fill import HALF_EMPTY, measure_pages
+from handouts.run.handout import make_handout
+
+TODAY = date(2026, 12, 2)
+MAX_PAGES = 70
+MAX_HALF_EMPTY = 5
+
+
+@pytest.fixture(scope="module")
+def samples(library):  # type: ignore[no-untyped-def]
+    """Each sample row made as the batch would, in normal print on Letter, without its cover."""
+    rows = list(csv.DictReader(io.StringIO((resources.data_dir() / "sample-patients.csv").read_text(encoding="utf-8-sig"))))
+    made = {}
+    for row in rows:
+        row.update(large_print="", paper="letter")
+        request = build_request(row, library.dataset, today=TODAY)
+        pdf = make_handout(request, library=library, options=PrintOptions(use_cover=False, today=TODAY)).pdf
+        made[row["patient_id"]] = (pdf, measure_pages(BytesIO(pdf)))
+    return made
+
+
+def test_the_fourteen_samples_take_at_most_70_pages(samples) -> None:  # type: ignore[no-untyped-def]
+    pages = {patient: len(report.pages) for patient, (_, report) in samples.items()}
+    assert len(pages) == 14
+    assert sum(pages.values()) <= MAX_PAGES, pages
+
+
+def test_few_half_empty_pages_and_each_forced_by_a_card_or_week(samples) -> None:  # type: ignore[no-untyped-def]
+    half_empty = [(patient, page) for patient, (_, report) in samples.items() for page in report.half_empty()]
+    assert len(half_empty) <= MAX_HALF_EMPTY, [(p, page.number, f"{page.fill:.0%}") for p, page in half_empty]
+    for patient, page in half_empty:
+        report = samples[patient][1]
+        forced = report.forced_by(page, kinds=("card", "week"))
+        assert forced is not None, (patient, page)
+        assert page.fill < HALF_EMPTY and not page.final
+
+
+def test_no_card_or_week_is_split(samples) -> None:  # type: ignore[no-untyped-def]
+    for patient, (_, report) in samples.items():
+        names = [b.name for b in report.blocks]
+        assert any(n.startswith("card-") for n in names) and any(n.startswith("week-") for n in names)
+        assert sum(n.startswith("box-") for n in names) >= 3  # the pain guide, emergency and doctor boxes
+        assert [b.name for b in report.blocks if not b.whole] == [], patient
+
+
+def test_body_text_stays_at_least_12_pt_and_no_heading_ends_a_page(samples) -> None:  # type: ignore[no-untyped-def]
+    for patient, (pdf, report) in samples.items():
+        with pdfplumber.open(BytesIO(pdf)) as document:
+            for page, fill in zip(document.pages, report.pages, strict=True):
+                chars = _body_chars(page)
+                assert min(c["size"] for c in chars) >= 12 - 0.05, patient
+                if fill.final:
+                    continue
+                lines = [line for line in page.extract_text_lines() if any(c in chars for c in line["chars"])]
+                last = max(lines, key=lambda line: line["bottom"])
+                # headings are 14 pt and up, body text 12.5 pt: the last line of a page is never a heading
+                assert max(c["size"] for c in last["chars"]) < 14, (patient, fill.number, last["text"])
+
+
+def test_two_normal_print_weeks_share_a_checklist_page(samples) -> None:  # type: ignore[no-untyped-def]
+    pdf, report = samples["p-0003"]  # four weeks of four exercises and walking
+    weeks = {b.name: b.first_page for b in report.blocks if b.name.startswith("week-")}
+    assert weeks["week-1"] == weeks["week-2"] and weeks["week-3"] == weeks["week-4"] == weeks["week-2"] + 1
+
+
+def test_large_print_enlarges_the_pictures_with_the_text() -> None:
+    normal, large = figure_size(Look()), figure_size(Look(large_print=True))
+    assert large[0] / normal[0] == pytest.approx(LARGE_BODY_SIZE / BODY_SIZE, rel=0.01)
+    assert large[1] / large[0] == pytest.approx(normal[1] / normal[0])
+
+
+def test_large_print_puts_two_short_cards_on_a_page(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    exercises = ("standing-extension", "prone-on-elbows", "walking")
+    handout = make_handout(request_for(phase="acute", exercises=exercises, large_print=True),
+                           library=library, options=PrintOptions(use_cover=False))
+    cards = [b for b in measure_pages(BytesIO(handout.pdf)).blocks if b.name.startswith("card-")]
+    assert len(cards) == 3 and all(b.whole for b in cards)
+    assert cards[1].first_page == cards[2].first_page
+
+
+def test_check_lists_the_pages_of_several_files(samples, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    paths = []
+    for patient in ("p-0001", "p-0009"):
+        path = tmp_path / f"{patient}.pdf"
+        path.write_bytes(samples[patient][0])
+        paths.append(str(path))
+    result = CliRunner().invoke(cli, ["check", *paths])
+    assert result.exit_code == 0, result.output
+    pages = {p: len(samples[p][1].pages) for p in ("p-0001", "p-0009")}
+    assert "half-empty pages" in result.output
+    table = result.output[result.output.index("file "):].splitlines()
+    assert table[1].split()[1:3] == [str(pages["p-0001"])] * 2
+    assert table[-1].split()[:2] == ["total", str(sum(pages.values()))]
