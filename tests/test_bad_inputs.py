@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 
 from handouts.compose.templates import load_templates
 from handouts.errors import CoverError, DataError, ErrorList, HandoutError, InputError, OutputError, OutputExistsError
+from handouts.load import fields
 from handouts.load.patients_csv import read_patients
 from handouts.load.yamlio import load_yaml
 from handouts.model import Patient
@@ -60,6 +64,25 @@ ROW_CASES = [
     ("unquoted-separator", "x1,Garcia, Maria,nonspecific,acute,,,,,,,sample",
      "this row has 12 cells but the header has 11 columns; put quotes around any cell that contains ','"),
     ("long-notes", "x1,Bo,nonspecific,acute,,,,,," + "n" * 2500 + ",", "column 'notes': is 2500 characters long"),
+    # issue 13 #11: a cell longer than the csv module's default limit is one row's problem, not the file's
+    ("cell-over-131072", "x1,Bo,nonspecific,acute,,,,,," + "n" * 200_000 + ",",
+     "column 'notes': is 200000 characters long; keep it under 2000"),
+    # issue 13 #12: never cut short, and the real length is told
+    ("name-6000", "x1," + "N" * 6000 + ",nonspecific,acute,,,,,,,", "column 'name': is 6000 characters long"),
+    ("exercises-6000", "x1,Bo,nonspecific,maintenance,,," + "walking;" * 750 + ",,,,",
+     "column 'exercises': is 6000 characters long; keep it under 5000"),
+    # issue 13 #13: a name that prints as nothing
+    ("name-invisible", "x1,\u200b\u200d\u2060\x07 ,nonspecific,acute,,,,,,,",
+     "column 'name': '\\u200b\\u200d\\u2060\\x07' has no letters once spaces, invisible and control characters "
+     "are set aside; type the name as it should print"),
+    # issue 13 #14: a date off the calendar a checklist can print
+    ("date-9999", "x1,Bo,nonspecific,acute,9999-12-31,,,,,,",
+     "column 'start_date': '9999-12-31' is outside the years 2000 to 2100; check the year"),
+    ("date-1900", "x1,Bo,nonspecific,acute,1900-01-01,,,,,,", "column 'start_date': '1900-01-01' is outside the years"),
+    # issue 13 #15: digits a spreadsheet shows but int() does not take
+    ("weeks-superscript", "x1,Bo,nonspecific,acute,,²,,,,,",
+     "column 'weeks': '²' is not a whole number from 1 to 12; write it with the digits 0 to 9, e.g. 2"),
+    ("weeks-arabic-digit", "x1,Bo,nonspecific,acute,,٣,,,,,", "column 'weeks': '٣' is not a whole number"),
 ]
 
 
@@ -92,6 +115,149 @@ def test_bad_csv_file_writes_nothing(tmp_path: Path, data: bytes, message: str) 
     with pytest.raises(InputError, match=message):
         run(path, BatchOptions(output=tmp_path / "out", workers=1))
     assert not (tmp_path / "out").exists()
+
+
+def _special_file(folder: Path, kind: str) -> Path:
+    """A path that is not a regular file: a device that never ends, or a named pipe with no writer.
+    (A folder is refused by the command line's own option check.)"""
+    if kind == "dev-zero":
+        return Path("/dev/zero")
+    path = folder / f"{kind}-input"
+    os.mkfifo(path)
+    return path
+
+
+SPECIAL_FILES = [pytest.param(kind, id=kind) for kind in ("dev-zero", "fifo")]
+
+
+def _handouts(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The command line in its own process; ``timeout`` only guards the suite against a hang."""
+    return subprocess.run([sys.executable, "-m", "handouts.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("kind", SPECIAL_FILES)
+def test_a_csv_that_is_not_a_regular_file_is_refused_unread(tmp_path: Path, kind: str) -> None:
+    """issue 13 #16: /dev/zero read without end, a pipe waited for a writer forever."""
+    path = _special_file(tmp_path, kind)
+    done = _handouts("batch", str(path), "-o", str(tmp_path / "out"), "--quiet")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (f"error: {path}: this is not a regular file (a device, a pipe or a socket); give the path "
+                           "of a saved file\n")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("kind", SPECIAL_FILES)
+def test_a_cover_that_is_not_a_regular_file_is_refused_unread(tmp_path: Path, kind: str) -> None:
+    """issue 13 #16, for the cover: refused by what it is, before a byte is read."""
+    path = _special_file(tmp_path, kind)
+    done = _handouts("make", "--patient-id", "c1", "--name", "Ann", "--diagnosis", "nonspecific", "--phase", "acute",
+                     "--cover", str(path), "-o", str(tmp_path / "out"))
+    assert done.returncode == 2, done.stderr
+    assert f"error: {path.resolve()}: this is " in done.stderr and "give the path of a saved file" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- values typed on the command line
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    pytest.param(["--name", "\u200b\u2060"], "error: --name: '\\u200b\\u2060' has no letters", id="name-invisible"),
+    pytest.param(["--start-date", "9999-12-31"], "error: --start-date: '9999-12-31' is outside the years 2000 to "
+                 "2100; check the year", id="date-9999"),
+    pytest.param(["--weeks", "²"], "error: --weeks: '²' is not a whole number from 1 to 12; write it with the digits "
+                 "0 to 9, e.g. 2", id="weeks-superscript"),
+])
+def test_make_refuses_values_that_cannot_print_with_a_one_line_message(tmp_path: Path, args: list[str],
+                                                                       message: str) -> None:
+    """issue 13 #13, #14, #15 from the command line: exit 2, one line, nothing written, no traceback."""
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    base = {"--patient-id": "c1", "--name": "Ann", "--diagnosis": "nonspecific", "--phase": "acute"}
+    base.update(dict(zip(args[::2], args[1::2])))
+    result = CliRunner().invoke(cli, ["make", *[v for pair in base.items() for v in pair], "--no-cover",
+                                      "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_the_web_form_words_a_date_off_the_calendar_beside_its_field() -> None:
+    """issue 13 #14 on the web: the form says what is wrong, no HTTP 500."""
+    from handouts.web import create_app
+    from handouts.web.security import CSRF_FIELD
+
+    app = create_app()
+    app.testing = True
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    form = {"patient_id": "w1", "name": "Ann", "diagnosis": "nonspecific", "phase": "maintenance",
+            "start_date": "9999-12-31", "weeks": "2", "action": "download", CSRF_FIELD: token}
+    response = client.post("/", data=form)
+    assert response.status_code == 422
+    beside = re.search(r'id="start_date-error"[^>]*>([^<]*)<', response.get_data(as_text=True))
+    assert beside and beside.group(1).replace("&#39;", "'") == ("'9999-12-31' is outside the years 2000 to 2100; "
+                                                                "check the year.")
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    pytest.param("12/14/2026", date(2026, 12, 14), id="month-first"),
+    pytest.param("13/11/2026", date(2026, 11, 13), id="day-first"),
+    pytest.param("2026-12-07", date(2026, 12, 7), id="iso"),
+])
+def test_a_date_with_one_real_reading_is_not_ambiguous(written: str, meant: date) -> None:
+    """issue 13 #20: 12/14/2026 and 13/11/2026 can only be one day; 03/04/2026 could be two."""
+    assert fields.iso_date(written) == meant
+    with pytest.raises(fields.AmbiguousDate, match="'03/04/2026' is ambiguous"):
+        fields.iso_date("03/04/2026")
+
+
+@pytest.mark.parametrize("command", ["make", "checklist", "plan"])
+def test_every_command_that_suggests_date_format_takes_it(tmp_path: Path, command: str) -> None:
+    """issue 13 #20: the message said 'pass --date-format' to commands that had no such option."""
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    request = [command, "--patient-id", "d1", "--name", "Ann", "--diagnosis", "nonspecific", "--phase", "acute",
+               "--start-date", "03/04/2026"]
+    writes = [] if command == "plan" else ["--no-cover", "-o", str(tmp_path / "out")]
+    refused = CliRunner().invoke(cli, [*request, *writes])
+    assert refused.exit_code == 2
+    assert refused.stderr == ("error: --start-date: '03/04/2026' is ambiguous; write it as YYYY-MM-DD "
+                              "(pass --date-format DD/MM/YYYY or MM/DD/YYYY)\n")
+    made = CliRunner().invoke(cli, [*request, *writes, "--date-format", "DD/MM/YYYY"])
+    assert made.exit_code == 0, made.output
+    if command != "plan":
+        (pdf,) = (tmp_path / "out").glob("*.pdf")
+        assert "Fri 3 Apr" in pdf_text(pdf.read_bytes())  # 3 April, day first as asked
+
+
+def test_every_override_is_a_csv_column_and_batch_names_the_column(tmp_path: Path) -> None:
+    """issue 13 #20: the batch said 'pass --skip-walking' (it has no such flag) and ignored the column."""
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    path = tmp_path / "patients.csv"
+    path.write_text("patient_id,name,diagnosis,phase,exercises,allow_strengthening,skip_walking\n"
+                    'o1,Ann,nonspecific,acute,"double-knee-to-chest,low-back-bridge",,\n'
+                    'o2,Bo,nonspecific,acute,"double-knee-to-chest,low-back-bridge",yes,\n'
+                    "o3,Cy,nonspecific,subacute,double-knee-to-chest,,yes\n"
+                    "o4,Di,nonspecific,subacute,double-knee-to-chest,,\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["batch", str(path), "-o", str(tmp_path / "out"), "--workers", "1", "--no-cover"])
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines() == [
+        "warning: patients.csv:2: acute phase is stretching only: removed low-back-bridge "
+        "(set the allow_strengthening column to yes)",
+        "warning: patients.csv:3: acute phase: keeping strengthening (low-back-bridge) as you allowed",
+        "warning: patients.csv:4: walking left out as you asked; it is linked with fewer recurrences of back pain",
+        "warning: patients.csv:5: added walking: part of every subacute plan (set the skip_walking column to yes)",
+    ]  # no "ignoring columns", no "pass --..." the batch has no flag for
 
 
 # ---------------------------------------------------------------- text that reaches ReportLab

@@ -22,6 +22,9 @@ FIELDS = (
 REQUIRED = ("patient_id", "name", "diagnosis", "phase")
 MAX_NAME = 120
 MAX_NOTES = 2000
+MAX_CELL = 5000  # any other value: far more than a real one needs
+#: The longest value each field takes; a longer one is refused with its real length, never cut short.
+MAX_LENGTH = {"name": MAX_NAME, "clinician": MAX_NAME, "notes": MAX_NOTES}
 
 DATE_FORMATS = ("DD/MM/YYYY", "MM/DD/YYYY")
 
@@ -55,6 +58,12 @@ def build_request(
             if field in REQUIRED:
                 problems.append(error(field, "is required and empty"))
             return default
+        limit = MAX_LENGTH.get(field, MAX_CELL)
+        if len(text) > limit:
+            # A quote left open in a CSV swallows the lines after it into one cell.
+            quote = " (it runs over several lines: is a quote left open?)" if "\n" in text and field != "notes" else ""
+            problems.append(error(field, f"is {len(text)} characters long; keep it under {limit}{quote}"))
+            return default
         try:
             return parse(text)
         except UnknownExercise as exc:
@@ -85,18 +94,9 @@ def build_request(
             raise UnknownExercise(f"unknown exercise {', '.join(shown(u) for u in unknown)}{hints}")
         return ids
 
-    def name(text: str) -> str:
-        if len(text) > MAX_NAME:
-            raise ValueError(f"is {len(text)} characters long; keep it under {MAX_NAME}")
-        return text
-
-    def notes(text: str) -> str:
-        if len(text) > MAX_NOTES:
-            raise ValueError(f"is {len(text)} characters long; keep it under {MAX_NOTES}")
-        return text
 
     patient_id = check("patient_id", fields.patient_id)
-    patient_name = check("name", name)
+    patient_name = check("name", fields.person)
     diagnosis = check("diagnosis", known("diagnosis", dataset.diagnoses))
     phase = check("phase", lambda t: fields.choice(t, dataset.phases))
     start = check("start_date", lambda t: fields.iso_date(t, date_format=date_format), today)
@@ -106,8 +106,8 @@ def build_request(
     language = check("language", known("language", dataset.languages))
     large_print = check("large_print", fields.yes_no, False)
     paper = check("paper", lambda t: fields.choice(t, PAPERS))
-    clinician = check("clinician", name, "")
-    note_text = check("notes", notes, "")
+    clinician = check("clinician", fields.person, "")
+    note_text = check("notes", str, "")
     changes = _dose_changes(dose_changes, problems)
     chosen_overrides = set(overrides)
     for override in dataset.region.overrides:

@@ -31,7 +31,7 @@ from handouts.errors import (
     flatten,
 )
 from handouts.load.patients_csv import Row, read_patients
-from handouts.load.request_fields import build_request
+from handouts.load.request_fields import FIELDS, build_request
 from handouts.model import HandoutRequest, PlanWarning
 from handouts.model.options import PrintOptions
 from handouts.render.pdf.combined import page_count
@@ -103,7 +103,7 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     today = options.printing.today
     csv_path = Path(csv_path)
     library = open_library(options.data, options.templates)
-    patients = read_patients(csv_path)
+    patients = read_patients(csv_path, columns=(*FIELDS, *library.dataset.region.overrides))
     checked = check_rows(csv_path, patients.rows, library, options, today=today)
     if checked.errors and (options.strict or not checked.tasks):
         raise ErrorList(checked.errors)

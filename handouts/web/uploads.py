@@ -20,6 +20,7 @@ from werkzeug.utils import secure_filename
 
 from handouts.errors import HandoutError
 from handouts.load.patients_csv import read_patients
+from handouts.load.request_fields import FIELDS
 from handouts.run.batch import BatchOptions, check_rows, run
 from handouts.run.library import Library
 from handouts.run.results import BatchResult
@@ -79,7 +80,7 @@ def check_upload(data: bytes, name: str, library: Library, *, today: date,
     checked = CheckedFile(name)
     with uploaded(data, name) as path:
         try:
-            patients = read_patients(path)
+            patients = read_patients(path, columns=(*FIELDS, *library.dataset.region.overrides))
         except HandoutError as exc:
             checked.problem = sentence(exc.message)
             return checked
