@@ -7,7 +7,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -318,6 +320,95 @@ def test_bad_template_is_a_data_error_naming_it(templates_copy: Path, request_fo
         load_templates.cache_clear()
     assert "handout.md.j2" in str(caught.value) and message in str(caught.value), str(caught.value)
     assert not (tmp_path / "out").exists()
+
+
+def _guarded(action: Callable[[], object], seconds: float = 120) -> BaseException | None:
+    """Run ``action`` in another thread and return what it raised. ``seconds`` only guards the suite:
+    a template that is not stopped would run for minutes or hours, and the thread would still be alive."""
+    outcome: list[BaseException | None] = []
+
+    def target() -> None:
+        try:
+            action()
+        except BaseException as exc:  # noqa: BLE001 - the test inspects it
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "the template was not stopped"
+    return outcome[0]
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    pytest.param("{{ 9 ** (9 ** 9) }}", "handout.md.j2:1: the template tried something unsafe and was stopped: the "
+                 "template tried to make a number too large to print", id="power-tower"),
+    pytest.param("{{ (10 ** 100) * (10 ** 4000) }}", "tried to make a number too large to print", id="huge-product"),
+    pytest.param("{{ 'x' * 10 ** 8 }}", "tried to repeat text more than 1,000,000 times its length", id="huge-repeat"),
+    pytest.param("{{ '{:>999999999}'.format(1) }}", "str.format is not available in handout templates", id="format"),
+])
+def test_a_template_cannot_build_a_huge_number_or_string(templates_copy: Path, request_for, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                          source: str, message: str) -> None:
+    """issue 13 #17: Jinja folded `9 ** (9 ** 9)` at compile time, outside any limit, and make hung."""
+    (templates_copy / "en" / "handout.md.j2").write_text(source, encoding="utf-8")
+    load_templates.cache_clear()
+    try:
+        library = open_library(None, templates_copy)
+        made = _guarded(lambda: write_handout(request_for(), tmp_path / "out", library=library,
+                                              options=PrintOptions(use_cover=False)))
+        checked = _guarded(library.check_templates)  # what 'handouts validate' runs
+    finally:
+        load_templates.cache_clear()
+    assert isinstance(made, DataError) and message in str(made), made
+    assert checked is None and not (tmp_path / "out").exists()
+    assert any(message in str(e) for e in library.check_templates())
+
+
+def test_the_template_time_limit_holds_off_the_main_thread(templates_copy: Path, request_for, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """issue 13 #17: the web server renders in its own threads, where a signal-based alarm never fires."""
+    from handouts.compose import templates as text
+
+    monkeypatch.setattr(text, "RENDER_SECONDS", 0.5)
+    (templates_copy / "en" / "handout.md.j2").write_text(
+        "{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}{% endfor %}{% endfor %}"
+        "{% endfor %}", encoding="utf-8")
+    load_templates.cache_clear()
+    try:
+        library = open_library(None, templates_copy)
+        raised = _guarded(lambda: make_handout(request_for(), library=library, options=PrintOptions(use_cover=False)))
+    finally:
+        load_templates.cache_clear()
+    assert isinstance(raised, DataError)
+    assert "handout.md.j2: the template ran for more than 0.5 seconds and was stopped" in str(raised)
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    pytest.param("{day.nope}", "there is no field {day.nope} (no attribute or item may be reached from a field)",
+                 id="attribute"),
+    pytest.param("{weekday.__class__.__mro__}", "there is no field {weekday.__class__.__mro__} (no attribute or item "
+                 "may be reached from a field)", id="python-internals"),
+    pytest.param("{day:>999999999}", "write fields as plain {name}, with a width of at most 40", id="huge-width"),
+    pytest.param("{day!r}", "write fields as plain {name}", id="conversion"),
+    pytest.param("{weekday[0]}", "there is no field {weekday[0]}", id="item"),
+])
+def test_a_label_format_is_checked_when_the_labels_load(templates_copy: Path, label: str, message: str) -> None:
+    """issue 13 #18: label formats ran outside the sandbox: exit 4, MemoryError, Python internals in the PDF."""
+    labels = templates_copy / "en" / "labels.yaml"
+    lines = labels.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if text.startswith("short_date:"))
+    lines[line - 1] = f'short_date: "{label}"'
+    labels.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_templates.cache_clear()
+    try:
+        with pytest.raises(HandoutError) as caught:
+            open_library(None, templates_copy)
+    finally:
+        load_templates.cache_clear()
+    assert f"{labels}:{line}: short_date: cannot fill '{label}': {message}" in str(caught.value)
+    assert "Traceback" not in str(caught.value)
 
 
 YAML_CASES = [

@@ -92,4 +92,5 @@ def test_a_misspelt_label_placeholder_fails_at_load(templates_copy: Path) -> Non
             open_library(None, templates_copy)
     finally:
         load_templates.cache_clear()
-    assert "labels.yaml: short_date: cannot fill '{wkday} {day} {month}' (KeyError: 'wkday')" in str(caught.value)
+    assert ("labels.yaml:13: short_date: cannot fill '{wkday} {day} {month}': there is no field {wkday}; it may use "
+            "{weekday}, {day}, {month}, {year}") in str(caught.value)
