@@ -36,7 +36,7 @@ from handouts.model import HandoutRequest, PlanWarning
 from handouts.model.options import PrintOptions
 from handouts.render.pdf.combined import page_count
 from handouts.rules.plan import make_plan
-from handouts.run.handout import make_handout, output_path
+from handouts.run.handout import make_handout, output_path, refuse_unprintable
 from handouts.run.library import Library, open_library
 from handouts.run.manifest import JOURNAL, journal_row, previous_runs, start_journal, write_manifest
 from handouts.run.output import BATCH_TEMP_PREFIX, folder_lock, write_atomic
@@ -167,6 +167,7 @@ def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: B
         try:
             request = build_request(row.values, library.dataset, today=today, date_format=options.date_format)
             plan = make_plan(request, library.dataset)
+            refuse_unprintable(request)
             key = request.patient.patient_id.lower()
             if key in seen:
                 raise InputError(f"{patient_id!r} is already used on line {seen[key]}; every patient needs their "

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from handouts.errors import ErrorList, HandoutError
+from handouts.errors import ErrorList, HandoutError, flatten
 from handouts.model import KINDS, PAPERS
 from handouts.model.options import PrintOptions
 from handouts.report.describe import describe_dose
@@ -80,7 +80,8 @@ def _handout_form(kind: str) -> Any:
         try:
             return _pdf(kind, state, inline=action == "preview")
         except HandoutError as exc:
-            state.errors["form"] = sentence(exc.message)
+            for error in flatten(exc):  # beside its field (a name the font cannot print), else for the form
+                state.errors[error.field or "form"] = sentence(error.message)
     status = 200 if action == "plan" else 422
     context = _form_context(kind, state)
     if _wants_json():
