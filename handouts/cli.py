@@ -1,8 +1,11 @@
 """The ``handouts`` command: parses options, calls one library function, prints.
 
 Exit codes: 0 done · 1 some rows failed (the others were written) · 2 usage or
-input error, nothing written · 3 nothing could be written (output folder or
-disk) · 4 internal error (a bug: run again with --debug and report it).
+input error, nothing written (also a CSV with no good row, or any bad row with
+--strict) · 3 nothing could be written (output folder or disk full, or no good
+row could be made) · 4 internal error (a bug: run again with --debug and report
+it) · 128 + the signal's number when stopped: 130 Ctrl-C (SIGINT), 143 SIGTERM,
+129 SIGHUP (no temporary file is left; a batch resumes when run again).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -24,8 +28,53 @@ from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError, fla
 EXIT_INTERNAL = 4
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 some rows failed, the others were written; 2 usage or input error, "
-    "nothing written; 3 nothing could be written (output folder or disk); 4 internal error."
+    "nothing written (also a CSV with no good row, or a bad row with --strict); 3 nothing could be "
+    "written (output folder or disk full, or no good row could be made); 4 internal error; "
+    "130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP (128 + the signal's number)."
 )
+#: Signals that stop a command: Ctrl-C, a stop request (kill, shutdown), a closed terminal.
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop signal arrived: unwind like Ctrl-C, so temporary files, workers and locks are cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    # Once: a second signal must not cut short the clean-up the first one started.
+    for name in STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stoppable() -> Iterator[None]:
+    """While a command writes files, a stop signal unwinds it like Ctrl-C, once: temporary files,
+    workers and the folder lock are cleaned up (then the handlers are restored)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, _stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def stop_code(exc: BaseException) -> int:
+    """The exit code of a command stopped by ``exc``: 128 + the signal's number (130 for Ctrl-C)."""
+    cause = exc.__cause__ or exc.__context__
+    return 128 + (cause.signum if isinstance(cause, Stopped) else int(signal.SIGINT))
 
 
 @contextlib.contextmanager
@@ -182,8 +231,9 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
         request = _request(library, options)
         printing = PrintOptions(kind=kind, use_cover=use_cover, cover=options["cover"], duplex=options["duplex"],
                                 name_in_metadata=options["name_in_metadata"], password=_password(options))
-        written = write_handout(request, options["output"], library=library, options=printing,
-                                force=options["force"])
+        with stoppable():
+            written = write_handout(request, options["output"], library=library, options=printing,
+                                    force=options["force"])
         handout = written.handout
         _print_warnings(handout.plan)
         cover = f", {handout.cover_pages} cover" if handout.cover_pages else ""
@@ -319,7 +369,9 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
               show_default=True, help="Folder for the PDFs and manifest.csv (created if missing).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes to render with (default: one per CPU).")
 @click.option("--strict", is_flag=True, help="Write nothing if any row is bad (exit 2).")
-@click.option("--force", is_flag=True, help="Replace existing PDFs and the combined file.")
+@click.option("--force", is_flag=True,
+              help="Replace files this batch cannot vouch for (a changed row's PDF, a file made elsewhere, a foreign "
+                   "manifest.csv or print file). Finished handouts are still skipped.")
 @click.option("--combined", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every handout, in CSV order, into this one PDF for the printer.")
 @click.option("--duplex", is_flag=True, help="End each handout on an even page count, for two-sided printing.")
@@ -337,15 +389,19 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
 
     Every row is checked first; bad rows are listed with their line and column and
     the good ones are still made (exit 1), unless --strict. Run the same command
-    again to resume a stopped batch: finished handouts are skipped.
+    again to resume a stopped batch: finished handouts are skipped, and a print
+    file that already holds them is left as it is. Several CSVs may share one
+    output folder: its journal knows which batch made which file.
 
     Example:
 
         handouts batch data/sample-patients.csv --combined output/print.pdf
     """
     from handouts.model.options import PrintOptions
-    from handouts.report.describe import batch_json, batch_summary
+    from handouts.report.describe import batch_json, batch_summary, refused_json, refused_summary
     from handouts.run.batch import BatchOptions, run
+    from handouts.run.results import BatchRefused
+    from handouts.wording import COMMAND_LINE
 
     with reporting(obj.debug):
         password = _password(secret)
@@ -356,24 +412,24 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
                                date_format=date_format, printing=printing,
                                data=Path(obj.data) if obj.data else None,
                                templates=Path(obj.templates) if obj.templates else None)
-        # A stop request (kill, shutdown) unwinds like Ctrl-C: temporary files and the lock are removed.
-        signal.signal(signal.SIGTERM, _interrupt)
         show_bar = not quiet and not as_json and sys.stderr.isatty()
-        with _progress_bar(show_bar) as advance:
-            result = run(csv_file, options, progress=advance)
+        try:
+            with stoppable(), _progress_bar(show_bar) as advance:
+                result = run(csv_file, options, progress=advance)
+        except BatchRefused as refused:
+            for error in refused.errors:
+                click.echo(f"error: {COMMAND_LINE.error(error)}", err=True)
+            click.echo(refused_json(refused) if as_json else refused_summary(refused))
+            sys.exit(EXIT_USAGE)
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
-        for row in result.rows:
+        for row in result.attention:
             for warning in row.warnings:
                 click.echo(f"warning: {csv_file.name}:{row.line}: {warning}", err=True)
             if not row.ok:
                 click.echo(f"error: {csv_file.name}:{row.line}: {row.message}", err=True)
         click.echo(batch_json(result) if as_json else batch_summary(result))
         sys.exit(result.exit_code)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -491,9 +547,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
+    except click.exceptions.Abort as exc:
+        code = stop_code(exc)
+        click.echo(f"stopped ({signal.Signals(code - 128).name}); no temporary file is left behind. "
+                   "A batch resumes where it stopped when the same command is run again.", err=True)
+        return code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0
     return 0

@@ -30,6 +30,7 @@ from handouts.render.pdf import cover as cover_module
 from handouts.render.pdf.cover import load_cover
 from handouts.run.batch import BatchOptions, run
 from handouts.run.handout import make_handout, write_handout
+from handouts.run.journal import JOURNAL
 from handouts.run.library import open_library
 from handouts.run.output import write_atomic
 
@@ -103,7 +104,7 @@ def test_bad_csv_row_fails_alone(tmp_path: Path, row: str, message: str) -> None
     good, bad = result.rows
     assert good.status == "written" and bad.status == "invalid"
     assert message in bad.message, bad.message
-    assert listing(out) == ["good.pdf", "manifest.csv"]
+    assert listing(out) == [JOURNAL, "good.pdf", "manifest.csv"]
 
 
 FILE_CASES = [

@@ -18,7 +18,7 @@ from handouts.render.pdf.fonts import FONT_NAME
 from handouts.render.pdf.text import missing_glyphs
 from handouts.rules.plan import make_plan
 from handouts.run.library import Library
-from handouts.run.output import refuse_overwrite, write_atomic
+from handouts.run.output import refuse_overwrite, sweep_stale, write_atomic
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ def write_handout(request: HandoutRequest, target: str | Path | None = None, *, 
     """Make the handout and write it atomically; refuse to overwrite unless ``force``."""
     path = output_path(target, request.patient.patient_id, kind=options.kind)
     refuse_overwrite(path, force=force)  # before the work of making it
+    sweep_stale(path.parent)  # what a stopped run left: this run's own temporary file is locked
     handout = make_handout(request, library=library, options=options)
     write_atomic(path, handout.pdf, force=force)
     return Written(path, handout)
