@@ -457,13 +457,16 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[Any, int], None] | None]:
 @cli.command()
 @click.argument("pdf_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--large-print", is_flag=True, help="Require large-print sizes (16 pt and up).")
+@click.option("--password-env", metavar="VAR", help="Open encrypted handouts with the password in environment "
+              "variable VAR.")
 @click.pass_obj
-def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
+def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool, password_env: str | None) -> None:
     """Measure finished handouts as a patient would feel them.
 
     Smallest text size, fonts embedded, reading level of the instructions,
-    exercise cards kept whole, safety warnings present, page count. Exits 1 if
-    any file fails a measure.
+    exercise cards kept whole, safety warnings present, page count. The clinic's
+    cover pages are reported apart and not judged. Exits 1 if any file fails a
+    measure.
 
     Example:
 
@@ -474,12 +477,14 @@ def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
 
     with reporting(obj.debug):
         library = obj.library()
+        password = _password({"password_env": password_env})
         failed = False
         for path in pdf_files:
-            language = pdf_language(path)
+            language = pdf_language(path, password=password)
             phrases = library.templates(language).labels["safety_phrases"] \
                 if language in library.dataset.languages else []
-            report = check_pdf(path, min_size=LARGE_BODY_SIZE if large_print else 12.0, safety_phrases=phrases)
+            report = check_pdf(path, min_size=LARGE_BODY_SIZE if large_print else 12.0, safety_phrases=phrases,
+                               password=password)
             click.echo(format_report(report))
             failed = failed or not report.ok
         sys.exit(1 if failed else 0)

@@ -670,3 +670,55 @@ def test_two_batches_cannot_write_into_one_folder(tmp_path: Path) -> None:
     with folder_lock(tmp_path / "out"), pytest.raises(OutputError, match="another batch is writing"):
         run(path, BatchOptions(output=tmp_path / "out", workers=1))
     assert listing(tmp_path / "out") == []  # no lock file either
+
+
+# ---------------------------------------------------------------- handouts check
+
+
+def _cover_with_loose_font() -> bytes:
+    """A cover drawn with Helvetica, one of the standard fonts a PDF may name without embedding it."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=(612, 792))
+    canvas.setFont("Helvetica", 28)
+    canvas.drawString(72, 700, "Riverside Physiotherapy")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_check_judges_the_handout_and_reports_the_cover_apart(library, request_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """issue 13 #21: a clinic cover with non-embedded fonts failed the handout itself."""
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    cover = tmp_path / "cover.pdf"
+    cover.write_bytes(_cover_with_loose_font())
+    written = write_handout(request_for(patient=Patient("k1", "Ann Lee")), tmp_path, library=library,
+                            options=PrintOptions(cover=cover))
+    result = CliRunner().invoke(cli, ["check", str(written.path)])
+    assert result.exit_code == 0, result.output
+    assert "ok   fonts embedded" in result.output
+    assert "note cover              1 cover page (the clinic's, not judged); fonts not embedded: /Helvetica" \
+        in result.output
+
+
+def test_check_opens_an_encrypted_handout_with_password_env(library, request_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """issue 13 #21: an encrypted handout could not be checked at all."""
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    written = write_handout(request_for(patient=Patient("k2", "Ann Lee")), tmp_path, library=library,
+                            options=PrintOptions(use_cover=False, password="correct horse"))
+    runner = CliRunner()
+    locked = runner.invoke(cli, ["check", str(written.path)])
+    assert locked.exit_code == 2
+    assert locked.stderr == f"error: {written.path}: the PDF is encrypted; pass --password-env VAR with its password\n"
+    wrong = runner.invoke(cli, ["check", "--password-env", "PW", str(written.path)], env={"PW": "wrong"})
+    assert wrong.exit_code == 2 and "the password does not open this PDF" in wrong.stderr
+    opened = runner.invoke(cli, ["check", "--password-env", "PW", str(written.path)], env={"PW": "correct horse"})
+    assert opened.exit_code == 0, opened.output
+    assert "FAIL" not in opened.output
