@@ -171,14 +171,15 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     check_writable(options.output)
     if options.combined:
         check_writable(options.combined.parent)
+    folders = {options.output, *((options.combined.parent,) if options.combined else ())}
     with folder_lock(options.output):
+        for folder in folders:  # what an earlier run that was stopped left behind
+            sweep_stale(folder)
         try:
             return _make_all(checker, patients, survey.total, options, started, progress)
         finally:
-            # Holding the lock, every temporary file nobody writes any more is a stopped run's.
-            sweep_stale(options.output)
-            if options.combined:
-                sweep_stale(options.combined.parent)
+            for folder in folders:  # what this run's workers left if it was stopped
+                sweep_stale(folder)
 
 
 def _survey(checker: RowChecker, rows: Iterable[Row]) -> _Survey:
@@ -213,9 +214,6 @@ def _make_all(checker: RowChecker, patients: PatientsFile, total: int, options: 
               progress: Callable[[RowResult, int], None] | None) -> BatchResult:
     """The second pass: rows not yet done are made, and as each finishes in CSV order it goes into
     the manifest and the print file."""
-    sweep_stale(options.output)
-    if options.combined:
-        sweep_stale(options.combined.parent)
     journal = Journal.open(options.output)
     batch = BatchResult(options.output, patients.notes, every_row=lambda: read_manifest(options.output))
     items = (_decided(checker.check(row)[0], journal) for row in patients.each_row())

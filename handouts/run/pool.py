@@ -69,7 +69,7 @@ def in_order(items: Iterable[T | R], make: Callable[[T], R], crashed: Callable[[
     limit = workers * 4
     exhausted = False
     while True:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),))
+        pools: list[ProcessPoolExecutor] = []  # started when the first task needs one (a rerun may need none)
         finished = False
         try:
             while True:
@@ -82,21 +82,27 @@ def in_order(items: Iterable[T | R], make: Callable[[T], R], crashed: Callable[[
                 if not window:
                     finished = True
                     return
-                _submit(pool, window, make, workers)
                 head = window[0]
                 if head.result is None:
+                    if not pools:
+                        pools.append(ProcessPoolExecutor(max_workers=workers, initializer=_worker_start,
+                                                         initargs=(os.getpid(),)))
+                    _submit(pools[0], window, make, workers)
                     assert head.future is not None
                     head.result = head.future.result()
+                elif pools:
+                    _submit(pools[0], window, make, workers)  # keep the workers busy while results pass
                 window.popleft()
                 yield head.result  # type: ignore[misc]
         except BrokenProcessPool:
             _after_crash(window, crashed)
             finished = True  # the pool is broken: shut it down normally and start another
         finally:
-            if finished:
-                pool.shutdown(wait=True)
-            else:
-                stop_workers(pool)
+            for pool in pools:
+                if finished:
+                    pool.shutdown(wait=True)
+                else:
+                    stop_workers(pool)
 
 
 def _submit(pool: ProcessPoolExecutor, window: deque[_Slot[T, R]], make: Callable[[T], R], workers: int) -> None:
@@ -138,6 +144,7 @@ def _after_crash(window: deque[_Slot[T, R]], crashed: Callable[[T], R]) -> None:
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
     """Kill the pool's workers and wait until they are gone."""
+    # concurrent.futures names its processes only privately (kill_workers() came in Python 3.14)
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(OSError):
