@@ -1,6 +1,6 @@
 """How fast handouts are made, against the floor of this stack, measured in one run.
 
-    python benchmarks/bench.py [--repeats 15] [--rows 1000] [--json FILE]
+    python benchmarks/bench.py [--repeats 15] [--rows 1000] [--memory-rows 1000,10000,100000] [--json FILE]
 
 Rows of the table (milliseconds per handout, median after a warm-up):
 
@@ -10,7 +10,13 @@ Rows of the table (milliseconds per handout, median after a warm-up):
            ReportLab canvas into the same number of pages with the same embedded
            font, plus a byte copy of the cover: the least this stack can do;
 * batch  - handouts per second for ROWS CSV rows with 1 and with 2 workers, peak
-           memory of the parent and of a worker, and the combined print file's size.
+           memory of the parent and of a worker, and the combined print file's size;
+* memory - the batch parent's peak memory for 1,000, 10,000 and 100,000 CSV rows (2
+           workers), before the first row is done and at the end. The workers make no
+           PDF here (a stand-in returns each row's result at once): the parent reads,
+           checks, orders and records every row as in a real batch, and its memory is
+           what must stay flat in the number of rows. 100,000 real handouts would take
+           most of an hour and some 6 GB of disk.
 
 Ratios printed: full/floor (target 1.5, stretch 1.3) and batch(2)/batch(1) (target 1.8).
 Timings live here, never in tests.
@@ -102,12 +108,56 @@ csv_path, out, workers = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 start = time.perf_counter()
 result = run(csv_path, BatchOptions(output=out, workers=workers, combined=out / "print.pdf"))
 seconds = time.perf_counter() - start
+try:  # this process's own high-water mark (ru_maxrss carries over the RSS of the process that started it)
+    with open("/proc/self/status") as status:
+        parent_mb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
+except OSError:
+    parent_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({
     "seconds": seconds, "written": result.count("written"), "combined_bytes": result.combined_bytes,
-    "parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "parent_rss_mb": parent_mb,
     "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }))
 """
+
+
+MEMORY_CHILD = """
+import json, resource, sys
+from pathlib import Path
+from handouts.model.options import PrintOptions
+from handouts.run import batch
+from handouts.run.batch import BatchOptions, run
+
+def stand_in(task):
+    return batch.RowResult(task.line, task.request.patient.patient_id, "written", "", task.path.name, 5, 60000,
+                           "0" * 64, task.input_sha256)
+
+def peak_mb():
+    # VmHWM is this process's own high-water mark; ru_maxrss would carry over the RSS of the
+    # process that started this one (Linux keeps it across exec)
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) / 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+batch._render_one = stand_in  # forked workers see it too
+csv_path, out = sys.argv[1], Path(sys.argv[2])
+first = []
+result = run(csv_path, BatchOptions(output=out, workers=2, printing=PrintOptions(use_cover=False)),
+             progress=lambda row, total: first or first.append(peak_mb()))
+print(json.dumps({"rows": result.total, "first_row_mb": first[0], "peak_mb": peak_mb()}))
+"""
+
+
+def parent_memory(rows: int, folder: Path) -> dict[str, float]:
+    """The batch parent's peak memory for ``rows`` rows, in a fresh process (workers make no PDF)."""
+    csv_path = folder / f"memory-{rows}.csv"
+    write_csv(csv_path, rows)
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run([sys.executable, "-c", MEMORY_CHILD, str(csv_path), out],
+                              check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def batch(csv_path: Path, workers: int) -> dict[str, float]:
@@ -122,8 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--memory-rows", default="1000,10000,100000",
+                        help="row counts for the parent's memory (comma-separated; empty: skip)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
+    memory_rows = [int(n) for n in args.memory_rows.split(",") if n.strip()]
 
     library = open_library()
     register_fonts()
@@ -147,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         csv_path = work / "patients.csv"
         write_csv(csv_path, args.rows)
         one, two = batch(csv_path, 1), batch(csv_path, 2)
+        memory = [parent_memory(rows, work) for rows in memory_rows]
     results.update({
         "rows": args.rows,
         "batch1_per_s": one["written"] / one["seconds"], "batch2_per_s": two["written"] / two["seconds"],
@@ -155,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         "worker_rss_mb": two["worker_rss_mb"],
         "combined_mb": two["combined_bytes"] / 1e6,
     })
+    for figures in memory:
+        results[f"parent_{figures['rows']}_rows_mb"] = figures["peak_mb"]
+        results[f"parent_{figures['rows']}_rows_first_mb"] = figures["first_row_mb"]
     results["full_over_floor"] = results["full_ms"] / results["floor_ms"]
     results["batch2_over_batch1"] = results["batch2_per_s"] / results["batch1_per_s"]
     print(table(results))
@@ -172,6 +229,9 @@ def table(r: dict[str, float]) -> str:
         (f"batch, 2 workers, {int(r['rows'])} rows", f"{r['batch2_per_s']:.1f} /s", f"{r['batch2_s']:.1f} s"),
         ("peak memory: parent / a worker", f"{r['parent_rss_mb']:.0f} / {r['worker_rss_mb']:.0f} MB", ""),
         ("combined print file", f"{r['combined_mb']:.1f} MB", "target 15 MB for 1000"),
+        *((f"parent memory, {int(rows):,} rows", f"{r[f'parent_{rows}_rows_mb']:.0f} MB",
+           f"{r[f'parent_{rows}_rows_first_mb']:.0f} MB at the first row; target flat in rows")
+          for rows in sorted(int(k.split("_")[1]) for k in r if k.endswith("_rows_mb"))),
         ("full / floor", f"{r['full_over_floor']:.2f}x", "target 1.5x, stretch 1.3x"),
         ("batch(2) / batch(1)", f"{r['batch2_over_batch1']:.2f}x", "target 1.8x"),
     ]

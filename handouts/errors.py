@@ -136,6 +136,10 @@ class OutputError(HandoutError):
     exit_code = EXIT_OUTPUT
 
 
+class FolderFullError(OutputError):
+    """The disk or the output folder takes no more (no space left, a quota, a file size limit)."""
+
+
 class OutputExistsError(HandoutError):
     """The output file exists and overwriting was not asked for."""
 

@@ -92,7 +92,9 @@ def test_a_misspelt_label_placeholder_fails_at_load(templates_copy: Path) -> Non
             open_library(None, templates_copy)
     finally:
         load_templates.cache_clear()
-    assert "labels.yaml: short_date: cannot fill '{wkday} {day} {month}' (KeyError: 'wkday')" in str(caught.value)
+    line = next(n for n, text in enumerate(labels.read_text().splitlines(), 1) if text.startswith("short_date:"))
+    assert (f"labels.yaml:{line}: short_date: cannot fill '{{wkday}} {{day}} {{month}}': there is no field {{wkday}}; "
+            "it may use {weekday}, {day}, {month}, {year}") in str(caught.value)
 
 
 def test_a_template_stuck_in_loops_is_stopped_off_the_main_thread(  # type: ignore[no-untyped-def]

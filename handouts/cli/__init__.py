@@ -1,8 +1,11 @@
 """The ``handouts`` command: parses options, calls one library function, prints.
 
 Exit codes: 0 done · 1 some rows failed (the others were written) · 2 usage or
-input error, nothing written · 3 nothing could be written (output folder or
-disk) · 4 internal error (a bug: run again with --debug and report it).
+input error, nothing written (also a CSV with no good row, or any bad row with
+--strict) · 3 nothing could be written (output folder or disk full, or no good
+row could be made) · 4 internal error (a bug: run again with --debug and report
+it) · 128 + the signal's number when stopped: 130 Ctrl-C (SIGINT), 143 SIGTERM,
+129 SIGHUP (no temporary file is left; a batch resumes when run again).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import click
 
 from handouts import __version__
 from handouts.cli.clinic import clinic as clinic_commands
-from handouts.cli.common import EXIT_CODES_HELP, Context, reporting, sample_notice
+from handouts.cli.common import EXIT_CODES_HELP, Context, reporting, sample_notice, stop_code, stoppable
 from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError
 
 
@@ -155,8 +158,9 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
         printing = PrintOptions(kind=kind, use_cover=use_cover, cover=options["cover"], duplex=options["duplex"],
                                 name_in_metadata=options["name_in_metadata"], password=_password(options),
                                 week=options.get("week"))
-        written = write_handout(request, options["output"], library=library, options=printing,
-                                force=options["force"])
+        with stoppable():
+            written = write_handout(request, options["output"], library=library, options=printing,
+                                    force=options["force"])
         handout = written.handout
         _print_warnings(handout.plan)
         notice = sample_notice(handout.plan.clinic, cover=options["cover"])
@@ -299,7 +303,9 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
               show_default=True, help="Folder for the PDFs and manifest.csv (created if missing).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes to render with (default: one per CPU).")
 @click.option("--strict", is_flag=True, help="Write nothing if any row is bad (exit 2).")
-@click.option("--force", is_flag=True, help="Replace existing PDFs and the combined file.")
+@click.option("--force", is_flag=True,
+              help="Replace files this batch cannot vouch for (a changed row's PDF, a file made elsewhere, a foreign "
+                   "manifest.csv or print file). Finished handouts are still skipped.")
 @click.option("--combined", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every handout, in CSV order, into this one PDF for the printer.")
 @click.option("--duplex", is_flag=True, help="End each handout on an even page count, for two-sided printing.")
@@ -319,7 +325,9 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
 
     Every row is checked first; bad rows are listed with their line and column and
     the good ones are still made (exit 1), unless --strict. Run the same command
-    again to resume a stopped batch: finished handouts are skipped. An export
+    again to resume a stopped batch: finished handouts are skipped, and a print
+    file that already holds them is left as it is. Several CSVs may share one
+    output folder: its journal knows which batch made which file. An export
     from a scheduling system works as it is: usual column names (MRN, First
     Name + Last Name, Dx...) are understood, and --columns names the others.
 
@@ -328,8 +336,10 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
         handouts batch export.csv --columns mapping.yaml --combined output/print.pdf
     """
     from handouts.model.options import PrintOptions
-    from handouts.report.describe import batch_json, batch_summary
+    from handouts.report.describe import batch_json, batch_summary, refused_json, refused_summary
     from handouts.run.batch import BatchOptions, run
+    from handouts.run.results import BatchRefused
+    from handouts.wording import COMMAND_LINE
 
     with reporting(obj.debug):
         password = _password(secret)
@@ -340,27 +350,25 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
                                date_format=date_format, printing=printing,
                                data=Path(obj.data) if obj.data else None,
                                templates=Path(obj.templates) if obj.templates else None, columns=columns)
-        notice = sample_notice(obj.library().dataset.clinic(None))
-        if notice:
-            click.echo(notice, err=True)
-        # A stop request (kill, shutdown) unwinds like Ctrl-C: temporary files and the lock are removed.
-        signal.signal(signal.SIGTERM, _interrupt)
         show_bar = not quiet and not as_json and sys.stderr.isatty()
-        with _progress_bar(show_bar) as advance:
-            result = run(csv_file, options, progress=advance)
-        for note in result.notes:
+        try:
+            with stoppable(), _progress_bar(show_bar) as advance:
+                result = run(csv_file, options, progress=advance)
+        except BatchRefused as refused:
+            for error in refused.errors:
+                click.echo(f"error: {COMMAND_LINE.error(error)}", err=True)
+            click.echo(refused_json(refused) if as_json else refused_summary(refused))
+            sys.exit(EXIT_USAGE)
+        notice = sample_notice(obj.library().dataset.clinic(None))
+        for note in [*result.notes, *([notice.removeprefix("note: ")] if notice else [])]:
             click.echo(f"note: {note}", err=True)
-        for row in result.rows:
+        for row in result.attention:
             for warning in row.warnings:
                 click.echo(f"warning: {csv_file.name}:{row.line}: {warning}", err=True)
             if not row.ok:
                 click.echo(f"error: {csv_file.name}:{row.line}: {row.message}", err=True)
         click.echo(batch_json(result) if as_json else batch_summary(result))
         sys.exit(result.exit_code)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -388,15 +396,18 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[Any, int], None] | None]:
 @cli.command()
 @click.argument("pdf_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--large-print", is_flag=True, help="Require large-print sizes (16 pt and up).")
+@click.option("--password-env", metavar="VAR", help="Open encrypted handouts with the password in environment "
+              "variable VAR.")
 @click.pass_obj
-def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
+def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool, password_env: str | None) -> None:
     """Measure finished handouts as a patient would feel them.
 
     Smallest text size, fonts embedded, reading level of the instructions,
     exercise cards and checklist weeks kept whole, safety warnings present, page
     count and how full each page is (a half-empty page that no card, week or box
-    forced fails, except in large print). With several files, a table of pages
-    ends the report. Exits 1 if any file fails a measure.
+    forced fails, except in large print). The clinic's cover pages are reported
+    apart and not judged. With several files, a table of pages ends the report.
+    Exits 1 if any file fails a measure.
 
     Example:
 
@@ -407,13 +418,14 @@ def check(obj: Context, pdf_files: tuple[Path, ...], large_print: bool) -> None:
 
     with reporting(obj.debug):
         library = obj.library()
+        password = _password({"password_env": password_env})
         reports = []
         for path in pdf_files:
-            language = pdf_language(path)
+            language = pdf_language(path, password=password)
             phrases = library.templates(language).labels["safety_phrases"] \
                 if language in library.dataset.languages else []
             report = check_pdf(path, min_size=LARGE_BODY_SIZE if large_print else 12.0, safety_phrases=phrases,
-                               page_targets=not large_print)
+                               page_targets=not large_print, password=password)
             click.echo(format_report(report))
             reports.append(report)
         if len(reports) > 1:
@@ -497,9 +509,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
+    except click.exceptions.Abort as exc:
+        code = stop_code(exc)
+        click.echo(f"stopped ({signal.Signals(code - 128).name}); no temporary file is left behind. "
+                   "A batch resumes where it stopped when the same command is run again.", err=True)
+        return code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0
     return 0

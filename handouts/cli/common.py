@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,8 +16,53 @@ from handouts.errors import EXIT_USAGE, HandoutError, flatten
 EXIT_INTERNAL = 4
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 some rows failed, the others were written; 2 usage or input error, "
-    "nothing written; 3 nothing could be written (output folder or disk); 4 internal error."
+    "nothing written (also a CSV with no good row, or a bad row with --strict); 3 nothing could be "
+    "written (output folder or disk full, or no good row could be made); 4 internal error; "
+    "130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP (128 + the signal's number)."
 )
+#: Signals that stop a command: Ctrl-C, a stop request (kill, shutdown), a closed terminal.
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop signal arrived: unwind like Ctrl-C, so temporary files, workers and locks are cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    # Once: a second signal must not cut short the clean-up the first one started.
+    for name in STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stoppable() -> Iterator[None]:
+    """While a command writes files, a stop signal unwinds it like Ctrl-C, once: temporary files,
+    workers and the folder lock are cleaned up (then the handlers are restored)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, _stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def stop_code(exc: BaseException) -> int:
+    """The exit code of a command stopped by ``exc``: 128 + the signal's number (130 for Ctrl-C)."""
+    cause = exc.__cause__ or exc.__context__
+    return 128 + (cause.signum if isinstance(cause, Stopped) else int(signal.SIGINT))
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ structure. Templates run in ``handouts.compose.sandbox``.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -186,25 +187,43 @@ _FORMATS = {
 
 def _check_formats(s: Section) -> None:
     """Check every format label: only plain {name} fields from its list, so a misspelt name or a
-    field that reaches into Python (``{day.__class__}``) or pads without end fails here, not mid-batch."""
+    field that reaches into Python (``{day.__class__}``) or pads without end fails here, not mid-batch.
+    Each problem names the file and the line of its label."""
+    lines = s.path.read_text(encoding="utf-8-sig", errors="replace").splitlines() if s.path.is_file() else []
     for keys, values in _FORMATS.items():
         text: Any = s.data
         for key in keys:
             text = text.get(key) if isinstance(text, dict) else None
         allowed = ", ".join("{" + name + "}" for name in values)
+        where = {"path": s.path, "key": ".".join(keys), "row": _line_of(lines, keys)}
         try:
             fields = list(string.Formatter().parse(str(text)))
         except ValueError as exc:
-            s.fail(f"cannot fill {text!r} ({type(exc).__name__}: {exc}); it may use {allowed}", key=".".join(keys))
+            s.problems.add(f"cannot fill {text!r} ({type(exc).__name__}: {exc}); it may use {allowed}", **where)
             continue
         for _, name, spec, conversion in fields:
             if name is None:
                 continue
             if name not in values:
-                s.fail(f"cannot fill {text!r} (KeyError: {name!r}); it may use {allowed}", key=".".join(keys))
+                reach = " (no attribute or item may be reached from a field)" if "." in name or "[" in name else ""
+                s.problems.add(f"cannot fill {text!r}: there is no field {{{name}}}{reach}; it may use {allowed}",
+                               **where)
             elif conversion or _too_wide(spec):
-                s.fail(f"cannot fill {text!r}: write fields as plain {{name}}, with a width of at most "
-                       f"{MAX_LABEL_WIDTH}; it may use {allowed}", key=".".join(keys))
+                s.problems.add(f"cannot fill {text!r}: write fields as plain {{name}}, with a width of at most "
+                               f"{MAX_LABEL_WIDTH}; it may use {allowed}", **where)
+
+
+def _line_of(lines: list[str], keys: tuple[str, ...]) -> int | None:
+    """The line (from 1) where the label at ``keys`` is written, found key by key down the file."""
+    start = 0
+    found = None
+    for key in keys:
+        pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*:")
+        found = next((i for i in range(start, len(lines)) if pattern.match(lines[i])), None)
+        if found is None:
+            return None
+        start = found + 1
+    return found + 1 if found is not None else None
 
 
 def _too_wide(spec: str | None) -> bool:

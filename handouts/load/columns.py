@@ -194,8 +194,9 @@ def _resolve(columns: ColumnMap, names: list[str], *, path: Path | str, line: in
         if key(name) in {key(p) for p in PERSONAL}:
             personal.append(name.strip())
             continue
-        passed[index] = _normal(name)
-        if _normal(name) not in FIELDS and _normal(name) not in known:
+        if _normal(name) in known:  # read, e.g. an override column; any other is not kept
+            passed[index] = _normal(name)
+        elif _normal(name) not in FIELDS:
             extra.append(_normal(name))
     if personal:
         notes.append(f"{path}: leaving out column {', '.join(personal)}: a handout never needs the date of birth")

@@ -7,6 +7,7 @@ message says what is wrong and what would be right; callers add the place.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from handouts.errors import one_of, shown
@@ -20,6 +21,8 @@ _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0", ""}
 
 MIN_WEEKS, MAX_WEEKS = 1, 12
+#: Dates a handout may start on: a year far off is a typing slip, and no checklist may run off the calendar.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def patient_id(text: str) -> str:
@@ -56,13 +59,20 @@ def iso_date(text: str, *, date_format: str | None = None) -> date:
     Without a format, a day-first or month-first date is accepted when only one
     reading is a real date (13/11/2026, 12/14/2026); 03/04/2026 is ambiguous.
     """
-    value = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    found = _date(text.strip(), date_format)
+    if not FIRST_DATE <= found <= LAST_DATE:
+        raise ValueError(f"{shown(text.strip())} is outside the years {FIRST_DATE.year} to {LAST_DATE.year}; "
+                         "check the year")
+    return found
+
+
+def _date(value: str, date_format: str | None) -> date:
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             return date.fromisoformat(value)
         except ValueError:
             raise ValueError(f"{shown(value)} is not a real date") from None
-    match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)
+    match = re.fullmatch(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})", value)
     if match and date_format in ("DD/MM/YYYY", "MM/DD/YYYY"):
         first, second, year = (int(g) for g in match.groups())
         day, month = (first, second) if date_format == "DD/MM/YYYY" else (second, first)
@@ -91,9 +101,20 @@ def _real(year: int, month: int, day: int) -> date | None:
 def weeks(text: str) -> int:
     """Number of checklist weeks, 1 to 12."""
     value = text.strip()
-    if not value.isdigit() or not MIN_WEEKS <= int(value) <= MAX_WEEKS:
+    if not re.fullmatch(r"[0-9]+", value):
+        raise ValueError(f"{shown(value)} is not a whole number from {MIN_WEEKS} to {MAX_WEEKS}; "
+                         "write it with the digits 0 to 9, e.g. 2")
+    if not MIN_WEEKS <= int(value) <= MAX_WEEKS:
         raise ValueError(f"{shown(value)} is not a whole number from {MIN_WEEKS} to {MAX_WEEKS}")
     return int(value)
+
+
+def person(text: str) -> str:
+    """A person's name as typed; it must have a letter or a digit a reader can see."""
+    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+        raise ValueError(f"{shown(text)} has no letters once spaces, invisible and control characters are "
+                         "set aside; type the name as it should print")
+    return text
 
 
 def yes_no(text: str) -> bool:
@@ -133,7 +154,7 @@ def id_list(text: str) -> tuple[str, ...]:
 
 def dose_change(text: str) -> tuple[str, str, int]:
     """'EXERCISE.FIELD=NUMBER', e.g. 'hamstring-stretch.hold=30', within safe bounds."""
-    match = re.fullmatch(r"\s*([a-z0-9-]+)\.([a-z_]+)\s*=\s*(\d+)\s*", text)
+    match = re.fullmatch(r"\s*([a-z0-9-]+)\.([a-z_]+)\s*=\s*([0-9]+)\s*", text)
     if not match:
         raise ValueError(f"{shown(text)} is not EXERCISE.FIELD=NUMBER, e.g. hamstring-stretch.hold=30")
     exercise_id, name, number = match.group(1), match.group(2), int(match.group(3))

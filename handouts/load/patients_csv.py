@@ -2,34 +2,49 @@
 
 Accepts UTF-8 with or without a byte-order mark, UTF-16 with one (Excel's "Unicode
 text", tab-separated), falls back to cp1252 (Excel on Windows) when the bytes are
-not UTF-8, detects ',', ';' or a tab as the separator,
-matches headers without regard to case or surrounding spaces, keeps quoted
-fields with separators and line breaks, skips blank rows and keeps every cell
-as text (so leading zeros in ids survive). Which column gives which field is
+not UTF-8, detects ',', ';' or a tab as the separator, keeps quoted fields with
+separators and line breaks, skips blank rows and keeps every cell as text (so
+leading zeros in ids survive), whole: a cell is never cut short, so a field that
+is too long is reported with its real length. Which column gives which field is
 settled by a column map (``handouts.load.columns``): the fields' own names, the
 names scheduling systems use, or the clinic's own map. A trailing total line
 (e.g. ``Total: 12 patients``) is skipped with a note.
+
+Rows are streamed from the file, never all held at once: ``each_row()`` reads
+the file again from the start each time it is called, so a batch of any size
+can check every row first and then make them, with memory flat in the number
+of rows. Only a regular file is read (not a device or a pipe), up to a size cap.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from handouts.errors import InputError
 from handouts.load.columns import ColumnMap, Header
+from handouts.load.files import Unreadable, open_regular
 
 MAX_CSV_BYTES = 50_000_000
-MAX_CELL = 5000
+_CHUNK = 1 << 20
+_DELIMITERS = (",", ";", "\t")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+# A cell is read whole up to the file's own cap, so an over-long cell is one row's error
+# (with its real length), never a refusal of the whole file.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_BYTES))
 
 
 @dataclass(frozen=True)
 class Row:
-    """One patient row: its line number in the file and its cells by column name."""
+    """One patient row: its line number in the file and its values by field."""
 
     line: int
     values: dict[str, str]
@@ -39,95 +54,176 @@ class Row:
 
 @dataclass
 class PatientsFile:
-    """A parsed patients CSV and what the reader had to note about it."""
+    """A checked patients CSV: its encoding, separator and header, and what the reader noted.
+
+    The rows are read from the file each time ``each_row()`` is called; ``rows`` holds them
+    all in memory, for small files (an upload, a test).
+    """
 
     path: Path
-    rows: list[Row]
     encoding: str
     delimiter: str
+    header: Header
     notes: list[str] = field(default_factory=list)
+    _identity: tuple[int, int, int, int] = (0, 0, 0, 0)  # device, inode, size, modification time
 
+    def each_row(self) -> Iterator[Row]:
+        """Every patient row, in file order, read afresh from the file (a total line noted, not given)."""
+        stream = _open(self.path)
+        if _identity(stream) != self._identity:
+            stream.close()
+            raise InputError("the file changed while the batch was reading it; run the batch again", path=self.path)
+        with _text(stream, self.encoding) as text:
+            for row in _rows(self.path, _Lines(text, self.delimiter), self.header):
+                if isinstance(row, str):
+                    if row not in self.notes:
+                        self.notes.append(row)
+                    continue
+                yield row
 
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise InputError("the file starts as UTF-16 text but is damaged; save it again as CSV UTF-8",
-                             path=path) from None
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
-
-
-def _delimiter(header_line: str) -> str:
-    """',', ';' or a tab, whichever splits the header (outside quotes) into the most columns (',' on a tie)."""
-    counts = {d: len(next(csv.reader([header_line], delimiter=d))) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: counts[d])
+    @property
+    def rows(self) -> list[Row]:
+        return list(self.each_row())
 
 
 def read_patients(path: Path, *, columns: ColumnMap | None = None, known: Iterable[str] = ()) -> PatientsFile:
-    """Parse the CSV at ``path``, its columns read through ``columns`` (default: the fields' own
-    names and the usual ones); raise InputError for problems with the file as a whole.
-
-    ``known`` are columns beyond the request fields (the region's overrides, e.g. allow_direction),
-    which are read, not noted as ignored."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise InputError(f"the file is {size / 1e6:.0f} MB; the limit is {MAX_CSV_BYTES // 1_000_000} MB",
-                             path=path)
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
-    if raw.startswith(b"PK\x03\x04"):
-        raise InputError("this is a spreadsheet workbook (.xlsx or .ods), not a text CSV file; save it as CSV "
-                         "(in Excel: Save As, 'CSV UTF-8 (Comma delimited)') and use that file", path=path)
-    text, encoding = _decode(path, raw)
-    if "\x00" in text[:4096]:
-        raise InputError("this is not a text CSV file (is it a spreadsheet? save it as CSV)", path=path)
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        raise InputError("the file is empty; it needs a header row and one row per patient", path=path)
-    delimiter = _delimiter(lines[first])
+    """Check the CSV at ``path`` as a whole (encoding, separator, header, at least one row); raise
+    InputError for problems with the file as a whole. Its columns are read through ``columns``
+    (default: the fields' own names and the usual ones); ``known`` are columns beyond the request
+    fields (the region's overrides, e.g. allow_direction), read without a note."""
+    with _open(path) as stream:
+        identity = _identity(stream)
+        start = stream.read(4096)
+        if start.startswith(b"PK\x03\x04"):
+            raise InputError("this is a spreadsheet workbook (.xlsx or .ods), not a text CSV file; save it as CSV "
+                             "(in Excel: Save As, 'CSV UTF-8 (Comma delimited)') and use that file", path=path)
+        if not start.startswith(_UTF16_BOMS) and b"\x00" in start:
+            raise InputError("this is not a text CSV file (is it a spreadsheet? save it as CSV)", path=path)
+        stream.seek(0)
+        encoding = _encoding(path, stream)
+    with _text(_open(path), encoding) as text:
+        delimiter = _delimiter(path, text)
     notes = [] if encoding != "cp1252" else [
         f"{path}: not UTF-8; read it as Windows (cp1252) text. Check the accents in the names."]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    rows = list(_rows(path, reader, notes, columns or ColumnMap(), tuple(known)))
-    if not rows:
+    with _text(_open(path), encoding) as text:
+        header = _header(path, _Lines(text, delimiter), columns or ColumnMap(), tuple(known))
+    notes.extend(header.notes)
+    patients = PatientsFile(path, encoding, delimiter, header, notes, identity)
+    with contextlib.closing(patients.each_row()) as rows:
+        first = next(rows, None)
+    if first is None:
         raise InputError("the file has a header but no patient rows", path=path)
-    return PatientsFile(path, rows, encoding, delimiter, notes)
+    return patients
 
 
-def _rows(path: Path, reader: Iterator[list[str]], notes: list[str], columns: ColumnMap,
-          known: tuple[str, ...]) -> Iterator[Row]:
-    header: Header | None = None
-    start = 1
+def _open(path: Path) -> BinaryIO:
     try:
-        for cells in reader:
-            line = start
-            start = reader.line_num + 1  # type: ignore[attr-defined]
+        stream = open_regular(path)
+    except Unreadable as exc:
+        raise InputError(str(exc), path=path) from None
+    size = os.fstat(stream.fileno()).st_size
+    if size > MAX_CSV_BYTES:
+        stream.close()
+        raise InputError(f"the file is {size / 1e6:.0f} MB; the limit is {MAX_CSV_BYTES // 1_000_000} MB",
+                         path=path)
+    return stream
+
+
+def _identity(stream: BinaryIO) -> tuple[int, int, int, int]:
+    stat = os.fstat(stream.fileno())
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _encoding(path: Path, stream: BinaryIO) -> str:
+    """'utf-16' for a UTF-16 byte-order mark; 'utf-8' when every byte decodes as UTF-8 (a BOM
+    allowed); else 'cp1252'. Read in chunks."""
+    utf16 = stream.read(2) in _UTF16_BOMS
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8-sig")()
+    read = 0
+    try:
+        while chunk := stream.read(_CHUNK):
+            read += len(chunk)
+            if read > MAX_CSV_BYTES:
+                raise InputError(f"the file grew past the limit of {MAX_CSV_BYTES // 1_000_000} MB while "
+                                 "it was read", path=path)
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        if utf16:
+            raise InputError("the file starts as UTF-16 text but is damaged; save it again as CSV UTF-8",
+                             path=path) from None
+        return "cp1252"
+    return "utf-16" if utf16 else "utf-8"
+
+
+def _text(stream: BinaryIO, encoding: str) -> io.TextIOWrapper:
+    """The file as text, decoded as it is read (no newline translation: the CSV reader does that)."""
+    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}.get(encoding, "cp1252")
+    return io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
+
+
+def _delimiter(path: Path, text: Iterable[str]) -> str:
+    """',', ';' or a tab, whichever splits the first non-blank line (outside quotes) into the most
+    columns (',' on a tie)."""
+    for line in text:
+        if line.strip():
+            counts = {d: len(next(csv.reader([line], delimiter=d))) for d in _DELIMITERS}
+            return max(counts, key=lambda d: counts[d])
+    raise InputError("the file is empty; it needs a header row and one row per patient", path=path)
+
+
+class _Lines:
+    """The rows of a CSV text and the line each started on."""
+
+    def __init__(self, text: Iterable[str], delimiter: str) -> None:
+        self.reader = csv.reader(text, delimiter=delimiter, strict=False)
+        self.delimiter = delimiter
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        start = 1
+        for cells in self.reader:
+            line, start = start, self.reader.line_num + 1  # type: ignore[attr-defined]
+            yield line, cells
+
+    @property
+    def line_num(self) -> int:
+        return int(self.reader.line_num)  # type: ignore[attr-defined]
+
+
+def _rows(path: Path, lines: _Lines, header: Header) -> Iterator[Row | str]:
+    """The patient rows after the header, and a note (a string) for a total line skipped."""
+    seen_header = False
+    try:
+        for line, cells in lines:
             if not any(c.strip() for c in cells):
                 continue
-            if header is None:
-                header = columns.header(cells, path=path, line=line, known=known)
-                notes.extend(header.notes)
+            if not seen_header:
+                seen_header = True
                 continue
-            values = header.values([cell[:MAX_CELL] for cell in cells])
+            values = header.values(cells)
             if _total_line(values, cells):
-                notes.append(f"{path}:{line}: skipped a total line ({' '.join(c.strip() for c in cells if c.strip())[:40]})")
+                yield f"{path}:{line}: skipped a total line ({' '.join(c.strip() for c in cells if c.strip())[:40]})"
                 continue
             problem = ""
             if len(cells) > len(header.names) and any(c.strip() for c in cells[len(header.names):]):
                 # An unquoted separator inside a cell shifts every cell after it: nothing in the row is safe.
                 problem = (f"this row has {len(cells)} cells but the header has {len(header.names)} columns; put "
-                           f"quotes around any cell that contains '{reader.dialect.delimiter}'")  # type: ignore[attr-defined]
+                           f"quotes around any cell that contains '{lines.delimiter}'")
             yield Row(line, values, problem, {name: header.column(name) for name in header.sources})
     except csv.Error as exc:
-        raise InputError(f"the CSV is malformed ({exc}); check the quotes", path=path,
-                         row=reader.line_num) from None  # type: ignore[attr-defined]
+        raise InputError(f"the CSV is malformed ({exc}); check the quotes", path=path, row=lines.line_num) from None
+
+
+def _header(path: Path, lines: _Lines, columns: ColumnMap, known: tuple[str, ...]) -> Header:
+    try:
+        found = next(((line, cells) for line, cells in lines if any(c.strip() for c in cells)), None)
+    except csv.Error as exc:
+        raise InputError(f"the CSV is malformed ({exc}); check the quotes", path=path, row=lines.line_num) from None
+    if found is None:
+        raise InputError("the file is empty; it needs a header row and one row per patient", path=path)
+    line, cells = found
+    return columns.header(cells, path=path, line=line, known=known)
 
 
 def _total_line(values: dict[str, str], cells: list[str]) -> bool:

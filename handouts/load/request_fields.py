@@ -25,6 +25,9 @@ FIELDS = (
 REQUIRED = ("patient_id", "name", "diagnosis", "phase")
 MAX_NAME = 120
 MAX_NOTES = 2000
+MAX_CELL = 5000  # any other value: far more than a real one needs
+#: The longest value each field takes; a longer one is refused with its real length, never cut short.
+MAX_LENGTH = {"name": MAX_NAME, "clinician": MAX_NAME, "notes": MAX_NOTES}
 
 DATE_FORMATS = ("DD/MM/YYYY", "MM/DD/YYYY")
 #: The patient's preferred direction, as the clinician's testing found it.
@@ -33,10 +36,6 @@ DIRECTIONS = ("extension", "flexion", "none")
 
 class UnknownExercise(ValueError):
     """An exercise id the dataset does not have."""
-
-
-class TooLong(ValueError):
-    """A value longer than its field allows; the message reads on from the field's name."""
 
 
 def build_request(
@@ -71,10 +70,15 @@ def build_request(
             if field in REQUIRED:
                 problems.append(InputError("is required and empty", field=field, code="required"))
             return default
+        limit = MAX_LENGTH.get(field, MAX_CELL)
+        if len(text) > limit:
+            # A quote left open in a CSV swallows the lines after it into one cell.
+            quote = " (it runs over several lines: is a quote left open?)" if "\n" in text and field != "notes" else ""
+            problems.append(InputError(f"is {len(text)} characters long; keep it under {limit}{quote}", field=field,
+                                       code="too-long"))
+            return default
         try:
             return parse(text)
-        except TooLong as exc:
-            problems.append(InputError(str(exc), field=field, code="too-long"))
         except UnknownExercise as exc:
             problems.append(InputError(str(exc), field=field, fix=Fix("listing", "exercises")))
         except fields.AmbiguousDate as exc:
@@ -113,18 +117,9 @@ def build_request(
             raise UnknownExercise(f"unknown exercise {', '.join(shown(u) for u in unknown)}{hints}")
         return tuple(dict.fromkeys(found))
 
-    def name(text: str) -> str:
-        if len(text) > MAX_NAME:
-            raise TooLong(f"is {len(text)} characters long; keep it under {MAX_NAME}")
-        return text
-
-    def notes(text: str) -> str:
-        if len(text) > MAX_NOTES:
-            raise TooLong(f"is {len(text)} characters long; keep it under {MAX_NOTES}")
-        return text
 
     patient_id = check("patient_id", fields.patient_id)
-    patient_name = check("name", name)
+    patient_name = check("name", fields.person)
     diagnosis = check("diagnosis", known("diagnosis"))
     phase = check("phase", listed("phase"))
     start = check("start_date", lambda t: fields.iso_date(t, date_format=date_format), today)
@@ -140,8 +135,8 @@ def build_request(
     language = check("language", known("language"))
     large_print = check("large_print", fields.yes_no, False)
     paper = check("paper", listed("paper"))
-    clinician = check("clinician", name, "")
-    note_text = check("notes", notes, "")
+    clinician = check("clinician", fields.person, "")
+    note_text = check("notes", str, "")
     direction = check("direction", lambda t: fields.choice(t, DIRECTIONS))
     leg_pain = check("leg_pain", fields.yes_no)  # empty: not recorded
     precautions = check("precautions", lambda t: fields.choices(t, tuple(dataset.region.precautions)), ())

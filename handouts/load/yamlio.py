@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from handouts.errors import DataError
+from handouts.load.files import Unreadable, read_regular
 
 MAX_YAML_BYTES = 2_000_000
 
@@ -43,9 +44,9 @@ _StrictLoader.add_constructor(
 def load_yaml(path: Path) -> Any:
     """Read one YAML file as plain data; raise DataError naming the file and line."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+        raw = read_regular(path, MAX_YAML_BYTES)
+    except Unreadable as exc:
+        raise DataError(str(exc), path=path) from None
     if len(raw) > MAX_YAML_BYTES:
         raise DataError(f"file is larger than {MAX_YAML_BYTES // 1_000_000} MB; is it the right file?", path=path)
     try:

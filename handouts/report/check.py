@@ -53,6 +53,7 @@ class CheckReport:
     pages: int
     measures: list[Measure] = field(default_factory=list)
     layout: PageReport | None = None  # every body page's fill, the cards and weeks
+    cover: str = ""  # what the cover pages are, reported apart: they are not judged
 
     @property
     def ok(self) -> bool:
@@ -72,23 +73,27 @@ def _require() -> tuple[Any, Any]:
 
 
 def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[str] = (),
-              page_targets: bool = True) -> CheckReport:
-    """Measure ``path``; every one of ``safety_phrases`` must appear. Cover pages are not measured.
+              page_targets: bool = True, password: str | None = None) -> CheckReport:
+    """Measure ``path`` (opened with ``password`` if it is encrypted); every one of ``safety_phrases``
+    must appear. Only the handout's own pages are judged: the clinic's cover pages come before the
+    body and are reported apart (their fonts, for instance, are the clinic's business).
 
     With ``page_targets`` a page left half empty fails unless a card or week forced it (large
     print, where a card can fill most of a page, reports the pages without failing).
     """
     pdfplumber, textstat = _require()
+    reader = _open(path, password)
     try:
-        reader = PdfReader(path)
         language = str(reader.trailer["/Root"].get("/Lang", "en"))
         marks = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
-        fonts = _fonts(reader)
+        first = marks.get(BODY_START) or 0
+        fonts = _fonts(reader.pages[first:])
+        cover_fonts = _fonts(reader.pages[:first])
         report = CheckReport(path, language, len(reader.pages))
     except (OSError, PyPdfError, KeyError, ValueError) as exc:
         raise InputError(f"cannot read this PDF: {exc}", path=path) from None
-    with pdfplumber.open(path) as pdf:
-        pages = pdf.pages[marks.get(BODY_START) or 0:]
+    with pdfplumber.open(path, password=password or "") as pdf:
+        pages = pdf.pages[first:]
         sizes = [c["size"] for page in pages for c in _body_chars(page)]
         text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
         prose = _prose(pages)
@@ -105,7 +110,7 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
     cards = len(starts)
     report.measures.append(Measure("cards kept whole", f"{cards - len(split)} of {cards}", not split,
                                    ", ".join(split)))
-    report.layout = layout = measure_pages(path)
+    report.layout = layout = measure_pages(path, password=password)
     split_weeks = [b.name for b in layout.blocks if b.name.startswith("week-") and not b.whole]
     weeks = sum(1 for b in layout.blocks if b.name.startswith("week-"))
     if weeks:
@@ -124,13 +129,37 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
     report.measures.append(Measure("half-empty pages", value, not (page_targets and unforced),
                                    "not forced by a card, week or box: " + ", ".join(
                                        f"page {p.number} ({p.fill:.0%})" for p in unforced)))
+    report.cover = _cover_note(first, cover_fonts)
     return report
 
 
-def pdf_language(path: Path) -> str:
+def _cover_note(pages: int, fonts: dict[str, bool]) -> str:
+    """A line about the cover pages, which are not judged."""
+    if not pages:
+        return ""
+    loose = sorted(name for name, embedded in fonts.items() if not embedded)
+    return (f"{pages} cover page{'s' if pages != 1 else ''} (the clinic's, not judged)"
+            + (f"; fonts not embedded: {', '.join(loose)}" if loose else ""))
+
+
+def _open(path: Path, password: str | None) -> PdfReader:
+    """The PDF at ``path``, decrypted with ``password`` when it is encrypted."""
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            if not password:
+                raise InputError("the PDF is encrypted; pass --password-env VAR with its password", path=path)
+            if not reader.decrypt(password):
+                raise InputError("the password does not open this PDF", path=path)
+        return reader
+    except (OSError, PyPdfError, KeyError, ValueError) as exc:
+        raise InputError(f"cannot read this PDF: {exc}", path=path) from None
+
+
+def pdf_language(path: Path, *, password: str | None = None) -> str:
     """The language a handout declares (its catalog's /Lang), 'en' when it declares none."""
     try:
-        return str(PdfReader(path).trailer["/Root"].get("/Lang", "en"))
+        return str(_open(path, password).trailer["/Root"].get("/Lang", "en"))
     except (OSError, PyPdfError, KeyError, ValueError) as exc:
         raise InputError(f"cannot read this PDF: {exc}", path=path) from None
 
@@ -141,10 +170,10 @@ def _body_chars(page: Any) -> list[dict[str, Any]]:
     return [c for c in page.chars if c["text"].strip() and top <= c["top"] and c["bottom"] <= bottom]
 
 
-def _fonts(reader: PdfReader) -> dict[str, bool]:
-    """Every font used on any page, and whether its glyphs are embedded."""
+def _fonts(pages: Iterable[Any]) -> dict[str, bool]:
+    """Every font used on any of ``pages``, and whether its glyphs are embedded."""
     found: dict[str, bool] = {}
-    for page in reader.pages:
+    for page in pages:
         resources = page.get("/Resources") or {}
         for font in (resources.get_object().get("/Font") or {}).values():
             font = font.get_object()
@@ -202,6 +231,8 @@ def format_report(report: CheckReport) -> str:
     for m in report.measures:
         note = f"  ({m.detail})" if m.detail and not m.ok else ""
         lines.append(f"  {'ok  ' if m.ok else 'FAIL'} {m.name:<18} {m.value}{note}")
+    if report.cover:
+        lines.append(f"  note {'cover':<18} {report.cover}")
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 
 from handouts.model import Dataset, Dose, Exercise, Plan
-from handouts.run.results import BatchResult
+from handouts.run.results import BatchRefused, BatchResult
 
 
 def describe_dose(dose: Dose) -> str:
@@ -124,9 +124,25 @@ def batch_summary(result: BatchResult) -> str:
         f"output: {result.output}/ (manifest.csv lists every row)",
     ]
     if result.combined:
+        kept = "; it already held these handouts and was left as it was" if result.combined_unchanged else ""
         lines.append(f"print file: {result.combined} ({result.combined_pages} pages, "
-                     f"{result.combined_bytes / 1e6:.1f} MB)")
+                     f"{result.combined_bytes / 1e6:.1f} MB{kept})")
     return "\n".join(lines)
+
+
+def refused_summary(refused: BatchRefused) -> str:
+    """The summary of a batch that wrote nothing because of its rows."""
+    why = ("--strict and a row has a problem" if refused.strict and refused.bad < refused.total
+           else "no row is good")
+    return (f"written: 0, skipped (already done): 0, failed: {refused.bad} of {refused.total} rows\n"
+            f"nothing was written: {why}; fix the rows listed above and run the same command again")
+
+
+def refused_json(refused: BatchRefused) -> str:
+    """The same for other programs."""
+    return json.dumps({"written": 0, "skipped": 0, "failed": refused.bad, "rows": refused.total,
+                       "exit_code": refused.exit_code, "nothing_written": True,
+                       "errors": [str(e) for e in refused.errors]}, indent=2, ensure_ascii=False)
 
 
 def batch_json(result: BatchResult) -> str:
@@ -137,6 +153,7 @@ def batch_json(result: BatchResult) -> str:
         "output": str(result.output), "exit_code": result.exit_code,
         "combined": str(result.combined) if result.combined else None,
         "combined_pages": result.combined_pages, "combined_bytes": result.combined_bytes,
+        "combined_unchanged": result.combined_unchanged,
         "rows": [{"line": r.line, "patient_id": r.patient_id, "status": r.status, "file": r.file,
                   "pages": r.pages, "message": r.message} for r in result.rows],
     }, indent=2, ensure_ascii=False)

@@ -117,8 +117,9 @@ def _extent(page: Any) -> tuple[float, float] | None:
     return min(t for t, _ in inside), max(b for _, b in inside)
 
 
-def measure_pages(path: Path | BinaryIO) -> PageReport:
-    """The fill of every body page of the PDF at ``path`` (a path or a binary stream), and its cards and weeks."""
+def measure_pages(path: Path | BinaryIO, *, password: str | None = None) -> PageReport:
+    """The fill of every body page of the PDF at ``path`` (a path or a binary stream, opened with
+    ``password`` when it is encrypted), and its cards and weeks."""
     try:
         import pdfplumber
         from pypdf import PdfReader
@@ -127,6 +128,8 @@ def measure_pages(path: Path | BinaryIO) -> PageReport:
         raise InputError('measuring pages needs extra packages: pip install "handouts[tools]"') from None
     try:
         reader = PdfReader(path)
+        if reader.is_encrypted and password:
+            reader.decrypt(password)
         destinations = reader.named_destinations
         first = reader.get_destination_page_number(destinations[BODY_START]) if BODY_START in destinations else 0
         heights = [float(page.mediabox.height) for page in reader.pages]
@@ -143,7 +146,7 @@ def measure_pages(path: Path | BinaryIO) -> PageReport:
     if hasattr(path, "seek"):
         path.seek(0)
     fills = []
-    with pdfplumber.open(path) as pdf:
+    with pdfplumber.open(path, password=password or "") as pdf:
         pages = pdf.pages[first:]
         for index, page in enumerate(pages):
             top, bottom = _frame(page)

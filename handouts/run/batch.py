@@ -1,10 +1,13 @@
 """A batch of handouts from a patients CSV: validated first, rendered in parallel, resumable.
 
-``run(csv_path, options)`` checks every row before writing anything, renders
-the good rows in a process pool (results kept in CSV order, a bounded number
-in flight so memory stays flat), writes each PDF atomically, records each
-finished row in a journal so a killed run resumes where it stopped, and ends
-with ``manifest.csv`` and an optional combined print file.
+``run(csv_path, options)`` reads the CSV twice, a row at a time, so the parent's memory is
+flat in the number of rows: the first pass checks every row before anything is written,
+the second makes them, in a process pool (results kept in CSV order, a bounded number in
+flight). Each PDF is written atomically after its line in the folder's journal, so a
+killed run resumes where it stopped and a run of another CSV into the same folder does
+not take this one's files for foreign ones. The batch ends with ``manifest.csv`` and an
+optional combined print file; a rerun of an unchanged batch skips every row and leaves
+the print file as it was.
 """
 
 from __future__ import annotations
@@ -14,35 +17,25 @@ import dataclasses
 import hashlib
 import os
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from handouts.errors import (
-    ErrorList,
-    Fix,
-    HandoutError,
-    InputError,
-    OutputError,
-    OutputExistsError,
-    flatten,
-)
-from handouts.load.patients_csv import Row, read_patients
+from handouts.errors import ErrorList, Fix, FolderFullError, HandoutError, InputError, OutputExistsError, flatten
+from handouts.load.patients_csv import PatientsFile, Row, read_patients
 from handouts.load.request_fields import build_request
 from handouts.model import HandoutRequest, PlanWarning
 from handouts.model.options import PrintOptions
-from handouts.render.pdf.combined import page_count
 from handouts.rules.plan import make_plan
-from handouts.run.handout import make_handout, output_path
+from handouts.run.handout import make_handout, output_path, refuse_unprintable
+from handouts.run.journal import JOURNAL, Entry, Journal, record
 from handouts.run.library import Library, open_library
-from handouts.run.manifest import JOURNAL, journal_row, previous_runs, start_journal, write_manifest
-from handouts.run.output import BATCH_TEMP_PREFIX, folder_lock, write_atomic
-from handouts.run.print_file import combined_file, refuse_foreign
-from handouts.run.results import BatchResult, RowResult
+from handouts.run.manifest import MANIFEST, manifest_writer, read_manifest, refuse_foreign_manifest
+from handouts.run.output import check_writable, file_sha256, folder_lock, sweep_stale, write_atomic
+from handouts.run.pool import in_order
+from handouts.run.print_file import clash, combined_file, name_in_folder, refuse_foreign
+from handouts.run.results import BatchRefused, BatchResult, RowResult
 from handouts.wording import CSV
 
 
@@ -51,6 +44,8 @@ class BatchOptions:
     """How a batch runs. Paths default to the bundled data and templates and ``output/``.
 
     ``printing`` applies to every handout (cover, duplex, password...); its ``kind`` is always 'handout'.
+    ``force`` replaces files the folder's journal does not vouch for (a foreign file, a file made
+    from a changed row, a foreign manifest or print file); finished handouts are still skipped.
     """
 
     output: Path = Path("output")
@@ -82,8 +77,8 @@ class RowTask:
 
 @dataclass
 class CheckedRows:
-    """Every row of a CSV checked before anything is made: the good ones ready to render,
-    the bad ones as results, and every problem (each naming its row and column)."""
+    """Rows checked before anything is made: the good ones ready to render, the bad ones as
+    results, and every problem (each naming its row and column). For small files (an upload)."""
 
     tasks: list[RowTask] = field(default_factory=list)
     invalid: list[RowResult] = field(default_factory=list)
@@ -91,110 +86,185 @@ class CheckedRows:
     warnings: dict[int, tuple[PlanWarning, ...]] = field(default_factory=dict)  # line -> the plan's warnings
 
 
+class RowChecker:
+    """Checks rows one at a time: the same answer for a row on every pass over the file.
+
+    It remembers the first line of each patient id (as a short digest, some 100 bytes an id)
+    so a repeated id is refused on both passes, and whether a row's file would be the print file.
+    """
+
+    def __init__(self, csv_path: Path, library: Library, options: BatchOptions, *, today: date) -> None:
+        self.csv_path, self.library, self.options, self.today = csv_path, library, options, today
+        self.content = library.digest()
+        self.names = library.names()
+        self.first_line: dict[bytes, int] = {}
+        self.print_name = name_in_folder(options.combined, options.output) if options.combined else None
+
+    def check(self, row: Row) -> tuple[RowTask | RowResult, list[HandoutError], tuple[PlanWarning, ...]]:
+        """The task for a good row, or the invalid result of a bad one with its problems; and the plan's warnings."""
+        patient_id = row.values.get("patient_id", "").strip()
+        if row.problem:
+            return self._invalid(row, patient_id, [InputError(row.problem, path=self.csv_path.name, row=row.line)])
+        try:
+            request = build_request(row.values, self.library.dataset, today=self.today,
+                                    date_format=self.options.date_format, names=self.names)
+            plan = make_plan(request, self.library.dataset)
+            _require_confirmed(plan.warnings, request)
+            refuse_unprintable(request)
+            key = hashlib.blake2b(request.patient.patient_id.lower().encode(), digest_size=8).digest()
+            first = self.first_line.setdefault(key, row.line)
+            if first != row.line:
+                raise InputError(f"{patient_id!r} is already used on line {first}; every patient needs their "
+                                 "own id (ids differing only in capitals name the same file)", field="patient_id")
+        except HandoutError as exc:
+            return self._invalid(row, patient_id,
+                                 [_located(e, self.csv_path, row.line, row.columns) for e in flatten(exc)])
+        path = output_path(self.options.output, request.patient.patient_id)
+        # What makes the file: the request (a defaulted start date is not part of it, so a resumed
+        # run the next day still finds its files), the cover, encryption and the dataset and templates.
+        dated = request if row.values.get("start_date", "").strip() else dataclasses.replace(request, start_date=None)
+        printing = self.options.printing
+        fingerprint = hashlib.sha256(repr((dated, printing.use_cover, printing.cover, printing.duplex,
+                                           printing.name_in_metadata, bool(printing.password),
+                                           self.content)).encode()).hexdigest()
+        warnings = tuple(CSV.warning(w) for w in plan.warnings)
+        task = RowTask(row.line, request, path, fingerprint, self.options.force, printing, self.options.data,
+                       self.options.templates, warnings)
+        return task, [], plan.warnings
+
+    def _invalid(self, row: Row, patient_id: str, errors: list[HandoutError]
+                 ) -> tuple[RowResult, list[HandoutError], tuple[PlanWarning, ...]]:
+        message = "; ".join(CSV.error(e, located=False) for e in errors)
+        return RowResult(row.line, patient_id, "invalid", message), errors, ()
+
+
+@dataclass
+class _Survey:
+    """What the first pass found: how many rows, how many good, every problem."""
+
+    total: int = 0
+    good: int = 0
+    errors: list[HandoutError] = field(default_factory=list)
+    print_clash: HandoutError | None = None  # the first row whose handout the print file would replace
+
+
 def run(csv_path: str | Path, options: BatchOptions | None = None, *,
         progress: Callable[[RowResult, int], None] | None = None) -> BatchResult:
     """Make every handout of the CSV; see the module docstring. ``progress(row, total)`` after each row.
 
-    Raises ErrorList (exit 2) when nothing can be made or ``strict`` and a row is bad,
-    OutputError (exit 3) when the output folder cannot be written.
+    Raises BatchRefused (exit 2) when no row is good, or ``strict`` and a row is bad; InputError
+    or OutputExistsError (exit 2) when an output would replace a file it must not; OutputError
+    (exit 3) when the output folder cannot be written, FolderFullError when it fills up.
     """
     options = options or BatchOptions()
     started = time.perf_counter()
     options = dataclasses.replace(options, printing=dataclasses.replace(
         options.printing, kind="handout", today=options.printing.today or date.today()))
-    today = options.printing.today
     csv_path = Path(csv_path)
     library = open_library(options.data, options.templates)
     columns = library.column_map(options.columns)
     if columns.date_format and not options.date_format:
         options = dataclasses.replace(options, date_format=columns.date_format)
     patients = read_patients(csv_path, columns=columns, known=library.dataset.region.overrides)
-    checked = check_rows(csv_path, patients.rows, library, options, today=today)
-    if checked.errors and (options.strict or not checked.tasks):
-        raise ErrorList(checked.errors)
+    checker = RowChecker(csv_path, library, options, today=options.printing.today)  # type: ignore[arg-type]
+    survey = _survey(checker, patients.each_row())
+    if survey.errors and (options.strict or not survey.good):
+        raise BatchRefused(survey.errors, total=survey.total, bad=survey.total - survey.good, strict=options.strict)
+    _refuse_clashes(checker, survey, options)
     if options.combined:  # an earlier print file of handouts is simply made again; anything else is kept
         refuse_foreign(options.combined, force=options.force)
-    _check_writable(options.output)
+    if options.output.is_dir():
+        refuse_foreign_manifest(Journal.read(options.output), force=options.force)
+    check_writable(options.output)
     if options.combined:
-        _check_writable(options.combined.parent)
+        check_writable(options.combined.parent)
+    folders = {options.output, *((options.combined.parent,) if options.combined else ())}
     with folder_lock(options.output):
-        return _make_all(checked, patients.notes, options, started, progress)
+        for folder in folders:  # what an earlier run that was stopped left behind
+            sweep_stale(folder)
+        try:
+            return _make_all(checker, patients, survey.total, options, started, progress)
+        finally:
+            for folder in folders:  # what this run's workers left if it was stopped
+                sweep_stale(folder)
 
 
-def _make_all(checked: CheckedRows, notes: list[str], options: BatchOptions, started: float,
+def _survey(checker: RowChecker, rows: Iterable[Row]) -> _Survey:
+    """The first pass: every row checked, nothing kept but counts and problems."""
+    survey = _Survey()
+    for row in rows:
+        outcome, errors, _ = checker.check(row)
+        survey.total += 1
+        survey.errors.extend(errors)
+        if isinstance(outcome, RowTask):
+            survey.good += 1
+            if survey.print_clash is None and outcome.path.name.lower() == checker.print_name:
+                survey.print_clash = clash(checker.options.combined,  # type: ignore[arg-type]
+                                           f"the handout of line {row.line} ({outcome.request.patient.patient_id})")
+    return survey
+
+
+def _refuse_clashes(checker: RowChecker, survey: _Survey, options: BatchOptions) -> None:
+    """No print file in the place of a handout, the manifest or the journal (or of any file the journal knows)."""
+    if options.combined is None or checker.print_name is None:
+        return
+    if survey.print_clash is not None:
+        raise survey.print_clash
+    if checker.print_name in (MANIFEST, JOURNAL):
+        raise clash(options.combined, f"the batch's {checker.print_name}")
+    journal = Journal.read(options.output) if options.output.is_dir() else None
+    if journal is not None and any(journal.knows(name) for name in (options.combined.name, checker.print_name)):
+        raise clash(options.combined, "a handout an earlier batch made in this folder")
+
+
+def _make_all(checker: RowChecker, patients: PatientsFile, total: int, options: BatchOptions, started: float,
               progress: Callable[[RowResult, int], None] | None) -> BatchResult:
-    """Render the rows not yet done and, as each finishes in CSV order, add it to the print file."""
-    known = {r.line: r for r in checked.invalid}
-    previous = previous_runs(options.output)
-    to_render = []
-    for task in checked.tasks:
-        done = _already_done(task, previous)
-        if done is None:
-            to_render.append(task)
-        else:
-            known[task.line] = done
-    lines = sorted([*known, *(t.line for t in to_render)])
-    start_journal(options.output / JOURNAL)
-    rendered = _render_all(to_render, options.workers)
-    ordered: list[RowResult] = []
+    """The second pass: rows not yet done are made, and as each finishes in CSV order it goes into
+    the manifest and the print file."""
+    journal = Journal.open(options.output)
+    batch = BatchResult(options.output, patients.notes, every_row=lambda: read_manifest(options.output))
+    items = (_decided(checker.check(row)[0], journal) for row in patients.each_row())
     with contextlib.ExitStack() as stack:
+        manifest = stack.enter_context(manifest_writer(journal))
         printer = (stack.enter_context(combined_file(options.combined, duplex=options.printing.duplex,
-                                                     force=options.force))
-                   if options.combined else None)
-        for line in lines:
-            result = known.get(line) or next(rendered)
-            ordered.append(result)
+                                                     force=options.force)) if options.combined else None)
+        results = stack.enter_context(contextlib.closing(in_order(
+            items, _render_one, _crashed, workers=options.workers or os.cpu_count() or 1,
+            is_task=lambda item: isinstance(item, RowTask))))
+        for result in results:
+            if result.stops_batch:
+                done = batch.count("written") + batch.count("skipped")
+                raise FolderFullError(f"{result.message}; {done} handout{'s' if done != 1 else ''} of {total} rows "
+                                      "are done: free some space and run the same command again to finish",
+                                      path=options.output)
+            manifest.add(result)
+            batch.add(result)
             if progress:
-                progress(result, len(lines))
+                progress(result, total)
             if printer is not None and result.ok:
                 printer.append(options.output / result.file, result.patient_id)
-    write_manifest(options.output, ordered)
-    (options.output / JOURNAL).unlink(missing_ok=True)
-    batch = BatchResult(ordered, options.output, notes)
+    journal.compact(latest_only=(MANIFEST,))
     if printer is not None and printer.pages:
         batch.combined, batch.combined_pages = options.combined, len(printer.pages)
-        batch.combined_bytes = options.combined.stat().st_size
+        batch.combined_bytes = options.combined.stat().st_size  # type: ignore[union-attr]
+        batch.combined_unchanged = printer.unchanged
     batch.seconds = time.perf_counter() - started
     return batch
 
 
 def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: BatchOptions, *,
                today: date) -> CheckedRows:
-    """Every row checked before anything is written: tasks for good rows, errors for bad ones."""
+    """Every row checked before anything is written, all held in memory (for an upload's check)."""
+    checker = RowChecker(csv_path, library, options, today=today)
     checked = CheckedRows()
-    seen: dict[str, int] = {}
-    content = library.digest()
-    names = library.names()
     for row in rows:
-        patient_id = row.values.get("patient_id", "").strip()
-        if row.problem:
-            _reject(checked, row.line, patient_id, [InputError(row.problem, path=csv_path.name, row=row.line)])
-            continue
-        try:
-            request = build_request(row.values, library.dataset, today=today, date_format=options.date_format,
-                                    names=names)
-            plan = make_plan(request, library.dataset)
-            _require_confirmed(plan.warnings, request)
-            key = request.patient.patient_id.lower()
-            if key in seen:
-                raise InputError(f"{patient_id!r} is already used on line {seen[key]}; every patient needs their "
-                                 "own id (ids differing only in capitals name the same file)", field="patient_id")
-        except HandoutError as exc:
-            _reject(checked, row.line, patient_id, [_located(e, csv_path, row.line, row.columns) for e in flatten(exc)])
-            continue
-        seen[key] = row.line
-        # What makes the file: the request (a defaulted start date is not part of it, so a resumed
-        # run the next day still finds its files), the cover, encryption and the dataset and templates.
-        dated = request if row.values.get("start_date", "").strip() else dataclasses.replace(request, start_date=None)
-        printing = options.printing
-        fingerprint = hashlib.sha256(repr((dated, printing.use_cover, printing.cover, printing.duplex,
-                                           printing.name_in_metadata, bool(printing.password), content)).encode())
-        fingerprint = fingerprint.hexdigest()
-        checked.warnings[row.line] = plan.warnings
-        warnings = tuple(CSV.warning(w) for w in plan.warnings)
-        checked.tasks.append(RowTask(
-            row.line, request, output_path(options.output, request.patient.patient_id), fingerprint,
-            options.force, options.printing, options.data, options.templates, warnings))
+        outcome, errors, warnings = checker.check(row)
+        if isinstance(outcome, RowTask):
+            checked.tasks.append(outcome)
+            checked.warnings[row.line] = warnings
+        else:
+            checked.invalid.append(outcome)
+            checked.errors.extend(errors)
     return checked
 
 
@@ -216,32 +286,20 @@ def _located(error: HandoutError, csv_path: Path, line: int, columns: dict[str, 
     return error
 
 
-def _reject(checked: CheckedRows, line: int, patient_id: str, errors: list[HandoutError]) -> None:
-    message = "; ".join(CSV.error(e, located=False) for e in errors)
-    checked.invalid.append(RowResult(line, patient_id, "invalid", message))
-    checked.errors.extend(errors)
-
-
-def _check_writable(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".handouts-probe-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise OutputError(f"cannot write in the output folder: {exc.strerror or exc}", path=folder) from None
-
-
-def _already_done(task: RowTask, previous: dict[str, tuple[str, str]]) -> RowResult | None:
-    """For a row whose file exists: skipped when an earlier run made it from this row, else failed."""
-    if task.force or not task.path.exists():
-        return None
-    data = task.path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+def _decided(outcome: RowTask | RowResult, journal: Journal) -> RowTask | RowResult:
+    """A row's task, or its result when its file is there already: skipped when the journal vouches
+    that it was made from this row, else failed (unless --force, which makes it again)."""
+    if not isinstance(outcome, RowTask) or not os.path.lexists(outcome.path):
+        return outcome
+    task = outcome
+    found = file_sha256(task.path)
+    entry = journal.vouches(task.path.name, found[0], task.input_sha256) if found else None
     patient_id = task.request.patient.patient_id
-    if previous.get(patient_id) == (digest, task.input_sha256):
+    if entry is not None:
         return RowResult(task.line, patient_id, "skipped", "already made by an earlier run", task.path.name,
-                         page_count(data), len(data), digest, task.input_sha256, task.warnings)
+                         entry.pages, entry.bytes, entry.sha256, task.input_sha256, task.warnings)
+    if task.force:
+        return task
     return RowResult(task.line, patient_id, "failed",
                      f"{task.path.name} exists and was not made from this row; pass --force to replace it",
                      input_sha256=task.input_sha256)
@@ -250,21 +308,25 @@ def _already_done(task: RowTask, previous: dict[str, tuple[str, str]]) -> RowRes
 def _render_one(task: RowTask) -> RowResult:
     """Make and write one handout; any failure becomes this row's error (runs in a worker)."""
     patient_id = task.request.patient.patient_id
-    if task.path.exists() and not task.force:
+    if os.path.lexists(task.path) and not task.force:
         # Made again after a worker crash: the lost result may have finished its file already.
-        done = _already_done(task, previous_runs(task.path.parent))
-        if done is not None and done.status == "skipped":
+        done = _decided(task, Journal.read(task.path.parent))
+        if isinstance(done, RowResult) and done.status == "skipped":
             return dataclasses.replace(done, status="written", message="; ".join(task.warnings))
     try:
         library = open_library(task.data, task.templates)
         handout = make_handout(task.request, library=library, options=task.printing)
         result = RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
                            handout.pages, len(handout.pdf), handout.sha256, task.input_sha256, task.warnings)
-        if task.path.exists() and not task.force:
+        if os.path.lexists(task.path) and not task.force:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)
-        journal_row(task.path.parent / JOURNAL, result)
-        write_atomic(task.path, handout.pdf, force=task.force, prefix=BATCH_TEMP_PREFIX)
+        record(task.path.parent, Entry(task.path.name, handout.sha256, handout.pages, len(handout.pdf),
+                                       task.input_sha256))
+        write_atomic(task.path, handout.pdf, force=task.force)
+    except FolderFullError as exc:  # no later row will fit either: the batch stops
+        return RowResult(task.line, patient_id, "failed", exc.message, input_sha256=task.input_sha256,
+                         stops_batch=True)
     except HandoutError as exc:
         return RowResult(task.line, patient_id, "failed", str(exc), input_sha256=task.input_sha256)
     except Exception as exc:  # noqa: BLE001 - one broken row must not end the batch
@@ -276,64 +338,7 @@ def _render_one(task: RowTask) -> RowResult:
     return result
 
 
-def _render_all(tasks: list[RowTask], workers: int | None) -> Iterator[RowResult]:
-    """Results in task order: in this process for one worker, else from a bounded process pool.
+def _crashed(task: RowTask) -> RowResult:
+    return RowResult(task.line, task.request.patient.patient_id, "failed",
+                     "the worker process stopped while making this handout", input_sha256=task.input_sha256)
 
-    If a worker process dies (a crash, not an exception: those are caught in _render_one),
-    the rows that had not finished are suspects: each is then made alone, so the one that
-    crashes again is the cause and fails, and no other row pays for it.
-    """
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(tasks) <= 1:
-        yield from map(_render_one, tasks)
-        return
-    queue = deque(tasks)
-    order = deque(task.line for task in tasks)
-    ready: dict[int, RowResult] = {}  # finished ahead of their turn, or before a crash
-    suspects: set[int] = set()
-    while order:
-        pending: deque[tuple[RowTask, Future[RowResult]]] = deque()
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            try:
-                while order:
-                    if order[0] in ready:
-                        yield ready.pop(order.popleft())
-                        continue
-                    _fill(pool, queue, pending, suspects, workers * 4)
-                    task, future = pending[0]
-                    result = future.result()
-                    pending.popleft()
-                    ready[task.line] = result
-            except BrokenProcessPool:
-                _after_crash(pending, queue, ready, suspects)
-
-
-def _fill(pool: ProcessPoolExecutor, queue: deque[RowTask], pending: deque[tuple[RowTask, Future[RowResult]]],
-          suspects: set[int], window: int) -> None:
-    """Submit rows up to ``window`` in flight; a suspect row only ever runs alone."""
-    while queue and len(pending) < window:
-        alone = queue[0].line in suspects or any(task.line in suspects for task, _ in pending)
-        if alone and pending:
-            return
-        task = queue.popleft()
-        pending.append((task, pool.submit(_render_one, task)))
-        if alone:
-            return
-
-
-def _after_crash(pending: deque[tuple[RowTask, Future[RowResult]]], queue: deque[RowTask],
-                 ready: dict[int, RowResult], suspects: set[int]) -> None:
-    """Keep what finished; a suspect that crashed alone is the cause; requeue the rest as suspects."""
-    unfinished = []
-    for task, future in pending:
-        if future.done() and not future.cancelled() and future.exception() is None:
-            ready[task.line] = future.result()
-        else:
-            unfinished.append(task)
-    if len(unfinished) == 1 and unfinished[0].line in suspects:
-        culprit = unfinished.pop()
-        ready[culprit.line] = RowResult(culprit.line, culprit.request.patient.patient_id, "failed",
-                                        "the worker process stopped while making this handout",
-                                        input_sha256=culprit.input_sha256)
-    suspects.update(task.line for task in unfinished)
-    queue.extendleft(reversed(unfinished))

@@ -8,14 +8,17 @@ from datetime import date
 from pathlib import Path
 
 from handouts.compose.document import compose
+from handouts.errors import ErrorList, HandoutError, InputError
 from handouts.model import HandoutRequest, Plan
 from handouts.model.layout import LayoutMap
 from handouts.model.options import PrintOptions
 from handouts.render.pdf import render
 from handouts.render.pdf.cover import Cover, load_cover
+from handouts.render.pdf.fonts import FONT_NAME
+from handouts.render.pdf.text import missing_glyphs
 from handouts.rules.plan import make_plan
 from handouts.run.library import Library
-from handouts.run.output import refuse_overwrite, write_atomic
+from handouts.run.output import refuse_overwrite, sweep_stale, write_atomic
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,25 @@ class Written:
     handout: Handout
 
 
+def refuse_unprintable(request: HandoutRequest) -> None:
+    """Refuse a name, clinician or note with a letter the handout's font cannot draw: it would
+    print as a replacement mark, and a handout must never lose a patient's words silently."""
+    problems: list[HandoutError] = []
+    for name, text in (("name", request.patient.name), ("clinician", request.clinician), ("notes", request.notes)):
+        missing = missing_glyphs(text)
+        if missing:
+            shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:6]) + (", ..." if len(missing) > 6 else "")
+            fix = ("write it with letters it has, e.g. in Latin letters as on the patient's ID" if name == "name"
+                   else "leave them out or say it in words")
+            problems.append(InputError(
+                f"has letters the handout's font ({FONT_NAME}) cannot print: {shown}; {fix}", field=name))
+    if problems:
+        raise ErrorList(problems)
+
+
 def make_handout(request: HandoutRequest, *, library: Library, options: PrintOptions = PrintOptions()) -> Handout:
     """Make the PDF for ``request``: the cover the options ask for, then the pages of ``options.kind``."""
+    refuse_unprintable(request)
     plan = make_plan(request, library.dataset)
     doc = compose(plan, library.templates(plan.language), today=options.today or date.today(), kind=options.kind,
                   week=options.week)
@@ -72,6 +92,7 @@ def write_handout(request: HandoutRequest, target: str | Path | None = None, *, 
     """Make the handout and write it atomically; refuse to overwrite unless ``force``."""
     path = output_path(target, request.patient.patient_id, kind=options.kind, week=options.week)
     refuse_overwrite(path, force=force)  # before the work of making it
+    sweep_stale(path.parent)  # what a stopped run left: this run's own temporary file is locked
     handout = make_handout(request, library=library, options=options)
     write_atomic(path, handout.pdf, force=force)
     return Written(path, handout)

@@ -1,22 +1,28 @@
-"""manifest.csv (what a batch made) and the journal that lets a killed batch resume.
+"""manifest.csv: what a batch did, one line per CSV row in CSV order, with the row's line number
+(two rows with one id can be told apart).
 
-Both are plain CSV safe to open in a spreadsheet: a cell that starts like a
-formula (= + - @) is prefixed with an apostrophe so it is shown, not run.
+Safe to open in a spreadsheet: a cell that starts like a formula (= + - @) is prefixed with
+an apostrophe so it is shown, not run. It is written as the rows finish, under a temporary
+name, and takes its name when the batch ends; the folder's journal vouches for it, so a
+later batch replaces its own manifest but never a foreign ``manifest.csv`` without --force.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
-import os
+from collections.abc import Iterator
 from pathlib import Path
 
-from handouts.run.output import write_atomic
+from handouts.errors import OutputExistsError
+from handouts.run.journal import Entry, Journal
+from handouts.run.output import open_own, staged
 from handouts.run.results import RowResult
 
 MANIFEST = "manifest.csv"
-JOURNAL = ".handouts-journal.csv"
-COLUMNS = ("patient_id", "file", "pages", "bytes", "sha256", "status", "message", "input_sha256")
+COLUMNS = ("line", "patient_id", "file", "pages", "bytes", "sha256", "status", "message", "input_sha256")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -31,56 +37,62 @@ def undefuse(cell: str) -> str:
 
 
 def manifest_row(result: RowResult) -> list[str]:
-    values = (result.patient_id, result.file, result.pages or "", result.bytes or "", result.sha256,
+    values = (result.line, result.patient_id, result.file, result.pages or "", result.bytes or "", result.sha256,
               result.status, result.message, result.input_sha256)
     return [defuse(str(v)) for v in values]
 
 
-def write_manifest(folder: Path, results: list[RowResult]) -> Path:
-    """Write ``folder/manifest.csv`` atomically, one line per CSV row, in CSV order."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(manifest_row(r) for r in results)
-    path = folder / MANIFEST
-    # utf-8-sig so Excel shows accents right when the manifest is opened directly
-    write_atomic(path, buffer.getvalue().encode("utf-8-sig"), force=True)
-    return path
+def refuse_foreign_manifest(journal: Journal, *, force: bool = False) -> None:
+    """Refuse to replace a manifest.csv the folder's journal does not vouch for, unless ``force``."""
+    path = journal.folder / MANIFEST
+    if force or not (path.exists() or path.is_symlink()) or journal.made_here(MANIFEST):
+        return
+    raise OutputExistsError("the file exists and was not written by a batch into this folder (or was changed "
+                            "since); pass --force to replace it, or choose another output folder", path=path)
 
 
-def previous_runs(folder: Path) -> dict[str, tuple[str, str]]:
-    """patient_id → (PDF sha256, input sha256) from an earlier manifest and an unfinished run's journal."""
-    known: dict[str, tuple[str, str]] = {}
-    for name in (MANIFEST, JOURNAL):
-        path = folder / name
-        if not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        for entry in csv.DictReader(io.StringIO(text, newline="")):
-            sha = entry.get("sha256") or ""
-            if entry.get("status") in ("written", "skipped") and len(sha) == 64:
-                known[undefuse(entry.get("patient_id") or "")] = (sha, entry.get("input_sha256") or "")
-    return known
+class ManifestWriter:
+    """Adds rows to the manifest being written."""
+
+    def __init__(self, file: object) -> None:
+        self._file = file
+        self._buffer = io.StringIO(newline="")
+        self._csv = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def add(self, result: RowResult) -> None:
+        self._csv.writerow(manifest_row(result))
+        self._flush()
+
+    def _flush(self) -> None:
+        self._file.write(self._buffer.getvalue().encode("utf-8"))  # type: ignore[attr-defined]
+        self._buffer.seek(0)
+        self._buffer.truncate()
 
 
-def start_journal(path: Path) -> None:
-    """Create the journal with its header unless an unfinished run left one."""
-    if not path.exists():
-        with path.open("w", encoding="utf-8", newline="") as stream:
-            csv.writer(stream).writerow(COLUMNS)
+@contextlib.contextmanager
+def manifest_writer(journal: Journal) -> Iterator[ManifestWriter]:
+    """Write ``manifest.csv`` of the journal's folder as rows come; it takes its name when the block ends.
 
-
-def journal_row(path: Path, result: RowResult) -> None:
-    """Append one finished row, in a single write so parallel workers never interleave lines.
-
-    Written before the PDF takes its final name: a run stopped in between leaves a
-    journal line without its file (the row is simply made again), never a file the
-    next run cannot vouch for.
+    Its journal line is written first, so the next batch knows it as its own.
     """
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerow(manifest_row(result))
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
-    try:
-        os.write(descriptor, buffer.getvalue().encode("utf-8"))
-    finally:
-        os.close(descriptor)
+    with staged(journal.folder / MANIFEST, force=True) as file:
+        file.write(codecs.BOM_UTF8)  # so Excel shows accents right when the manifest is opened directly
+        writer = ManifestWriter(file)
+        writer._csv.writerow(COLUMNS)
+        writer._flush()
+        yield writer
+        journal.add(Entry(MANIFEST, file.sha256(), 0, file.size))
+
+
+def read_manifest(folder: Path) -> Iterator[RowResult]:
+    """The rows of ``folder/manifest.csv`` (none if it is missing)."""
+    with open_own(folder / MANIFEST) as stream:
+        if stream is None:
+            return
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+        for entry in csv.DictReader(text):
+            yield RowResult(
+                line=int(entry.get("line") or 0), patient_id=undefuse(entry.get("patient_id") or ""),
+                status=entry.get("status") or "", message=undefuse(entry.get("message") or ""),
+                file=undefuse(entry.get("file") or ""), pages=int(entry.get("pages") or 0), bytes=int(entry.get("bytes") or 0),
+                sha256=entry.get("sha256") or "", input_sha256=entry.get("input_sha256") or "")

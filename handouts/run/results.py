@@ -1,11 +1,17 @@
-"""What a batch made, row by row: the results the manifest, the summary and the web read."""
+"""What a batch made, row by row: the results the manifest, the summary and the web read.
+
+A batch of any size keeps only its counts and the rows that need a reader's attention (a
+warning or a failure) in memory; every row is in ``manifest.csv``, and ``rows`` reads it back.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.errors import EXIT_OK, EXIT_OUTPUT, EXIT_SOME_FAILED
+from handouts.errors import EXIT_OK, EXIT_OUTPUT, EXIT_SOME_FAILED, ErrorList, HandoutError
 
 
 @dataclass
@@ -22,6 +28,7 @@ class RowResult:
     sha256: str = ""
     input_sha256: str = ""
     warnings: tuple[str, ...] = ()
+    stops_batch: bool = False  # the folder takes no more: no later row can be written either
 
     @property
     def ok(self) -> bool:
@@ -30,22 +37,49 @@ class RowResult:
 
 @dataclass
 class BatchResult:
-    """The outcome of a batch, row by row, with the files it wrote."""
+    """The outcome of a batch: counts, the rows that need attention, and the files it wrote."""
 
-    rows: list[RowResult]
     output: Path
     notes: list[str]
+    counts: Counter[str] = field(default_factory=Counter)
+    attention: list[RowResult] = field(default_factory=list)  # rows with warnings or not made, in CSV order
     seconds: float = 0.0
     combined: Path | None = None
     combined_pages: int = 0
     combined_bytes: int = 0
+    combined_unchanged: bool = False  # the print file already held exactly these handouts: left as it was
+    every_row: Callable[[], Iterable[RowResult]] = field(default=lambda: (), repr=False)  # the manifest's rows
+
+    def add(self, row: RowResult) -> None:
+        self.counts[row.status] += 1
+        if row.warnings or not row.ok:
+            self.attention.append(row)
 
     def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
+        return self.counts[status]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def rows(self) -> list[RowResult]:
+        """Every row in CSV order, read back from the manifest (the rows needing attention as they were)."""
+        noted = {row.line: row for row in self.attention}
+        return [noted.get(row.line, row) for row in self.every_row()]
 
     @property
     def exit_code(self) -> int:
         """0 all made; 1 some rows failed, the others were made; 3 not one handout could be made."""
-        if all(r.ok for r in self.rows):
+        made = self.count("written") + self.count("skipped")
+        if made == self.total:
             return EXIT_OK
-        return EXIT_SOME_FAILED if any(r.ok for r in self.rows) else EXIT_OUTPUT
+        return EXIT_SOME_FAILED if made else EXIT_OUTPUT
+
+
+class BatchRefused(ErrorList):
+    """No handout was made because of the rows' problems: none was good, or ``--strict`` and one was bad."""
+
+    def __init__(self, errors: list[HandoutError], *, total: int, bad: int, strict: bool) -> None:
+        super().__init__(errors)
+        self.total, self.bad, self.strict = total, bad, strict

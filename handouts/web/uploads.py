@@ -184,7 +184,7 @@ def make_zip(data: bytes, name: str, options: BatchOptions) -> BatchZip:
 def summary(result: BatchResult) -> str:
     """One line with counts only (no names), for the page and a response header."""
     made = result.count("written") + result.count("skipped")
-    failed = len(result.rows) - made
+    failed = result.total - made
     return f"{made} handout{'s' if made != 1 else ''} made, {failed} row{'s' if failed != 1 else ''} left out"
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 
-from handouts.errors import ErrorList, HandoutError
+from handouts.errors import ErrorList, HandoutError, flatten
 from handouts.load.fields import MAX_WEEKS, MIN_WEEKS
 from handouts.load.request_fields import MAX_NAME, MAX_NOTES
 from handouts.model import KINDS, PAPERS
@@ -112,7 +112,8 @@ def _handout_form(kind: str) -> Any:
             try:
                 return _pdf(kind, state, options, inline=action == "preview")
             except HandoutError as exc:
-                state.errors["form"] = sentence(exc.message)
+                for error in flatten(exc):  # beside its field (a name the font cannot print), else for the form
+                    state.errors[error.field or "form"] = sentence(error.message)
     status = 200 if action == "plan" else 422
     context = _form_context(kind, state)
     _name_the_choices(state, context)

@@ -5,6 +5,10 @@ however many handouts it holds. Objects repeated across handouts (the cover,
 the font subsets every handout shares) are written once: each object is
 serialised with its references renumbered, children first, and an object
 whose bytes were already written is not written again.
+
+The document information (title, and the creator that marks a print file made
+by handouts) is the first object, right after the header, so a later run can
+tell its own print file from its first bytes.
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-_CATALOG, _PAGES, _OUTLINES = 1, 2, 3  # object numbers reserved for the document's skeleton
+_CATALOG, _PAGES, _OUTLINES, _INFO = 1, 2, 3, 4  # object numbers reserved for the document's skeleton
 CREATOR = b"/Creator (handouts print file)"
+HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 _SKIPPED_PAGE_KEYS = {"/Parent", "/Annots", "/AA", "/B", "/StructParents", "/Thumb"}
 
 
@@ -41,7 +46,7 @@ class _Serializer:
     def __init__(self, out: BinaryIO) -> None:
         self.out = out
         self.offsets: dict[int, int] = {}
-        self.next_number = _OUTLINES + 1
+        self.next_number = _INFO + 1
         self.known: dict[bytes, int] = {}  # digest of an object's bytes -> its number
         self.in_progress: set[int] = set()
 
@@ -101,12 +106,13 @@ def _bytes(value: PdfObject) -> bytes:
 class CombinedWriter:
     """Appends whole PDFs to one file, keeping one bookmark per appended document."""
 
-    def __init__(self, out: BinaryIO, *, duplex: bool = False) -> None:
+    def __init__(self, out: BinaryIO, *, duplex: bool = False, title: str = "Handouts for printing") -> None:
         self.duplex = duplex
         self.serializer = _Serializer(out)
         self.pages: list[int] = []
         self.bookmarks: list[tuple[str, int]] = []
-        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        out.write(HEADER)
+        self.serializer.write(_INFO, b"<< /Title %s %s >>" % (_bytes(TextStringObject(title)), CREATOR))
 
     def append(self, path: Path, title: str) -> None:
         reader = PdfReader(path)
@@ -129,7 +135,7 @@ class CombinedWriter:
             })
             self.pages.append(self.serializer.add(_bytes(blank), share=False))
 
-    def finish(self, title: str) -> int:
+    def finish(self) -> int:
         """Write the page tree, bookmarks, cross-reference table and trailer; return the page count."""
         s = self.serializer
         kids = b" ".join(b"%d 0 R" % n for n in self.pages)
@@ -149,7 +155,6 @@ class CombinedWriter:
         s.write(_OUTLINES, b"<< /Type /Outlines /Count %d%s >>" % (len(items), ends))
         s.write(_CATALOG, b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>"
                 % (_PAGES, _OUTLINES))
-        info = s.add(b"<< /Title %s %s >>" % (_bytes(TextStringObject(title)), CREATOR), share=False)
         out = s.out
         start = out.tell()
         size = s.next_number
@@ -158,5 +163,5 @@ class CombinedWriter:
             offset = s.offsets.get(number)
             out.write(b"%010d 00000 n \n" % offset if offset is not None else b"0000000000 65535 f \n")
         out.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-                  % (size, _CATALOG, info, start))
+                  % (size, _CATALOG, _INFO, start))
         return len(self.pages)

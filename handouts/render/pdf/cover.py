@@ -16,7 +16,6 @@ import multiprocessing
 import os
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
 
 from handouts.errors import CoverError
+from handouts.load.files import Unreadable, open_regular
 
 
 def _limit_mb(default: float = 20.0) -> float:
@@ -65,20 +65,39 @@ class Cover:
 
 
 def load_cover(path: Path) -> Cover:
-    """Read and check a cover PDF once per process (cached by path, size and time)."""
+    """Read and check a cover PDF once per process (kept by path, size and time).
+
+    Only a regular file is read (a device or a pipe named as the cover is refused), never
+    more than the size limit.
+    """
+    path = path.resolve()
     try:
-        stat = path.stat()
+        with open_regular(path) as stream:
+            stat = os.fstat(stream.fileno())
+            if stat.st_size > MAX_COVER_BYTES:
+                raise CoverError(f"the cover is {stat.st_size / 1e6:.1f} MB; the limit is "
+                                 f"{MAX_COVER_BYTES // 1_000_000} MB", path=path)
+            key = (path, stat.st_size, stat.st_mtime_ns)
+            if key not in _COVERS:
+                data = stream.read(MAX_COVER_BYTES + 1)
+                if len(data) > MAX_COVER_BYTES:
+                    raise CoverError(f"the cover grew past the limit of {MAX_COVER_BYTES // 1_000_000} MB "
+                                     "while it was read", path=path)
+                _COVERS[key] = _checked(path, data)
+                while len(_COVERS) > _KEPT_COVERS:
+                    _COVERS.pop(next(iter(_COVERS)))
+            return _COVERS[key]
+    except Unreadable as exc:
+        raise CoverError(str(exc).replace("the file", "the cover"), path=path) from None
     except OSError as exc:
         raise CoverError(f"cannot read the cover: {exc.strerror or exc}", path=path) from None
-    return _load(path.resolve(), stat.st_size, stat.st_mtime_ns)
 
 
-@lru_cache(maxsize=8)
-def _load(path: Path, size: int, mtime: int) -> Cover:
-    if size > MAX_COVER_BYTES:
-        raise CoverError(f"the cover is {size / 1e6:.1f} MB; the limit is {MAX_COVER_BYTES // 1_000_000} MB",
-                         path=path)
-    data = path.read_bytes()
+_KEPT_COVERS = 8
+_COVERS: dict[tuple[Path, int, int], Cover] = {}
+
+
+def _checked(path: Path, data: bytes) -> Cover:
     if not data.lstrip()[:5].startswith(b"%PDF-"):
         raise CoverError("this is not a PDF file; export the cover page as PDF", path=path)
     problem = _check_in_child(data)

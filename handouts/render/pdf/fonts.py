@@ -16,6 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "HandoutSans"
+FONT_NAME = "DejaVu Sans"  # the face's own name, for messages
 FONT_BOLD = "HandoutSans-Bold"
 FONT_ITALIC = "HandoutSans-Italic"
 _FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf", FONT_ITALIC: "DejaVuSans-Oblique.ttf"}

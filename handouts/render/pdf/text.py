@@ -12,11 +12,17 @@ import re
 from functools import lru_cache
 from xml.sax.saxutils import escape as _xml
 
+from handouts.compose.markup import clean
 from handouts.model.document import Inline
 from handouts.render.pdf.fonts import has_glyph
 
 REPLACEMENT = "\ufffd"
 MAX_WORD = 40  # longer unbroken runs get break opportunities so the layout cannot overflow
+
+
+def missing_glyphs(text: str) -> str:
+    """The characters of ``text`` (as it will print, cleaned) that the shipped fonts cannot draw, each once."""
+    return "".join(dict.fromkeys(c for c in clean(text) if not has_glyph(c)))
 
 
 def printable(text: str) -> str:
