@@ -2,13 +2,17 @@
 
     python benchmarks/bench.py [--repeats 15] [--rows 1000] [--memory-rows 1000,10000,100000] [--json FILE]
 
-Rows of the table (milliseconds per handout, median after a warm-up):
+Rows of the table (milliseconds per handout, medians of interleaved rounds after a warm-up,
+so every figure of a round saw the same machine):
 
-* full   - the library call the CLI makes: plan, templates, layout, cover merge, write;
-* layout - the same without the cover;
-* floor  - the same text, line by line with its font and size, drawn on a bare
-           ReportLab canvas into the same number of pages with the same embedded
-           font, plus a byte copy of the cover: the least this stack can do;
+* full        - the library call the CLI makes: plan, templates, layout, cover, write;
+* layout      - the same without the cover;
+* text floor  - the same pages' text, line by line in its font and size, on a bare
+                ReportLab canvas with the same embedded fonts (cover included), written;
+* fair floor  - the text floor plus every box, rule, grid, tick box and figure shape at
+                precomputed positions: what any renderer must at least draw (floors.py);
+* WeasyPrint  - the same handout as HTML (html_equivalent.py) printed by WeasyPrint, when
+                it is installed (pip install weasyprint);
 * batch  - handouts per second for ROWS CSV rows with 1 and with 2 workers, peak
            memory of the parent and of a worker, and the combined print file's size;
 * memory - the batch parent's peak memory for 1,000, 10,000 and 100,000 CSV rows (2
@@ -18,7 +22,8 @@ Rows of the table (milliseconds per handout, median after a warm-up):
            what must stay flat in the number of rows. 100,000 real handouts would take
            most of an hour and some 6 GB of disk.
 
-Ratios printed: full/floor (target 1.5, stretch 1.3) and batch(2)/batch(1) (target 1.8).
+Ratios printed beside their targets: full / text floor, full / fair floor, WeasyPrint / full,
+a batch row (1 worker) / text floor, and batch(2)/batch(1).
 Timings live here, never in tests.
 """
 
@@ -33,15 +38,16 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
-from io import BytesIO
 from pathlib import Path
 
-import pdfplumber
-from reportlab.pdfgen.canvas import Canvas
+from floors import fair_floor, read_pages, text_floor
+from html_equivalent import to_html
 
+from handouts.compose.document import compose
 from handouts.model import HandoutRequest, Patient
 from handouts.model.options import PrintOptions
-from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
+from handouts.render.pdf.fonts import register_fonts
+from handouts.rules.plan import make_plan
 from handouts.run.handout import write_handout
 from handouts.run.library import open_library
 
@@ -53,43 +59,32 @@ DIAGNOSES = [("herniated-disc", "acute"), ("herniated-disc", "subacute"), ("spin
 NAMES = ["Zoë Łukasz", "Nguyễn Văn An", "Ñandú Pérez", "Siobhán Ó Briain", "Björn Ågren", "Chloé Dubois"]
 
 
-def median_ms(action: Callable[[], object], repeats: int) -> float:
-    action()  # warm-up: fonts, templates, cover parsed once per process
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+def interleaved_ms(actions: dict[str, Callable[[], object]], rounds: int,
+                   every: dict[str, int] | None = None) -> dict[str, float]:
+    """The median milliseconds of each action, timed in turn round after round (after one warm-up each).
+
+    ``every`` runs a slow action only every n-th round (WeasyPrint takes a second a handout).
+    """
+    for action in actions.values():
+        action()  # warm-up: fonts, templates, cover parsed once per process
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for round_number in range(rounds):
+        for name, action in actions.items():
+            if round_number % (every or {}).get(name, 1):
+                continue
+            start = time.perf_counter()
+            action()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(found) for name, found in times.items()}
 
 
-def page_lines(pdf_path: Path, skip: int) -> list[list[tuple[float, float, str, str, float]]]:
-    """Per page, each text line of the body as (x, y, text, font, size), read back from the PDF."""
-    pages = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages[skip:]:
-            lines = []
-            for line in page.extract_text_lines():
-                first = line["chars"][0]
-                font = FONT_BOLD if "Bold" in first["fontname"] else FONT
-                lines.append((line["x0"], page.height - line["bottom"], line["text"], font, first["size"]))
-            pages.append(lines)
-    return pages
-
-
-def floor_action(pages: list, pagesize: tuple[float, float], cover: Path, out: Path) -> Callable[[], None]:
-    def draw() -> None:
-        buffer = BytesIO()
-        canvas = Canvas(buffer, pagesize=pagesize, invariant=True, initialFontName=FONT)
-        for lines in pages:
-            for x, y, text, font, size in lines:
-                canvas.setFont(font, size)
-                canvas.drawString(x, y, text)
-            canvas.showPage()
-        canvas.save()
-        out.write_bytes(cover.read_bytes() + buffer.getvalue())
-
-    return draw
+def weasyprint_action(html: str) -> Callable[[], object] | None:
+    """Print ``html`` with WeasyPrint, or None when it is not installed."""
+    try:
+        import weasyprint
+    except ImportError:
+        return None
+    return lambda: weasyprint.HTML(string=html).write_pdf()
 
 
 def write_csv(path: Path, rows: int) -> None:
@@ -184,18 +179,23 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         full_pdf, layout_pdf = work / "full.pdf", work / "layout.pdf"
-        results["full_ms"] = median_ms(lambda: write_handout(REQUEST, full_pdf, library=library, force=True),
-                                       args.repeats)
-        results["layout_ms"] = median_ms(
-            lambda: write_handout(REQUEST, layout_pdf, library=library, force=True, options=PrintOptions(use_cover=False)), args.repeats)
         written = write_handout(REQUEST, full_pdf, library=library, force=True)
-        cover = written.handout.plan.clinic.covers[written.handout.plan.language]
         results["pages"] = written.handout.pages
-        lines = page_lines(full_pdf, written.handout.cover_pages)
-        from handouts.render.pdf.styles import PAGE_SIZES
-
-        pagesize = PAGE_SIZES[written.handout.plan.paper]
-        results["floor_ms"] = median_ms(floor_action(lines, pagesize, cover, work / "floor.pdf"), args.repeats)
+        size, drawn = read_pages(full_pdf)
+        plan = make_plan(REQUEST, library.dataset)
+        html = to_html(compose(plan, library.templates(plan.language), today=REQUEST.start_date),
+                       clinic_address=", ".join(plan.clinic.address))
+        actions: dict[str, Callable[[], object]] = {
+            "full_ms": lambda: write_handout(REQUEST, full_pdf, library=library, force=True),
+            "layout_ms": lambda: write_handout(REQUEST, layout_pdf, library=library, force=True,
+                                               options=PrintOptions(use_cover=False)),
+            "text_floor_ms": text_floor(size, drawn, work / "text-floor.pdf"),
+            "fair_floor_ms": fair_floor(size, drawn, work / "fair-floor.pdf"),
+        }
+        weasy = weasyprint_action(html)
+        if weasy is not None:
+            actions["weasyprint_ms"] = weasy
+        results.update(interleaved_ms(actions, args.repeats, every={"weasyprint_ms": 5}))
 
         csv_path = work / "patients.csv"
         write_csv(csv_path, args.rows)
@@ -212,7 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     for figures in memory:
         results[f"parent_{figures['rows']}_rows_mb"] = figures["peak_mb"]
         results[f"parent_{figures['rows']}_rows_first_mb"] = figures["first_row_mb"]
-    results["full_over_floor"] = results["full_ms"] / results["floor_ms"]
+    results["full_over_text_floor"] = results["full_ms"] / results["text_floor_ms"]
+    results["full_over_fair_floor"] = results["full_ms"] / results["fair_floor_ms"]
+    if "weasyprint_ms" in results:
+        results["weasyprint_over_full"] = results["weasyprint_ms"] / results["full_ms"]
+    results["batch1_row_over_text_floor"] = (1000 / results["batch1_per_s"]) / results["text_floor_ms"]
     results["batch2_over_batch1"] = results["batch2_per_s"] / results["batch1_per_s"]
     print(table(results))
     if args.json:
@@ -224,7 +228,10 @@ def table(r: dict[str, float]) -> str:
     rows = [
         ("full (plan, layout, cover, write)", f"{r['full_ms']:.1f} ms", f"{int(r['pages'])} pages with cover"),
         ("layout only (no cover)", f"{r['layout_ms']:.1f} ms", ""),
-        ("floor (bare canvas + cover copy)", f"{r['floor_ms']:.1f} ms", ""),
+        ("text floor (the text on a bare canvas)", f"{r['text_floor_ms']:.1f} ms", ""),
+        ("fair floor (text, boxes, figures)", f"{r['fair_floor_ms']:.1f} ms", ""),
+        ("WeasyPrint, equivalent HTML", f"{r['weasyprint_ms']:.0f} ms" if "weasyprint_ms" in r else "not installed",
+         "pip install weasyprint" if "weasyprint_ms" not in r else ""),
         (f"batch, 1 worker, {int(r['rows'])} rows", f"{r['batch1_per_s']:.1f} /s", f"{r['batch1_s']:.1f} s"),
         (f"batch, 2 workers, {int(r['rows'])} rows", f"{r['batch2_per_s']:.1f} /s", f"{r['batch2_s']:.1f} s"),
         ("peak memory: parent / a worker", f"{r['parent_rss_mb']:.0f} / {r['worker_rss_mb']:.0f} MB", ""),
@@ -232,7 +239,11 @@ def table(r: dict[str, float]) -> str:
         *((f"parent memory, {int(rows):,} rows", f"{r[f'parent_{rows}_rows_mb']:.0f} MB",
            f"{r[f'parent_{rows}_rows_first_mb']:.0f} MB at the first row; target flat in rows")
           for rows in sorted(int(k.split("_")[1]) for k in r if k.endswith("_rows_mb"))),
-        ("full / floor", f"{r['full_over_floor']:.2f}x", "target 1.5x, stretch 1.3x"),
+        ("full / text floor", f"{r['full_over_text_floor']:.2f}x", "target 1.6x or less, stretch 1.3x"),
+        ("full / fair floor", f"{r['full_over_fair_floor']:.2f}x", "target 0.8x or less"),
+        *((("WeasyPrint / full", f"{r['weasyprint_over_full']:.0f}x", "target 40x or more"),)
+          if "weasyprint_over_full" in r else ()),
+        ("batch row (1 worker) / text floor", f"{r['batch1_row_over_text_floor']:.2f}x", "target 1.8x or less"),
         ("batch(2) / batch(1)", f"{r['batch2_over_batch1']:.2f}x", "target 1.8x"),
     ]
     width = max(len(name) for name, _, _ in rows)
