@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from handouts.compose.context import handout_context
@@ -154,7 +155,7 @@ def require_safety_phrases(blocks: Sequence[Parsed], templates: Templates, name:
                         "warnings (safety_phrases in labels.yaml)", path=templates.folder / name)
 
 
-def validate_templates(root: Any, language: str, sample: Mapping[str, Any]) -> list[HandoutError]:
+def validate_templates(root: Path, language: str, sample: Mapping[str, Any]) -> list[HandoutError]:
     """Render every template of ``language`` with ``sample`` context; return the problems."""
     errors: list[HandoutError] = []
     try:
