@@ -24,7 +24,7 @@ from pathlib import Path
 
 from handouts.errors import DataError, ErrorList, did_you_mean, shown
 from handouts.load.clinics import load_clinics
-from handouts.load.exercises import load_exercises
+from handouts.load.exercises import check_ladders, load_exercises
 from handouts.load.protocols import load_protocols
 from handouts.load.region import load_region
 from handouts.load.schema import Problems, Section
@@ -49,6 +49,7 @@ def load_dataset(root: Path | Sequence[Path], *, languages: tuple[str, ...]) -> 
     if region is None or folder is None:
         raise ErrorList(problems.errors)
     exercises, broken = load_exercises(folder / "exercises", region, languages, problems)
+    check_ladders(exercises, broken, problems)
     # Ids whose files failed are reported once, not again wherever they are used.
     known = {**dict.fromkeys(broken), **exercises}
     protocols = load_protocols(folder / "protocols.yaml", tuple(region.phases), known, problems)

@@ -12,9 +12,11 @@ from handouts.model.exercise import (
     GOAL_OF,
     KINDS,
     LIMIT_FIELDS,
+    BuildUp,
     Dose,
     Exercise,
     ExerciseText,
+    Rung,
 )
 from handouts.model.illustration import Illustration
 from handouts.model.plan import Plan, PlannedExercise, PlanWarning
@@ -24,6 +26,6 @@ from handouts.model.request import HandoutRequest, Patient
 
 __all__ = [
     "DIRECTIONS", "DOSE_BOUNDS", "GOAL_OF", "KINDS", "LIMIT_FIELDS", "PAPERS",
-    "Clinic", "Dataset", "Dose", "Edition", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Patient",
-    "Plan", "PlanWarning", "PlannedExercise", "Protocol", "Region", "RuleStep",
+    "BuildUp", "Clinic", "Dataset", "Dose", "Edition", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Patient",
+    "Plan", "PlanWarning", "PlannedExercise", "Protocol", "Region", "Rung", "RuleStep",
 ]

@@ -1,0 +1,103 @@
+"""Ladders as data: easier and harder versions with plain criteria and sources, and dose build-ups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handouts.errors import ErrorList
+from handouts.run.library import open_library
+
+#: The rungs issue 17 asks for, as (easier, harder) pairs of exercise ids.
+LADDERS = [
+    ("prone-lying", "prone-on-elbows"), ("prone-on-elbows", "prone-press-up"),
+    ("plank-on-knees", "prone-plank"), ("one-knee-to-chest", "double-knee-to-chest"),
+    ("hamstring-stretch-bent-knee", "hamstring-stretch"), ("low-back-bridge", "marching-bridge"),
+]
+
+
+def test_every_exercise_has_a_rung_up_or_down(library) -> None:  # type: ignore[no-untyped-def]
+    for exercise in library.dataset.exercises.values():
+        assert exercise.easier or exercise.harder, exercise.id
+
+
+@pytest.mark.parametrize(("easier", "harder"), [pytest.param(*pair, id=f"{pair[0]}>{pair[1]}") for pair in LADDERS])
+def test_the_issues_ladders_go_both_ways(library, easier: str, harder: str) -> None:  # type: ignore[no-untyped-def]
+    exercises = library.dataset.exercises
+    assert harder in [r.exercise for r in exercises[easier].harder]
+    assert easier in [r.exercise for r in exercises[harder].easier]
+
+
+def test_every_criterion_and_build_up_has_a_source_and_every_language(library) -> None:  # type: ignore[no-untyped-def]
+    dataset = library.dataset
+    for exercise in dataset.exercises.values():
+        for rung in (*exercise.easier, *exercise.harder):
+            assert rung.sources and set(rung.sources) <= set(dataset.region.sources), exercise.id
+            assert set(rung.when) == set(dataset.languages), exercise.id
+            assert all(len(text.split()) <= 20 for text in rung.when.values()), exercise.id  # one short line
+        if exercise.build_up:
+            assert exercise.build_up.sources
+
+
+def test_build_up_targets_day_by_day(library) -> None:  # type: ignore[no-untyped-def]
+    plank = library.dataset.exercises["prone-plank"].build_up
+    assert plank is not None and (plank.start, plank.step, plank.every_days, plank.goal) == (10, 5, 2, 60)
+    assert [plank.target(day) for day in range(7)] == [10, 10, 15, 15, 20, 20, 25]
+    assert plank.target(100) == 60
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _errors(data: Path) -> list[str]:
+    with pytest.raises(ErrorList) as caught:
+        open_library(data)
+    return [str(e) for e in caught.value.errors]
+
+
+EX = "regions/low-back/exercises/"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        pytest.param("prone-plank.yaml", "  - exercise: plank-on-knees", "  - exercise: plank-on-knee",
+                     "prone-plank.yaml: easier[0].exercise: unknown exercise 'plank-on-knee' (did you mean "
+                     "'plank-on-knees'?); add its file to exercises/ or name another", id="unknown-rung"),
+        pytest.param("hamstring-stretch.yaml", "  - exercise: hamstring-stretch-bent-knee", "  - exercise: bird-dog",
+                     "hamstring-stretch.yaml: easier[0].exercise: bird-dog is a strengthen exercise, but "
+                     "hamstring-stretch is a stretch one; an easier or harder version must be the same kind",
+                     id="other-kind"),
+        pytest.param("prone-plank.yaml", "  - exercise: plank-on-knees", "  - exercise: prone-plank",
+                     "prone-plank.yaml: easier[0].exercise: names this exercise itself", id="itself"),
+        pytest.param("prone-plank.yaml", "      es: Si no aguanta 10 segundos con el cuerpo recto\n", "",
+                     "prone-plank.yaml: easier[0].when.es: the 'es' criterion is missing", id="criterion-language"),
+        pytest.param("prone-plank.yaml", "    source: common-practice\ntext:", "text:",
+                     "prone-plank.yaml: easier[0].source: is required: where the criterion comes from",
+                     id="criterion-source"),
+        pytest.param("piriformis-stretch.yaml", "  - dose: {hold: 10}", "  - dose: {hold: 5}",
+                     "piriformis-stretch.yaml: easier[0].dose.hold: expected a whole number from 10 to 60, found '5'",
+                     id="rung-outside-limits"),
+        pytest.param("piriformis-stretch.yaml", "  - dose: {hold: 10}", "  - dose: {minutes: 10}",
+                     "piriformis-stretch.yaml: easier[0].dose.minutes: the dose has no minutes", id="rung-field"),
+        pytest.param("piriformis-stretch.yaml", "  - dose: {hold: 10}", "  - dose: {hold: 10}\n    exercise: bird-dog",
+                     "piriformis-stretch.yaml: easier[0]: give either 'exercise: ID'", id="rung-both"),
+        pytest.param("prone-plank.yaml", "  every_days: 2", "  every_days: 2\n  goal: 90",
+                     "prone-plank.yaml: build_up.goal: goal 90 differs from dose.hold_up_to 60; leave 'goal' out",
+                     id="goal-mismatch"),
+        pytest.param("prone-plank.yaml", "  while: pain-not-worse", "  while: feels-fine",
+                     "prone-plank.yaml: build_up.while: 'feels-fine' is not one of pain-not-worse, pain-not-spreading",
+                     id="build-up-rule"),
+        pytest.param("low-back-bridge.yaml", "harder:\n", "build_up: {field: repeat, step: 1, every_days: 2, "
+                     "while: pain-not-worse, source: common-practice}\nharder:\n",
+                     "low-back-bridge.yaml: build_up.goal: is required: the number to build up to", id="goal-needed"),
+    ],
+)
+def test_broken_ladders_name_file_key_and_fix(data_copy: Path, file: str, old: str, new: str, expected: str) -> None:
+    _edit(data_copy / EX / file, old, new)
+    errors = _errors(data_copy)
+    assert any(expected in e for e in errors), errors
