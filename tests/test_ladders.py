@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,77 @@ def test_broken_ladders_name_file_key_and_fix(data_copy: Path, file: str, old: s
     _edit(data_copy / EX / file, old, new)
     errors = _errors(data_copy)
     assert any(expected in e for e in errors), errors
+
+
+# ---------------------------------------------------------------- the cards print the ladder lines
+
+from click.testing import CliRunner  # noqa: E402
+
+from handouts.cli import cli  # noqa: E402
+from handouts.load.request_fields import build_request  # noqa: E402
+from handouts.model.options import PrintOptions  # noqa: E402
+from handouts.run.handout import make_handout  # noqa: E402
+from helpers import pdf_text  # noqa: E402
+
+
+def _text(library, request) -> str:  # type: ignore[no-untyped-def]
+    return pdf_text(make_handout(request, library=library, options=PrintOptions(use_cover=False)).pdf)
+
+
+def test_english_cards_print_too_hard_ready_for_more_and_build_up(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    text = _text(library, request_for(exercises=("prone-on-elbows", "prone-plank", "low-back-bridge", "walking")))
+    assert ("Too hard? If you cannot hold 10 seconds with your body straight, ask us about “Plank on knees”."
+            in text)
+    assert ("Ready for more? When you can hold 3 minutes on 3 days in a row with no more pain, ask us about "
+            "“Press-up, hips down”." in text)
+    assert "Build up: add 5 seconds every 2 days if your pain is no worse." in text
+    assert "Build up: add 30 seconds every 2 days if the pain does not spread down your leg." in text
+    # a dose rung: the bridge's longer hold
+    assert ("Ready for more? When 2 sets of 10 feel easy on 3 days in a row with no more pain, ask us about "
+            "holding 10 seconds." in text)
+    assert "If walking 10 minutes makes your back or leg pain worse, walk 5 minutes instead." in text
+
+
+def test_spanish_cards_print_the_ladder_lines(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    text = _text(library, request_for(language="es", exercises=("prone-plank", "low-back-bridge", "walking")))
+    assert "¿Muy difícil? Si no aguanta 10 segundos con el cuerpo recto, pregúntenos por «Plancha con las rodillas apoyadas»." in text
+    assert "Para subir: añada 5 segundos cada 2 días si el dolor no empeora." in text
+    assert "¿Quiere avanzar? Cuando 2 series de 10 le resulten fáciles durante 3 días seguidos sin más dolor, " \
+           "pregúntenos si puede aguantar 10 segundos." in text
+    assert "Too hard" not in text and "Ready for more" not in text
+
+
+def test_no_ladder_leaves_the_lines_out(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    text = _text(library, request_for(exercises=("prone-plank", "low-back-bridge"), ladder=False))
+    assert "Too hard?" not in text and "Ready for more?" not in text and "Build up:" not in text
+    assert "Plank on elbows" in text
+
+
+def test_a_rung_the_rules_would_take_out_is_never_offered(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    # With leg pain the strap stretch gives way to the bent-knee one; its card must not offer it back.
+    text = _text(library, request_for(exercises=("hamstring-stretch", "walking"), leg_pain=True))
+    assert "Hamstring stretch, knee bent" in text and "Ready for more?" not in text
+    without = _text(library, request_for(exercises=("hamstring-stretch-bent-knee", "walking"), leg_pain=False))
+    assert "ask us about “Hamstring stretch (back of thigh)”" in without
+
+
+def test_a_dose_at_its_goal_has_no_build_up_line(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    request = request_for(exercises=("prone-plank", "low-back-bridge"), dose_changes={"prone-plank": {"hold": 60}})
+    text = _text(library, request)
+    assert "Build up: add 5 seconds" not in text and "Hold 1 minute" in text  # walking keeps its own
+
+
+def test_no_ladder_on_the_command_line_and_in_a_csv(library, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    common = ["make", "--patient-id", "p-1", "--name", "Ana", "--diagnosis", "nonspecific", "--phase", "maintenance",
+              "--start-date", "2026-12-07", "--no-cover"]
+    for flags, name in (([], "with"), (["--no-ladder"], "without")):
+        result = CliRunner().invoke(cli, [*common, *flags, "-o", str(tmp_path / f"{name}.pdf")])
+        assert result.exit_code == 0, result.output
+    assert "Too hard?" in pdf_text((tmp_path / "with.pdf").read_bytes())
+    assert "Too hard?" not in pdf_text((tmp_path / "without.pdf").read_bytes())
+    row = {"patient_id": "p-1", "name": "Ana", "diagnosis": "nonspecific", "phase": "acute", "no_ladder": "yes"}
+    assert build_request(row, library.dataset, today=date(2026, 12, 2)).ladder is False
+    row["no_ladder"] = "maybe"
+    with pytest.raises(ErrorList) as caught:
+        build_request(row, library.dataset, today=date(2026, 12, 2))
+    assert [e.field for e in caught.value.errors] == ["no_ladder"]

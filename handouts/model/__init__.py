@@ -19,13 +19,13 @@ from handouts.model.exercise import (
     Rung,
 )
 from handouts.model.illustration import Illustration
-from handouts.model.plan import Plan, PlannedExercise, PlanWarning
+from handouts.model.plan import Ladder, LadderStep, Plan, PlannedExercise, PlanWarning
 from handouts.model.protocol import Protocol
 from handouts.model.region import Edition, Region, RuleStep
 from handouts.model.request import HandoutRequest, Patient
 
 __all__ = [
     "DIRECTIONS", "DOSE_BOUNDS", "GOAL_OF", "KINDS", "LIMIT_FIELDS", "PAPERS",
-    "BuildUp", "Clinic", "Dataset", "Dose", "Edition", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Patient",
+    "BuildUp", "Clinic", "Dataset", "Dose", "Edition", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Ladder", "LadderStep", "Patient",
     "Plan", "PlanWarning", "PlannedExercise", "Protocol", "Region", "Rung", "RuleStep",
 ]
