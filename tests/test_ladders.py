@@ -176,3 +176,43 @@ def test_no_ladder_on_the_command_line_and_in_a_csv(library, tmp_path: Path) -> 
     with pytest.raises(ErrorList) as caught:
         build_request(row, library.dataset, today=date(2026, 12, 2))
     assert [e.field for e in caught.value.errors] == ["no_ladder"]
+
+
+# ---------------------------------------------------------------- moving on, getting up from the floor, stenosis walking
+
+
+def test_how_you_will_move_on_is_a_talk_with_the_therapist(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    text = _text(library, request_for(phase="acute", exercises=("double-knee-to-chest", "walking")))
+    assert ("How you will move on: talk to your physical therapist about the next stage when your pain is settling, "
+            "you can walk for 10 to 15 minutes without more pain, and you are sleeping better." in text)
+    es = _text(library, request_for(phase="subacute", language="es", exercises=("double-knee-to-chest", "walking")))
+    assert ("Cómo avanzará: hable con su fisioterapeuta sobre la etapa siguiente cuando el dolor casi haya "
+            "desaparecido, pueda hacer todos sus ejercicios sin más dolor al día siguiente y haya vuelto a casi todo "
+            "lo que hacía a diario." in es)
+    last = _text(library, request_for(phase="maintenance", exercises=("double-knee-to-chest", "walking")))
+    assert "How you will move on" not in last  # the last phase has no next one
+
+
+def test_every_sign_of_moving_on_has_a_source_and_every_language(library) -> None:  # type: ignore[no-untyped-def]
+    region = library.dataset.region
+    assert set(region.move_on) == {"acute", "subacute"}
+    for step in region.move_on.values():
+        for sign in step.signs:
+            assert sign.sources and set(sign.sources) <= set(region.sources)
+            assert set(sign.text) == set(library.dataset.languages)
+
+
+def test_a_sign_without_its_source_or_a_language_is_refused(data_copy: Path) -> None:
+    _edit(data_copy / "regions/low-back/region.yaml", "{en: you are sleeping better, es: duerma mejor, "
+          "source: common-practice}", "{en: you are sleeping better}")
+    errors = _errors(data_copy)
+    assert any("region.yaml: move_on.acute.signs[2].source: is required" in e for e in errors), errors
+
+
+def test_floor_tip_only_with_floor_exercises_and_stenosis_walking_only_for_stenosis(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    floor = _text(library, request_for(exercises=("double-knee-to-chest", "walking"), diagnosis="spinal-stenosis"))
+    assert "Getting up from the floor: roll onto your side with your knees bent" in floor
+    assert "Walking with spinal stenosis: walk in short bouts. If your legs ache or feel heavy, sit down or bend " \
+           "forward until it eases" in floor and "shopping trolley" in floor
+    standing = _text(library, request_for(exercises=("standing-extension", "walking")))
+    assert "Getting up from the floor" not in standing and "spinal stenosis" not in standing

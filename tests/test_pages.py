@@ -23,7 +23,9 @@ from handouts.report.fill import HALF_EMPTY, measure_pages
 from handouts.run.handout import make_handout
 
 TODAY = date(2026, 12, 2)
-MAX_PAGES = 70  # issue 15's target, for the handouts without the ladder lines
+#: Issue 15's target was 70; issue 17's closing tips (how you will move on, getting up from the floor,
+#: walking with stenosis), printed after the checklist, add a page to six samples (none more than one).
+MAX_PAGES = 76  # for the handouts without the ladder lines
 MAX_HALF_EMPTY = 5
 #: Issue 17: the ladder lines ("Too hard?", "Ready for more?", the build-up) add at most this many pages
 #: to the fourteen samples in all. One Spanish sample (p-0013) grows by 2: its first card no longer fits
@@ -55,7 +57,7 @@ def without_ladder(library):  # type: ignore[no-untyped-def]
     return _made(library, ladder=False)
 
 
-def test_the_fourteen_samples_take_at_most_70_pages(without_ladder) -> None:  # type: ignore[no-untyped-def]
+def test_the_fourteen_samples_take_at_most_76_pages(without_ladder) -> None:  # type: ignore[no-untyped-def]
     pages = {patient: len(report.pages) for patient, (_, report) in without_ladder.items()}
     assert len(pages) == 14
     assert sum(pages.values()) <= MAX_PAGES, pages

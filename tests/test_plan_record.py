@@ -105,3 +105,44 @@ def test_not_json_is_refused_with_its_line(library, tmp_path: Path) -> None:  # 
     with pytest.raises(HandoutError) as caught:
         read_plan_record(broken, library.dataset)
     assert "not valid JSON (line 2" in str(caught.value)
+
+
+CSV = ("patient_id,name,diagnosis,phase,start_date,leg_pain\n"
+       "b-1,Ana,nonspecific,acute,2026-12-07,no\n"
+       "b-2,Ben,herniated-disc,subacute,2026-12-07,yes\n")
+
+
+def _batch(tmp_path: Path, *extra: str) -> tuple[int, str]:
+    source = tmp_path / "patients.csv"
+    source.write_text(CSV, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "out"), "--workers", "1", *extra])
+    return result.exit_code, result.output
+
+
+def test_a_batch_writes_a_record_per_handout_listed_in_the_manifest(tmp_path: Path) -> None:
+    code, out = _batch(tmp_path)
+    assert code == 0, out
+    out_dir = tmp_path / "out"
+    for patient in ("b-1", "b-2"):
+        data = json.loads((out_dir / f"{patient}.plan.json").read_text(encoding="utf-8"))
+        assert data["request"]["patient_id"] == patient
+    manifest = (out_dir / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert manifest[0].endswith(",plan_record") and manifest[1].endswith(",b-1.plan.json")
+    before = {p.name: p.stat().st_mtime_ns for p in out_dir.glob("*.plan.json")}
+    code, out = _batch(tmp_path)  # run twice: nothing is made again, the records are left as they were
+    assert code == 0 and "skipped (already done): 2" in out, out
+    assert {p.name: p.stat().st_mtime_ns for p in out_dir.glob("*.plan.json")} == before
+    assert (out_dir / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()[1].endswith(",b-1.plan.json")
+
+
+def test_a_record_a_batch_did_not_make_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    foreign = tmp_path / "out" / "b-1.plan.json"
+    foreign.write_text("mine", encoding="utf-8")
+    code, out = _batch(tmp_path)
+    assert code == 1 and "b-1.plan.json exists and was not made with this handout; pass --force" in out, out
+    assert foreign.read_text(encoding="utf-8") == "mine" and not (tmp_path / "out" / "b-1.pdf").exists()
+    assert (tmp_path / "out" / "b-2.plan.json").is_file()
+    code, out = _batch(tmp_path, "--force")
+    assert code == 0, out
+    assert json.loads(foreign.read_text(encoding="utf-8"))["format"] == "handouts-plan"

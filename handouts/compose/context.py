@@ -40,6 +40,19 @@ def ladder_context(planned: PlannedExercise, language: str) -> dict[str, Any] | 
     return context if any(context.values()) else None
 
 
+#: Positions on the floor: a plan with one of them gets the tip on getting down to the floor and up.
+FLOOR_POSITIONS = ("prone", "supine", "side-lying", "hands-and-knees", "forearms-and-toes", "forearms-and-knees")
+
+
+def _move_on(plan: Plan, labels: dict[str, Any]) -> dict[str, Any] | None:
+    """What the templates see as ``move_on`` (see ``handout_context``)."""
+    region_step = plan.move_on
+    if region_step is None:
+        return None
+    return {"next": region_step.next, "next_name": labels["phases"].get(region_step.next, region_step.next),
+            "signs": [sign.text[plan.language] for sign in region_step.signs]}
+
+
 def exercise_context(planned: PlannedExercise, number: int, total: int, language: str, *,
                      ladder: bool = True) -> dict[str, Any]:
     """What ``exercise.md.j2`` sees as ``exercise``; ``ladder`` is None when ``ladder`` is False (the
@@ -62,7 +75,9 @@ def handout_context(plan: Plan, templates: Templates, *, today: date) -> dict[st
     spelling ('us' or 'uk': which English)}; clinician;
     today (date), start_date (date), weeks; exercises (list, see
     ``exercise_context``); has_walking; has_strengthening; notes_lines (list of the clinician's
-    note lines); labels (labels.yaml). Filters: short_date, long_date.
+    note lines); labels (labels.yaml); move_on (None, or {next (phase id), next_name, signs (list of
+    words)}: when to talk about the next phase); has_floor_exercises (a card is done lying or kneeling on
+    the floor). Filters: short_date, long_date.
     """
     request = plan.request
     total = len(plan.exercises)
@@ -88,5 +103,7 @@ def handout_context(plan: Plan, templates: Templates, *, today: date) -> dict[st
         "has_walking": plan.has_walking,
         "has_strengthening": any(p.exercise.kind == "strengthen" for p in plan.exercises),
         "notes_lines": [line.strip() for line in request.notes.splitlines() if line.strip()],
+        "move_on": _move_on(plan, labels),
+        "has_floor_exercises": any(p.exercise.position in FLOOR_POSITIONS for p in plan.exercises),
         "labels": labels,
     }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from handouts.errors import Fix
 from handouts.model.clinic import Clinic
 from handouts.model.exercise import BuildUp, Dose, Exercise, Rung
-from handouts.model.region import Edition
+from handouts.model.region import Edition, MoveOn
 from handouts.model.request import HandoutRequest
 
 
@@ -80,6 +80,7 @@ class Plan:
     exercises: tuple[PlannedExercise, ...]
     warnings: tuple[PlanWarning, ...]
     edition: Edition | None = None  # the edition of the clinical content it was made from
+    move_on: MoveOn | None = None  # when to talk about the next phase (None in the last phase)
 
     @property
     def has_walking(self) -> bool:

@@ -50,4 +50,5 @@ def make_plan(request: HandoutRequest, dataset: Dataset) -> Plan:
     return Plan(
         request=request, clinic=clinic, language=language, paper=request.paper or clinic.paper,
         exercises=tuple(planned), warnings=tuple(work.warnings), edition=dataset.region.edition,
+        move_on=dataset.region.move_on.get(request.phase),
     )
