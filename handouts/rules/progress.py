@@ -32,6 +32,11 @@ DONE = 0.8  # share of sessions ticked for "all done"
 SKIPPED = 0.4  # under this share, sessions were skipped
 PAIN_CHANGE = 1.0  # points (0 to 10) between the first and last days for pain to count as rising or falling
 NEXT_PHASE = {"acute": "subacute", "subacute": "maintenance"}
+_UNITS = {"hold": "s", "minutes": "min", "repeat": "times"}
+
+
+def _days(n: int) -> str:
+    return "day" if n == 1 else f"{n} days"
 
 
 @dataclass(frozen=True)
@@ -148,8 +153,8 @@ def _exercise_change(planned: PlannedExercise, rows: list[Day], trend: str, pain
     build = ladder.build_up
     if build is not None and build.target(period) > build.start:
         target = build.target(period)
-        return Change("dose", exercise.id, f"{tally}, {pain_words}; build-up: add {build.step} every "
-                      f"{build.every_days} day(s)", dose=((build.field, target),),
+        return Change("dose", exercise.id, f"{tally}, {pain_words}; build-up: add {build.step} "
+                      f"{_UNITS[build.field]} every {_days(build.every_days)}", dose=((build.field, target),),
                       old=f"{build.field} {build.start}")
     if ladder.harder is not None:
         return _rung_change("harder", planned, ladder.harder, f"{tally}, {pain_words}")
@@ -167,8 +172,8 @@ def _walking_change(planned: PlannedExercise, rows: list[Day], trend: str, pain_
     build = planned.ladder.build_up
     if minutes and walked / len(minutes) >= DONE and trend != "rising" and build is not None \
             and build.target(period) > build.start:
-        return Change("dose", planned.id, f"{tally}; build-up: add {build.step} minutes every {build.every_days} "
-                      "days", dose=(("minutes", build.target(period)),), old=f"minutes {build.start}")
+        return Change("dose", planned.id, f"{tally}; build-up: add {build.step} minutes every "
+                      f"{_days(build.every_days)}", dose=(("minutes", build.target(period)),), old=f"minutes {build.start}")
     return Change("same", planned.id, tally if minutes else "no minutes recorded")
 
 
