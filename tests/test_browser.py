@@ -161,7 +161,8 @@ def test_batch_shows_the_bad_rows_message_then_gives_the_zip(page: sync_api.Page
         page.get_by_role("button", name="Make 2 handouts (zip)").click()
     sync_api.expect(page.locator("#batch-status")).to_contain_text("2 handouts made, 1 row left out")
     with zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())) as zipped:
-        assert sorted(zipped.namelist()) == ["handouts/p-1.pdf", "handouts/p-3.pdf", "manifest.csv", "print.pdf"]
+        assert sorted(zipped.namelist()) == ["handouts/p-1.pdf", "handouts/p-1.plan.json", "handouts/p-3.pdf",
+                                             "handouts/p-3.plan.json", "manifest.csv", "print.pdf"]
 
 
 def test_every_button_works_without_javascript(browser: sync_api.Browser, base_url: str) -> None:

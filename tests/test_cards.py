@@ -43,7 +43,9 @@ def test_cards_draw_the_exercise_picture(library, request_for) -> None:  # type:
     # the same card, with and without the figure: only the picture space differs
     assert ink_in_picture_space(blank.pdf, title, look) < 50
     assert ink_in_picture_space(drawn.pdf, title, look) > 2000
-    assert drawn.pages == blank.pages  # the picture fits the space kept for it
+    # The picture fits the space kept for it: it never makes the handout longer. (It may make it shorter:
+    # a drawn figure is fitted to its pose, and a shorter picture column may take a card's ladder lines.)
+    assert drawn.pages <= blank.pages
 
 
 def test_every_exercise_has_a_picture(library) -> None:  # type: ignore[no-untyped-def]

@@ -32,7 +32,7 @@ EXERCISES = Path(__file__).resolve().parent.parent / "data" / "regions" / "low-b
 FILES = sorted(EXERCISES.glob("*.yaml"))
 WIDTH, HEIGHT = figure_size(Look())
 TWO_POSES = {"low-back-bridge", "seated-flexion", "standing-extension", "hamstring-stretch-bent-knee",
-             "one-knee-to-chest"}
+             "one-knee-to-chest", "prone-press-up", "marching-bridge"}
 
 
 def load(name: str) -> tuple[dict[str, Any], Path]:
@@ -412,3 +412,40 @@ def test_one_knee_to_chest_pulls_one_knee_gently_and_keeps_the_head_down() -> No
     thigh = (j["hip"], j["knee_near"])
     assert all(distance_to_segment(j[f"hand_{s}"], *thigh) <= 10 for s in ("near", "far"))
     assert hip_flexion(end, "near") < hip_flexion(parsed(EXERCISES / "double-knee-to-chest.yaml").poses[0], "near")
+
+
+# ---------------------------------------------------------------- the ladders' rungs match their words
+
+
+def test_the_press_up_keeps_the_hips_down_while_the_chest_rises() -> None:
+    start, end = parsed(EXERCISES / "prone-press-up.yaml").poses
+    assert start.joints["hip"] == end.joints["hip"] and end.joints["hip"][1] <= 13  # hips stay on the floor
+    assert end.joints["shoulder"][1] - start.joints["shoulder"][1] >= 30  # the chest rises
+    for pose in (start, end):
+        assert pose.joints["hand_near"][1] <= 6  # hands on the floor
+        assert all(pose.joints[j][1] <= 8 for j in ("knee_near", "ankle_near", "knee_far", "ankle_far"))
+
+
+def test_the_plank_on_knees_is_straight_from_head_to_knees_with_knees_down() -> None:
+    (pose,) = parsed(EXERCISES / "plank-on-knees.yaml").poses
+    j = pose.joints
+    assert j["knee_near"][1] <= 8 and j["ankle_near"][1] <= 8  # knees and shins down
+    assert j["elbow_near"][1] <= 6 and abs(j["elbow_near"][0] - j["shoulder"][0]) <= 3  # elbows under shoulders
+    assert angle(towards(j["shoulder"], j["hip"]), towards(j["hip"], j["knee_near"])) < 5  # one straight line
+
+
+def test_the_marching_bridge_lifts_one_foot_a_little_with_the_hips_up() -> None:
+    start, end = parsed(EXERCISES / "marching-bridge.yaml").poses
+    assert start.faint and not end.faint
+    assert start.joints["hip"] == end.joints["hip"] and end.joints["hip"][1] >= 25  # the bridge holds
+    lift = end.joints["ankle_near"][1] - start.joints["ankle_near"][1]
+    assert 5 <= lift <= 25  # a little off the floor, not a high kick
+    assert end.joints["ankle_far"] == start.joints["ankle_far"]  # the other foot stays down
+
+
+def test_lying_face_down_is_flat_with_the_arms_by_the_sides() -> None:
+    (pose,) = parsed(EXERCISES / "prone-lying.yaml").poses
+    j = pose.joints
+    assert pose.face is not None and pose.face < -45  # face down
+    assert max(j[name][1] for name in ("shoulder", "hip", "knee_near", "hand_near")) <= 12  # flat
+    assert j["hand_near"][0] < j["shoulder"][0] - 40  # hands down by the hips, not by the head

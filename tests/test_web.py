@@ -616,7 +616,8 @@ def test_batch_run_sends_a_zip_of_handouts_manifest_and_print_file(client: Flask
     assert response.headers["X-Handouts-Summary"] == "2 handouts made, 1 row left out"
     with zipfile.ZipFile(io.BytesIO(data)) as zipped:
         names = sorted(zipped.namelist())
-        assert names == ["handouts/p-1.pdf", "handouts/p-3.pdf", "manifest.csv", "print.pdf"]
+        assert names == ["handouts/p-1.pdf", "handouts/p-1.plan.json", "handouts/p-3.pdf", "handouts/p-3.plan.json",
+                         "manifest.csv", "print.pdf"]
         manifest = zipped.read("manifest.csv").decode()
         assert "p-2" in manifest and "invalid" in manifest
         assert "Zoë Nguyễn" in pdf_text(zipped.read("handouts/p-1.pdf"))

@@ -11,6 +11,8 @@ it) · 128 + the signal's number when stopped: 130 Ctrl-C (SIGINT), 143 SIGTERM,
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import os
 import signal
 import sys
@@ -45,13 +47,19 @@ def cli(ctx: click.Context, data: str | None, templates: str | None, debug: bool
     ctx.obj = Context(data, templates, debug)
 
 
-def request_options(command: Callable[..., Any]) -> Callable[..., Any]:
+#: The options a request cannot do without (make takes them from --from-plan instead).
+REQUIRED_OPTIONS = ("patient_id", "name", "diagnosis", "phase")
+
+
+def request_options(command: Callable[..., Any], *, required: bool = True) -> Callable[..., Any]:
     """The options that describe one patient's handout, shared by make, checklist and plan."""
     options = [
-        click.option("--patient-id", required=True, help="Patient id: letters, digits, '.', '_', '-' (names the file)."),
-        click.option("--name", required=True, help="Patient's name as printed on the pages."),
-        click.option("--diagnosis", required=True, help="A diagnosis id of the protocols (see 'handouts protocols')."),
-        click.option("--phase", required=True, help="A phase of care, e.g. acute (see 'handouts protocols')."),
+        click.option("--patient-id", required=required,
+                     help="Patient id: letters, digits, '.', '_', '-' (names the file)."),
+        click.option("--name", required=required, help="Patient's name as printed on the pages."),
+        click.option("--diagnosis", required=required,
+                     help="A diagnosis id of the protocols (see 'handouts protocols')."),
+        click.option("--phase", required=required, help="A phase of care, e.g. acute (see 'handouts protocols')."),
         click.option("--exercises", help="Exercise ids replacing the protocol's set, e.g. 'prone-on-elbows,walking'."),
         click.option("--start-date", help="First day of the checklist, YYYY-MM-DD (default: today)."),
         click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"]),
@@ -62,6 +70,8 @@ def request_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--language", help="Language of the handout (default: the clinic's)."),
         click.option("--paper", help="letter or a4 (default: the clinic's)."),
         click.option("--large-print", is_flag=True, help="Larger type for patients with poor eyesight."),
+        click.option("--no-ladder", is_flag=True,
+                     help="Leave out each card's easier and harder versions and build-up line."),
         click.option("--notes", help="Your notes for the patient, printed as typed."),
         click.option("--direction", metavar="extension|flexion|none",
                      help="The patient's preferred direction from your testing (default: the diagnosis's usual one)."),
@@ -131,8 +141,9 @@ def _password(options: dict[str, Any]) -> str | None:
 def _request(library: Any, options: dict[str, Any]) -> Any:
     from handouts.load.request_fields import FIELDS, build_request
 
-    values = {f: options.get(f) for f in FIELDS if f != "large_print"}
+    values = {f: options.get(f) for f in FIELDS if f not in ("large_print", "no_ladder")}
     values["large_print"] = "yes" if options.get("large_print") else "no"
+    values["no_ladder"] = "yes" if options.get("no_ladder") else "no"
     return build_request(
         values, library.dataset, today=date.today(), dose_changes=options.get("doses", ()),
         overrides=options.get("overrides", ()), date_format=options.get("date_format"), names=library.names(),
@@ -146,6 +157,26 @@ def _print_warnings(plan: Any) -> None:
         click.echo(f"warning: {COMMAND_LINE.warning(warning)}", err=True)
 
 
+#: Options that are not part of the request: where and how to print, the record to start from.
+_NOT_REQUEST = {"output", "force", "cover", "no_cover", "name_in_metadata", "duplex", "password_env",
+                "ask_password", "week", "from_plan"}
+
+
+def _from_plan_alone(options: dict[str, Any]) -> None:
+    """--from-plan takes the whole request from the record: refuse request options beside it, and
+    without it ask for the options a request needs, as click would."""
+    given = sorted(k for k, v in options.items() if k not in _NOT_REQUEST and v not in (None, False, (), ""))
+    if options.get("from_plan") is not None:
+        if given:
+            raise click.UsageError(f"--from-plan takes the whole request from the record; leave out "
+                                   f"{', '.join('--' + g.replace('_', '-') for g in given)} (or make it without "
+                                   "--from-plan)")
+        return
+    for name in REQUIRED_OPTIONS:
+        if not options.get(name):
+            raise click.UsageError(f"Missing option '--{name.replace('_', '-')}' (or give --from-plan PLAN.json).")
+
+
 def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
     from handouts.model.options import PrintOptions
     from handouts.run.handout import write_handout
@@ -154,10 +185,17 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
     use_cover = not options["no_cover"] and (kind == "handout" or options["cover"] is not None)
     with reporting(obj.debug):
         library = obj.library()
-        request = _request(library, options)
+        made = None
+        if options.get("from_plan") is not None:
+            from handouts.load.plan_record import read_plan_record
+
+            record = read_plan_record(options["from_plan"], library.dataset)
+            request, made = record.request, record.made
+        else:
+            request = _request(library, options)
         printing = PrintOptions(kind=kind, use_cover=use_cover, cover=options["cover"], duplex=options["duplex"],
                                 name_in_metadata=options["name_in_metadata"], password=_password(options),
-                                week=options.get("week"))
+                                week=options.get("week"), today=made)
         with stoppable():
             written = write_handout(request, options["output"], library=library, options=printing,
                                     force=options["force"])
@@ -168,22 +206,28 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
             click.echo(notice, err=True)
         cover = f", {handout.cover_pages} cover" if handout.cover_pages else ""
         click.echo(f"wrote {written.path} ({handout.pages} pages{cover})")
+        if written.record is not None:
+            click.echo(f"wrote {written.record} (the plan record: 'handouts make --from-plan' makes it again)")
 
 
 @cli.command()
-@request_options
+@functools.partial(request_options, required=False)
 @output_options
 @password_options
+@click.option("--from-plan", type=click.Path(dir_okay=False, path_type=Path), metavar="PLAN.json",
+              help="Make the handout a plan record describes (the .plan.json written beside each handout).")
 @click.pass_obj
 def make(obj: Context, **options: Any) -> None:
     """Make one patient's handout: cover, exercises, safety notes and checklist.
 
-    Warnings about the plan go to stderr; the file name is the patient id.
+    Warnings about the plan go to stderr; the file name is the patient id. Beside the PDF goes
+    its plan record, <patient-id>.plan.json: --from-plan makes the same handout from it.
 
     Example:
 
         handouts make --patient-id p-001 --name "Zoë Nguyễn" --diagnosis herniated-disc --phase acute -o output/
     """
+    _from_plan_alone(options)
     _write(obj, "handout", options)
 
 
@@ -226,6 +270,78 @@ def plan(obj: Context, **options: Any) -> None:
         made = make_plan(_request(library, options), library.dataset)
         click.echo(describe_plan(made))
         _print_warnings(made)
+
+
+@cli.command("next")
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--adherence", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv",
+              help="What the patient ticked: patient_id, date, exercise_id, sessions_planned, sessions_ticked "
+                   "(and optionally pain, walking_minutes).")
+@click.option("--pain", metavar="N,N,...", help="Daily pain scores from 0 to 10, oldest first, if the CSV has none.")
+@click.option("--accept", is_flag=True, help="Make the proposed handout and its plan record.")
+@click.option("--start-date", help="First day of the next checklist (default: the day after the last plan's).")
+@click.option("-o", "--output", metavar="DIR|FILE.pdf", help="Where the accepted handout goes (default: output/).")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+@click.pass_obj
+def next_plan(obj: Context, plan_file: Path, adherence: Path | None, pain: str | None, accept: bool,
+              start_date: str | None, output: str | None, force: bool) -> None:
+    """Propose the next plan from a plan record and what the patient ticked, as a diff.
+
+    Harder versions where the sessions were done and the pain fell, easier ones where the pain rose
+    or sessions were skipped, doses moved up their build-up, the next phase only as a question.
+    Nothing is written until --accept.
+
+    Example:
+
+        handouts next output/p-001.plan.json --adherence p-001-adherence.csv
+    """
+    from datetime import timedelta
+
+    from handouts.load import fields
+    from handouts.load.adherence import check_against, read_adherence
+    from handouts.load.plan_record import read_plan_record
+    from handouts.model.options import PrintOptions
+    from handouts.rules.plan import make_plan
+    from handouts.rules.progress import Day, describe_change, propose
+    from handouts.run.handout import write_handout
+
+    with reporting(obj.debug):
+        library = obj.library()
+        record = read_plan_record(plan_file, library.dataset)
+        last = make_plan(record.request, library.dataset)
+        days: list[Day] = []
+        if adherence is not None:
+            rows = read_adherence(adherence)
+            check_against(rows, adherence, patient_id=last.request.patient.patient_id,
+                          exercise_ids={p.id for p in last.exercises})
+            days = [Day(r.day, r.exercise_id, r.planned, r.ticked, r.pain, r.walking_minutes) for r in rows]
+        scores = _pain_scores(pain)
+        proposal = propose(last, days, library.dataset, pain=scores)
+        for change in proposal.changes:
+            click.echo(describe_change(change, library.dataset, last))
+        if not accept:
+            click.echo("nothing written; run again with --accept to make the next handout", err=True)
+            return
+        first_day = (fields.iso_date(start_date) if start_date
+                     else last.request.start_date + timedelta(days=7 * last.request.weeks))
+        request = dataclasses.replace(proposal.request, start_date=first_day)
+        written = write_handout(request, output, library=library, options=PrintOptions(), force=force)
+        _print_warnings(written.handout.plan)
+        click.echo(f"wrote {written.path} ({written.handout.pages} pages) and {written.record}")
+
+
+def _pain_scores(text: str | None) -> tuple[int, ...]:
+    """--pain '6,5,4': whole numbers from 0 to 10."""
+    if not text:
+        return ()
+    scores = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part.isdigit() or int(part) > 10:
+            raise click.BadParameter(f"{part!r} is not a pain score from 0 to 10; e.g. --pain 6,5,4",
+                                     param_hint="--pain")
+        scores.append(int(part))
+    return tuple(scores)
 
 
 @cli.group(invoke_without_command=True)

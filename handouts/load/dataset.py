@@ -24,12 +24,12 @@ from pathlib import Path
 
 from handouts.errors import DataError, ErrorList, did_you_mean, shown
 from handouts.load.clinics import load_clinics
-from handouts.load.exercises import load_exercises
+from handouts.load.exercises import check_ladders, load_exercises
 from handouts.load.protocols import load_protocols
 from handouts.load.region import load_region
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
-from handouts.model import Clinic, Dataset
+from handouts.model import Clinic, Dataset, Region
 
 DEFAULT_REGION = "low-back"
 
@@ -49,12 +49,27 @@ def load_dataset(root: Path | Sequence[Path], *, languages: tuple[str, ...]) -> 
     if region is None or folder is None:
         raise ErrorList(problems.errors)
     exercises, broken = load_exercises(folder / "exercises", region, languages, problems)
+    check_ladders(exercises, broken, problems)
+    check_move_on(region, languages, problems)
     # Ids whose files failed are reported once, not again wherever they are used.
     known = {**dict.fromkeys(broken), **exercises}
     protocols = load_protocols(folder / "protocols.yaml", tuple(region.phases), known, problems)
     if problems:
         raise ErrorList(problems.errors)
     return Dataset(roots[0], region, exercises, protocols, clinics, default_clinic, languages, roots)
+
+
+def check_move_on(region: Region, languages: tuple[str, ...], problems: Problems) -> None:
+    """Every sign of ``move_on`` in region.yaml has its words in each language, and no other."""
+    for phase, step in region.move_on.items():
+        for i, sign in enumerate(step.signs):
+            for language in languages:
+                if not sign.text.get(language):
+                    problems.add(f"the {language!r} words are missing; every sign needs words in each language "
+                                 f"({', '.join(languages)})", path=region.path, key=f"move_on.{phase}.signs[{i}]")
+            for extra in sorted(set(sign.text) - set(languages)):
+                problems.add(f"{extra!r} is not a language of the templates ({', '.join(languages)})",
+                             path=region.path, key=f"move_on.{phase}.signs[{i}].{extra}")
 
 
 def _load_settings(paths: Sequence[Path], clinics: Mapping[str, Clinic],

@@ -5,18 +5,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from handouts.errors import DataError, one_of, shown
+from handouts.errors import DataError, did_you_mean, one_of, shown
 from handouts.load import fields
 from handouts.load.illustration import read_illustration
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
-from handouts.model import DIRECTIONS, DOSE_BOUNDS, GOAL_OF, KINDS, LIMIT_FIELDS, Dose, Exercise, ExerciseText
+from handouts.model import DIRECTIONS, DOSE_BOUNDS, GOAL_OF, KINDS, LIMIT_FIELDS, BuildUp, Dose, Exercise, ExerciseText, Rung
+from handouts.model.exercise import BUILD_UP_FIELDS, BUILD_UP_RULES, RUNG_FIELDS
 from handouts.model.region import Region
 
 _EXERCISE_KEYS = (
     "id", "kind", "direction", "muscle_group", "isometric", "position",
     "dose", "limits", "text", "video_url", "source", "source_note", "illustration",
+    "easier", "harder", "build_up",
 )
+_RUNG_KEYS = ("exercise", "dose", "when", "source")
+_BUILD_UP_KEYS = ("field", "step", "every_days", "goal", "while", "source")
 _TEXT_KEYS = ("name", "steps", "feel", "cautions", "equipment")
 
 
@@ -60,7 +64,7 @@ def _exercise(raw: object, path: Path, region: Region, languages: tuple[str, ...
     muscle_group = s.choice("muscle_group", region.muscle_groups)
     isometric = s.flag("isometric")
     position = s.choice("position", region.positions)
-    sources = _sources(s, region)
+    sources = _sources(s.raw("source"), s, "source", region)
     source_note = s.text("source_note", "", max_len=600)
     video_url = s.url("video_url")
     dose = _dose(s.section("dose", (*DOSE_BOUNDS, "each_side")), kind)
@@ -73,6 +77,9 @@ def _exercise(raw: object, path: Path, region: Region, languages: tuple[str, ...
     for forbidden in region.forbidden_names:
         if re.search(forbidden.pattern, names, flags=re.IGNORECASE):
             s.fail(forbidden.message, key="id")
+    easier = _rungs(s, "easier", exercise_id, dose, limits, languages, region)
+    harder = _rungs(s, "harder", exercise_id, dose, limits, languages, region)
+    build_up = _build_up(s, dose, limits, region)
     illustration = None
     if s.data.get("illustration") is not None and exercise_id:
         illustration = read_illustration(s.data["illustration"], path=path, exercise_id=exercise_id,
@@ -82,7 +89,7 @@ def _exercise(raw: object, path: Path, region: Region, languages: tuple[str, ...
     return Exercise(
         id=exercise_id, kind=kind, direction=direction, muscle_group=muscle_group, isometric=isometric,
         position=position, dose=dose, text=text, sources=sources, source_note=source_note, limits=limits,
-        video_url=video_url, illustration=illustration, path=path,
+        video_url=video_url, illustration=illustration, path=path, easier=easier, harder=harder, build_up=build_up,
     )
 
 
@@ -103,17 +110,125 @@ def _dose(s: Section, kind: str | None) -> Dose:
     return dose
 
 
-def _sources(s: Section, region: Region) -> tuple[str, ...]:
-    """Where the exercise comes from: one id of the region's sources, or a list of them."""
-    value = s.raw("source")
+def _sources(value: object, s: Section, key: str, region: Region) -> tuple[str, ...]:
+    """Where something comes from: one id of the region's sources, or a list of them."""
     ids = value if isinstance(value, list) else [value] if value is not None else []
     if value is not None and (not ids or not all(isinstance(i, str) for i in ids)):
-        s.fail(f"expected a source id or a list of them ({', '.join(region.sources)})", key="source")
+        s.fail(f"expected a source id or a list of them ({', '.join(region.sources)})", key=key)
         return ()
     for i in ids:
         if i not in region.sources:
-            s.fail(one_of(i, tuple(region.sources), "source") + " (the sources listed in region.yaml)", key="source")
+            s.fail(one_of(i, tuple(region.sources), "source") + " (the sources listed in region.yaml)", key=key)
     return tuple(ids)
+
+
+def _rungs(s: Section, key: str, exercise_id: str | None, dose: Dose, limits: dict[str, tuple[int, int]],
+           languages: tuple[str, ...], region: Region) -> tuple[Rung, ...]:
+    """The easier (or harder) versions, in order: another exercise or a dose change, each with a
+    criterion in every language and its source. Ids of other exercises are checked once all have loaded."""
+    raw = s.data.get(key)
+    if raw is None:
+        return ()
+    entries = raw if isinstance(raw, list) else [raw]
+    if not 1 <= len(entries) <= 3:
+        s.fail("expected one to three versions, each '- exercise: ID' or '- dose: {hold: 10}' with 'when' and "
+               "'source'", key=key)
+        return ()
+    rungs = []
+    for i, entry in enumerate(entries):
+        r = s.child(entry, f"{key}[{i}]", _RUNG_KEYS)
+        if not r.ok:
+            continue
+        if ("exercise" in r.data) == ("dose" in r.data):
+            r.fail("give either 'exercise: ID' (another exercise) or 'dose: {field: number}' (this one with a "
+                   "different dose), not both or neither", key=r.where)
+            continue
+        other = None
+        if "exercise" in r.data:
+            other = r.text("exercise", max_len=64)
+            if other is not None and other == exercise_id:
+                r.fail("names this exercise itself; name another exercise or give a dose change",
+                       key=r.qualified("exercise"))
+        changes = _rung_dose(r, dose, limits) if "dose" in r.data else {}
+        if "source" not in r.data:
+            r.fail("is required: where the criterion comes from (seed, a guideline, or common-practice)",
+                   key=r.qualified("source"))
+        sources = _sources(r.data.get("source"), r, r.qualified("source"), region)
+        w = r.section("when", languages)
+        when = {}
+        for language in languages:
+            if language not in w.data:
+                w.fail(f"the {language!r} criterion is missing: one plain line, e.g. 'When you can hold 60 "
+                       "seconds on 3 days in a row without more pain'", key=w.qualified(language))
+                continue
+            text = w.text(language, max_len=160)
+            if text:
+                when[language] = text
+        if len(when) == len(languages) and sources and (other or changes):
+            rungs.append(Rung(when=when, sources=sources, exercise=other, dose=changes))
+    return tuple(rungs)
+
+
+def _rung_dose(r: Section, dose: Dose, limits: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """A rung's dose change: fields the dose has, each within the exercise's limits and not the same."""
+    d = r.section("dose", RUNG_FIELDS)
+    changes: dict[str, int] = {}
+    for name in d.data:
+        if name not in RUNG_FIELDS:
+            continue
+        low, high = limits.get(name, DOSE_BOUNDS[name])
+        value = d.number(name, low, high)
+        if value is None:
+            continue
+        if getattr(dose, name) is None and not (name == "sets" and dose.repeat is not None):
+            d.fail(f"the dose has no {name}; change a number it has", key=d.qualified(name))
+        elif getattr(dose, name) == value:
+            d.fail(f"is the same as the dose ({value}); a rung must change it", key=d.qualified(name))
+        else:
+            changes[name] = value
+    if not d.data:
+        d.fail(f"give at least one of {', '.join(RUNG_FIELDS)}", key=d.where)
+    return changes
+
+
+def _build_up(s: Section, dose: Dose, limits: dict[str, tuple[int, int]], region: Region) -> BuildUp | None:
+    """How the dose builds up: the start is the dose's own number, the goal its build-up goal (or 'goal')."""
+    if s.data.get("build_up") is None:
+        return None
+    b = s.section("build_up", _BUILD_UP_KEYS)
+    if not b.ok:
+        return None
+    name = b.choice("field", tuple(BUILD_UP_FIELDS))
+    step = b.number("step", 1, 60)
+    every = b.number("every_days", 1, 14)
+    rule = b.choice("while", BUILD_UP_RULES)
+    if "source" not in b.data:
+        b.fail("is required: where the build-up comes from (seed, a guideline, or common-practice)",
+               key=b.qualified("source"))
+    sources = _sources(b.data.get("source"), b, b.qualified("source"), region)
+    if name is None:
+        return None
+    start = getattr(dose, name)
+    if start is None:
+        b.fail(f"the dose has no {name} to build up from", key=b.qualified("field"))
+        return None
+    goal_field = BUILD_UP_FIELDS[name]
+    dose_goal = getattr(dose, goal_field) if goal_field else None
+    goal = b.number("goal", *limits.get(name, DOSE_BOUNDS[name])) if "goal" in b.data else dose_goal
+    if dose_goal is not None and goal != dose_goal:
+        b.fail(f"goal {goal} differs from dose.{goal_field} {dose_goal}; leave 'goal' out (it comes from the dose)",
+               key=b.qualified("goal"))
+        return None
+    if goal is None:
+        b.fail(f"is required: the number to build up to (the dose has no {goal_field or name + ' goal'})",
+               key=b.qualified("goal"))
+        return None
+    if goal <= start:
+        b.fail(f"goal {goal} must be more than the dose's {name} {start}", key=b.qualified("goal"))
+        return None
+    if None in (step, every, rule) or not sources:
+        return None
+    return BuildUp(field=name, start=start, step=step, every_days=every, goal=goal, rule=rule, sources=sources)
 
 
 #: Dose fields whose limits an exercise needs when its dose has the field named: a repeat may gain sets.
@@ -164,3 +279,21 @@ def _texts(s: Section, languages: tuple[str, ...], problems: Problems) -> dict[s
         if name and steps:
             texts[language] = ExerciseText(name=name, steps=steps, feel=feel, cautions=cautions, equipment=equipment)
     return texts
+
+
+def check_ladders(exercises: dict[str, Exercise], broken: set[str], problems: Problems) -> None:
+    """Every rung that names another exercise names a known one of the same kind (a stretch's easier
+    version is a stretch): checked once every exercise has loaded."""
+    for exercise in exercises.values():
+        for key, rungs in (("easier", exercise.easier), ("harder", exercise.harder)):
+            for i, rung in enumerate(rungs):
+                if rung.exercise is None or rung.exercise in broken:
+                    continue
+                where = f"{key}[{i}].exercise"
+                other = exercises.get(rung.exercise)
+                if other is None:
+                    problems.add(f"unknown exercise {shown(rung.exercise)}{did_you_mean(rung.exercise, exercises)}; "
+                                 "add its file to exercises/ or name another", path=exercise.path, key=where)
+                elif other.kind != exercise.kind:
+                    problems.add(f"{rung.exercise} is a {other.kind} exercise, but {exercise.id} is a {exercise.kind} "
+                                 "one; an easier or harder version must be the same kind", path=exercise.path, key=where)

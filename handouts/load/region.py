@@ -15,10 +15,10 @@ from handouts.errors import DataError
 from handouts.load import fields
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
-from handouts.model.region import Edition, ForbiddenName, Region, RuleStep
+from handouts.model.region import Edition, ForbiddenName, MoveOn, Region, RuleStep, Sign
 
 _KEYS = ("name", "content", "sources", "phases", "muscle_groups", "positions", "isometric_groups", "forbidden_names",
-         "precautions", "overrides", "rules")
+         "precautions", "overrides", "rules", "move_on")
 
 
 def load_region(folder: Path, problems: Problems) -> Region | None:
@@ -50,10 +50,44 @@ def load_region(folder: Path, problems: Problems) -> Region | None:
     precautions = _names_section(s, "precautions", required=False)
     forbidden = _forbidden(s)
     rules = _rules(s)
+    move_on = _move_on(s, phases, sources)
     if len(problems.errors) > before:
         return None
     return Region(folder.name, name, phases, muscle_groups, positions, isometric, forbidden, overrides, rules,
-                  sources=sources, precautions=precautions, edition=edition, path=path)
+                  sources=sources, precautions=precautions, edition=edition, path=path, move_on=move_on)
+
+
+def _move_on(s: Section, phases: dict[str, str], sources: dict[str, str]) -> dict[str, MoveOn]:
+    """For each phase with a next one: the next phase and the signs to talk about it, each with its
+    source (every language of a sign is checked once the languages are known: ``check_move_on``)."""
+    raw = s.data.get("move_on")
+    if raw is None:
+        return {}
+    m = s.section("move_on", tuple(phases))
+    result: dict[str, MoveOn] = {}
+    for phase in m.data:
+        p = m.section(phase, ("next", "signs"))
+        nxt = p.choice("next", tuple(phases))
+        signs = []
+        for i, entry in enumerate(p.items("signs", low=1, high=5, what="signs ('- {en: ..., es: ..., source: ...}')")):
+            # Any language may be given here; every language of the templates is checked once known.
+            e = p.child(entry, f"signs[{i}]", tuple(entry) if isinstance(entry, dict) else ())
+            if not e.ok:
+                continue
+            if "source" not in e.data:
+                e.fail("is required: where the sign comes from (seed, a guideline, or common-practice)",
+                       key=e.qualified("source"))
+                continue
+            ids = e.data["source"] if isinstance(e.data["source"], list) else [e.data["source"]]
+            unknown = [i for i in ids if i not in sources]
+            if unknown:
+                e.fail(f"source {unknown[0]!r} is not one of {', '.join(sources)}", key=e.qualified("source"))
+                continue
+            text = {k: str(v).strip() for k, v in e.data.items() if k != "source"}
+            signs.append(Sign(text, tuple(ids)))
+        if nxt:
+            result[phase] = MoveOn(nxt, tuple(signs))
+    return result
 
 
 def _edition(s: Section) -> Edition | None:

@@ -21,6 +21,7 @@ from handouts.model.dataset import unknown_clinic
 FIELDS = (
     "patient_id", "name", "diagnosis", "phase", "start_date", "weeks", "clinician", "clinic",
     "exercises", "language", "large_print", "notes", "paper", "direction", "leg_pain", "precautions",
+    "no_ladder",
 )
 REQUIRED = ("patient_id", "name", "diagnosis", "phase")
 MAX_NAME = 120
@@ -134,6 +135,7 @@ def build_request(
     chosen = check("exercises", exercises)
     language = check("language", known("language"))
     large_print = check("large_print", fields.yes_no, False)
+    no_ladder = check("no_ladder", fields.yes_no, False)
     paper = check("paper", listed("paper"))
     clinician = check("clinician", fields.person, "")
     note_text = check("notes", str, "")
@@ -158,6 +160,7 @@ def build_request(
         large_print=bool(large_print), notes=str(note_text), dose_changes=changes,
         overrides=frozenset(chosen_overrides), direction=direction,  # type: ignore[arg-type]
         leg_pain=leg_pain, precautions=frozenset(precautions),  # type: ignore[arg-type]
+        ladder=not no_ladder,
     )
 
 

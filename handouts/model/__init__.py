@@ -12,18 +12,20 @@ from handouts.model.exercise import (
     GOAL_OF,
     KINDS,
     LIMIT_FIELDS,
+    BuildUp,
     Dose,
     Exercise,
     ExerciseText,
+    Rung,
 )
 from handouts.model.illustration import Illustration
-from handouts.model.plan import Plan, PlannedExercise, PlanWarning
+from handouts.model.plan import Ladder, LadderStep, Plan, PlannedExercise, PlanWarning
 from handouts.model.protocol import Protocol
 from handouts.model.region import Edition, Region, RuleStep
 from handouts.model.request import HandoutRequest, Patient
 
 __all__ = [
     "DIRECTIONS", "DOSE_BOUNDS", "GOAL_OF", "KINDS", "LIMIT_FIELDS", "PAPERS",
-    "Clinic", "Dataset", "Dose", "Edition", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Patient",
-    "Plan", "PlanWarning", "PlannedExercise", "Protocol", "Region", "RuleStep",
+    "BuildUp", "Clinic", "Dataset", "Dose", "Edition", "Exercise", "ExerciseText", "HandoutRequest", "Illustration", "Ladder", "LadderStep", "Patient",
+    "Plan", "PlanWarning", "PlannedExercise", "Protocol", "Region", "Rung", "RuleStep",
 ]

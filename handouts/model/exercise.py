@@ -48,6 +48,49 @@ GOAL_OF = {"hold_up_to": "hold", "minutes_up_to": "minutes"}
 LIMIT_FIELDS = tuple(name for name in DOSE_BOUNDS if name not in GOAL_OF)
 
 
+#: Dose fields a ladder rung may change (``Rung.dose``).
+RUNG_FIELDS = ("hold", "repeat", "sets", "times_a_day", "minutes")
+#: The dose numbers a build-up may raise, with the goal field each builds toward.
+BUILD_UP_FIELDS = {"hold": "hold_up_to", "minutes": "minutes_up_to", "repeat": None}
+#: How a build-up is held back: while the pain does not get worse, or does not spread down the leg.
+BUILD_UP_RULES = ("pain-not-worse", "pain-not-spreading")
+
+
+@dataclass(frozen=True)
+class Rung:
+    """An easier or harder version of an exercise: another exercise, or the same with a dose change.
+
+    ``when`` is the one-line criterion in plain words, per language ("If you cannot hold
+    10 seconds with your body straight"); ``sources`` where the criterion comes from.
+    """
+
+    when: Mapping[str, str]
+    sources: tuple[str, ...]
+    exercise: str | None = None  # id of the other exercise
+    dose: Mapping[str, int] = dataclasses.field(default_factory=dict)  # field -> new value
+
+    def describe(self) -> str:
+        """e.g. 'plank-on-knees' or 'hold=10', for messages and plan records."""
+        return self.exercise or ", ".join(f"{k}={v}" for k, v in self.dose.items())
+
+
+@dataclass(frozen=True)
+class BuildUp:
+    """How a dose builds up: from ``start`` by ``step`` every ``every_days`` days to ``goal``, while ``rule`` holds."""
+
+    field: str  # hold, minutes or repeat
+    start: int
+    step: int
+    every_days: int
+    goal: int
+    rule: str  # one of BUILD_UP_RULES
+    sources: tuple[str, ...]
+
+    def target(self, day: int) -> int:
+        """The target on day ``day`` (0 = the first day)."""
+        return min(self.goal, self.start + self.step * (day // self.every_days))
+
+
 @dataclass(frozen=True)
 class ExerciseText:
     """The patient-facing words of one exercise in one language."""
@@ -77,6 +120,9 @@ class Exercise:
     video_url: str | None = None
     illustration: Illustration | None = None
     path: Path | None = None
+    easier: tuple[Rung, ...] = ()  # in order: the first is the next step down
+    harder: tuple[Rung, ...] = ()  # in order: the first is the next step up
+    build_up: BuildUp | None = None
 
     def words(self, language: str) -> ExerciseText:
         """Its text in ``language`` (the dataset guarantees every language exists)."""

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from handouts.errors import Fix
 from handouts.model.clinic import Clinic
-from handouts.model.exercise import Dose, Exercise
-from handouts.model.region import Edition
+from handouts.model.exercise import BuildUp, Dose, Exercise, Rung
+from handouts.model.region import Edition, MoveOn
 from handouts.model.request import HandoutRequest
 
 
@@ -37,12 +37,32 @@ class PlanWarning:
 
 
 @dataclass(frozen=True)
+class LadderStep:
+    """The next rung down or up from a planned exercise: the rung, the other exercise it names
+    (None for a dose change), and the dose that rung gives."""
+
+    rung: Rung
+    exercise: Exercise | None
+    dose: Dose
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """Where a planned exercise can go next: one rung down, one rung up, and how its dose builds up."""
+
+    easier: LadderStep | None = None
+    harder: LadderStep | None = None
+    build_up: BuildUp | None = None  # from the planned dose (None once the goal is reached or dropped)
+
+
+@dataclass(frozen=True)
 class PlannedExercise:
     """An exercise as it will be printed: with the dose after any changes."""
 
     exercise: Exercise
     dose: Dose
     added_by: str | None = None  # the rule that added it, if any
+    ladder: Ladder = Ladder()
 
     @property
     def id(self) -> str:
@@ -60,6 +80,7 @@ class Plan:
     exercises: tuple[PlannedExercise, ...]
     warnings: tuple[PlanWarning, ...]
     edition: Edition | None = None  # the edition of the clinical content it was made from
+    move_on: MoveOn | None = None  # when to talk about the next phase (None in the last phase)
 
     @property
     def has_walking(self) -> bool:

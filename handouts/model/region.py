@@ -43,6 +43,22 @@ class Edition:
 
 
 @dataclass(frozen=True)
+class Sign:
+    """A sign the patient may be ready for the next phase, per language, with where it comes from."""
+
+    text: Mapping[str, str]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MoveOn:
+    """When to talk about the next phase: the phase after this one, and the signs to look for."""
+
+    next: str
+    signs: tuple[Sign, ...]
+
+
+@dataclass(frozen=True)
 class Region:
     """The region a dataset covers (low back is the one shipped)."""
 
@@ -62,3 +78,5 @@ class Region:
     precautions: Mapping[str, str] = field(default_factory=dict)
     edition: Edition | None = None
     path: Path | None = None
+    #: phase -> when to talk about moving on to the next one (a phase without an entry has no next one)
+    move_on: Mapping[str, MoveOn] = field(default_factory=dict)

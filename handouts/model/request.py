@@ -41,6 +41,8 @@ class HandoutRequest:
     direction: str | None = None
     leg_pain: bool | None = None  # pain down the leg; None: not recorded
     precautions: frozenset[str] = frozenset()  # the region's precautions that apply, e.g. osteoporosis
+    #: Print each card's easier and harder versions and build-up line ("Too hard?", "Ready for more?").
+    ladder: bool = True
 
     def has(self, fact: str) -> bool:
         """True when the patient has ``fact``: 'leg-pain', or one of the region's precautions."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from handouts.errors import Fix, InputError, one_of
 from handouts.model import Dataset, HandoutRequest, Plan, PlannedExercise
 from handouts.rules.dose import changed_dose
+from handouts.rules.ladder import ladder_for
 from handouts.rules.steps import RULES, Work
 
 
@@ -38,12 +39,16 @@ def make_plan(request: HandoutRequest, dataset: Dataset) -> Plan:
     unknown = set(request.dose_changes) - {e.id for e in chosen}
     if unknown:
         raise InputError(f"dose change for {', '.join(sorted(unknown))}, which is not in this plan", field="dose")
+    # A ladder never offers what a rule would take out for this patient (the strap stretch with leg pain).
+    blocked = set().union(*(RULES[step.name].blocked(work, step.settings) for step in dataset.region.rules))
     planned = []
     for exercise in chosen:
         dose, dose_warnings = changed_dose(exercise, request)
-        planned.append(PlannedExercise(exercise, dose, work.added.get(exercise.id)))
+        planned.append(PlannedExercise(exercise, dose, work.added.get(exercise.id),
+                                       ladder=ladder_for(exercise, dose, dataset, blocked=blocked)))
         work.warnings += dose_warnings
     return Plan(
         request=request, clinic=clinic, language=language, paper=request.paper or clinic.paper,
         exercises=tuple(planned), warnings=tuple(work.warnings), edition=dataset.region.edition,
+        move_on=dataset.region.move_on.get(request.phase),
     )

@@ -40,6 +40,10 @@ class Rule:
     def apply(self, chosen: list[Exercise], work: Work, settings: Settings) -> list[Exercise]:
         raise NotImplementedError
 
+    def blocked(self, work: Work, settings: Settings) -> set[str]:
+        """Exercises this rule would take out of this patient's plan: a ladder never offers them."""
+        return set()
+
     def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
         """Problems with ``settings`` as (key, message); the common checks of the keys shared by rules."""
         problems = []
@@ -230,6 +234,13 @@ class Replace(Rule):
                                              details=details))
             kept.setdefault(instead, work.dataset.exercise(instead))
         return list(kept.values())
+
+    def blocked(self, work: Work, settings: Settings) -> set[str]:
+        """What it takes out for this patient: nothing when it does not apply or was overridden."""
+        override = settings.get("override")
+        if _because(str(settings["when"]), work, settings) is None or (override and work.request.allows(override)):
+            return set()
+        return {str(k) for k in settings["exercises"]}
 
     def check(self, settings: Settings, dataset: Dataset) -> list[tuple[str, str]]:
         problems = super().check(settings, dataset)

@@ -33,6 +33,7 @@ from handouts.run.journal import JOURNAL, Entry, Journal, record
 from handouts.run.library import Library, open_library
 from handouts.run.manifest import MANIFEST, manifest_writer, read_manifest, refuse_foreign_manifest
 from handouts.run.output import check_writable, file_sha256, folder_lock, sweep_stale, write_atomic
+from handouts.run.record import plan_record, record_bytes, record_path
 from handouts.run.pool import in_order
 from handouts.run.print_file import clash, combined_file, name_in_folder, refuse_foreign
 from handouts.run.results import BatchRefused, BatchResult, RowResult
@@ -296,8 +297,10 @@ def _decided(outcome: RowTask | RowResult, journal: Journal) -> RowTask | RowRes
     entry = journal.vouches(task.path.name, found[0], task.input_sha256) if found else None
     patient_id = task.request.patient.patient_id
     if entry is not None:
+        plan_file = record_path(task.path)
         return RowResult(task.line, patient_id, "skipped", "already made by an earlier run", task.path.name,
-                         entry.pages, entry.bytes, entry.sha256, task.input_sha256, task.warnings)
+                         entry.pages, entry.bytes, entry.sha256, task.input_sha256, task.warnings,
+                         record=plan_file.name if plan_file.is_file() else "")
     if task.force:
         return task
     return RowResult(task.line, patient_id, "failed",
@@ -313,14 +316,24 @@ def _render_one(task: RowTask) -> RowResult:
         done = _decided(task, Journal.read(task.path.parent))
         if isinstance(done, RowResult) and done.status == "skipped":
             return dataclasses.replace(done, status="written", message="; ".join(task.warnings))
+    plan_file = record_path(task.path)
     try:
         library = open_library(task.data, task.templates)
         handout = make_handout(task.request, library=library, options=task.printing)
         result = RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
-                           handout.pages, len(handout.pdf), handout.sha256, task.input_sha256, task.warnings)
+                           handout.pages, len(handout.pdf), handout.sha256, task.input_sha256, task.warnings,
+                           record=plan_file.name)
         if os.path.lexists(task.path) and not task.force:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)
+        # The plan record goes first: a run stopped between the two files finds it, the same, when run again.
+        plan_bytes = record_bytes(plan_record(handout.plan, made=task.printing.today or date.today()))
+        same = file_sha256(plan_file) == (hashlib.sha256(plan_bytes).hexdigest(), len(plan_bytes))
+        if os.path.lexists(plan_file) and not same and not task.force:
+            raise OutputExistsError(f"{plan_file.name} exists and was not made with this handout; pass --force to "
+                                    "replace it", path=plan_file)
+        if not same:
+            write_atomic(plan_file, plan_bytes, force=task.force)
         record(task.path.parent, Entry(task.path.name, handout.sha256, handout.pages, len(handout.pdf),
                                        task.input_sha256))
         write_atomic(task.path, handout.pdf, force=task.force)

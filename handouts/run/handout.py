@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from handouts.render.pdf.text import missing_glyphs
 from handouts.rules.plan import make_plan
 from handouts.run.library import Library
 from handouts.run.output import refuse_overwrite, sweep_stale, write_atomic
+from handouts.run.record import plan_record, record_bytes, record_path
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,11 @@ class Handout:
 
 @dataclass(frozen=True)
 class Written:
-    """A handout written to disk."""
+    """A handout written to disk, with its plan record (None for a checklist alone)."""
 
     path: Path
     handout: Handout
+    record: Path | None = None
 
 
 def refuse_unprintable(request: HandoutRequest) -> None:
@@ -89,10 +92,17 @@ def output_path(target: str | Path | None, patient_id: str, *, kind: str = "hand
 
 def write_handout(request: HandoutRequest, target: str | Path | None = None, *, library: Library,
                   options: PrintOptions = PrintOptions(), force: bool = False) -> Written:
-    """Make the handout and write it atomically; refuse to overwrite unless ``force``."""
+    """Make the handout and write it atomically, with its plan record beside it (``<id>.plan.json``) when it
+    is a full handout; refuse to overwrite either unless ``force``."""
     path = output_path(target, request.patient.patient_id, kind=options.kind, week=options.week)
+    record = record_path(path) if options.kind == "handout" else None
     refuse_overwrite(path, force=force)  # before the work of making it
+    if record is not None:
+        refuse_overwrite(record, force=force)
     sweep_stale(path.parent)  # what a stopped run left: this run's own temporary file is locked
-    handout = make_handout(request, library=library, options=options)
+    made = options.today or date.today()  # one date for the page and the record
+    handout = make_handout(request, library=library, options=dataclasses.replace(options, today=made))
     write_atomic(path, handout.pdf, force=force)
-    return Written(path, handout)
+    if record is not None:
+        write_atomic(record, record_bytes(plan_record(handout.plan, made=made)), force=force)
+    return Written(path, handout, record)

@@ -29,6 +29,7 @@ class RowResult:
     input_sha256: str = ""
     warnings: tuple[str, ...] = ()
     stops_batch: bool = False  # the folder takes no more: no later row can be written either
+    record: str = ""  # the plan record's file name, written beside the PDF
 
     @property
     def ok(self) -> bool:

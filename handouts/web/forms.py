@@ -34,6 +34,7 @@ LABELS = {
     "exercises": "Exercises",
     "language": "Language",
     "large_print": "Large print",
+    "no_ladder": "Leave out the easier and harder versions",
     "notes": "Notes for the patient",
     "paper": "Paper size",
     "direction": "Preferred direction",
@@ -135,7 +136,7 @@ class FormState:
 def blank_state(today: date, dataset: Dataset) -> FormState:
     """The form as a new visit starts: today's date, two weeks, nothing chosen."""
     values = dict.fromkeys(FIELDS, "")
-    values.update(start_date=today.isoformat(), weeks="2", large_print="")
+    values.update(start_date=today.isoformat(), weeks="2", large_print="", no_ladder="")
     return FormState(values, dict.fromkeys(dataset.region.overrides, False), None,
                      plan_message="Choose a diagnosis and a phase to see the exercises.")
 
@@ -150,6 +151,7 @@ def read_form(form: Mapping[str, str], library: Library, *, today: date, plan_on
     dataset = library.dataset
     values = {f: (form.get(f) or "") for f in FIELDS}
     values["large_print"] = "yes" if form.get("large_print") else ""
+    values["no_ladder"] = "yes" if form.get("no_ladder") else ""
     # One tick box per precaution of the region, named precaution.<id>.
     values["precautions"] = ",".join(p for p in dataset.region.precautions if form.get(f"precaution.{p}"))
     overrides = {name: bool(form.get(name)) for name in dataset.region.overrides}

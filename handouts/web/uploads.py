@@ -174,6 +174,8 @@ def make_zip(data: bytes, name: str, options: BatchOptions) -> BatchZip:
                 for row in result.rows:
                     if row.ok and row.file:
                         zipped.write(output / row.file, f"handouts/{row.file}")
+                    if row.ok and row.record:
+                        zipped.write(output / row.record, f"handouts/{row.record}")
         except BaseException:
             archive.close()
             raise

@@ -17,7 +17,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from handouts.model.document import Box, Card, Cards, Video
+from handouts.model.document import Block, Box, Card, Cards, Paragraph, Span, Video
 from handouts.model.illustration import Illustration
 from handouts.render.pdf.blocks import box_table, flowables, too_tall
 from handouts.render.pdf.figures import figure_flowable, fitted_height
@@ -65,6 +65,24 @@ def picture_column(look: Look, illustration: Illustration | None, video: Video |
     return column
 
 
+def _run_on(blocks: list[Block]) -> list[Block]:
+    """Paragraphs run on as one (the ladder lines take less room so); anything else as it is."""
+    if len(blocks) < 2 or not all(isinstance(b, Paragraph) for b in blocks):
+        return blocks
+    spans: list[Span] = []
+    for block in blocks:
+        spans += [*([Span(" ")] if spans else []), *block.text]  # type: ignore[union-attr]
+    return [Paragraph(tuple(spans))]
+
+
+def ladder_column(ladders: Sequence[Box], look: Look, width: float) -> list[Flowable]:
+    """The ladder lines (easier, harder, build-up) under the dose box, as plain paragraphs."""
+    column: list[Flowable] = []
+    for ladder in ladders:
+        column += [Spacer(1, look.body_size * 0.4), *flowables(ladder.blocks, look, {}, width=width)]
+    return column
+
+
 def dose_column(block: Box, look: Look, width: float) -> Table:
     """The dose box for the picture column: "Hold 20 seconds", the label in grey and the value in
     bold on one line when it fits, else the value on the lines under its label."""
@@ -93,17 +111,32 @@ def dose_column(block: Box, look: Look, width: float) -> Table:
     return box
 
 
-def _card_table(card: Card, look: Look, *, tips_beside: bool) -> tuple[Table, list[Flowable]]:
+#: Where a card's ladder lines (easier, harder, build-up) may go: under the dose box, after the
+#: tips, or in a row of their own across the foot of the card.
+LADDER_PLACES = ("left", "tips", "row")
+
+
+def _card_table(card: Card, look: Look, *, tips_beside: bool, ladder: str = "tips",
+                build_up_left: bool = False) -> tuple[Table, list[Flowable]]:
     """The card as one table, and the flowables inside it in reading order: the tips (what
     follows the dose box) in the text column under the steps when ``tips_beside``, else in a
-    row of their own across the card."""
+    row of their own across the card; the ladder lines where ``ladder`` (one of LADDER_PLACES) says,
+    and the build-up line under the dose box when ``build_up_left``, else first of the ladder lines."""
     styles = look.styles
     pad = card_padding(look)
     width = look.frame_width
     figure_width, _ = figure_size(look)
     text_width = width - figure_width - 2 * pad
     doses = [b for b in card.below if isinstance(b, Box) and b.kind == "dose"]
-    tips = [b for b in card.below if b not in doses]
+    builds = [b for b in card.below if isinstance(b, Box) and b.kind == "build-up"]
+    ladders = [b for b in card.below if isinstance(b, Box) and b.kind == "ladder"]
+    tips = [b for b in card.below if b not in doses and b not in ladders and b not in builds]
+    left = builds if build_up_left else []
+    ladder_blocks = _run_on([block for box in (*([] if build_up_left else builds), *ladders) for block in box.blocks])
+    if ladder == "left":
+        left, ladder_blocks = [*left, Box("ladder", tuple(ladder_blocks))], []
+    if ladder == "tips":
+        tips += ladder_blocks
     tips_width = (text_width if tips_beside else width - 2 * pad) - (pad if tips_beside else 0)
     tip_flowables: list[Flowable] = []
     for block in tips:
@@ -112,10 +145,16 @@ def _card_table(card: Card, look: Look, *, tips_beside: bool) -> tuple[Table, li
     text = flowables(card.beside, look, {}, width=text_width - pad)
     rows: list[list[object]] = [
         [Text(markup(card.title), styles["card_title"]), ""],
-        [picture_column(look, card.illustration, card.video, doses), text + (tip_flowables if tips_beside else [])],
+        [picture_column(look, card.illustration, card.video, doses)
+         + ladder_column(left, look, figure_width - 2 * pad),
+         text + (tip_flowables if tips_beside else [])],
     ]
     if tip_flowables and not tips_beside:
         rows.append([tip_flowables, ""])
+    row_flowables = flowables(ladder_blocks, look, {}, width=width - 2 * pad) if ladder == "row" and ladder_blocks \
+        else []
+    if row_flowables:
+        rows.append([row_flowables, ""])
     table = Table(rows, colWidths=[figure_width, width - figure_width])
     commands: list[tuple[object, ...]] = [
         ("BOX", (0, 0), (-1, -1), 1.5, look.accent_colour),
@@ -129,8 +168,10 @@ def _card_table(card: Card, look: Look, *, tips_beside: bool) -> tuple[Table, li
         ("TOPPADDING", (0, 1), (-1, 1), pad),
     ]
     commands += [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows))]
+    if row_flowables:  # the ladder row follows the text closely, as a paragraph would
+        commands.append(("TOPPADDING", (0, len(rows) - 1), (-1, len(rows) - 1), 0))
     table.setStyle(table_style(commands))
-    return table, [*rows[1][0], *text, *tip_flowables]  # type: ignore[misc]
+    return table, [*rows[1][0], *text, *tip_flowables, *row_flowables]  # type: ignore[misc]
 
 
 def exercise_cards(cards: Cards, look: Look) -> list[Flowable]:
@@ -140,7 +181,11 @@ def exercise_cards(cards: Cards, look: Look) -> list[Flowable]:
 
 def exercise_card(card: Card, look: Look) -> Flowable:
     """The card for one exercise: title band, then the picture and dose beside the steps and tips."""
-    table, parts = min((_card_table(card, look, tips_beside=beside) for beside in (True, False)),
+    kinds = {b.kind for b in card.below if isinstance(b, Box)}
+    places = LADDER_PLACES if kinds & {"ladder", "build-up"} else ("tips",)
+    table, parts = min((_card_table(card, look, tips_beside=beside, ladder=place, build_up_left=left)
+                        for beside in (True, False) for place in places
+                        for left in ((False, True) if "build-up" in kinds else (False,))),
                        key=lambda made: made[0].wrap(look.frame_width, look.frame_height)[1])
     content: list[Flowable] = [table]
     if too_tall(table, look):
