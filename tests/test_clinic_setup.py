@@ -154,3 +154,12 @@ def test_validate_checks_the_user_folder(user_folder: Path) -> None:
     broken = run("validate")
     assert broken.exit_code == 2
     assert f"{clinic}: paper: 'legal' is not one of letter, a4" in broken.output
+
+
+def test_the_bundled_folder_named_as_data_works_without_a_user_folder(user_folder: Path, tmp_path: Path) -> None:
+    """`--data` naming the bundled folder itself puts the (absent) user folder last; its missing
+    settings must not be asked for while the bundled ones are there."""
+    assert not user_folder.exists()
+    result = run("--data", str(locations.bundled_data_dir()), "make", *PATIENT, "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "p-1.pdf").is_file()

@@ -78,8 +78,8 @@ def _load_settings(paths: Sequence[Path], clinics: Mapping[str, Clinic],
     first settings file that sets it."""
     found: dict[str, tuple[Path, Section]] = {}
     for path in paths:
-        if not path.is_file() and path != paths[-1]:
-            continue
+        if not path.is_file() and (path != paths[-1] or any(p.is_file() for p in paths)):
+            continue  # a folder without settings (the user data folder, say) leaves them to the next
         try:
             raw = load_yaml(path)
         except DataError as exc:
