@@ -101,6 +101,14 @@ def every_pdf_is_well_formed(request: pytest.FixtureRequest, monkeypatch: pytest
         combined.append(target)
         return real_combined(target, **kwargs)
 
+    real_build = build_module._build
+
+    def recording_build(*args: Any, **kwargs: Any) -> Any:  # the fast path's file is final here
+        built = real_build(*args, **kwargs)
+        made.append(built[0])
+        return built
+
+    monkeypatch.setattr(build_module, "_build", recording_build)
     monkeypatch.setattr(assemble_module, "assemble", recording)
     monkeypatch.setattr(build_module, "assemble", recording)
     monkeypatch.setattr(batch_module, "combined_file", recording_combined)

@@ -13,7 +13,6 @@ is encrypted, and for every file when ``HANDOUTS_FAST_PATH=0``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
@@ -23,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts.model.document import Cards, Checklist, HandoutDoc
 from handouts.model.layout import LayoutMap
+from handouts.render.pdf import caches
 from handouts.render.pdf.assemble import Body, assemble
 from handouts.render.pdf.blocks import story as page_story
 from handouts.render.pdf.cards import exercise_cards
@@ -40,7 +40,7 @@ rl_config.useA85 = 0
 
 def fast_path() -> bool:
     """False when ``HANDOUTS_FAST_PATH=0`` asks for the plain path (pypdf assembles every file)."""
-    return os.environ.get("HANDOUTS_FAST_PATH", "1").strip() != "0"
+    return caches.enabled()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Any, Generic, TypeVar
 
@@ -60,8 +61,19 @@ class Capped(Generic[K, V]):
 
 
 def style_key(style: Any) -> tuple[Any, ...]:
-    """Every attribute of a ParagraphStyle (its parent's are copied into it), as a hashable key."""
-    return tuple(sorted((name, _hashable(value)) for name, value in vars(style).items() if name != "parent"))
+    """Every attribute of a ParagraphStyle (its parent's are copied into it), as a hashable key.
+
+    Worked out once per style object: styles are built in one function (``styles.Look``)
+    and never changed once a paragraph uses them.
+    """
+    key = _STYLE_KEYS.get(style)
+    if key is None:
+        key = tuple(sorted((name, _hashable(value)) for name, value in vars(style).items() if name != "parent"))
+        _STYLE_KEYS[style] = key
+    return key
+
+
+_STYLE_KEYS: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 
 
 def _hashable(value: Any) -> Any:
