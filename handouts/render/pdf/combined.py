@@ -1,9 +1,9 @@
 """One combined PDF for the printer: every handout in order, padded for duplex if asked.
 
 The file is written as it goes, one handout at a time, so memory stays flat
-however many handouts it holds. A handout the fast path wrote is copied from its own bytes (``own_file``): no
-general PDF parser reads it back; any other file is read with pypdf. Objects
-repeated across handouts (the cover,
+however many handouts it holds. A handout the fast path wrote is copied from
+its own bytes (``own_file``), with no general PDF parser reading it back; any
+other file is read with pypdf. Objects repeated across handouts (the cover,
 the font subsets every handout shares) are written once: each object is
 serialised with its references renumbered, children first, and an object
 whose bytes were already written is not written again.
