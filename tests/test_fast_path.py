@@ -22,7 +22,7 @@ from handouts.compose.templates import load_templates
 from handouts.load import locations as resources
 from handouts.model import HandoutRequest, Patient
 from handouts.model.options import PrintOptions
-from handouts.render.pdf import caches
+from handouts.render.pdf import caches, frozen
 from handouts.render.pdf.combined import CombinedWriter
 from handouts.render.pdf.own_file import NotOwnFile, OwnFile
 from handouts.run.batch import BatchOptions, run
@@ -180,7 +180,7 @@ def test_the_plain_path_uses_no_cache(library: Library, request_for, monkeypatch
     caches.clear_all()
     monkeypatch.setenv("HANDOUTS_FAST_PATH", "0")
     make_handout(request_for(), library=library)
-    assert (len(caches.PARSED), len(caches.FIGURE_FORMS), len(caches.FIGURE_DRAWINGS)) == (0, 0, 0)
+    assert all(len(cache) == 0 for cache in caches.ALL)
     monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
     make_handout(request_for(), library=library)
-    assert len(caches.PARSED) > 0 and len(caches.FIGURE_FORMS) > 0
+    assert len(caches.PARSED) > 0 and len(caches.FIGURE_FORMS) > 0 and len(frozen.DRAWN) > 0

@@ -13,12 +13,14 @@ is encrypted, and for every file when ``HANDOUTS_FAST_PATH=0``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
 from handouts.model.document import Cards, Checklist, HandoutDoc
 from handouts.model.layout import LayoutMap
@@ -28,6 +30,7 @@ from handouts.render.pdf.blocks import story as page_story
 from handouts.render.pdf.cards import exercise_cards
 from handouts.render.pdf.checklist import Placements, checklist_grids
 from handouts.render.pdf.cover import Cover
+from handouts.render.pdf.frozen import frozen_flowables
 from handouts.render.pdf.once import Finish, final_canvas
 from handouts.render.pdf.pages import HandoutDocument, canvas_maker
 from handouts.render.pdf.styles import Look
@@ -61,7 +64,7 @@ def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None) -> tuple[bytes, Hand
     look = Look.of(doc.setup)
     placements = Placements()
     builders = {
-        Cards: lambda block: exercise_cards(block, look),
+        Cards: lambda block: _cards(block, look),
         Checklist: lambda block: checklist_grids(block, look, placements),
     }
     story = page_story(doc.blocks, look, builders)
@@ -71,6 +74,15 @@ def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None) -> tuple[bytes, Hand
     document.build(story, canvasmaker=wrap(canvas, document) if wrap else canvas)
     layout = LayoutMap(look.pagesize, tuple(placements.boxes), tuple(placements.cells))
     return buffer.getvalue(), document, layout
+
+
+def _cards(block: Cards, look: Look) -> list[Flowable]:
+    """The exercise cards, each replayed from its record when an earlier handout drew the same card."""
+    out: list[Flowable] = []
+    for card in block.cards:
+        one = dataclasses.replace(block, cards=(card,))
+        out += frozen_flowables(("card", repr(one), look), lambda one=one: exercise_cards(one, look))  # type: ignore[misc]
+    return out
 
 
 def render_body(doc: HandoutDoc) -> Body:

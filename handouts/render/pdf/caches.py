@@ -90,13 +90,17 @@ def _hashable(value: Any) -> Any:
 
 #: Parsed paragraph markup: (text, style, bullet) -> (style, fragments, bullet fragments).
 PARSED: Capped[tuple[Any, ...], tuple[Any, list[Any], Any]] = Capped(4096)
-#: A figure's form drawing operators, by the form's name (a digest of what it draws).
-FIGURE_FORMS: Capped[str, tuple[str, ...]] = Capped(256)
+#: A figure's form: width, height and drawing operators, by the form's name (a digest of what it draws).
+FIGURE_FORMS: Capped[str, tuple[float, float, tuple[str, ...]]] = Capped(256)
 #: Figure drawings (ReportLab Drawing objects, never changed once made), by what they draw.
 FIGURE_DRAWINGS: Capped[str, Any] = Capped(256)
 
 
+#: Every cache made, so all can be emptied at once.
+ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS]
+
+
 def clear_all() -> None:
     """Empty every cache (tests compare a cold process with a warm one)."""
-    for cache in (PARSED, FIGURE_FORMS, FIGURE_DRAWINGS):
+    for cache in ALL:
         cache.clear()

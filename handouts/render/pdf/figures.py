@@ -225,9 +225,9 @@ class FigureFlowable(Flowable):
         canvas = self.canv
         if not canvas.hasForm(self.form):
             canvas.beginForm(self.form, 0, 0, self.width, self.height)
-            drawn = caches.FIGURE_FORMS.get(self.form) if caches.enabled() else None
-            if drawn is not None:
-                canvas._code.extend(drawn)
+            found = caches.FIGURE_FORMS.get(self.form) if caches.enabled() else None
+            if found is not None:
+                canvas._code.extend(found[2])
             else:
                 start = len(canvas._code)
                 renderPDF.draw(self.drawing, canvas, 0, 0)
@@ -235,7 +235,7 @@ class FigureFlowable(Flowable):
                 # only plain path drawing is kept: text, graphics states or images need the
                 # document's own resources, which a later document would not have
                 if caches.enabled() and not any(_RESOURCE_OPERATORS.search(op) for op in drawn):
-                    caches.FIGURE_FORMS.put(self.form, drawn)
+                    caches.FIGURE_FORMS.put(self.form, (self.width, self.height, drawn))
             canvas.endForm()
         canvas.doForm(self.form)
 
