@@ -28,6 +28,8 @@ from handouts.run.library import Library, open_library
 # The user data folder (where `handouts clinic init` writes) is an empty one of the tests' own, so a
 # clinic set up on this machine never changes what the tests see; batch workers inherit it.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="handouts-tests-")
+# The fast path's disk cache too: the tests never read or fill the user's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="handouts-tests-cache-")
 
 # No time limit per example: on a busy shared machine one slow example is not a failure.
 settings.register_profile("no-deadline", deadline=None)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
@@ -184,3 +186,31 @@ def test_the_plain_path_uses_no_cache(library: Library, request_for, monkeypatch
     monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
     make_handout(request_for(), library=library)
     assert len(caches.PARSED) > 0 and len(caches.FIGURE_FORMS) > 0 and len(frozen.DRAWN) > 0
+
+
+def _make_in_a_fresh_process(folder: Path, cache_home: Path, *, fast: str = "1") -> bytes:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "HANDOUTS_FAST_PATH": fast}
+    subprocess.run([sys.executable, "-m", "handouts.cli", "make", "--patient-id", "d1", "--name", "Zoë Łukasz",
+                    "--diagnosis", "herniated-disc", "--phase", "subacute", "--start-date", "2026-12-07",
+                    "-o", str(folder), "--force"], check=True, capture_output=True, env=env)
+    return (folder / "d1.pdf").read_bytes()
+
+
+def test_a_fresh_process_starts_from_the_disk_cache(tmp_path: Path) -> None:
+    cache_home = tmp_path / "cache"
+    cold = _make_in_a_fresh_process(tmp_path / "a", cache_home)
+    files = list((cache_home / "handouts").glob("render-*.json"))
+    assert len(files) == 1 and files[0].stat().st_size > 0
+    warm = _make_in_a_fresh_process(tmp_path / "b", cache_home)
+    plain = _make_in_a_fresh_process(tmp_path / "c", tmp_path / "unused", fast="0")
+    assert warm == cold  # replayed from disk, byte for byte what drawing afresh wrote
+    assert_same_handout(warm, plain, tmp_path)
+    assert not (tmp_path / "unused").exists()  # the plain path neither reads nor writes it
+
+
+def test_a_damaged_disk_cache_is_ignored(tmp_path: Path) -> None:
+    cache_home = tmp_path / "cache"
+    first = _make_in_a_fresh_process(tmp_path / "a", cache_home)
+    for file in (cache_home / "handouts").glob("render-*.json"):
+        file.write_text('{"figures": {"x": [1, 2, ')  # cut short
+    assert _make_in_a_fresh_process(tmp_path / "b", cache_home) == first

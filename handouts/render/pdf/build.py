@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable
 
 from handouts.model.document import Cards, Checklist, HandoutDoc
 from handouts.model.layout import LayoutMap
-from handouts.render.pdf import caches
+from handouts.render.pdf import caches, disk_cache
 from handouts.render.pdf.assemble import Body, assemble
 from handouts.render.pdf.blocks import story as page_story
 from handouts.render.pdf.cards import exercise_cards
@@ -96,6 +96,8 @@ def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None 
     """The finished PDF of ``doc``: ``cover`` in front, AES-256 with ``password``, and with ``duplex``
     a blank last page when the count is odd, so a two-sided print ends cleanly."""
     cover_pages = len(cover.pages) if cover is not None else 0
+    if fast_path():
+        disk_cache.load_once()
     if password or not fast_path():
         body = render_body(doc)
         pdf, pages = assemble(body, doc, cover=cover, extra_metadata=extra_metadata, password=password,

@@ -55,6 +55,11 @@ class Capped(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def items(self) -> list[tuple[K, V]]:
+        """A snapshot of the entries, least recently used first."""
+        with self._lock:
+            return list(self._items.items())
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()

@@ -25,6 +25,7 @@ ReportLab internals used: the canvas's ``_code`` (operators), ``_formsinuse``,
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -56,10 +57,10 @@ class Drawn:
     forms: tuple[str, ...]  # the figure forms it draws
 
 
-#: Recorded tables, by (block key, index of the table in the block's flowables).
-DRAWN: caches.Capped[tuple[Any, int], Drawn] = caches.Capped(512)
+#: Recorded tables, by (digest of the block's key, index of the table in the block's flowables).
+DRAWN: caches.Capped[tuple[str, int], Drawn] = caches.Capped(512)
 #: How a block's flowables are put together: a list of ('mark', prototype) and ('table', index).
-RECIPES: caches.Capped[Any, tuple[tuple[str, Any], ...]] = caches.Capped(512)
+RECIPES: caches.Capped[str, tuple[tuple[str, Any], ...]] = caches.Capped(512)
 caches.ALL += [DRAWN, RECIPES]
 
 
@@ -67,11 +68,13 @@ def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]]) -> list[
     """The flowables ``build`` makes, replayed from the record under ``key`` when there is one."""
     if not caches.enabled():
         return list(build())
+    key = hashlib.sha256(repr(key).encode()).hexdigest()  # the same in every process, for the disk cache
     recipe = RECIPES.get(key)
     if recipe is not None:
-        drawn = [DRAWN.get((key, part)) for kind, part in recipe if kind == "table"]
-        if all(d is not None for d in drawn):
-            return [KeepTogether([_Replay(DRAWN.get((key, part))) if kind == "table"  # type: ignore[arg-type]
+        drawn = {part: DRAWN.get((key, part)) for kind, part in recipe if kind == "table"}
+        if all(d is not None and all(caches.FIGURE_FORMS.get(name) is not None for name in d.forms)
+               for d in drawn.values()):
+            return [KeepTogether([_Replay(drawn[part]) if kind == "table"  # type: ignore[arg-type]
                                   else copy.copy(part) for kind, part in recipe])]
     made = list(build())
     if len(made) != 1 or type(made[0]) is not KeepTogether:
