@@ -16,8 +16,9 @@ time, because the machines this runs on are shared):
                 precomputed positions: what any renderer must at least draw (floors.py);
 * WeasyPrint  - the same handout as HTML (html_equivalent.py) printed by WeasyPrint, when
                 it is installed (pip install weasyprint);
-* cold   - CPU milliseconds of a fresh `handouts make` process (fast and plain path), against
-           a fresh process that imports ReportLab and draws the text floor;
+* cold   - CPU milliseconds of a fresh `handouts make` process (fast path with the disk cache
+           filled by an earlier process, and empty; plain path), against a fresh process that
+           imports ReportLab and draws the text floor;
 * batch  - handouts per second for ROWS CSV rows with 1 and with 2 workers, the CPU of the
            whole 1-worker batch (parent and worker) per row, peak memory of the parent and
            of a worker, and the combined print file's size;
@@ -216,14 +217,18 @@ def cold(work: Path, drawn: list[Any], size: tuple[float, float], repeats: int) 
     make = [sys.executable, "-m", "handouts.cli", "make", "--patient-id", "cold-1", "--name", REQUEST.patient.name,
             "--diagnosis", REQUEST.diagnosis, "--phase", REQUEST.phase, "--start-date", str(REQUEST.start_date),
             "--weeks", str(REQUEST.weeks), "--clinician", REQUEST.clinician, "-o", str(work / "cold"), "--force"]
+    filled = work / "cache-filled"
+    subprocess.run(make, check=True, capture_output=True, env={**os.environ, "XDG_CACHE_HOME": str(filled)})
     runs = {
-        "cold_make_ms": (make, {}),
+        "cold_make_ms": (make, {"XDG_CACHE_HOME": str(filled)}),
+        "cold_make_empty_ms": (make, {}),  # a new, empty cache folder each time
         "cold_plain_ms": (make, {"HANDOUTS_FAST_PATH": "0"}),
         "cold_floor_ms": ([sys.executable, "-c", COLD_FLOOR_CHILD, str(lines), str(work / "cold-floor.pdf")], {}),
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeats):  # interleaved, as the warm figures
+    for round_number in range(repeats):  # interleaved, as the warm figures
         for name, (command, env) in runs.items():
+            env = {"XDG_CACHE_HOME": str(work / f"cache-empty-{name}-{round_number}"), **env}
             before = _children_cpu()
             subprocess.run(command, check=True, capture_output=True, env={**os.environ, **env})
             times[name].append((_children_cpu() - before) * 1000)
@@ -311,7 +316,8 @@ def table(r: dict[str, float]) -> str:
         ("fair floor (text, boxes, figures)", f"{r['fair_floor_ms']:.1f} ms", ""),
         ("WeasyPrint, equivalent HTML", f"{r['weasyprint_ms']:.0f} ms" if "weasyprint_ms" in r else "not installed",
          "pip install weasyprint" if "weasyprint_ms" not in r else ""),
-        ("cold `handouts make` (fresh process)", f"{r['cold_make_ms']:.0f} ms", "CPU, fast path, no disk cache"),
+        ("cold `handouts make` (fresh process)", f"{r['cold_make_ms']:.0f} ms", "CPU, fast path, filled disk cache"),
+        ("cold `handouts make`, empty disk cache", f"{r['cold_make_empty_ms']:.0f} ms", ""),
         ("cold `handouts make`, plain path", f"{r['cold_plain_ms']:.0f} ms", ""),
         ("cold floor (import ReportLab, text floor)", f"{r['cold_floor_ms']:.0f} ms", ""),
         (f"batch, 1 worker, {int(r['rows'])} rows", f"{r['batch1_per_s']:.1f} /s",
@@ -330,8 +336,7 @@ def table(r: dict[str, float]) -> str:
         ("batch row (1 worker, CPU) / text floor", f"{r['batch1_row_over_text_floor']:.2f}x",
          _met(r['batch1_row_over_text_floor'] <= 1.8) + "target 1.8x or less"),
         ("cold make / cold floor", f"{r['cold_make_over_cold_floor']:.2f}x",
-         _met(r['cold_make_over_cold_floor'] <= 1.5) + "target 1.5x or less, with a filled disk cache "
-         "(not built: measured without one)"),
+         _met(r['cold_make_over_cold_floor'] <= 1.5) + "target 1.5x or less, with a filled disk cache"),
         (("WeasyPrint / full", f"{r['weasyprint_over_full']:.0f}x", _met(r['weasyprint_over_full'] >= 40)
           + "target 40x or more") if "weasyprint_over_full" in r
          else ("WeasyPrint / full", "-", "not measured: pip install weasyprint")),
