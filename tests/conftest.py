@@ -28,6 +28,8 @@ from handouts.run.library import Library, open_library
 # The user data folder (where `handouts clinic init` writes) is an empty one of the tests' own, so a
 # clinic set up on this machine never changes what the tests see; batch workers inherit it.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="handouts-tests-")
+# The fast path's disk cache too: the tests never read or fill the user's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="handouts-tests-cache-")
 
 # No time limit per example: on a busy shared machine one slow example is not a failure.
 settings.register_profile("no-deadline", deadline=None)
@@ -101,6 +103,14 @@ def every_pdf_is_well_formed(request: pytest.FixtureRequest, monkeypatch: pytest
         combined.append(target)
         return real_combined(target, **kwargs)
 
+    real_build = build_module._build
+
+    def recording_build(*args: Any, **kwargs: Any) -> Any:  # the fast path's file is final here
+        built = real_build(*args, **kwargs)
+        made.append(built[0])
+        return built
+
+    monkeypatch.setattr(build_module, "_build", recording_build)
     monkeypatch.setattr(assemble_module, "assemble", recording)
     monkeypatch.setattr(build_module, "assemble", recording)
     monkeypatch.setattr(batch_module, "combined_file", recording_combined)

@@ -173,9 +173,17 @@ def _body_chars(page: Any) -> list[dict[str, Any]]:
 def _fonts(pages: Iterable[Any]) -> dict[str, bool]:
     """Every font used on any of ``pages``, and whether its glyphs are embedded."""
     found: dict[str, bool] = {}
-    for page in pages:
-        resources = page.get("/Resources") or {}
-        for font in (resources.get_object().get("/Font") or {}).values():
+    every = [(page.get("/Resources") or {}) for page in pages]
+    seen: set[int] = set()
+    while every:  # the pages' resources, and those of the forms they draw (a cover page is one)
+        resources = every.pop().get_object()
+        for xobject in (resources.get("/XObject") or {}).values():
+            number = getattr(xobject, "idnum", None)
+            form = xobject.get_object()
+            if form.get("/Subtype") == "/Form" and "/Resources" in form and number not in seen:
+                seen.add(number)  # type: ignore[arg-type]
+                every.append(form["/Resources"])
+        for font in (resources.get("/Font") or {}).values():
             font = font.get_object()
             descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             descriptor = descendant.get("/FontDescriptor")

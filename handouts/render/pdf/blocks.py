@@ -26,6 +26,7 @@ from reportlab.platypus.doctemplate import FrameBreak
 
 from handouts.model import document as doc
 from handouts.model.document import Block, Box, Cards, Checklist, Heading, ListBlock, plain_text
+from handouts.render.pdf.frozen import frozen_flowables
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text, table_style
 from handouts.render.pdf.text import markup
@@ -148,12 +149,18 @@ def _block(block: Block, look: Look, builders: Builders, width: float) -> list[F
     if isinstance(block, doc.Table):
         return [_plain_table(block, look, width)]
     if isinstance(block, Box):
-        return [box(block, look, builders, width)]
+        if _holds_built(block):  # a card or grid inside is the builders' to draw (and to place)
+            return [box(block, look, builders, width)]
+        return frozen_flowables(("box", repr(block), look, width), lambda: [box(block, look, builders, width)])
     if isinstance(block, doc.PageBreak):
         return [PageBreak()]
     if isinstance(block, _BUILT):
         return list(builders[type(block)](block))
     raise TypeError(f"unknown block {block!r}")
+
+
+def _holds_built(block: Box) -> bool:
+    return any(isinstance(inner, _BUILT) or (isinstance(inner, Box) and _holds_built(inner)) for inner in block.blocks)
 
 
 #: A bullet list this long may be set in two columns (reading down the first, then the second).

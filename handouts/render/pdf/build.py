@@ -3,22 +3,35 @@
 ``render`` is the PDF renderer's one entry point: it returns the finished
 file's bytes, its page count and where every tick box and write-in cell was
 drawn (page numbers counted after the cover).
+
+Two paths make the same file. The fast path (the default) writes it in one
+ReportLab pass, the cover drawn from forms prepared once per process
+(``once``). The plain path lays out the pages, then pypdf puts the cover in
+front and sets the document's parts (``assemble``); it is taken when the file
+is encrypted, and for every file when ``HANDOUTS_FAST_PATH=0``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
 from reportlab import rl_config
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
 from handouts.model.document import Cards, Checklist, HandoutDoc
 from handouts.model.layout import LayoutMap
+from handouts.render.pdf import caches, disk_cache
 from handouts.render.pdf.assemble import Body, assemble
 from handouts.render.pdf.blocks import story as page_story
 from handouts.render.pdf.cards import exercise_cards
 from handouts.render.pdf.checklist import Placements, checklist_grids
 from handouts.render.pdf.cover import Cover
+from handouts.render.pdf.frozen import frozen_flowables
+from handouts.render.pdf.once import Finish, final_canvas
 from handouts.render.pdf.pages import HandoutDocument, canvas_maker
 from handouts.render.pdf.styles import Look
 
@@ -26,6 +39,11 @@ from handouts.render.pdf.styles import Look
 # every stream. ReportLab reads this setting while it writes, so it is set once for the process
 # here and never switched per build (a switch would race between the web server's threads).
 rl_config.useA85 = 0
+
+
+def fast_path() -> bool:
+    """False when ``HANDOUTS_FAST_PATH=0`` asks for the plain path (pypdf assembles every file)."""
+    return caches.enabled()
 
 
 @dataclass(frozen=True)
@@ -38,27 +56,59 @@ class Rendered:
     layout: LayoutMap
 
 
-def render_body(doc: HandoutDoc) -> Body:
-    """Lay out the document's pages with ReportLab; every page gets its running header and footer."""
+CanvasWrap = Callable[[type[Canvas], HandoutDocument], type[Canvas]]
+
+
+def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None) -> tuple[bytes, HandoutDocument, LayoutMap]:
+    """Lay out and write the document's pages; ``wrap`` may extend the page-numbering canvas."""
     look = Look.of(doc.setup)
     placements = Placements()
     builders = {
-        Cards: lambda block: exercise_cards(block, look),
+        Cards: lambda block: _cards(block, look),
         Checklist: lambda block: checklist_grids(block, look, placements),
     }
     story = page_story(doc.blocks, look, builders)
     buffer = BytesIO()
     document = HandoutDocument(buffer, look, title=doc.title, author=doc.author)
-    document.build(story, canvasmaker=canvas_maker(look, doc.running))
+    canvas = canvas_maker(look, doc.running)
+    document.build(story, canvasmaker=wrap(canvas, document) if wrap else canvas)
     layout = LayoutMap(look.pagesize, tuple(placements.boxes), tuple(placements.cells))
-    return Body(buffer.getvalue(), document.page, tuple(document.marks), layout)
+    return buffer.getvalue(), document, layout
+
+
+def _cards(block: Cards, look: Look) -> list[Flowable]:
+    """The exercise cards, each replayed from its record when an earlier handout drew the same card."""
+    out: list[Flowable] = []
+    for card in block.cards:
+        one = dataclasses.replace(block, cards=(card,))
+        out += frozen_flowables(("card", repr(one), look), lambda one=one: exercise_cards(one, look))  # type: ignore[misc]
+    return out
+
+
+def render_body(doc: HandoutDoc) -> Body:
+    """Lay out the document's pages with ReportLab; every page gets its running header and footer."""
+    pdf, document, layout = _build(doc)
+    return Body(pdf, document.page, tuple(document.marks), layout)
 
 
 def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None = None, duplex: bool = False,
            extra_metadata: dict[str, str] | None = None) -> Rendered:
     """The finished PDF of ``doc``: ``cover`` in front, AES-256 with ``password``, and with ``duplex``
     a blank last page when the count is odd, so a two-sided print ends cleanly."""
-    body = render_body(doc)
-    pdf, pages = assemble(body, doc, cover=cover, extra_metadata=extra_metadata, password=password, duplex=duplex)
     cover_pages = len(cover.pages) if cover is not None else 0
-    return Rendered(pdf, pages, cover_pages, body.layout.after(cover_pages))
+    if fast_path():
+        disk_cache.load_once()
+    if password or not fast_path():
+        body = render_body(doc)
+        pdf, pages = assemble(body, doc, cover=cover, extra_metadata=extra_metadata, password=password,
+                              duplex=duplex)
+        return Rendered(pdf, pages, cover_pages, body.layout.after(cover_pages))
+    finishes: list[Finish] = []
+
+    def wrap(canvas: type[Canvas], document: HandoutDocument) -> type[Canvas]:
+        finishes.append(Finish(doc, document, cover=cover.ready() if cover is not None else None, duplex=duplex,
+                               extra_metadata=extra_metadata))
+        return final_canvas(canvas, finishes[-1])
+
+    pdf, _, layout = _build(doc, wrap)
+    return Rendered(pdf, finishes[-1].pages, cover_pages, layout.after(cover_pages))

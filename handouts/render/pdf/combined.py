@@ -1,7 +1,9 @@
 """One combined PDF for the printer: every handout in order, padded for duplex if asked.
 
 The file is written as it goes, one handout at a time, so memory stays flat
-however many handouts it holds. Objects repeated across handouts (the cover,
+however many handouts it holds. A handout the fast path wrote is copied from
+its own bytes (``own_file``), with no general PDF parser reading it back; any
+other file is read with pypdf. Objects repeated across handouts (the cover,
 the font subsets every handout shares) are written once: each object is
 serialised with its references renumbered, children first, and an object
 whose bytes were already written is not written again.
@@ -28,6 +30,9 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
+
+from handouts.render.pdf import caches
+from handouts.render.pdf.own_file import NotOwnFile, OwnFile, Parts
 
 _CATALOG, _PAGES, _OUTLINES, _INFO = 1, 2, 3, 4  # object numbers reserved for the document's skeleton
 CREATOR = b"/Creator (handouts print file)"
@@ -65,6 +70,26 @@ class _Serializer:
         if share:
             self.known[digest] = number
         return number
+
+    def fill(self, parts: Parts, source: OwnFile, mapping: dict[int, int]) -> bytes:
+        """An object of a file read by ``OwnFile``, each object it refers to written first and renumbered."""
+        return b"".join(part if isinstance(part, bytes) else b"%d 0 R" % self.copy_own(source, part, mapping)
+                        for part in parts)
+
+    def copy_own(self, source: OwnFile, number: int, mapping: dict[int, int]) -> int:
+        """The number object ``number`` of ``source`` has here, written (or found already written)."""
+        if number in self.in_progress and number not in mapping:
+            mapping[number] = self.next_number  # a cycle: give it a number now
+            self.next_number += 1
+        if number not in mapping:
+            self.in_progress.add(number)
+            body = self.fill(source.parts(number), source, mapping)
+            self.in_progress.discard(number)
+            if number in mapping:
+                self.write(mapping[number], body)
+            else:
+                mapping[number] = self.add(body)
+        return mapping[number]
 
     def copy(self, value: PdfObject, mapping: dict[int, int]) -> PdfObject:
         """``value`` with every indirect reference replaced by one to its written copy."""
@@ -115,7 +140,28 @@ class CombinedWriter:
         self.serializer.write(_INFO, b"<< /Title %s %s >>" % (_bytes(TextStringObject(title)), CREATOR))
 
     def append(self, path: Path, title: str) -> None:
-        reader = PdfReader(path)
+        """Copy the pages of the PDF at ``path``, with one bookmark ``title`` at its first page."""
+        data = path.read_bytes()
+        try:
+            if not caches.enabled():
+                raise NotOwnFile("the plain path reads every file with pypdf")
+            own = OwnFile(data)
+            pages = own.pages()
+        except NotOwnFile:  # not a file the fast path wrote (an encrypted handout, say): pypdf reads it
+            self._append_read(PdfReader(BytesIO(data)), title)
+            return
+        mapping: dict[int, int] = {}
+        serializer = self.serializer
+        serializer.in_progress.clear()
+        self.bookmarks.append((title, len(self.pages)))
+        for page in pages:
+            body = serializer.fill(page.parts, own, mapping).rstrip()
+            self.pages.append(serializer.add(body[:-2] + b"/Parent %d 0 R >>" % _PAGES, share=False))
+        if self.duplex and len(pages) % 2:
+            self.pages.append(serializer.add(b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Resources << >> >>"
+                                             % (_PAGES, pages[-1].box), share=False))
+
+    def _append_read(self, reader: PdfReader, title: str) -> None:
         mapping: dict[int, int] = {}
         self.serializer.in_progress.clear()
         self.bookmarks.append((title, len(self.pages)))

@@ -25,6 +25,7 @@ from pypdf.generic import NameObject
 
 from handouts.errors import CoverError
 from handouts.load.files import Unreadable, open_regular
+from handouts.render.pdf.ready import ReadyPages, ready_pages
 
 
 def _limit_mb(default: float = 20.0) -> float:
@@ -55,6 +56,13 @@ class Cover:
     pages: tuple[PageObject, ...]
     _scaled: dict[tuple[float, float], tuple[PageObject, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
+    _ready: list[ReadyPages] = field(default_factory=list, compare=False, hash=False, repr=False)
+
+    def ready(self) -> ReadyPages:
+        """The pages as form XObjects serialised once, for ReportLab to write into each handout."""
+        if not self._ready:
+            self._ready.append(ready_pages(self.pages))
+        return self._ready[0]
 
     def pages_for(self, width: float, height: float) -> tuple[PageObject, ...]:
         """The cover pages drawn on blank pages of ``width`` x ``height`` points."""
@@ -134,6 +142,7 @@ def _trial(data: bytes) -> str:
             for page in pages:
                 writer.add_page(_onto_blank(page, *size))
             writer.write(BytesIO())
+        ready_pages(pages)
     except ValueError as exc:
         return str(exc)
     except (PyPdfError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OverflowError,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from io import BytesIO
 
 from reportlab.graphics import renderPDF, renderSVG
@@ -34,7 +35,11 @@ from handouts.model.illustration import (
     Point,
     Pose,
 )
+from handouts.render.pdf import caches
 from handouts.render.pdf.fonts import register_fonts
+
+# Operators whose operands name a resource of the document (font, graphics state, image, shading).
+_RESOURCE_OPERATORS = re.compile(r"(?:^|\s)(?:Tf|gs|Do|sh|scn|SCN|BI)(?:\s|$)")
 
 INK = colors.HexColor("#222222")
 BODY_FILL = colors.HexColor("#C4CBD3")
@@ -220,7 +225,17 @@ class FigureFlowable(Flowable):
         canvas = self.canv
         if not canvas.hasForm(self.form):
             canvas.beginForm(self.form, 0, 0, self.width, self.height)
-            renderPDF.draw(self.drawing, canvas, 0, 0)
+            found = caches.FIGURE_FORMS.get(self.form) if caches.enabled() else None
+            if found is not None:
+                canvas._code.extend(found[2])
+            else:
+                start = len(canvas._code)
+                renderPDF.draw(self.drawing, canvas, 0, 0)
+                drawn = tuple(canvas._code[start:])
+                # only plain path drawing is kept: text, graphics states or images need the
+                # document's own resources, which a later document would not have
+                if caches.enabled() and not any(_RESOURCE_OPERATORS.search(op) for op in drawn):
+                    caches.FIGURE_FORMS.put(self.form, (self.width, self.height, drawn))
             canvas.endForm()
         canvas.doForm(self.form)
 
@@ -236,8 +251,12 @@ def fitted_height(illustration: Illustration, width: float, height: float) -> fl
 def figure_flowable(illustration: Illustration, width: float, height: float, *, mirrored: bool = False,
                     accent: str | colors.Color = DEFAULT_ACCENT) -> FigureFlowable:
     """The picture as a platypus Flowable for an exercise card's picture space."""
-    drawing = figure_drawing(illustration, width, height, mirrored=mirrored, accent=accent)
     key = repr((illustration, round(width, 2), round(height, 2), mirrored, str(accent)))
+    drawing = caches.FIGURE_DRAWINGS.get(key) if caches.enabled() else None
+    if drawing is None:
+        drawing = figure_drawing(illustration, width, height, mirrored=mirrored, accent=accent)
+        if caches.enabled():
+            caches.FIGURE_DRAWINGS.put(key, drawing)
     return FigureFlowable(drawing, key)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -13,6 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, TableStyle
 
 from handouts.model.document import PageSetup
+from handouts.render.pdf import caches
+from handouts.render.pdf.caches import style_key
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
@@ -36,6 +39,23 @@ class Text(Paragraph):
     Tables and KeepTogether wrap the same paragraph several times at the same
     width; breaking the lines again each time was a fifth of a handout's time.
     """
+
+    def _setup(self, text: str, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:  # noqa: N803
+        """Parse the markup once per process for the same text, style and bullet (``caches.PARSED``)."""
+        if frags is not None or not caches.enabled() or not isinstance(text, str):
+            super()._setup(text, style, bulletText, frags, cleaner)
+            return
+        key = (text, style_key(style), bulletText if isinstance(bulletText, (str, type(None))) else repr(bulletText),
+               self.caseSensitive)
+        found = caches.PARSED.get(key)
+        if found is None:
+            super()._setup(text, style, bulletText, frags, cleaner)
+            # the parser returns the style it was given unless the markup set its own (<para ...>)
+            own = None if self.style is style else self.style
+            caches.PARSED.put(key, (own, [frag.clone() for frag in self.frags], self.bulletText, self.text))
+            return
+        own, parsed_frags, parsed_bullet, cleaned = found
+        super()._setup(cleaned, own or style, parsed_bullet, [frag.clone() for frag in parsed_frags], cleaner)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
         # id(self): a copy made by split() must wrap afresh; frags: wrapping may replace them;

@@ -1,0 +1,111 @@
+"""Per-process caches of drawing work that is the same from one handout to the next.
+
+Every entry is keyed on everything that changes what it draws (the text and
+every attribute of its style, a figure's pose data, size and colours), and
+each cache is capped, so a long-running web server or batch worker stays small.
+Within one process the ReportLab version and the font files cannot change, so
+they need not be part of a key here. ``HANDOUTS_FAST_PATH=0`` turns every
+cache off (``build.fast_path``), and everything is then made as it was before.
+
+ReportLab internals used: ``Paragraph._setup`` (the markup parse: its result,
+the style and fragments, is kept and each paragraph gets its own copies of the
+fragments, ``ParaFrag.clone``) and, for figures, the canvas's ``_code``
+list of drawing operators between ``beginForm`` and ``endForm``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections import OrderedDict
+from typing import Any, Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def enabled() -> bool:
+    """False when ``HANDOUTS_FAST_PATH=0`` asks for the plain path."""
+    return os.environ.get("HANDOUTS_FAST_PATH", "1").strip() != "0"
+
+
+class Capped(Generic[K, V]):
+    """A least-recently-used mapping of at most ``size`` entries, safe to share between threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def items(self) -> list[tuple[K, V]]:
+        """A snapshot of the entries, least recently used first."""
+        with self._lock:
+            return list(self._items.items())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def style_key(style: Any) -> tuple[Any, ...]:
+    """Every attribute of a ParagraphStyle (its parent's are copied into it), as a hashable key.
+
+    Worked out once per style object: styles are built in one function (``styles.Look``)
+    and never changed once a paragraph uses them.
+    """
+    key = _STYLE_KEYS.get(style)
+    if key is None:
+        key = tuple(sorted((name, _hashable(value)) for name, value in vars(style).items() if name != "parent"))
+        _STYLE_KEYS[style] = key
+    return key
+
+
+_STYLE_KEYS: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((key, _hashable(item)) for key, item in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return (type(value).__name__, repr(value)) if hasattr(value, "hexval") else value
+
+
+#: Parsed paragraph markup: (text, style, bullet) -> (style, fragments, bullet fragments).
+PARSED: Capped[tuple[Any, ...], tuple[Any, list[Any], Any]] = Capped(4096)
+#: A figure's form: width, height and drawing operators, by the form's name (a digest of what it draws).
+FIGURE_FORMS: Capped[str, tuple[float, float, tuple[str, ...]]] = Capped(256)
+#: Figure drawings (ReportLab Drawing objects, never changed once made), by what they draw.
+FIGURE_DRAWINGS: Capped[str, Any] = Capped(256)
+
+
+#: Every cache made, so all can be emptied at once.
+ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS]
+
+
+def clear_all() -> None:
+    """Empty every cache (tests compare a cold process with a warm one)."""
+    for cache in ALL:
+        cache.clear()

@@ -1,0 +1,133 @@
+"""The fast path's records kept on disk, so a one-off ``handouts make`` starts warm.
+
+What ``frozen`` recorded (cards and boxes as PDF operators) and the figures'
+forms are written as JSON to the user's cache folder (``platformdirs``) when
+the process ends, and read back by the next process's first handout. The
+file's name holds a digest of everything that changes what a record means:
+this program's version, ReportLab's version, the shipped font files and the
+stream settings; any change starts a new file. The file is plain data (no
+code is loaded from it) and safe to delete at any time. HANDOUTS_FAST_PATH=0
+neither reads nor writes it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import reportlab
+from reportlab import rl_config
+
+from handouts import __version__
+from handouts.render.pdf import caches, frozen
+from handouts.render.pdf.fonts import FONTS_DIR, _FONT_FILES
+from handouts.render.pdf.pages import MarkFlowable
+
+_FORMAT = 1
+_lock = threading.Lock()
+_state: dict[str, Any] = {"loaded": False, "saved": None}
+
+
+def cache_folder() -> Path:
+    """The user's cache folder for handouts (XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%)."""
+    from platformdirs import user_cache_dir  # only when the cache is used: not on `handouts --help`
+
+    return Path(user_cache_dir("handouts", appauthor=False))
+
+
+@cache
+def digest() -> str:
+    """What the records depend on besides their own keys: versions, font files and stream settings."""
+    hashed = hashlib.sha256(f"{_FORMAT} {__version__} {reportlab.Version} {rl_config.useA85} "
+                            f"{sys.version_info[:2]}".encode())
+    for name in sorted(_FONT_FILES.values()):
+        hashed.update((FONTS_DIR / name).read_bytes())
+    return hashed.hexdigest()[:16]
+
+
+def cache_file() -> Path:
+    return cache_folder() / f"render-{digest()}.json"
+
+
+def load_once() -> None:
+    """Read the records of earlier processes, once per process; a missing or damaged file is ignored."""
+    if _state["loaded"] or not caches.enabled():
+        return
+    with _lock:
+        if _state["loaded"]:
+            return
+        _state["loaded"] = True
+        atexit.register(save)
+        try:
+            data = json.loads(cache_file().read_text(encoding="utf-8"))
+            _restore(data)
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            return
+        _state["saved"] = _snapshot_size()
+
+
+def save() -> None:
+    """Write the records to the cache file when this process added any (atomically; errors ignored)."""
+    if not caches.enabled() or _snapshot_size() == _state["saved"]:
+        return
+    try:
+        target = cache_file()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".render-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(_dump(), out, separators=(",", ":"))
+        os.replace(temporary, target)
+        _state["saved"] = _snapshot_size()
+    except OSError:
+        pass  # a read-only or full disk: the next process starts cold, nothing else changes
+
+
+def _snapshot_size() -> tuple[int, int, int]:
+    return len(frozen.DRAWN), len(frozen.RECIPES), len(caches.FIGURE_FORMS)
+
+
+def _dump() -> dict[str, Any]:
+    recipes = {}
+    for key, recipe in frozen.RECIPES.items():
+        recipes[key] = [["table", part] if kind == "table" else
+                        ["mark", {name: getattr(part, name) for name in ("kind", "name", "spaceBefore", "spaceAfter")
+                                  if isinstance(getattr(part, name, None), (str, int, float))}]
+                        for kind, part in recipe]
+    return {
+        "figures": {name: [w, h, list(ops)] for name, (w, h, ops) in caches.FIGURE_FORMS.items()},
+        "drawn": [[key, index, vars(drawn)] for (key, index), drawn in frozen.DRAWN.items()],
+        "recipes": recipes,
+    }
+
+
+def _restore(data: dict[str, Any]) -> None:
+    for name, (width, height, operators) in data["figures"].items():
+        if caches.FIGURE_FORMS.get(name) is None:
+            caches.FIGURE_FORMS.put(str(name), (float(width), float(height), tuple(str(op) for op in operators)))
+    for key, index, fields in data["drawn"]:
+        drawn = frozen.Drawn(**fields)
+        if not all(isinstance(getattr(drawn, name), str) for name in ("text", "h_align")):
+            raise TypeError("a damaged record")
+        frozen.DRAWN.put((str(key), int(index)), frozen.Drawn(
+            float(drawn.width), float(drawn.height), drawn.h_align, float(drawn.space_before),
+            float(drawn.space_after), drawn.text, tuple(drawn.fonts), tuple(drawn.forms)))
+    for key, recipe in data["recipes"].items():
+        parts: list[tuple[str, Any]] = []
+        for kind, part in recipe:
+            if kind == "table":
+                parts.append(("table", int(part)))
+            else:
+                mark = MarkFlowable(str(part["kind"]), str(part["name"]))
+                for name in ("spaceBefore", "spaceAfter"):
+                    if name in part:
+                        setattr(mark, name, float(part[name]))
+                parts.append(("mark", mark))
+        frozen.RECIPES.put(str(key), tuple(parts))

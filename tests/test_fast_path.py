@@ -1,0 +1,216 @@
+"""The fast path (one ReportLab pass, per-process caches, print file from the handouts' own bytes)
+makes the same handouts as the plain path (HANDOUTS_FAST_PATH=0): same pages, same text, the same
+bookmarks, destinations and metadata, and pages that look the same at 50 dpi (pdftoppm)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.compose.templates import load_templates
+from handouts.load import locations as resources
+from handouts.model import HandoutRequest, Patient
+from handouts.model.options import PrintOptions
+from handouts.render.pdf import caches, frozen
+from handouts.render.pdf.combined import CombinedWriter
+from handouts.render.pdf.own_file import NotOwnFile, OwnFile
+from handouts.run.batch import BatchOptions, run
+from handouts.run.handout import make_handout
+from handouts.run.library import Library, open_library
+
+DPI = 50
+MOST_PIXELS_DIFFERING = 0.001  # of a page
+
+
+def _pixels(pdf: bytes, folder: Path, name: str) -> list[Image.Image]:
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is needed (Debian poppler-utils; .ci/run installs it)")
+    path = folder / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", str(DPI), "-png", str(path), str(folder / name)], check=True)
+    return [Image.open(page).convert("RGB") for page in sorted(folder.glob(f"{name}-*.png"),
+                                                                   key=lambda p: int(p.stem.rsplit("-", 1)[1]))]
+
+
+def _parts(pdf: bytes) -> dict[str, Any]:
+    """What a reader sees of a PDF, besides its pixels."""
+    reader = PdfReader(BytesIO(pdf))
+    return {
+        "pages": len(reader.pages),
+        "sizes": [tuple(float(v) for v in page.mediabox) for page in reader.pages],
+        "text": [page.extract_text() for page in reader.pages],
+        "outline": [(item.title, reader.get_destination_page_number(item)) for item in reader.outline],
+        "destinations": sorted((name, reader.get_destination_page_number(dest))
+                               for name, dest in reader.named_destinations.items()),
+        "metadata": dict(reader.metadata or {}),
+        "lang": reader.trailer["/Root"].get("/Lang"),
+    }
+
+
+def assert_same_handout(fast: bytes, plain: bytes, folder: Path) -> None:
+    """Same pages, text, outline, destinations and metadata; each page within 0.1% of pixels."""
+    assert _parts(fast) == _parts(plain)
+    fast_pages, plain_pages = _pixels(fast, folder, "fast"), _pixels(plain, folder, "plain")
+    assert len(fast_pages) == len(plain_pages)
+    for number, (a, b) in enumerate(zip(fast_pages, plain_pages), start=1):
+        assert a.size == b.size, number
+        differing = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v else 0).histogram()[255]
+        assert differing / (a.size[0] * a.size[1]) <= MOST_PIXELS_DIFFERING, (number, differing)
+    for image in folder.glob("*.png"):
+        image.unlink()
+
+
+def _both(monkeypatch: pytest.MonkeyPatch, make: Callable[[], bytes]) -> tuple[bytes, bytes]:
+    """The fast path's file (made a second time, so the caches answer) and the plain path's."""
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
+    make()
+    fast = make()
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "0")
+    plain = make()
+    return fast, plain
+
+
+RARE = "Nguyễn Thị Ánh Đặng Ǿlaf Ŵyn"  # letters outside the primed font subset
+REQUESTS = [
+    pytest.param({}, PrintOptions(), id="sample-clinic-with-cover"),
+    pytest.param({"large_print": True}, PrintOptions(), id="large-print"),
+    pytest.param({"language": "es"}, PrintOptions(), id="spanish"),
+    pytest.param({"paper": "a4"}, PrintOptions(), id="a4-cover-scaled"),
+    pytest.param({"patient": Patient("p-rare", RARE)}, PrintOptions(), id="rare-glyph-name"),
+    pytest.param({"phase": "acute", "diagnosis": "herniated-disc"}, PrintOptions(use_cover=False, duplex=True),
+                 id="no-cover-duplex"),
+    pytest.param({}, PrintOptions(name_in_metadata=True, duplex=True), id="name-in-metadata"),
+    pytest.param({"weeks": 3}, PrintOptions(kind="checklist"), id="checklist"),
+]
+
+
+@pytest.mark.parametrize(("changes", "options"), REQUESTS)
+def test_fast_and_plain_paths_make_the_same_handout(library: Library, request_for, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                    monkeypatch: pytest.MonkeyPatch, changes: dict[str, Any],
+                                                    options: PrintOptions) -> None:
+    request: HandoutRequest = request_for(**changes)
+    fast, plain = _both(monkeypatch, lambda: make_handout(request, library=library, options=options).pdf)
+    assert_same_handout(fast, plain, tmp_path)
+
+
+def test_a_card_taller_than_a_page_is_the_same_on_both_paths(templates_copy: Path, request_for, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    source = (templates_copy / "en" / "exercise.md.j2").read_text()
+    padded = source + "\n" + "\n".join(f"Extra line {i} to make this card too long." for i in range(80)) + "\n"
+    (templates_copy / "en" / "exercise.md.j2").write_text(padded, encoding="utf-8")
+    load_templates.cache_clear()
+    try:
+        library = open_library(None, templates_copy)
+        request = request_for(exercises=("hamstring-stretch",))
+        fast, plain = _both(monkeypatch, lambda: make_handout(request, library=library).pdf)
+    finally:
+        load_templates.cache_clear()
+    assert_same_handout(fast, plain, tmp_path)
+
+
+def test_every_sample_and_the_print_file_are_the_same_on_both_paths(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sample row in a batch (workers inherit the setting), and the combined print file."""
+    sample = resources.data_dir() / "sample-patients.csv"
+    rows = list(csv.DictReader(io.StringIO(sample.read_text(encoding="utf-8-sig"))))
+    made: dict[str, Path] = {}
+    for fast in ("1", "0"):
+        monkeypatch.setenv("HANDOUTS_FAST_PATH", fast)
+        out = tmp_path / f"out-{fast}"
+        result = run(sample, BatchOptions(output=out, workers=1, combined=out / "print.pdf"))
+        assert result.count("written") == len(rows), [r.message for r in result.rows if not r.ok]
+        made[fast] = out
+    for row in rows:
+        name = f"{row['patient_id']}.pdf"
+        assert_same_handout((made["1"] / name).read_bytes(), (made["0"] / name).read_bytes(), tmp_path)
+    assert_same_handout((made["1"] / "print.pdf").read_bytes(), (made["0"] / "print.pdf").read_bytes(), tmp_path)
+
+
+def test_the_print_file_copies_a_fast_path_handout_without_pypdf(library: Library, request_for,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
+    fast = make_handout(request_for(), library=library).pdf
+    assert len(OwnFile(fast).pages()) == len(PdfReader(BytesIO(fast)).pages)
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "0")
+    plain = make_handout(request_for(), library=library).pdf
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
+    locked = make_handout(request_for(), library=library, options=PrintOptions(password="pw")).pdf
+    with pytest.raises(NotOwnFile):
+        OwnFile(locked)  # encrypted: only pypdf reads it
+    linked = BytesIO()
+    canvas = Canvas(linked)
+    canvas.linkURL("https://example.org", (0, 0, 10, 10))
+    canvas.save()
+    with pytest.raises(NotOwnFile):
+        OwnFile(linked.getvalue()).pages()  # a page with annotations: pypdf copies it, leaving them out
+    paths = [tmp_path / "fast.pdf", tmp_path / "plain.pdf"]
+    for path, pdf in zip(paths, (fast, plain)):
+        path.write_bytes(pdf)
+    combined = tmp_path / "print.pdf"
+    with combined.open("wb") as out:
+        writer = CombinedWriter(out)
+        for path in paths:
+            writer.append(path, path.stem)
+        assert writer.finish() == 2 * len(PdfReader(BytesIO(fast)).pages)
+    reader = PdfReader(combined)
+    texts = [page.extract_text() for page in reader.pages]
+    half = len(texts) // 2
+    assert texts[:half] == texts[half:]
+
+
+def test_caches_stay_within_their_caps() -> None:
+    cache: caches.Capped[int, int] = caches.Capped(3)
+    for number in range(10):
+        cache.put(number, number)
+    assert len(cache) == 3 and cache.get(0) is None and cache.get(9) == 9
+
+
+def test_the_plain_path_uses_no_cache(library: Library, request_for, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    caches.clear_all()
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "0")
+    make_handout(request_for(), library=library)
+    assert all(len(cache) == 0 for cache in caches.ALL)
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
+    make_handout(request_for(), library=library)
+    assert len(caches.PARSED) > 0 and len(caches.FIGURE_FORMS) > 0 and len(frozen.DRAWN) > 0
+
+
+def _make_in_a_fresh_process(folder: Path, cache_home: Path, *, fast: str = "1") -> bytes:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "HANDOUTS_FAST_PATH": fast}
+    subprocess.run([sys.executable, "-m", "handouts.cli", "make", "--patient-id", "d1", "--name", "Zoë Łukasz",
+                    "--diagnosis", "herniated-disc", "--phase", "subacute", "--start-date", "2026-12-07",
+                    "-o", str(folder), "--force"], check=True, capture_output=True, env=env)
+    return (folder / "d1.pdf").read_bytes()
+
+
+def test_a_fresh_process_starts_from_the_disk_cache(tmp_path: Path) -> None:
+    cache_home = tmp_path / "cache"
+    cold = _make_in_a_fresh_process(tmp_path / "a", cache_home)
+    files = list((cache_home / "handouts").glob("render-*.json"))
+    assert len(files) == 1 and files[0].stat().st_size > 0
+    warm = _make_in_a_fresh_process(tmp_path / "b", cache_home)
+    plain = _make_in_a_fresh_process(tmp_path / "c", tmp_path / "unused", fast="0")
+    assert warm == cold  # replayed from disk, byte for byte what drawing afresh wrote
+    assert_same_handout(warm, plain, tmp_path)
+    assert not (tmp_path / "unused").exists()  # the plain path neither reads nor writes it
+
+
+def test_a_damaged_disk_cache_is_ignored(tmp_path: Path) -> None:
+    cache_home = tmp_path / "cache"
+    first = _make_in_a_fresh_process(tmp_path / "a", cache_home)
+    for file in (cache_home / "handouts").glob("render-*.json"):
+        file.write_text('{"figures": {"x": [1, 2, ')  # cut short
+    assert _make_in_a_fresh_process(tmp_path / "b", cache_home) == first
