@@ -26,10 +26,12 @@ from handouts.errors import ErrorList, Fix, FolderFullError, HandoutError, Input
 from handouts.load.patients_csv import PatientsFile, Row, read_patients
 from handouts.load.request_fields import build_request
 from handouts.model import HandoutRequest, PlanWarning
+from handouts.model.layout import LayoutMap
 from handouts.model.options import PrintOptions
 from handouts.rules.plan import make_plan
 from handouts.run.handout import make_handout, output_path, refuse_unprintable
 from handouts.run.journal import JOURNAL, Entry, Journal, record
+from handouts.run.layout_file import layout_json, layout_path
 from handouts.run.library import Library, open_library
 from handouts.run.manifest import MANIFEST, manifest_writer, read_manifest, refuse_foreign_manifest
 from handouts.run.output import check_writable, file_sha256, folder_lock, sweep_stale, write_atomic
@@ -296,8 +298,10 @@ def _decided(outcome: RowTask | RowResult, journal: Journal) -> RowTask | RowRes
     entry = journal.vouches(task.path.name, found[0], task.input_sha256) if found else None
     patient_id = task.request.patient.patient_id
     if entry is not None:
+        beside = layout_path(task.path)
         return RowResult(task.line, patient_id, "skipped", "already made by an earlier run", task.path.name,
-                         entry.pages, entry.bytes, entry.sha256, task.input_sha256, task.warnings)
+                         entry.pages, entry.bytes, entry.sha256, task.input_sha256, task.warnings,
+                         layout=beside.name if os.path.lexists(beside) else "")
     if task.force:
         return task
     return RowResult(task.line, patient_id, "failed",
@@ -321,6 +325,8 @@ def _render_one(task: RowTask) -> RowResult:
         if os.path.lexists(task.path) and not task.force:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)
+        if handout.layout.boxes:
+            result.layout = _write_layout(task, handout.layout)
         record(task.path.parent, Entry(task.path.name, handout.sha256, handout.pages, len(handout.pdf),
                                        task.input_sha256))
         write_atomic(task.path, handout.pdf, force=task.force)
@@ -336,6 +342,20 @@ def _render_one(task: RowTask) -> RowResult:
                          "with 'handouts --debug make ...' to see more",
                          input_sha256=task.input_sha256)
     return result
+
+
+def _write_layout(task: RowTask, layout: LayoutMap) -> str:
+    """Write the layout JSON beside the row's PDF (before the PDF, so a PDF always has it); replaces only a
+    file this folder's batches made, unless --force. Returns its file name."""
+    beside = layout_path(task.path)
+    data = layout_json(layout, patient_id=task.request.patient.patient_id, kind=task.printing.kind)
+    ours = task.force or not os.path.lexists(beside) or Journal.read(task.path.parent).made_here(beside.name)
+    if not ours:
+        raise OutputExistsError(f"{beside.name} exists and was not made by a batch into this folder; pass --force "
+                                "to replace it", path=beside)
+    record(task.path.parent, Entry(beside.name, hashlib.sha256(data).hexdigest(), 0, len(data), task.input_sha256))
+    write_atomic(beside, data, force=True)
+    return beside.name
 
 
 def _crashed(task: RowTask) -> RowResult:

@@ -17,6 +17,7 @@ from handouts.render.pdf.cover import Cover, load_cover
 from handouts.render.pdf.fonts import FONT_NAME
 from handouts.render.pdf.text import missing_glyphs
 from handouts.rules.plan import make_plan
+from handouts.run.layout_file import layout_json, layout_path
 from handouts.run.library import Library
 from handouts.run.output import refuse_overwrite, sweep_stale, write_atomic
 
@@ -42,6 +43,7 @@ class Written:
 
     path: Path
     handout: Handout
+    layout_path: Path | None = None  # the layout JSON beside the PDF (None: the document has no tick boxes)
 
 
 def refuse_unprintable(request: HandoutRequest) -> None:
@@ -91,8 +93,16 @@ def write_handout(request: HandoutRequest, target: str | Path | None = None, *, 
                   options: PrintOptions = PrintOptions(), force: bool = False) -> Written:
     """Make the handout and write it atomically; refuse to overwrite unless ``force``."""
     path = output_path(target, request.patient.patient_id, kind=options.kind, week=options.week)
+    beside = layout_path(path)
     refuse_overwrite(path, force=force)  # before the work of making it
+    refuse_overwrite(beside, force=force)
     sweep_stale(path.parent)  # what a stopped run left: this run's own temporary file is locked
     handout = make_handout(request, library=library, options=options)
+    if not handout.layout.boxes:
+        write_atomic(path, handout.pdf, force=force)
+        return Written(path, handout)
+    # the layout first: a PDF under its name always has its layout beside it
+    write_atomic(beside, layout_json(handout.layout, patient_id=request.patient.patient_id, kind=options.kind),
+                 force=force)
     write_atomic(path, handout.pdf, force=force)
-    return Written(path, handout)
+    return Written(path, handout, beside)

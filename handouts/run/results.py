@@ -29,6 +29,7 @@ class RowResult:
     input_sha256: str = ""
     warnings: tuple[str, ...] = ()
     stops_batch: bool = False  # the folder takes no more: no later row can be written either
+    layout: str = ""  # the layout JSON written beside the PDF, for reading the ticked checklist back
 
     @property
     def ok(self) -> bool:

@@ -7,19 +7,20 @@ drawn (page numbers counted after the cover).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from io import BytesIO
 
 from reportlab import rl_config
 
 from handouts.model.document import Cards, Checklist, HandoutDoc
-from handouts.model.layout import LayoutMap
+from handouts.model.layout import LayoutMap, SheetPage
 from handouts.render.pdf.assemble import Body, assemble
 from handouts.render.pdf.blocks import story as page_story
 from handouts.render.pdf.cards import exercise_cards
 from handouts.render.pdf.checklist import Placements, checklist_grids
 from handouts.render.pdf.cover import Cover
-from handouts.render.pdf.pages import HandoutDocument, canvas_maker
+from handouts.render.pdf.pages import HandoutDocument, SheetIds, canvas_maker
 from handouts.render.pdf.styles import Look
 
 # Streams are compressed with Flate alone: ReportLab's default ASCII85 layer adds a quarter to
@@ -38,10 +39,22 @@ class Rendered:
     layout: LayoutMap
 
 
-def render_body(doc: HandoutDoc) -> Body:
-    """Lay out the document's pages with ReportLab; every page gets its running header and footer."""
+#: A document id's letters: upper case and digits (no 0, 1, I, O), as a QR's alphanumeric mode holds them.
+ID_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_document_id() -> str:
+    """A random id for one printed document (10 letters, 50 bits): its checklist pages' QR carries it."""
+    return "".join(secrets.choice(ID_LETTERS) for _ in range(10))
+
+
+def render_body(doc: HandoutDoc, *, document_id: str | None = None) -> Body:
+    """Lay out the document's pages with ReportLab; every page gets its running header and footer, and
+    every page with tick boxes its markers and QR page id (``document_id``, random when not given)."""
     look = Look.of(doc.setup)
     placements = Placements()
+    document_id = document_id or new_document_id()
+    sheets = SheetIds(document_id, lambda: {box.page for box in placements.boxes})
     builders = {
         Cards: lambda block: exercise_cards(block, look),
         Checklist: lambda block: checklist_grids(block, look, placements),
@@ -49,16 +62,18 @@ def render_body(doc: HandoutDoc) -> Body:
     story = page_story(doc.blocks, look, builders)
     buffer = BytesIO()
     document = HandoutDocument(buffer, look, title=doc.title, author=doc.author)
-    document.build(story, canvasmaker=canvas_maker(look, doc.running))
-    layout = LayoutMap(look.pagesize, tuple(placements.boxes), tuple(placements.cells))
+    document.build(story, canvasmaker=canvas_maker(look, doc.running, sheets))
+    pages = sorted({box.page for box in placements.boxes})
+    layout = LayoutMap(look.pagesize, tuple(placements.boxes), tuple(placements.cells), paper=look.paper,
+                       document_id=document_id, sheets=tuple(SheetPage(p, p) for p in pages))
     return Body(buffer.getvalue(), document.page, tuple(document.marks), layout)
 
 
 def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None = None, duplex: bool = False,
-           extra_metadata: dict[str, str] | None = None) -> Rendered:
+           extra_metadata: dict[str, str] | None = None, document_id: str | None = None) -> Rendered:
     """The finished PDF of ``doc``: ``cover`` in front, AES-256 with ``password``, and with ``duplex``
     a blank last page when the count is odd, so a two-sided print ends cleanly."""
-    body = render_body(doc)
+    body = render_body(doc, document_id=document_id)
     pdf, pages = assemble(body, doc, cover=cover, extra_metadata=extra_metadata, password=password, duplex=duplex)
     cover_pages = len(cover.pages) if cover is not None else 0
     return Rendered(pdf, pages, cover_pages, body.layout.after(cover_pages))

@@ -6,6 +6,7 @@ is known, so every page can say "Page 2 of 6" in a single layout pass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from handouts.model.document import Running
+from handouts.model.layout import BAND, CORNER_INSET, CORNER_MARKER, MARKER_CLEAR, MM, QR_RIGHT, page_id, sheet_marks
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
+from handouts.render.pdf.markers import draw_sheet_marks
 from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, WARN_BORDER, Look
 from handouts.render.pdf.text import printable
 
@@ -55,6 +58,27 @@ class MarkFlowable(Flowable):
         """Nothing to draw: the document notes the page in ``afterFlowable``."""
 
 
+class BandFrame(Frame):
+    """The body frame: a flowable with ``reserve_band`` set (a checklist week) lifts the frame's foot for
+    the rest of the page, so the page's QR band and footer stay clear of it."""
+
+    def __init__(self, *args: Any, band_bottom: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.band_bottom = band_bottom
+
+    def _lift(self, flowable: Flowable) -> None:
+        if getattr(flowable, "reserve_band", False) and self._y1p < self.band_bottom:
+            self._y1p = self.band_bottom
+
+    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803 - ReportLab's name
+        self._lift(flowable)
+        return super()._add(flowable, canv, trySplit)
+
+    def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
+        self._lift(flowable)
+        return super().split(flowable, canv)
+
+
 class HandoutDocument(BaseDocTemplate):
     """A one-frame document that records where each section starts."""
 
@@ -65,8 +89,8 @@ class HandoutDocument(BaseDocTemplate):
             title=title, author=author, subject="", creator="handouts", producer="handouts",
             invariant=True, initialFontName=FONT,
         )
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = BandFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, band_bottom=BAND * MM)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         self.marks: list[Mark] = []
 
@@ -88,45 +112,66 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int) -> None:
+#: On a checklist page the running header and footer start clear of the corner markers.
+SHEET_INSET = (CORNER_INSET + CORNER_MARKER + MARKER_CLEAR + 1) * MM
+
+
+def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int, *, sheet: bool = False) -> None:
     width, height = look.pagesize
     size = look.running_size
-    half = (width - 2 * MARGIN) / 2 - 6
+    left = SHEET_INSET if sheet else MARGIN
+    right = width - (SHEET_INSET if sheet else MARGIN)
+    # the footer's right end on a checklist page: clear of the QR and its blank border
+    foot_right = width - (QR_RIGHT + 21 * 0.95 + 4) * MM if sheet else right
+    half = (right - left) / 2 - 6
     top = height - MARGIN - size
     canvas.saveState()
     canvas.setFillColor(look.accent_colour)
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawString(MARGIN, top, _fit(printable(running.clinic), FONT_BOLD, size, half))
+    canvas.drawString(left, top, _fit(printable(running.clinic), FONT_BOLD, size, half))
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, size)
-    canvas.drawRightString(width - MARGIN, top, _fit(printable(running.patient), FONT, size, half))
+    canvas.drawRightString(right, top, _fit(printable(running.patient), FONT, size, half))
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.75)
-    canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
+    canvas.line(left, top - 6, right, top - 6)
     bottom = MARGIN
-    canvas.line(MARGIN, bottom + size + 6, width - MARGIN, bottom + size + 6)
-    made = _fit(printable(running.made), FONT, size, half)
-    canvas.drawString(MARGIN, bottom, made)
+    canvas.line(left, bottom + size + 6, foot_right, bottom + size + 6)
+    foot_half = (foot_right - left) / 2 - 6
+    made = _fit(printable(running.made), FONT, size, foot_half)
+    canvas.drawString(left, bottom, made)
     canvas.setFont(FONT_BOLD, size)
     label = printable(running.page_label(page, pages))
-    canvas.drawRightString(width - MARGIN, bottom, label)
-    if running.sample:  # the fictional sample clinic: say so between the date and the page number
+    canvas.drawRightString(foot_right, bottom, label)
+    if running.sample and sheet:  # a checklist page: on its own line above the footer, beside the QR
         canvas.setFillColor(WARN_BORDER)
-        left = MARGIN + stringWidth(made, FONT, size) + 12
-        right = width - MARGIN - stringWidth(label, FONT_BOLD, size) - 12
-        canvas.drawCentredString((left + right) / 2, bottom,
-                                 _fit(printable(running.sample), FONT_BOLD, size, right - left))
+        canvas.drawString(left, bottom + size + 12, _fit(printable(running.sample), FONT_BOLD, size, foot_right - left))
+    elif running.sample:  # the fictional sample clinic: say so between the date and the page number
+        canvas.setFillColor(WARN_BORDER)
+        start = left + stringWidth(made, FONT, size) + 12
+        end = foot_right - stringWidth(label, FONT_BOLD, size) - 12
+        canvas.drawCentredString((start + end) / 2, bottom,
+                                 _fit(printable(running.sample), FONT_BOLD, size, end - start))
     if running.edition:
         # For the clinic, not the patient: small, in the margin under the footer, so no page loses space.
         small = round(size * EDITION_SCALE, 1)
         canvas.setFillColor(MUTED)
         canvas.setFont(FONT, small)
-        canvas.drawString(MARGIN, bottom - small - 3, _fit(printable(running.edition), FONT, small, width - 2 * MARGIN))
+        canvas.drawString(left, bottom - small - 3, _fit(printable(running.edition), FONT, small, foot_right - left))
     canvas.restoreState()
 
 
-def canvas_maker(look: Look, running: Running) -> type[Canvas]:
-    """A Canvas class that draws the running header and footer once the page count is known."""
+@dataclass
+class SheetIds:
+    """What a checklist page's QR says: the document's random id; ``pages`` says which pages have tick boxes."""
+
+    document_id: str
+    pages: Callable[[], set[int]]
+
+
+def canvas_maker(look: Look, running: Running, sheets: SheetIds | None = None) -> type[Canvas]:
+    """A Canvas class that draws the running header and footer once the page count is known, and on
+    each page with tick boxes the markers and QR page id of ``sheets``."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -140,9 +185,14 @@ def canvas_maker(look: Look, running: Running) -> type[Canvas]:
 
         def save(self) -> None:
             pages = len(self._page_states)
+            with_boxes = sheets.pages() if sheets else set()
             for number, state in enumerate(self._page_states, start=1):
                 self.__dict__.update(state)
-                _draw_running(self, look, running, number, pages)
+                sheet = sheets is not None and number in with_boxes
+                _draw_running(self, look, running, number, pages, sheet=sheet)
+                if sheet:
+                    draw_sheet_marks(self, sheet_marks(look.paper, look.pagesize),
+                                     page_id(sheets.document_id, number))  # type: ignore[union-attr]
                 Canvas.showPage(self)
             Canvas.save(self)
 
