@@ -80,8 +80,20 @@ def box_key(box: PlacedBox) -> tuple[str, str, str, int]:
 
 def make_documents(library: Any, count: int, seed: int = 18) -> list[Document]:
     """``count`` checklists, cycling through the layouts, each with its own document id."""
+    from handouts.render.pdf import build
+
     rng = random.Random(seed)
     documents = []
+    made_id = build.new_document_id
+    # seeded document ids, so the QR codes (and so the whole set) are the same every run
+    build.new_document_id = lambda: "".join(rng.choice(build.ID_LETTERS) for _ in range(10))  # type: ignore[assignment]
+    try:
+        return _make(library, count, documents)
+    finally:
+        build.new_document_id = made_id  # type: ignore[assignment]
+
+
+def _make(library: Any, count: int, documents: list[Document]) -> list[Document]:
     for index in range(count):
         name, fields = LAYOUTS[index % len(LAYOUTS)]
         values = dict(fields)
@@ -90,7 +102,6 @@ def make_documents(library: Any, count: int, seed: int = 18) -> list[Document]:
                                  start_date=date(2026, 12, 7), weeks=2, **values)
         handout = make_handout(request, library=library, options=printing)
         documents.append(Document(name, handout.pdf, handout.layout))
-        rng.random()
     return documents
 
 
@@ -109,15 +120,21 @@ def _choose(rng: random.Random, weights: dict[str, float]) -> str:
 def _stroke(image: Any, points: list[tuple[float, float]], colour: tuple[int, int, int], width: float,
             strength: float, rng: random.Random) -> None:
     """Draw a hand stroke through ``points`` (pixels): anti-aliased, a little uneven."""
-    layer = numpy.zeros(image.shape[:2], numpy.uint8)
-    shift = 4
-    pts = numpy.array([[int(x * 16), int(y * 16)] for x, y in points], numpy.int32)
-    cv2.polylines(layer, [pts], False, 255, max(1, int(round(width))), cv2.LINE_AA, shift)
+    pad = int(width) + 3
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, y0 = max(0, int(min(xs)) - pad), max(0, int(min(ys)) - pad)
+    x1, y1 = min(image.shape[1], int(max(xs)) + pad + 1), min(image.shape[0], int(max(ys)) + pad + 1)
+    if x1 <= x0 or y1 <= y0:
+        return
+    region = image[y0:y1, x0:x1]
+    layer = numpy.zeros(region.shape[:2], numpy.uint8)
+    pts = numpy.array([[int((x - x0) * 16), int((y - y0) * 16)] for x, y in points], numpy.int32)
+    cv2.polylines(layer, [pts], False, 255, max(1, int(round(width))), cv2.LINE_AA, 4)
     alpha = layer.astype(numpy.float32) / 255 * strength * rng.uniform(0.85, 1.0)
     if strength < 1:  # pencil: grainy
         alpha *= numpy.clip(numpy.random.default_rng(rng.randrange(1 << 30)).normal(1, 0.25, alpha.shape), 0.3, 1.3)
-    for c in range(3):
-        image[:, :, c] = (image[:, :, c] * (1 - alpha) + colour[c] * alpha).astype(numpy.uint8)
+    alpha = alpha[:, :, None]
+    region[:] = (region * (1 - alpha) + numpy.float32(colour) * alpha).astype(numpy.uint8)
 
 
 def _curve(a: tuple[float, float], b: tuple[float, float], rng: random.Random, bend: float) -> list[tuple[float, float]]:
@@ -319,6 +336,7 @@ class Score:
     caught: int = 0  # of those, left unsure
     seconds: list[float] = field(default_factory=list)
     mistakes: list[tuple[str, str, str, str]] = field(default_factory=list)  # (layout, mark, truth, read)
+    unsure_marks: list[tuple[str, str]] = field(default_factory=list)  # (mark, the reader's reason)
 
     @property
     def decided(self) -> int:
@@ -345,6 +363,7 @@ def score_page(score: Score, sample: Sample, read: Any) -> None:
         return
     score.identified += 1
     found = {box_key(r.box): r.state for r in read.boxes}
+    reasons = {box_key(r.box): r.reason for r in read.boxes}
     for key, truth in sample.truth.items():
         state = found.get(key, "unsure")
         if truth == "unsure":
@@ -354,6 +373,7 @@ def score_page(score: Score, sample: Sample, read: Any) -> None:
         score.boxes += 1
         if state == "unsure":
             score.unsure += 1
+            score.unsure_marks.append((sample.marks[key], reasons.get(key, "")))
         elif state == truth:
             score.right += 1
         else:

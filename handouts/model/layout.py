@@ -33,8 +33,8 @@ SIDE_INSET = 4.0  # from the left and right edges, half-way down
 MARKER_CLEAR = 2.0  # nothing else printed this close to a marker
 QR_MODULE = 0.95  # a QR module; 0.55 mm failed on 1,600-pixel photos
 QR_MODULES = 21  # version 1: the page id is 16 characters
-QR_BOTTOM = 5.0  # from the paper's foot
-QR_RIGHT = 18.0  # from the paper's right edge: clear of the corner marker
+QR_BOTTOM = 5.0  # from the paper's foot, in the middle: a page skewed on the glass loses its corners first
+QR_CLEAR = 4.0  # blank paper around the QR (its quiet zone)
 BAND = 27.0  # the foot of a checklist page kept for the QR and the footer
 
 #: Paper sizes in points (ReportLab's LETTER and A4), for a reader that does not load ReportLab.
@@ -139,7 +139,7 @@ def sheet_marks(paper: str, page_size: tuple[float, float]) -> SheetMarks:
     markers = tuple(Marker(base + i, place, Rect(x, y, size, size))
                     for i, (place, (x, y, size)) in enumerate(zip(MARKER_PLACES, spots)))
     qr_size = QR_MODULE * QR_MODULES * MM
-    qr = Rect(width - QR_RIGHT * MM - qr_size, QR_BOTTOM * MM, qr_size, qr_size)
+    qr = Rect((width - qr_size) / 2, QR_BOTTOM * MM, qr_size, qr_size)
     return SheetMarks(markers, qr)
 
 

@@ -29,7 +29,7 @@ INSET_MM = 0.5  # the ink is measured this far inside the outline
 TICKED, BLANK, UNSURE = "ticked", "blank", "unsure"
 # Measured on the synthetic set (benchmarks/readback_bench.py): the inset's share of ink, and mark lengths.
 FILLED = 0.93  # a box filled in: the sheet's way to undo a tick
-MOSTLY_FILLED = 0.75  # thick crossing-out, or a fill not finished: the clinician decides
+MOSTLY_FILLED = 0.85  # thick crossing-out, or a fill not finished: the clinician decides
 DOT_MM = 1.2  # marks shorter than this are dust or a pen resting
 MARK_MM = 2.0  # the shortest stroke taken as a tick
 

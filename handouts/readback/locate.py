@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from handouts.model.layout import MM, PAPER_SIZES, SheetMarks, paper_of_marker, parse_page_id, sheet_marks
+from handouts.model.layout import (MM, PAPER_SIZES, QR_MODULES, SheetMarks, paper_of_marker, parse_page_id,
+                                   sheet_marks)
 
 PX_PER_MM = 8.0  # the square-on page: 203 dpi
 DETECT_LONG_SIDE = 2400  # markers are looked for in a copy no larger than this
@@ -127,13 +128,53 @@ def read_qr(located: Located) -> tuple[int, str, int] | None:
     _, otsu = cv2.threshold(cv2.GaussianBlur(crop, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     attempts.append(otsu)
     attempts.append(cv2.resize(otsu, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST))
+    attempts.append(_sampled(crop, margin * PX_PER_MM, qr.width / MM * PX_PER_MM))
     for attempt in attempts:
+        if attempt is None:
+            continue
         padded = cv2.copyMakeBorder(attempt, 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=255)
         try:
-            text, points, _ = detector.detectAndDecode(padded)
+            text, _, _ = detector.detectAndDecode(padded)
         except cv2.error:
             continue
         parsed = parse_page_id(text) if text else None
         if parsed:
             return parsed
     return None
+
+
+def _finder() -> Any:
+    import numpy
+
+    pattern = numpy.ones((7, 7), bool)
+    pattern[1:6, 1:6] = False
+    pattern[2:5, 2:5] = True
+    return pattern
+
+
+def _sampled(crop: Any, at: float, side: float) -> Any:
+    """The QR drawn again clean from its modules, sampled where the layout puts them (moved to where
+    its three finder patterns fit best): for a code the detector cannot find in a blurred or dim photo."""
+    import cv2
+    import numpy
+
+    count = QR_MODULES
+    module = side / count
+    finder = _finder()
+    best, best_score = None, -1.0
+    centres = (numpy.arange(count) + 0.5) * module
+    steps = sorted(numpy.arange(-2.0, 2.01, 0.25), key=abs)  # nearest first: ties keep the least move
+    for dy, dx in sorted(((a, b) for a in steps for b in steps), key=lambda d: abs(d[0]) + abs(d[1])):
+        dx, dy = dx * PX_PER_MM, dy * PX_PER_MM
+        xs = (at + dx + centres).astype(numpy.float32)
+        ys = (at + dy + centres).astype(numpy.float32)
+        map_x, map_y = numpy.meshgrid(xs, ys)
+        values = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderValue=255)
+        threshold, _ = cv2.threshold(values.astype(numpy.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        dark = values < threshold
+        score = sum((dark[r:r + 7, c:c + 7] == finder).mean() for r, c in ((0, 0), (0, count - 7), (count - 7, 0)))
+        if score > best_score:
+            best, best_score = dark, score
+    if best is None or best_score < 2.7:
+        return None
+    return numpy.kron(numpy.where(best, 0, 255).astype(numpy.uint8), numpy.ones((10, 10), numpy.uint8))

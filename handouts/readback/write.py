@@ -119,3 +119,20 @@ def result_json(result: Result) -> str:
         "summary": result.summaries(),
         "notes": result.notes,
     }, indent=2, ensure_ascii=False)
+
+
+#: Outline colours (BGR) of a read page: green ticked, grey blank, orange unsure.
+OUTLINES = {"ticked": (40, 150, 30), "blank": (150, 150, 150), "unsure": (0, 140, 255)}
+
+
+def annotated(page: PageRead) -> object:
+    """The page square-on with every box outlined by how it was read (for the review and the docs)."""
+    import cv2
+
+    image = page.image.copy()  # type: ignore[union-attr]
+    for read in page.boxes:
+        x, y, side, _ = read.rect_px
+        grow = int(0.8 * PX_PER_MM)
+        cv2.rectangle(image, (x - grow, y - grow), (x + side + grow, y + side + grow), OUTLINES[read.state],
+                      max(2, int(0.5 * PX_PER_MM)))
+    return image

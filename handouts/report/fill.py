@@ -102,7 +102,7 @@ class PageReport:
         return [p for p in self.half_empty(share) if self.forced_by(p) is None]
 
 
-def _frame(page: Any) -> tuple[float, float]:
+def body_frame(page: Any) -> tuple[float, float]:
     """The body frame's top and bottom, in pdfplumber's coordinates (down from the top of the page);
     a checklist page keeps a taller foot for its QR page id."""
     x0, top, x1, bottom = _furniture(page)[-1]
@@ -121,7 +121,7 @@ def _furniture(page: Any) -> list[tuple[float, float, float, float]]:
 
 def _extent(page: Any) -> tuple[float, float] | None:
     """The top and bottom of everything drawn inside the body frame, or None for an empty frame."""
-    top, bottom = _frame(page)
+    top, bottom = body_frame(page)
     furniture = _furniture(page)
 
     def content(o: dict[str, Any]) -> bool:
@@ -168,7 +168,7 @@ def measure_pages(path: Path | BinaryIO, *, password: str | None = None) -> Page
     with pdfplumber.open(path, password=password or "") as pdf:
         pages = pdf.pages[first:]
         for index, page in enumerate(pages):
-            top, bottom = _frame(page)
+            top, bottom = body_frame(page)
             found = _extent(page)
             start_at, end_at = (found[0] - top, found[1] - top) if found else (0.0, 0.0)
             fills.append(PageFill(first + index + 1, start_at, end_at, bottom - top, index == len(pages) - 1))

@@ -15,7 +15,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from handouts.model.document import Running
-from handouts.model.layout import BAND, CORNER_INSET, CORNER_MARKER, MARKER_CLEAR, MM, QR_RIGHT, page_id, sheet_marks
+from handouts.model.layout import (BAND, CORNER_INSET, CORNER_MARKER, MARKER_CLEAR, MM, QR_CLEAR, QR_MODULE, QR_MODULES,
+                                   page_id, sheet_marks)
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
 from handouts.render.pdf.markers import draw_sheet_marks
 from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, WARN_BORDER, Look
@@ -116,13 +117,15 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 SHEET_INSET = (CORNER_INSET + CORNER_MARKER + MARKER_CLEAR + 1) * MM
 
 
+#: On a checklist page the footer sits this much higher, so the content edition can take two lines under it.
+SHEET_FOOT_RAISE = 1.5 * MM
+
+
 def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int, *, sheet: bool = False) -> None:
     width, height = look.pagesize
     size = look.running_size
     left = SHEET_INSET if sheet else MARGIN
     right = width - (SHEET_INSET if sheet else MARGIN)
-    # the footer's right end on a checklist page: clear of the QR and its blank border
-    foot_right = width - (QR_RIGHT + 21 * 0.95 + 4) * MM if sheet else right
     half = (right - left) / 2 - 6
     top = height - MARGIN - size
     canvas.saveState()
@@ -135,21 +138,29 @@ def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.75)
     canvas.line(left, top - 6, right, top - 6)
+    if sheet:
+        _draw_sheet_footer(canvas, look, running, page, pages, left, right)
+    else:
+        _draw_footer(canvas, look, running, page, pages, left, right)
+    canvas.restoreState()
+
+
+def _draw_footer(canvas: Canvas, look: Look, running: Running, page: int, pages: int, left: float,
+                 right: float) -> None:
+    size = look.running_size
+    half = (right - left) / 2 - 6
     bottom = MARGIN
-    canvas.line(left, bottom + size + 6, foot_right, bottom + size + 6)
-    foot_half = (foot_right - left) / 2 - 6
-    made = _fit(printable(running.made), FONT, size, foot_half)
+    canvas.line(left, bottom + size + 6, right, bottom + size + 6)
+    made = _fit(printable(running.made), FONT, size, half)
+    canvas.setFont(FONT, size)
     canvas.drawString(left, bottom, made)
     canvas.setFont(FONT_BOLD, size)
     label = printable(running.page_label(page, pages))
-    canvas.drawRightString(foot_right, bottom, label)
-    if running.sample and sheet:  # a checklist page: on its own line above the footer, beside the QR
-        canvas.setFillColor(WARN_BORDER)
-        canvas.drawString(left, bottom + size + 12, _fit(printable(running.sample), FONT_BOLD, size, foot_right - left))
-    elif running.sample:  # the fictional sample clinic: say so between the date and the page number
+    canvas.drawRightString(right, bottom, label)
+    if running.sample:  # the fictional sample clinic: say so between the date and the page number
         canvas.setFillColor(WARN_BORDER)
         start = left + stringWidth(made, FONT, size) + 12
-        end = foot_right - stringWidth(label, FONT_BOLD, size) - 12
+        end = right - stringWidth(label, FONT_BOLD, size) - 12
         canvas.drawCentredString((start + end) / 2, bottom,
                                  _fit(printable(running.sample), FONT_BOLD, size, end - start))
     if running.edition:
@@ -157,8 +168,48 @@ def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages
         small = round(size * EDITION_SCALE, 1)
         canvas.setFillColor(MUTED)
         canvas.setFont(FONT, small)
-        canvas.drawString(left, bottom - small - 3, _fit(printable(running.edition), FONT, small, foot_right - left))
-    canvas.restoreState()
+        canvas.drawString(left, bottom - small - 3, _fit(printable(running.edition), FONT, small, right - left))
+
+
+def _draw_sheet_footer(canvas: Canvas, look: Look, running: Running, page: int, pages: int, left: float,
+                       right: float) -> None:
+    """A checklist page's footer: the QR page id in the middle, the date left of it and the page number
+    right of it, the sample notice above, and the content edition under the date (two lines if need be)."""
+    size = look.running_size
+    width = look.pagesize[0]
+    qr_half = QR_MODULE * QR_MODULES * MM / 2 + QR_CLEAR * MM
+    left_end, right_start = width / 2 - qr_half, width / 2 + qr_half
+    bottom = MARGIN + SHEET_FOOT_RAISE
+    rule = bottom + size + 6
+    canvas.line(left, rule, left_end, rule)
+    canvas.line(right_start, rule, right, rule)
+    canvas.setFillColor(MUTED)
+    made = printable(running.made)
+    made_size = size  # a long date in large print steps down to 12 points rather than lose its year
+    while made_size > 12 and stringWidth(made, FONT, made_size) > left_end - left:
+        made_size -= 0.5
+    canvas.setFont(FONT, made_size)
+    canvas.drawString(left, bottom, _fit(made, FONT, made_size, left_end - left))
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawRightString(right, bottom, _fit(printable(running.page_label(page, pages)), FONT_BOLD, size,
+                                               right - right_start))
+    if running.sample:
+        canvas.setFillColor(WARN_BORDER)
+        canvas.drawString(left, rule + 5, _fit(printable(running.sample), FONT_BOLD, size, left_end - left))
+    if running.edition:
+        small = round(size * EDITION_SCALE, 1)
+        canvas.setFillColor(MUTED)
+        canvas.setFont(FONT, small)
+        room = left_end - left
+        words, lines = printable(running.edition).split(), [""]
+        for word in words:  # at most two lines; a word that does not fit the second is cut with '…'
+            joined = f"{lines[-1]} {word}".strip()
+            if stringWidth(joined, FONT, small) <= room or not lines[-1] or len(lines) == 2:
+                lines[-1] = joined
+            else:
+                lines.append(word)
+        for number, line in enumerate(lines):
+            canvas.drawString(left, bottom - (small + 2) * (number + 1) - 1, _fit(line, FONT, small, room))
 
 
 @dataclass
