@@ -86,7 +86,8 @@ def _read_page(image: object, source: str, layouts: Layouts, *, keep_image: bool
     page = PageRead(source, UNREADABLE, method=located.method, image=located.image)
     qr = read_qr(located)
     if qr is None:
-        page.reason = "the page id (QR code, bottom right) could not be read; scan or photograph it again, flat"
+        page.reason = ("the page id (the QR code in the middle of the foot) could not be read; scan or "
+                       "photograph it again, flat")
         return page
     version, document_id, qr_page = qr
     page.document_id = document_id
