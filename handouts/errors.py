@@ -136,6 +136,10 @@ class OutputError(HandoutError):
     exit_code = EXIT_OUTPUT
 
 
+class ScanError(HandoutError):
+    """A scan or photo of a checklist cannot be read (a 1-bit scan, a damaged or unknown file)."""
+
+
 class FolderFullError(OutputError):
     """The disk or the output folder takes no more (no space left, a quota, a file size limit)."""
 

@@ -19,7 +19,7 @@ STAGES = [
     ("handouts.compose",),
     ("handouts.render",),
     ("handouts.run",),
-    ("handouts.report",),
+    ("handouts.report", "handouts.readback"),
     ("handouts.cli", "handouts.web"),
 ]
 

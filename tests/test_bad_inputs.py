@@ -104,7 +104,7 @@ def test_bad_csv_row_fails_alone(tmp_path: Path, row: str, message: str) -> None
     good, bad = result.rows
     assert good.status == "written" and bad.status == "invalid"
     assert message in bad.message, bad.message
-    assert listing(out) == [JOURNAL, "good.pdf", "good.plan.json", "manifest.csv"]
+    assert listing(out) == [JOURNAL, "good.layout.json", "good.pdf", "good.plan.json", "manifest.csv"]
 
 
 FILE_CASES = [

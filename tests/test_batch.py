@@ -251,8 +251,8 @@ def test_a_row_that_breaks_inside_reportlab_fails_alone(tmp_path: Path, monkeypa
     assert [r.status for r in result.rows] == ["written", "failed", "written"]
     assert result.rows[1].message == ("internal error while making this handout (ZeroDivisionError); make it "
                                       "alone with 'handouts --debug make ...' to see more")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [JOURNAL, "manifest.csv", "r1.pdf", "r1.plan.json",
-                                                                 "r3.pdf", "r3.plan.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        JOURNAL, "manifest.csv", "r1.layout.json", "r1.pdf", "r1.plan.json", "r3.layout.json", "r3.pdf", "r3.plan.json"]
     assert [r["status"] for r in manifest(tmp_path / "out")] == ["written", "failed", "written"]
 
 
@@ -319,7 +319,8 @@ def test_killed_batch_resumes_with_every_file_exactly_once(tmp_path: Path) -> No
     assert statuses.count("skipped") >= len(made_before) - 2  # rows in flight at the kill may be redone
     assert sorted(p.name for p in out.iterdir()) == sorted([JOURNAL, "manifest.csv",
                                                            *(f"k{i:03d}.pdf" for i in range(40)),
-                                                           *(f"k{i:03d}.plan.json" for i in range(40))])
+                                                           *(f"k{i:03d}.plan.json" for i in range(40)),
+                                                           *(f"k{i:03d}.layout.json" for i in range(40))])
     for pdf in out.glob("*.pdf"):
         assert page_count(pdf.read_bytes()) > 1
 

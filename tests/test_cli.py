@@ -47,7 +47,7 @@ def test_make_writes_cover_and_handout(tmp_path: Path) -> None:
     pdf = written.read_bytes()
     assert "Zoë Nguyễn" in pdf_text(pdf)
     assert "Zoë" not in result.output  # the name stays out of logs
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["p-001.pdf", "p-001.plan.json"]  # and its plan record
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p-001.layout.json", "p-001.pdf", "p-001.plan.json"]
 
 
 def test_make_refuses_to_overwrite_without_force(tmp_path: Path) -> None:

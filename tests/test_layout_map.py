@@ -52,10 +52,15 @@ def test_each_box_records_its_exercise_day_and_session(drawn) -> None:  # type: 
     ticked = [p for p in plan.exercises if p.exercise.kind != "aerobic"]
     days = [plan.request.start_date + timedelta(days=i) for i in range(7 * plan.request.weeks)]
     expected = {(p.id, day, session) for p in ticked for day in days for session in range(1, p.dose.times_a_day + 1)}
-    recorded = [(b.exercise_id, b.date, b.session) for b in drawn.layout.boxes]
+    recorded = [(b.exercise_id, b.date, b.session) for b in drawn.layout.boxes if b.kind == "exercise"]
     assert len(recorded) == len(set(recorded)) == len(expected)
     assert set(recorded) == expected
     assert any(session == 2 for _, _, session in recorded)  # the twice-a-day stretches
+    # walking in 10-minute blocks, and back pain ticked better, same or worse, every day
+    others = Counter((b.kind, b.value) for b in drawn.layout.boxes if b.kind != "exercise")
+    blocks = {value for kind, value in others if kind == "walking"}
+    assert blocks and all(others["walking", b] == len(days) for b in blocks)
+    assert {v: others["pain", v] for v in ("better", "same", "worse")} == dict.fromkeys(("better", "same", "worse"), len(days))
 
 
 def test_boxes_sit_in_their_exercise_row_and_day_column(drawn) -> None:  # type: ignore[no-untyped-def]
@@ -63,6 +68,8 @@ def test_boxes_sit_in_their_exercise_row_and_day_column(drawn) -> None:  # type:
     names = {p.id: p.exercise.words(language).name for p in drawn.plan.exercises}
     with pdfplumber.open(BytesIO(drawn.pdf)) as pdf:
         for box in drawn.layout.boxes:
+            if box.kind != "exercise":
+                continue
             page = pdf.pages[box.page - 1]
             middle = page.height - (box.rect.y + box.rect.height / 2)  # from the top, as pdfplumber counts
             words = page.extract_words()
@@ -78,13 +85,17 @@ def test_boxes_sit_in_their_exercise_row_and_day_column(drawn) -> None:  # type:
             assert heads, box
 
 
-def test_write_in_cells_for_walking_pain_and_notes(drawn) -> None:  # type: ignore[no-untyped-def]
+def test_write_in_cells_for_the_pain_score_and_notes(drawn) -> None:  # type: ignore[no-untyped-def]
     cells = drawn.layout.cells
     weeks = drawn.plan.request.weeks
-    assert Counter(c.kind for c in cells) == {"walking": 7 * weeks, "pain": 7 * weeks, "notes": weeks}
+    assert Counter(c.kind for c in cells) == {"pain": 7 * weeks, "notes": weeks}
     for cell in cells:
         assert cell.page > drawn.cover_pages and cell.rect.width > 0 and cell.rect.height > 0
-    walking = sorted((c for c in cells if c.kind == "walking" and c.week == 1), key=lambda c: c.rect.x)
     pain = sorted((c for c in cells if c.kind == "pain" and c.week == 1), key=lambda c: c.rect.x)
-    assert [c.date for c in walking] == [c.date for c in pain] == sorted(c.date for c in walking)
-    assert all(w.rect.y > p.rect.y for w, p in zip(walking, pain))  # walking is drawn above pain
+    assert [c.date for c in pain] == sorted(c.date for c in pain)
+    # the score is written beside the day's three pain boxes, right of them and level with them
+    for cell in pain:
+        boxes = [b for b in drawn.layout.boxes if b.kind == "pain" and b.date == cell.date]
+        assert len(boxes) == 3
+        assert all(b.rect.x + b.rect.width < cell.rect.x for b in boxes)
+        assert all(cell.rect.y <= b.rect.y and b.rect.y + b.rect.height <= cell.rect.y + cell.rect.height for b in boxes)

@@ -23,15 +23,18 @@ from handouts.report.fill import HALF_EMPTY, measure_pages
 from handouts.run.handout import make_handout
 
 TODAY = date(2026, 12, 2)
-#: Issue 15's target was 70; issue 17's closing tips (how you will move on, getting up from the floor,
-#: walking with stenosis), printed after the checklist, add a page to six samples (none more than one).
-MAX_PAGES = 76  # for the handouts without the ladder lines
-MAX_HALF_EMPTY = 5
+#: Issue 15 brought the samples to 67 pages with 70 as the ceiling. Issue 18's checklist must be read back
+#: from a scan: its tick boxes are 5 mm, 3.6 mm apart and 2.6 mm from the rules, pain is ticked (three
+#: boxes a day) and walking in 10-minute blocks, so a week of most plans now takes a page of its own.
+#: Issue 17's closing tips (how you will move on, getting up from the floor, walking with stenosis),
+#: printed after the checklist, mostly fit under the last week. Together: 81 pages.
+MAX_PAGES = 82  # for the handouts without the ladder lines
+MAX_HALF_EMPTY = 7
 #: Issue 17: the ladder lines ("Too hard?", "Ready for more?", the build-up) add at most this many pages
-#: to the fourteen samples in all. One Spanish sample (p-0013) grows by 2: its first card no longer fits
-#: under the safety boxes, and the second no longer fits under the first.
-MAX_LADDER_PAGES = 2
-MAX_LADDER_HALF_EMPTY = 7
+#: to the fourteen samples in all. One Spanish sample (p-0013) grows by 1: its first card no longer fits
+#: under the safety boxes, and the second no longer fits under the first (pages 2 and 3 about half full).
+MAX_LADDER_PAGES = 1
+MAX_LADDER_HALF_EMPTY = 9
 
 
 def _made(library, *, ladder: bool):  # type: ignore[no-untyped-def]
@@ -103,10 +106,14 @@ def test_body_text_stays_at_least_12_pt_and_no_heading_ends_a_page(samples) -> N
                 assert max(c["size"] for c in last["chars"]) < 14, (patient, fill.number, last["text"])
 
 
-def test_two_normal_print_weeks_share_a_checklist_page(samples) -> None:  # type: ignore[no-untyped-def]
-    pdf, report = samples["p-0003"]  # four weeks of four exercises and walking
+def test_two_normal_print_weeks_share_a_checklist_page_where_they_fit(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    # a short plan: one exercise once a day, no walking
+    request = request_for(phase="subacute", exercises=("low-back-bridge",), weeks=3,
+                          overrides=frozenset({"skip_walking"}))
+    handout = make_handout(request, library=library, options=PrintOptions(use_cover=False))
+    report = measure_pages(BytesIO(handout.pdf))
     weeks = {b.name: b.first_page for b in report.blocks if b.name.startswith("week-")}
-    assert weeks["week-1"] == weeks["week-2"] and weeks["week-3"] == weeks["week-4"] == weeks["week-2"] + 1
+    assert weeks["week-1"] == weeks["week-2"] != weeks["week-3"]
 
 
 def test_large_print_enlarges_the_pictures_with_the_text() -> None:

@@ -70,7 +70,7 @@ def test_dates_footer_and_checklist_words(spanish, spanish_text: str) -> None:  
     assert "Empiece el 7 de diciembre de 2026" in spanish_text
     assert "Semana 1: del lun 7 dic al dom 13 dic" in spanish_text
     assert "Semana 2: del lun 14 dic al dom 20 dic" in spanish_text
-    assert "Dolor hoy" in spanish_text and "escriba los minutos" in spanish_text
+    assert "Dolor de espalda" in spanish_text and "una casilla por cada 10 minutos" in spanish_text
     assert "1 vez al día" in spanish_text
     body_pages = spanish.pages - spanish.cover_pages
     assert f"Página 1 de {body_pages}" in spanish_text and f"Página {body_pages} de {body_pages}" in spanish_text

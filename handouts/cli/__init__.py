@@ -26,6 +26,7 @@ import click
 from handouts import __version__
 from handouts.cli.clinic import clinic as clinic_commands
 from handouts.cli.common import EXIT_CODES_HELP, Context, reporting, sample_notice, stop_code, stoppable
+from handouts.cli.read import read_command
 from handouts.errors import EXIT_USAGE, ErrorList, HandoutError, InputError
 
 
@@ -614,6 +615,7 @@ def serve(obj: Context, port: int, host: str, token: str | None, open_browser: b
 
 
 cli.add_command(clinic_commands)
+cli.add_command(read_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,6 +35,7 @@ from handouts.model.document import (
     blocks_text,
     plain_text,
 )
+from handouts.model.layout import PAIN_VALUES, WALK_BLOCK_MINUTES
 from handouts.model.options import DOCUMENT_KINDS
 
 SLOTS = ("exercises", "checklist", "pagebreak")
@@ -126,6 +127,14 @@ def week_days(start: date, week: int) -> list[date]:
     return [first + timedelta(days=i) for i in range(7)]
 
 
+def walking_blocks(plan: Plan) -> int:
+    """Walking's boxes a day, one per 10 minutes of its goal (1 to 6): ticked blocks, not written minutes,
+    can be read back from a scan."""
+    walking = next((p for p in plan.exercises if p.exercise.kind == "aerobic"), None)
+    goal = (walking.dose.minutes_up_to or walking.dose.minutes or 30) if walking else 30
+    return max(1, min(6, -(-goal // WALK_BLOCK_MINUTES)))
+
+
 def _week(plan: Plan, templates: Templates, index: int) -> Week:
     """Week ``index`` (0-based): a row per exercise (walking has its own), walking, pain and notes."""
     grid = templates.labels["grid"]
@@ -138,8 +147,14 @@ def _week(plan: Plan, templates: Templates, index: int) -> Week:
                     clean(templates.times_a_day(p.dose.times_a_day)), p.id, p.dose.times_a_day)
             for p in plan.exercises if p.exercise.kind != "aerobic"]
     if plan.has_walking:
-        rows.append(GridRow("walking", clean(grid["walking"]), clean(grid["walking_hint"])))
-    rows.append(GridRow("pain", clean(grid["pain"]), clean(grid["pain_hint"])))
+        rows.append(GridRow("walking", clean(grid["walking"]), clean(grid["walking_hint"]), "walking",
+                            walking_blocks(plan)))
+    # Pain is ticked (better, same, worse than yesterday: the sheet's traffic light) so it can be read
+    # back; the 0 to 10 score is still written beside it for the clinician.
+    leg_pain = plan.request.leg_pain or plan.request.diagnosis == "sciatica"
+    kinds = ["pain"] + (["leg_pain"] if leg_pain else [])
+    rows += [GridRow(kind, clean(grid[kind]), clean(grid["pain_hint"]),
+                     choices=tuple(clean(grid["changes"][change]) for change in PAIN_VALUES)) for kind in kinds]
     rows.append(GridRow("notes", clean(grid["notes"])))
     title = templates.label("grid", "week", n=index + 1, first=templates.short_date(dates[0]),
                             last=templates.short_date(dates[-1]))

@@ -42,7 +42,8 @@ _LABEL_KEYS = (
     "months_long", "short_date", "long_date", "diagnoses", "phases", "grid", "safety_phrases", "sample",
 )
 _OPTIONAL_LABELS = {"sample": "SAMPLE"}  # labels older template copies may lack, and their default
-_GRID_KEYS = ("exercise", "walking", "walking_hint", "pain", "pain_hint", "week", "times_a_day", "notes")
+_GRID_KEYS = ("exercise", "walking", "walking_hint", "pain", "pain_hint", "week", "times_a_day", "notes",
+              "leg_pain", "changes")
 
 
 def languages(root: Path) -> tuple[str, ...]:

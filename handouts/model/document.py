@@ -115,11 +115,15 @@ class TickBox:
 
     exercise_id: str
     date: date
-    session: int  # 1 to the exercise's times a day
+    session: int  # 1 to the exercise's times a day; the 10-minute block; 1, 2, 3 = better, same, worse
+    kind: str = "exercise"  # 'exercise', 'walking', 'pain' or 'leg_pain' (handouts.model.layout.BOX_KINDS)
 
 
 #: The kinds of row in a weekly grid.
-ROW_KINDS = ("exercise", "walking", "pain", "notes")
+#: Tick rows: an exercise's sessions, walking in 10-minute blocks, and back (or leg) pain against
+#: yesterday, three boxes a day (better, same, worse) with the 0 to 10 score written beside; the notes.
+ROW_KINDS = ("exercise", "walking", "pain", "leg_pain", "notes")
+TICK_ROWS = ("exercise", "walking", "pain", "leg_pain")
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,16 @@ class GridRow:
     label: str
     hint: str = ""
     exercise_id: str | None = None
-    sessions: int = 0  # tick boxes per day (exercise rows only)
+    sessions: int = 0  # tick boxes per day (exercise and walking rows)
+    choices: tuple[str, ...] = ()  # pain rows: the words of its boxes, e.g. ('better', 'same', 'worse')
+
+    def tick_boxes(self, day: date) -> list[TickBox]:
+        """The boxes this row has on ``day`` (none for the notes)."""
+        if self.kind in ("pain", "leg_pain"):
+            return [TickBox(self.kind, day, value, self.kind) for value in range(1, len(self.choices) + 1)]
+        if self.kind in ("exercise", "walking"):
+            return [TickBox(self.exercise_id or self.kind, day, s, self.kind) for s in range(1, self.sessions + 1)]
+        return []
 
 
 @dataclass(frozen=True)
@@ -146,10 +159,8 @@ class Week:
     def boxes(self) -> Iterator[TickBox]:
         """Every tick box of the week, row by row, day by day, session by session."""
         for row in self.rows:
-            if row.kind == "exercise" and row.exercise_id is not None:
-                for day in self.days:
-                    for session in range(1, row.sessions + 1):
-                        yield TickBox(row.exercise_id, day.date, session)
+            for day in self.days:
+                yield from row.tick_boxes(day.date)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,7 @@ from pypdf.errors import PyPdfError
 
 from handouts.errors import InputError
 from handouts.render.pdf.assemble import BODY_START
-from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN
-from handouts.report.fill import HALF_EMPTY, PageReport, measure_pages
+from handouts.report.fill import HALF_EMPTY, PageReport, body_frame, measure_pages
 
 MAX_GRADE_EN = 7.0
 MIN_HUERTA_ES = 70.0
@@ -165,8 +164,8 @@ def pdf_language(path: Path, *, password: str | None = None) -> str:
 
 
 def _body_chars(page: Any) -> list[dict[str, Any]]:
-    """The printed characters between the running header and footer."""
-    top, bottom = MARGIN + HEADER_SPACE, page.height - MARGIN - FOOTER_SPACE
+    """The printed characters between the running header and footer (a checklist page's foot is taller)."""
+    top, bottom = body_frame(page)
     return [c for c in page.chars if c["text"].strip() and top <= c["top"] and c["bottom"] <= bottom]
 
 
@@ -203,7 +202,7 @@ def _prose(pages: list[Any]) -> str:
     sizes = Counter(round(c["size"], 1) for page in pages for c in page.chars if c["text"].strip())
     body = sizes.most_common(1)[0][0] if sizes else 12.0
     for page in pages:
-        top, bottom = MARGIN + HEADER_SPACE, page.height - MARGIN - FOOTER_SPACE
+        top, bottom = body_frame(page)
         lines = [line for line in page.extract_text_lines() if top <= line["top"] and line["bottom"] <= bottom
                  and line["chars"][0]["size"] <= body * 1.1]  # headings are not prose
         group: list[dict[str, Any]] = []

@@ -23,7 +23,8 @@ from typing import Any, BinaryIO
 
 from handouts.errors import InputError
 from handouts.render.pdf.assemble import BODY_START
-from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN
+from handouts.model.layout import BAND, MM, sheet_marks
+from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, PAGE_SIZES
 
 #: A page that is not its handout's last and is filled less than this is half empty (issue 15's measure).
 HALF_EMPTY = 0.60
@@ -101,16 +102,34 @@ class PageReport:
         return [p for p in self.half_empty(share) if self.forced_by(p) is None]
 
 
-def _frame(page: Any) -> tuple[float, float]:
-    """The body frame's top and bottom, in pdfplumber's coordinates (down from the top of the page)."""
-    return MARGIN + HEADER_SPACE, page.height - MARGIN - FOOTER_SPACE
+def body_frame(page: Any) -> tuple[float, float]:
+    """The body frame's top and bottom, in pdfplumber's coordinates (down from the top of the page);
+    a checklist page keeps a taller foot for its QR page id."""
+    x0, top, x1, bottom = _furniture(page)[-1]
+    sheet = any(x0 <= r["x0"] and r["x1"] <= x1 and top <= r["top"] and r["bottom"] <= bottom for r in page.rects)
+    return MARGIN + HEADER_SPACE, page.height - (BAND * MM if sheet else MARGIN + FOOTER_SPACE)
+
+
+def _furniture(page: Any) -> list[tuple[float, float, float, float]]:
+    """Where a checklist page's markers and QR may be (x0, top, x1, bottom): they are no content."""
+    size = (float(page.width), float(page.height))
+    paper = min(PAGE_SIZES, key=lambda p: abs(PAGE_SIZES[p][0] - size[0]) + abs(PAGE_SIZES[p][1] - size[1]))
+    marks = sheet_marks(paper, size)
+    return [(r.x - 0.5, size[1] - r.y - r.height - 0.5, r.x + r.width + 0.5, size[1] - r.y + 0.5)
+            for r in (*(m.rect for m in marks.markers), marks.qr)]
 
 
 def _extent(page: Any) -> tuple[float, float] | None:
     """The top and bottom of everything drawn inside the body frame, or None for an empty frame."""
-    top, bottom = _frame(page)
+    top, bottom = body_frame(page)
+    furniture = _furniture(page)
+
+    def content(o: dict[str, Any]) -> bool:
+        return not any(x0 <= o["x0"] and o["x1"] <= x1 and t <= o["top"] and o["bottom"] <= b
+                       for x0, t, x1, b in furniture)
+
     edges = [(c["top"], c["bottom"]) for c in page.chars if c["text"].strip()]
-    edges += [(o["top"], o["bottom"]) for o in (*page.lines, *page.rects, *page.curves)]
+    edges += [(o["top"], o["bottom"]) for o in (*page.lines, *page.rects, *page.curves) if content(o)]
     inside = [(max(t, top), min(b, bottom)) for t, b in edges if b > top + 0.5 and t < bottom - 0.5]
     if not inside:
         return None
@@ -149,7 +168,7 @@ def measure_pages(path: Path | BinaryIO, *, password: str | None = None) -> Page
     with pdfplumber.open(path, password=password or "") as pdf:
         pages = pdf.pages[first:]
         for index, page in enumerate(pages):
-            top, bottom = _frame(page)
+            top, bottom = body_frame(page)
             found = _extent(page)
             start_at, end_at = (found[0] - top, found[1] - top) if found else (0.0, 0.0)
             fills.append(PageFill(first + index + 1, start_at, end_at, bottom - top, index == len(pages) - 1))

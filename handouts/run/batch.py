@@ -30,6 +30,7 @@ from handouts.model.options import PrintOptions
 from handouts.rules.plan import make_plan
 from handouts.run.handout import make_handout, output_path, refuse_unprintable
 from handouts.run.journal import JOURNAL, Entry, Journal, record
+from handouts.run.layout_file import layout_json, layout_path
 from handouts.run.library import Library, open_library
 from handouts.run.manifest import MANIFEST, manifest_writer, read_manifest, refuse_foreign_manifest
 from handouts.run.output import check_writable, file_sha256, folder_lock, sweep_stale, write_atomic
@@ -297,10 +298,11 @@ def _decided(outcome: RowTask | RowResult, journal: Journal) -> RowTask | RowRes
     entry = journal.vouches(task.path.name, found[0], task.input_sha256) if found else None
     patient_id = task.request.patient.patient_id
     if entry is not None:
-        plan_file = record_path(task.path)
+        plan_file, beside = record_path(task.path), layout_path(task.path)
         return RowResult(task.line, patient_id, "skipped", "already made by an earlier run", task.path.name,
                          entry.pages, entry.bytes, entry.sha256, task.input_sha256, task.warnings,
-                         record=plan_file.name if plan_file.is_file() else "")
+                         record=plan_file.name if plan_file.is_file() else "",
+                         layout=beside.name if os.path.lexists(beside) else "")
     if task.force:
         return task
     return RowResult(task.line, patient_id, "failed",
@@ -326,14 +328,11 @@ def _render_one(task: RowTask) -> RowResult:
         if os.path.lexists(task.path) and not task.force:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)
-        # The plan record goes first: a run stopped between the two files finds it, the same, when run again.
-        plan_bytes = record_bytes(plan_record(handout.plan, made=task.printing.today or date.today()))
-        same = file_sha256(plan_file) == (hashlib.sha256(plan_bytes).hexdigest(), len(plan_bytes))
-        if os.path.lexists(plan_file) and not same and not task.force:
-            raise OutputExistsError(f"{plan_file.name} exists and was not made with this handout; pass --force to "
-                                    "replace it", path=plan_file)
-        if not same:
-            write_atomic(plan_file, plan_bytes, force=task.force)
+        # The files beside the PDF go first: a PDF under its name always has them.
+        _write_beside(task, plan_file, record_bytes(plan_record(handout.plan, made=task.printing.today or date.today())))
+        if handout.layout.boxes:
+            result.layout = _write_beside(task, layout_path(task.path), layout_json(
+                handout.layout, patient_id=patient_id, kind=task.printing.kind))
         record(task.path.parent, Entry(task.path.name, handout.sha256, handout.pages, len(handout.pdf),
                                        task.input_sha256))
         write_atomic(task.path, handout.pdf, force=task.force)
@@ -349,6 +348,18 @@ def _render_one(task: RowTask) -> RowResult:
                          "with 'handouts --debug make ...' to see more",
                          input_sha256=task.input_sha256)
     return result
+
+
+def _write_beside(task: RowTask, beside: Path, data: bytes) -> str:
+    """Write a file that goes beside the row's PDF (its plan record, its layout JSON) before the PDF; it
+    replaces only a file this folder's batches made, unless --force. Returns its file name."""
+    ours = task.force or not os.path.lexists(beside) or Journal.read(task.path.parent).made_here(beside.name)
+    if not ours:
+        raise OutputExistsError(f"{beside.name} exists and was not made by a batch into this folder; pass --force "
+                                "to replace it", path=beside)
+    record(task.path.parent, Entry(beside.name, hashlib.sha256(data).hexdigest(), 0, len(data), task.input_sha256))
+    write_atomic(beside, data, force=True)
+    return beside.name
 
 
 def _crashed(task: RowTask) -> RowResult:

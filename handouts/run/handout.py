@@ -18,6 +18,7 @@ from handouts.render.pdf.cover import Cover, load_cover
 from handouts.render.pdf.fonts import FONT_NAME
 from handouts.render.pdf.text import missing_glyphs
 from handouts.rules.plan import make_plan
+from handouts.run.layout_file import layout_json, layout_path
 from handouts.run.library import Library
 from handouts.run.output import refuse_overwrite, sweep_stale, write_atomic
 from handouts.run.record import plan_record, record_bytes, record_path
@@ -44,7 +45,8 @@ class Written:
 
     path: Path
     handout: Handout
-    record: Path | None = None
+    record: Path | None = None  # the plan record beside the PDF (None: not a full handout)
+    layout_path: Path | None = None  # the layout JSON beside the PDF (None: the document has no tick boxes)
 
 
 def refuse_unprintable(request: HandoutRequest) -> None:
@@ -96,13 +98,20 @@ def write_handout(request: HandoutRequest, target: str | Path | None = None, *, 
     is a full handout; refuse to overwrite either unless ``force``."""
     path = output_path(target, request.patient.patient_id, kind=options.kind, week=options.week)
     record = record_path(path) if options.kind == "handout" else None
-    refuse_overwrite(path, force=force)  # before the work of making it
-    if record is not None:
-        refuse_overwrite(record, force=force)
+    beside = layout_path(path)
+    for file in (path, record, beside):  # before the work of making it
+        if file is not None:
+            refuse_overwrite(file, force=force)
     sweep_stale(path.parent)  # what a stopped run left: this run's own temporary file is locked
     made = options.today or date.today()  # one date for the page and the record
     handout = make_handout(request, library=library, options=dataclasses.replace(options, today=made))
-    write_atomic(path, handout.pdf, force=force)
+    # the files beside it first: a PDF under its name always has them
     if record is not None:
         write_atomic(record, record_bytes(plan_record(handout.plan, made=made)), force=force)
-    return Written(path, handout, record)
+    layout = None
+    if handout.layout.boxes:
+        layout = beside
+        write_atomic(beside, layout_json(handout.layout, patient_id=request.patient.patient_id, kind=options.kind),
+                     force=force)
+    write_atomic(path, handout.pdf, force=force)
+    return Written(path, handout, record, layout)

@@ -22,7 +22,7 @@ from handouts.run.output import open_own, staged
 from handouts.run.results import RowResult
 
 MANIFEST = "manifest.csv"
-COLUMNS = ("line", "patient_id", "file", "pages", "bytes", "sha256", "status", "message", "input_sha256", "plan_record")
+COLUMNS = ("line", "patient_id", "file", "pages", "bytes", "sha256", "status", "message", "input_sha256", "plan_record", "layout")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -38,7 +38,7 @@ def undefuse(cell: str) -> str:
 
 def manifest_row(result: RowResult) -> list[str]:
     values = (result.line, result.patient_id, result.file, result.pages or "", result.bytes or "", result.sha256,
-              result.status, result.message, result.input_sha256, result.record)
+              result.status, result.message, result.input_sha256, result.record, result.layout)
     return [defuse(str(v)) for v in values]
 
 
@@ -96,4 +96,5 @@ def read_manifest(folder: Path) -> Iterator[RowResult]:
                 status=entry.get("status") or "", message=undefuse(entry.get("message") or ""),
                 file=undefuse(entry.get("file") or ""), pages=int(entry.get("pages") or 0), bytes=int(entry.get("bytes") or 0),
                 sha256=entry.get("sha256") or "", input_sha256=entry.get("input_sha256") or "",
-                record=undefuse(entry.get("plan_record") or ""))
+                record=undefuse(entry.get("plan_record") or ""),
+                layout=undefuse(entry.get("layout") or ""))

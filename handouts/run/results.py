@@ -30,6 +30,7 @@ class RowResult:
     warnings: tuple[str, ...] = ()
     stops_batch: bool = False  # the folder takes no more: no later row can be written either
     record: str = ""  # the plan record's file name, written beside the PDF
+    layout: str = ""  # the layout JSON written beside the PDF, for reading the ticked checklist back
 
     @property
     def ok(self) -> bool:

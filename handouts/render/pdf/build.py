@@ -14,6 +14,7 @@ is encrypted, and for every file when ``HANDOUTS_FAST_PATH=0``.
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
@@ -23,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts.model.document import Cards, Checklist, HandoutDoc
-from handouts.model.layout import LayoutMap
+from handouts.model.layout import LayoutMap, SheetPage
 from handouts.render.pdf import caches, disk_cache
 from handouts.render.pdf.assemble import Body, assemble
 from handouts.render.pdf.blocks import story as page_story
@@ -32,7 +33,7 @@ from handouts.render.pdf.checklist import Placements, checklist_grids
 from handouts.render.pdf.cover import Cover
 from handouts.render.pdf.frozen import frozen_flowables
 from handouts.render.pdf.once import Finish, final_canvas
-from handouts.render.pdf.pages import HandoutDocument, canvas_maker
+from handouts.render.pdf.pages import HandoutDocument, SheetIds, canvas_maker
 from handouts.render.pdf.styles import Look
 
 # Streams are compressed with Flate alone: ReportLab's default ASCII85 layer adds a quarter to
@@ -58,11 +59,24 @@ class Rendered:
 
 CanvasWrap = Callable[[type[Canvas], HandoutDocument], type[Canvas]]
 
+#: A document id's letters: upper case and digits (no 0, 1, I, O), as a QR's alphanumeric mode holds them.
+ID_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None) -> tuple[bytes, HandoutDocument, LayoutMap]:
-    """Lay out and write the document's pages; ``wrap`` may extend the page-numbering canvas."""
+
+def new_document_id() -> str:
+    """A random id for one printed document (10 letters, 50 bits): its checklist pages' QR carries it."""
+    return "".join(secrets.choice(ID_LETTERS) for _ in range(10))
+
+
+def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None, *,
+           document_id: str | None = None) -> tuple[bytes, HandoutDocument, LayoutMap]:
+    """Lay out and write the document's pages; every page gets its running header and footer, and every
+    page with tick boxes its markers and QR page id (``document_id``, random when not given). ``wrap``
+    may extend the page-numbering canvas."""
     look = Look.of(doc.setup)
     placements = Placements()
+    document_id = document_id or new_document_id()
+    sheets = SheetIds(document_id, lambda: {box.page for box in placements.boxes})
     builders = {
         Cards: lambda block: _cards(block, look),
         Checklist: lambda block: checklist_grids(block, look, placements),
@@ -70,9 +84,11 @@ def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None) -> tuple[bytes, Hand
     story = page_story(doc.blocks, look, builders)
     buffer = BytesIO()
     document = HandoutDocument(buffer, look, title=doc.title, author=doc.author)
-    canvas = canvas_maker(look, doc.running)
+    canvas = canvas_maker(look, doc.running, sheets)
     document.build(story, canvasmaker=wrap(canvas, document) if wrap else canvas)
-    layout = LayoutMap(look.pagesize, tuple(placements.boxes), tuple(placements.cells))
+    pages = sorted({box.page for box in placements.boxes})
+    layout = LayoutMap(look.pagesize, tuple(placements.boxes), tuple(placements.cells), paper=look.paper,
+                       document_id=document_id, sheets=tuple(SheetPage(p, p) for p in pages))
     return buffer.getvalue(), document, layout
 
 
@@ -85,21 +101,21 @@ def _cards(block: Cards, look: Look) -> list[Flowable]:
     return out
 
 
-def render_body(doc: HandoutDoc) -> Body:
-    """Lay out the document's pages with ReportLab; every page gets its running header and footer."""
-    pdf, document, layout = _build(doc)
+def render_body(doc: HandoutDoc, *, document_id: str | None = None) -> Body:
+    """Lay out the document's pages with ReportLab (see ``_build``)."""
+    pdf, document, layout = _build(doc, document_id=document_id)
     return Body(pdf, document.page, tuple(document.marks), layout)
 
 
 def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None = None, duplex: bool = False,
-           extra_metadata: dict[str, str] | None = None) -> Rendered:
+           extra_metadata: dict[str, str] | None = None, document_id: str | None = None) -> Rendered:
     """The finished PDF of ``doc``: ``cover`` in front, AES-256 with ``password``, and with ``duplex``
     a blank last page when the count is odd, so a two-sided print ends cleanly."""
     cover_pages = len(cover.pages) if cover is not None else 0
     if fast_path():
         disk_cache.load_once()
     if password or not fast_path():
-        body = render_body(doc)
+        body = render_body(doc, document_id=document_id)
         pdf, pages = assemble(body, doc, cover=cover, extra_metadata=extra_metadata, password=password,
                               duplex=duplex)
         return Rendered(pdf, pages, cover_pages, body.layout.after(cover_pages))
@@ -110,5 +126,5 @@ def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None 
                                extra_metadata=extra_metadata))
         return final_canvas(canvas, finishes[-1])
 
-    pdf, _, layout = _build(doc, wrap)
+    pdf, _, layout = _build(doc, wrap, document_id=document_id)
     return Rendered(pdf, finishes[-1].pages, cover_pages, layout.after(cover_pages))

@@ -1,10 +1,15 @@
 """The weekly checklist: one grid per week, real dates, tick boxes per session.
 
-Rows are the plan's exercises (with how many times a day), a walking row for
-minutes and a pain row (0 to 10); columns are seven real days. A week is kept
-whole with its title, and weeks follow each other, so two normal-print weeks
-share a page when both fit. Every tick box and write-in cell notes where it
-was drawn in a ``Placements`` list, which becomes the document's layout map.
+Rows are the plan's exercises (with how many times a day), walking in 10-minute
+blocks, back pain (and leg pain, when the patient has it) ticked as better, same
+or worse than yesterday with the 0 to 10 score written below; columns are seven
+real days. A week is kept whole with its title, and weeks follow each other, so
+two normal-print weeks share a page when both fit. Every tick box and write-in
+cell notes where it was drawn in a ``Placements`` list, which becomes the
+document's layout map.
+
+The boxes are made to be read back from a scan or a photo: at least 5 mm, 3.6 mm
+apart and 2.6 mm from the cell's rules, so a big tick stays in its own box.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Table
 
-from handouts.model.document import Checklist, Day, GridRow, TickBox, Week
-from handouts.model.layout import PlacedBox, PlacedCell, Rect
+from handouts.model.document import TICK_ROWS, Checklist, Day, GridRow, TickBox, Week
+from handouts.model.layout import MM, PlacedBox, PlacedCell, Rect
 from handouts.render.pdf.fonts import FONT, FONT_BOLD
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.styles import INK, RULE, TINT, Look, Text, table_style
@@ -27,7 +32,8 @@ from handouts.render.pdf.text import literal
 
 MIN_LABEL_SHARE = 0.24  # of the grid's width, at least, for the row labels
 LARGE_LABEL_SHARE = 0.30  # large print: day columns are narrower for the bigger tick boxes
-TICK_GAP = 0.2  # between tick boxes, as a share of a box: three boxes fit a day's column side by side
+TICK_GAP = 3.6 * MM  # between tick boxes, side by side or stacked
+TICK_CLEAR = 2.6 * MM  # between a tick box and its cell's rules
 CELL_PAD = 2  # points left and right in a cell
 
 
@@ -75,7 +81,63 @@ class TickBoxes(Flowable):
             y = self.height - (row + 1) * self.size - row * self.gap
             canvas.rect(x, y, self.size, self.size, stroke=1, fill=0)
             self.placements.boxes.append(PlacedBox(page, _on_page(canvas, x, y, self.size, self.size),
-                                                   box.exercise_id, box.date, box.session))
+                                                   box.exercise_id, box.date, box.session, box.kind))
+
+
+class PainBoxes(Flowable):
+    """A day's pain check: better, same and worse stacked at the cell's left, the 0 to 10 score written
+    beside them (a write-in cell the reader crops for the clinician, never parses)."""
+
+    def __init__(self, boxes: Sequence[TickBox], size: float, gap: float, placements: Placements,
+                 week: int) -> None:
+        super().__init__()
+        self.boxes, self.size, self.gap, self.placements, self.week = tuple(boxes), size, gap, placements, week
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = len(self.boxes) * (self.size + self.gap) - self.gap
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(1.2)
+        page = canvas.getPageNumber()
+        for index, box in enumerate(self.boxes):
+            y = self.height - (index + 1) * self.size - index * self.gap
+            canvas.rect(0, y, self.size, self.size, stroke=1, fill=0)
+            self.placements.boxes.append(PlacedBox(page, _on_page(canvas, 0, y, self.size, self.size),
+                                                   box.exercise_id, box.date, box.session, box.kind))
+        left = self.size + TICK_CLEAR
+        score = _on_page(canvas, left, -TICK_CLEAR, self.width + TICK_CLEAR - left, self.height + 2 * TICK_CLEAR)
+        self.placements.cells.append(PlacedCell(page, score, self.boxes[0].kind, self.boxes[0].date, self.week))
+
+
+class PainLabel(Flowable):
+    """The label of a pain row: its name and hint at the left, and level with each box of the day
+    cells, that box's word (better, same, worse) at the right."""
+
+    def __init__(self, name: Text, choices: Sequence[str], font_size: float, size: float, gap: float) -> None:
+        super().__init__()
+        self.name, self.choices, self.font_size, self.size, self.gap = name, tuple(choices), font_size, size, gap
+        self.choice_width = max(stringWidth(c, FONT, font_size) for c in self.choices)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        _, text_height = self.name.wrap(available_width - self.choice_width - 4, available_height)
+        boxes = len(self.choices) * (self.size + self.gap) - self.gap
+        self.height = max(text_height, boxes)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        self.name.drawOn(canvas, 0, self.height - self.name.height)
+        canvas.setFont(FONT, self.font_size)
+        canvas.setFillColor(INK)
+        top = (self.height + len(self.choices) * (self.size + self.gap) - self.gap) / 2  # the boxes' top
+        for index, choice in enumerate(self.choices):
+            middle = top - index * (self.size + self.gap) - self.size / 2
+            canvas.drawRightString(self.width, middle - self.font_size * 0.35, choice)
 
 
 @dataclass(frozen=True)
@@ -120,12 +182,12 @@ def checklist_grids(checklist: Checklist, look: Look, placements: Placements) ->
 
 
 def _day_width(week: Week, look: Look, width: float) -> float:
-    """A day's column: room for three tick boxes side by side and its heading ("Wed 30") on one
+    """A day's column: room for two tick boxes side by side and its heading ("Wed 30") on one
     line, the rest of the width going to the row labels (large print: a fixed share)."""
     if look.large_print:
         return width * (1 - LARGE_LABEL_SHARE) / 7
     size = look.styles["grid"].fontSize
-    boxes = 3 * look.tick_size + 2 * look.tick_size * TICK_GAP
+    boxes = 2 * look.tick_size + TICK_GAP + 2 * TICK_CLEAR - 2 * CELL_PAD
     heading = max(stringWidth(literal(day.weekday), FONT_BOLD, size) + stringWidth("\u00a030", FONT, size)
                   for day in week.days)
     return min(max(boxes, heading) + 2 * CELL_PAD + 1, width * (1 - MIN_LABEL_SHARE) / 7)
@@ -133,7 +195,7 @@ def _day_width(week: Week, look: Look, width: float) -> float:
 
 def _week(week: Week, look: Look, placements: Placements) -> Flowable:
     styles = look.styles
-    width = look.frame_width
+    width = look.frame_width - 2 * MM  # 1 mm in from each side: 3 mm clear of the side markers
     day_width = _day_width(week, look, width)
     label_width = width - 7 * day_width
     head = styles["grid_bold"]
@@ -160,32 +222,35 @@ def _week(week: Week, look: Look, placements: Placements) -> Flowable:
         return Text(f"<b>{literal(day.weekday)}</b>{between}{day.date.day}", styles["grid"])
 
     rows: list[list[object]] = [[Text(literal(week.corner), head), *[day_heading(d) for d in week.days]]]
-    gap = look.tick_size * TICK_GAP
     write_ins: list[WriteIn] = []
+    tinted: list[int] = []
     for row in week.rows:
         index = len(rows)
-        if row.kind == "exercise":
-            rows.append([label(row), *[
-                TickBoxes([TickBox(row.exercise_id or "", day.date, s) for s in range(1, row.sessions + 1)],
-                          look.tick_size, gap, placements)
-                for day in week.days]])
+        if row.kind in ("pain", "leg_pain"):
+            name = Text(f"<b>{literal(row.label)}</b><br/>{literal(row.hint)}", styles["grid"])
+            rows.append([PainLabel(name, row.choices, styles["grid"].fontSize, look.tick_size, TICK_GAP),
+                         *[PainBoxes(row.tick_boxes(day.date), look.tick_size, TICK_GAP, placements, week.number)
+                           for day in week.days]])
+            tinted.append(index)
+        elif row.kind in TICK_ROWS:
+            rows.append([label(row), *[TickBoxes(row.tick_boxes(day.date), look.tick_size, TICK_GAP, placements)
+                                       for day in week.days]])
+            if row.kind != "exercise":
+                tinted.append(index)
         elif row.kind == "notes":
             rows.append([label(row), *[""] * 7])
             write_ins.append(WriteIn(index, 1, 7, "notes", None, week.number))
-        else:
-            rows.append([label(row), *[""] * 7])
-            write_ins += [WriteIn(index, column, column, row.kind, day.date, week.number)
-                          for column, day in enumerate(week.days, start=1)]
-    first_write_in = min((w.row for w in write_ins), default=len(rows) - 1)
+            tinted.append(index)
 
     heights = [None] * (len(rows) - 1) + [look.body_size * 2.4]
     table = GridTable(rows, colWidths=[label_width] + [day_width] * 7, rowHeights=heights, repeatRows=1,
                       cells=write_ins, placements=placements)
+    clear = TICK_CLEAR
     table.setStyle(table_style([
         ("GRID", (0, 0), (-1, -1), 0.75, RULE),
         ("BOX", (0, 0), (-1, -1), 1.5, INK),
         ("BACKGROUND", (0, 0), (-1, 0), TINT),
-        ("BACKGROUND", (0, first_write_in), (0, -1), TINT),
+        *[("BACKGROUND", (0, i), (0, i), TINT) for i in tinted],
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("VALIGN", (0, -1), (-1, -1), "TOP"),
         ("SPAN", (1, -1), (-1, -1)),
@@ -195,9 +260,16 @@ def _week(week: Week, look: Look, placements: Placements) -> Flowable:
         ("LEFTPADDING", (0, 0), (0, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), look.body_size * 0.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.25),
+        # tick boxes keep clear of the cell's rules, so a big tick stays inside its own cell
+        ("LEFTPADDING", (1, 1), (-1, -1), clear),
+        ("RIGHTPADDING", (1, 1), (-1, -1), clear),
+        *[cmd for i, row in enumerate(week.rows, start=1) if row.kind in TICK_ROWS
+          for cmd in (("TOPPADDING", (1, i), (-1, i), clear), ("BOTTOMPADDING", (1, i), (-1, i), clear))],
     ]))
     # The marks let a check prove from the PDF that no week was split, and measure it.
     end = MarkFlowable("week", f"week-{week.number}-end")
     end.spaceAfter = look.body_size * 0.8
-    return KeepTogether([MarkFlowable("week", f"week-{week.number}-start"), Text(literal(week.title), styles["h2"]),
-                         table, end])
+    whole = KeepTogether([MarkFlowable("week", f"week-{week.number}-start"), Text(literal(week.title), styles["h2"]),
+                          table, end])
+    whole.reserve_band = True  # a page with tick boxes keeps its foot for the QR page id (pages.BandFrame)
+    return whole

@@ -6,6 +6,7 @@ is known, so every page can say "Page 2 of 6" in a single layout pass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from handouts.model.document import Running
+from handouts.model.layout import (BAND, CORNER_INSET, CORNER_MARKER, MARKER_CLEAR, MM, QR_CLEAR, QR_MODULE, QR_MODULES,
+                                   page_id, sheet_marks)
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
+from handouts.render.pdf.markers import draw_sheet_marks
 from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, WARN_BORDER, Look
 from handouts.render.pdf.text import printable
 
@@ -55,6 +59,27 @@ class MarkFlowable(Flowable):
         """Nothing to draw: the document notes the page in ``afterFlowable``."""
 
 
+class BandFrame(Frame):
+    """The body frame: a flowable with ``reserve_band`` set (a checklist week) lifts the frame's foot for
+    the rest of the page, so the page's QR band and footer stay clear of it."""
+
+    def __init__(self, *args: Any, band_bottom: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.band_bottom = band_bottom
+
+    def _lift(self, flowable: Flowable) -> None:
+        if getattr(flowable, "reserve_band", False) and self._y1p < self.band_bottom:
+            self._y1p = self.band_bottom
+
+    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803 - ReportLab's name
+        self._lift(flowable)
+        return super()._add(flowable, canv, trySplit)
+
+    def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
+        self._lift(flowable)
+        return super().split(flowable, canv)
+
+
 class HandoutDocument(BaseDocTemplate):
     """A one-frame document that records where each section starts."""
 
@@ -65,8 +90,8 @@ class HandoutDocument(BaseDocTemplate):
             title=title, author=author, subject="", creator="handouts", producer="handouts",
             invariant=True, initialFontName=FONT,
         )
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = BandFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, band_bottom=BAND * MM)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         self.marks: list[Mark] = []
 
@@ -88,45 +113,116 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int) -> None:
+#: On a checklist page the running header and footer start clear of the corner markers.
+SHEET_INSET = (CORNER_INSET + CORNER_MARKER + MARKER_CLEAR + 1) * MM
+
+
+#: On a checklist page the footer sits this much higher, so the content edition can take two lines under it.
+SHEET_FOOT_RAISE = 1.5 * MM
+
+
+def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int, *, sheet: bool = False) -> None:
     width, height = look.pagesize
     size = look.running_size
-    half = (width - 2 * MARGIN) / 2 - 6
+    left = SHEET_INSET if sheet else MARGIN
+    right = width - (SHEET_INSET if sheet else MARGIN)
+    half = (right - left) / 2 - 6
     top = height - MARGIN - size
     canvas.saveState()
     canvas.setFillColor(look.accent_colour)
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawString(MARGIN, top, _fit(printable(running.clinic), FONT_BOLD, size, half))
+    canvas.drawString(left, top, _fit(printable(running.clinic), FONT_BOLD, size, half))
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, size)
-    canvas.drawRightString(width - MARGIN, top, _fit(printable(running.patient), FONT, size, half))
+    canvas.drawRightString(right, top, _fit(printable(running.patient), FONT, size, half))
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.75)
-    canvas.line(MARGIN, top - 6, width - MARGIN, top - 6)
+    canvas.line(left, top - 6, right, top - 6)
+    if sheet:
+        _draw_sheet_footer(canvas, look, running, page, pages, left, right)
+    else:
+        _draw_footer(canvas, look, running, page, pages, left, right)
+    canvas.restoreState()
+
+
+def _draw_footer(canvas: Canvas, look: Look, running: Running, page: int, pages: int, left: float,
+                 right: float) -> None:
+    size = look.running_size
+    half = (right - left) / 2 - 6
     bottom = MARGIN
-    canvas.line(MARGIN, bottom + size + 6, width - MARGIN, bottom + size + 6)
+    canvas.line(left, bottom + size + 6, right, bottom + size + 6)
     made = _fit(printable(running.made), FONT, size, half)
-    canvas.drawString(MARGIN, bottom, made)
+    canvas.setFont(FONT, size)
+    canvas.drawString(left, bottom, made)
     canvas.setFont(FONT_BOLD, size)
     label = printable(running.page_label(page, pages))
-    canvas.drawRightString(width - MARGIN, bottom, label)
+    canvas.drawRightString(right, bottom, label)
     if running.sample:  # the fictional sample clinic: say so between the date and the page number
         canvas.setFillColor(WARN_BORDER)
-        left = MARGIN + stringWidth(made, FONT, size) + 12
-        right = width - MARGIN - stringWidth(label, FONT_BOLD, size) - 12
-        canvas.drawCentredString((left + right) / 2, bottom,
-                                 _fit(printable(running.sample), FONT_BOLD, size, right - left))
+        start = left + stringWidth(made, FONT, size) + 12
+        end = right - stringWidth(label, FONT_BOLD, size) - 12
+        canvas.drawCentredString((start + end) / 2, bottom,
+                                 _fit(printable(running.sample), FONT_BOLD, size, end - start))
     if running.edition:
         # For the clinic, not the patient: small, in the margin under the footer, so no page loses space.
         small = round(size * EDITION_SCALE, 1)
         canvas.setFillColor(MUTED)
         canvas.setFont(FONT, small)
-        canvas.drawString(MARGIN, bottom - small - 3, _fit(printable(running.edition), FONT, small, width - 2 * MARGIN))
-    canvas.restoreState()
+        canvas.drawString(left, bottom - small - 3, _fit(printable(running.edition), FONT, small, right - left))
 
 
-def canvas_maker(look: Look, running: Running) -> type[Canvas]:
-    """A Canvas class that draws the running header and footer once the page count is known."""
+def _draw_sheet_footer(canvas: Canvas, look: Look, running: Running, page: int, pages: int, left: float,
+                       right: float) -> None:
+    """A checklist page's footer: the QR page id in the middle, the date left of it and the page number
+    right of it, the sample notice above, and the content edition under the date (two lines if need be)."""
+    size = look.running_size
+    width = look.pagesize[0]
+    qr_half = QR_MODULE * QR_MODULES * MM / 2 + QR_CLEAR * MM
+    left_end, right_start = width / 2 - qr_half, width / 2 + qr_half
+    bottom = MARGIN + SHEET_FOOT_RAISE
+    rule = bottom + size + 6
+    canvas.line(left, rule, left_end, rule)
+    canvas.line(right_start, rule, right, rule)
+    canvas.setFillColor(MUTED)
+    made = printable(running.made)
+    made_size = size  # a long date in large print steps down to 12 points rather than lose its year
+    while made_size > 12 and stringWidth(made, FONT, made_size) > left_end - left:
+        made_size -= 0.5
+    canvas.setFont(FONT, made_size)
+    canvas.drawString(left, bottom, _fit(made, FONT, made_size, left_end - left))
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawRightString(right, bottom, _fit(printable(running.page_label(page, pages)), FONT_BOLD, size,
+                                               right - right_start))
+    if running.sample:
+        canvas.setFillColor(WARN_BORDER)
+        canvas.drawString(left, rule + 5, _fit(printable(running.sample), FONT_BOLD, size, left_end - left))
+    if running.edition:
+        small = round(size * EDITION_SCALE, 1)
+        canvas.setFillColor(MUTED)
+        canvas.setFont(FONT, small)
+        room = left_end - left
+        words, lines = printable(running.edition).split(), [""]
+        for word in words:  # at most two lines; a word that does not fit the second is cut with '…'
+            joined = f"{lines[-1]} {word}".strip()
+            if stringWidth(joined, FONT, small) <= room or not lines[-1] or len(lines) == 2:
+                lines[-1] = joined
+            else:
+                lines.append(word)
+        for number, line in enumerate(lines):
+            canvas.drawString(left, bottom - (small + 2) * (number + 1) - 1, _fit(line, FONT, small, room))
+
+
+@dataclass
+class SheetIds:
+    """What a checklist page's QR says: the document's random id; ``pages`` says which pages have tick boxes."""
+
+    document_id: str
+    pages: Callable[[], set[int]]
+
+
+def canvas_maker(look: Look, running: Running, sheets: SheetIds | None = None) -> type[Canvas]:
+    """A Canvas class that draws the running header and footer once the page count is known, and on
+    each page with tick boxes the markers and QR page id of ``sheets``."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -140,9 +236,14 @@ def canvas_maker(look: Look, running: Running) -> type[Canvas]:
 
         def save(self) -> None:
             pages = len(self._page_states)
+            with_boxes = sheets.pages() if sheets else set()
             for number, state in enumerate(self._page_states, start=1):
                 self.__dict__.update(state)
-                _draw_running(self, look, running, number, pages)
+                sheet = sheets is not None and number in with_boxes
+                _draw_running(self, look, running, number, pages, sheet=sheet)
+                if sheet:
+                    draw_sheet_marks(self, sheet_marks(look.paper, look.pagesize),
+                                     page_id(sheets.document_id, number))  # type: ignore[union-attr]
                 Canvas.showPage(self)
             Canvas.save(self)
 

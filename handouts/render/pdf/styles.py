@@ -112,7 +112,7 @@ class Look:
 
     @property
     def tick_size(self) -> float:
-        return 18.0 if self.large_print else 14.0
+        return 18.0 if self.large_print else 15.0  # at least 5 mm (14.2 points), to be read back
 
     @cached_property
     def styles(self) -> dict[str, ParagraphStyle]:
