@@ -33,6 +33,17 @@ from handouts.run.library import Library, open_library
 
 DPI = 50
 MOST_PIXELS_DIFFERING = 0.001  # of a page
+#: Every printed document gets a random id for its checklist pages' QR; both paths are given this one, so
+#: the pages compare. A fresh process is given it by the same patch, run before the command line.
+DOCUMENT_ID = "GQLDEN2345"
+FIXED_ID = f"import handouts.render.pdf.build as b; b.new_document_id = lambda: {DOCUMENT_ID!r}; "
+
+
+@pytest.fixture(autouse=True)
+def _one_document_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    from handouts.render.pdf import build
+
+    monkeypatch.setattr(build, "new_document_id", lambda: DOCUMENT_ID)
 
 
 def _pixels(pdf: bytes, folder: Path, name: str) -> list[Image.Image]:
@@ -190,7 +201,8 @@ def test_the_plain_path_uses_no_cache(library: Library, request_for, monkeypatch
 
 def _make_in_a_fresh_process(folder: Path, cache_home: Path, *, fast: str = "1") -> bytes:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "HANDOUTS_FAST_PATH": fast}
-    subprocess.run([sys.executable, "-m", "handouts.cli", "make", "--patient-id", "d1", "--name", "Zoë Łukasz",
+    subprocess.run([sys.executable, "-c", FIXED_ID + "import sys; from handouts.cli import main; sys.exit(main())",
+                    "make", "--patient-id", "d1", "--name", "Zoë Łukasz",
                     "--diagnosis", "herniated-disc", "--phase", "subacute", "--start-date", "2026-12-07",
                     "-o", str(folder), "--force"], check=True, capture_output=True, env=env)
     return (folder / "d1.pdf").read_bytes()
