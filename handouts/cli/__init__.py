@@ -278,7 +278,7 @@ def plan(obj: Context, **options: Any) -> None:
                    "(and optionally pain, walking_minutes).")
 @click.option("--pain", metavar="N,N,...", help="Daily pain scores from 0 to 10, oldest first, if the CSV has none.")
 @click.option("--accept", is_flag=True, help="Make the next handout (and its plan record) with the changes.")
-@click.option("--only", metavar="ID,ID", help="Make only the changes to these exercises (ids as the diff ends with).")
+@click.option("--only", metavar="ID,ID", help="Make only the changes to these exercises (their ids are listed under the diff).")
 @click.option("--skip", metavar="ID,ID", help="Make every change but those to these exercises.")
 @click.option("--start-date", help="First day of the next checklist (default: the day after the last plan's).")
 @click.option("-o", "--output", metavar="DIR|FILE.pdf", help="Where the accepted handout goes (default: output/).")

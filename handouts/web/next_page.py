@@ -33,6 +33,7 @@ from handouts.run.next_plan import NextPlan, next_request, propose_next
 from handouts.run.record import RECORD_SUFFIX, plan_record, record_bytes
 from handouts.web.forms import sentence, ui_language
 from handouts.web.uploads import MAX_UPLOAD_BYTES, safe_name
+from handouts.web.views import settings
 
 bp = Blueprint("next", __name__)
 
@@ -50,12 +51,6 @@ class NextForm:
     errors: dict[str, str] = field(default_factory=dict)
     found: NextPlan | None = None
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (name, base64 data)
-
-
-def _settings() -> Any:
-    from handouts.web.views import settings
-
-    return settings()
 
 
 @bp.route("/next", methods=["GET", "POST"])
@@ -113,7 +108,7 @@ def make() -> Any:
     next_req = next_request(found, chosen, start_date=start)
     today = date.today()
     try:
-        handout = make_handout(next_req, library=_settings().library, options=PrintOptions(today=today))
+        handout = make_handout(next_req, library=settings().library, options=PrintOptions(today=today))
     except HandoutError as exc:
         form.errors["form"] = " ".join(sentence(e.message) for e in flatten(exc))
         return render_template("next.html", **_context(form)), 422
@@ -152,7 +147,7 @@ def _propose(form: NextForm, uploads: dict[str, tuple[str, bytes]]) -> Any:
         return render_template("next.html", **_context(form)), 422
     with _files(uploads) as paths:
         try:
-            form.found = propose_next(paths["record"], library=_settings().library, adherence=paths.get("adherence"),
+            form.found = propose_next(paths["record"], library=settings().library, adherence=paths.get("adherence"),
                                       pain=scores)
         except HandoutError as exc:
             for error in flatten(exc):
@@ -219,7 +214,7 @@ def _change_words(change: Change, name: str, dataset: Any, found: NextPlan) -> s
 
 
 def _context(form: NextForm) -> dict[str, Any]:
-    dataset = _settings().library.dataset
+    dataset = settings().library.dataset
     found = form.found
     return {"page": "next", "title": "Next handout", "form": form, "max_mb": MAX_UPLOAD_BYTES // 1_000_000,
             "lines": lines(found, dataset) if found else [],
