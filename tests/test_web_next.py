@@ -213,3 +213,10 @@ def test_without_the_csrf_token_nothing_is_read(client: FlaskClient, record: tup
     response = client.post("/next", data={"record": (io.BytesIO(record[0]), "p-9.plan.json")},
                            content_type="multipart/form-data")
     assert response.status_code == 400
+
+
+def test_the_page_says_which_files_it_read(client: FlaskClient, record: tuple[bytes, bytes]) -> None:
+    _, html = upload(client, *record, names=("p-9 (2).plan.json", "week 1.csv"))
+    note = re.search(r'<p class="note" id="checked-files">(.*?)</p>', html, re.S)
+    assert note and " ".join(note.group(1).split()) == \
+        "From p-9_2.plan.json and week_1.csv: the subacute plan that started on 2026-12-07."

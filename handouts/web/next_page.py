@@ -219,4 +219,5 @@ def _context(form: NextForm) -> dict[str, Any]:
     return {"page": "next", "title": "Next handout", "form": form, "max_mb": MAX_UPLOAD_BYTES // 1_000_000,
             "lines": lines(found, dataset) if found else [],
             "patient_id": found.last.request.patient.patient_id if found else "",
-            "phase": found.last.request.phase if found else ""}
+            "phase": found.last.request.phase if found else "",
+            "started": found.last.request.start_date.isoformat() if found else ""}
