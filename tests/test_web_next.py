@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -220,3 +221,10 @@ def test_the_page_says_which_files_it_read(client: FlaskClient, record: tuple[by
     note = re.search(r'<p class="note" id="checked-files">(.*?)</p>', html, re.S)
     assert note and " ".join(note.group(1).split()) == \
         "From p-9_2.plan.json and week_1.csv: the subacute plan that started on 2026-12-07."
+
+
+def test_a_file_sent_back_without_its_name_is_named_by_its_kind(client: FlaskClient) -> None:
+    response = client.post("/next/make", data={CSRF_FIELD: csrf(client),
+                                               "record_data": base64.b64encode(b"{not json").decode()})
+    assert response.status_code == 422
+    assert summary(response.get_data(as_text=True)).strip().startswith("Please check 1 thing plan.json")

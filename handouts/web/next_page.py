@@ -67,7 +67,7 @@ def page() -> Any:
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             form.errors[name] = f"The {label.lower()} is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB."
-        uploads[name] = (safe_name(upload.filename) if upload.filename else default, data)
+        uploads[name] = (_file_name(upload.filename, default), data)
     if "record" not in uploads:
         form.errors.setdefault("record", "Choose the plan record (the .plan.json file saved beside the handout).")
     return _propose(form, uploads)
@@ -83,7 +83,7 @@ def make() -> Any:
         if not text:
             continue
         try:
-            uploads[name] = (safe_name(request.form.get(f"{name}_name")) or default,
+            uploads[name] = (_file_name(request.form.get(f"{name}_name"), default),
                              base64.b64decode(text, validate=True))
         except (binascii.Error, ValueError):
             form.errors["record"] = "The files did not come back with the form. Choose them again."
@@ -120,6 +120,11 @@ def make() -> Any:
     buffer.seek(0)
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
                      download_name=f"{patient_id}-next.zip", max_age=0)
+
+
+def _file_name(given: str | None, default: str) -> str:
+    """The upload's own name made safe (``default`` when it has none): the name its messages use."""
+    return safe_name(given) if given and given.strip() else default
 
 
 @contextmanager
