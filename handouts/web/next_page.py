@@ -26,6 +26,7 @@ from werkzeug.datastructures import FileStorage
 
 from handouts.errors import HandoutError, flatten
 from handouts.load import fields
+from handouts.model import Dataset
 from handouts.model.options import PrintOptions
 from handouts.rules.progress import NEXT_PHASE, Change, exercise_name, picked
 from handouts.run.handout import make_handout
@@ -179,7 +180,7 @@ class Line:
     exercise_id: str = ""
 
 
-def lines(found: NextPlan, dataset: Any) -> list[Line]:
+def lines(found: NextPlan, dataset: Dataset) -> list[Line]:
     """The proposal in plain words: what changes (with a tick box), what stays, what was not offered, and
     the next phase as a question."""
     language = ui_language(dataset)  # the page's language, as on the make page (the handout's may differ)
@@ -207,7 +208,7 @@ DOSE_WORDS = {"hold": "hold {} seconds", "hold_up_to": "build up to {} seconds",
               "minutes_up_to": "build up to {} minutes"}
 
 
-def _change_words(change: Change, name: str, dataset: Any, found: NextPlan) -> str:
+def _change_words(change: Change, name: str, dataset: Dataset, found: NextPlan) -> str:
     kind = KIND_WORDS.get(change.kind, change.kind)
     language = ui_language(dataset)
     if change.new_exercise_id:
