@@ -295,7 +295,7 @@ def next_plan(obj: Context, plan_file: Path, adherence: Path | None, pain: str |
 
     Example:
 
-        handouts next output/p-001.plan.json --adherence p-001-adherence.csv --accept --skip low-back-bridge
+        handouts next p-001.plan.json --adherence a.csv --accept --skip walking
     """
     from handouts.load import fields
     from handouts.model.options import PrintOptions
