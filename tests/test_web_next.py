@@ -197,10 +197,13 @@ def test_a_bad_pain_score_is_named_beside_its_field(client: FlaskClient, record:
     assert "'12' is not a pain score from 0 to 10" in summary(html) and 'href="#field-pain"' in html
 
 
-def test_a_bad_start_date_is_named(client: FlaskClient, record: tuple[bytes, bytes]) -> None:
+def test_a_bad_start_date_is_named_and_the_ticks_stay_as_they_were(client: FlaskClient,
+                                                                     record: tuple[bytes, bytes]) -> None:
     _, html = upload(client, *record)
-    response = client.post("/next/make", data={**make_form(html), "start_date": "1999-01-01"})
-    assert response.status_code == 422 and 'href="#field-start_date"' in response.get_data(as_text=True)
+    response = client.post("/next/make", data={**make_form(html), "start_date": "1999-01-01", "change": ["walking"]})
+    again = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#field-start_date"' in again
+    assert make_form(again)["change"] == ["walking"]
 
 
 def test_the_files_must_come_back_with_the_form(client: FlaskClient) -> None:

@@ -52,6 +52,7 @@ class NextForm:
     errors: dict[str, str] = field(default_factory=dict)
     found: NextPlan | None = None
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (name, base64 data)
+    ticked: tuple[str, ...] | None = None  # the tick boxes as sent back (None: all ticked, as first shown)
 
 
 @bp.route("/next", methods=["GET", "POST"])
@@ -77,7 +78,8 @@ def page() -> Any:
 @bp.post("/next/make")
 def make() -> Any:
     """Make the next handout from the ticked changes: a zip of the PDF and its plan record."""
-    form = NextForm(pain=request.form.get("pain", "").strip(), start_date=request.form.get("start_date", "").strip())
+    form = NextForm(pain=request.form.get("pain", "").strip(), start_date=request.form.get("start_date", "").strip(),
+                    ticked=tuple(i for i in request.form.getlist("change") if i))
     uploads: dict[str, tuple[str, bytes]] = {}
     for name, (default, _) in UPLOADS.items():
         text = request.form.get(f"{name}_data", "")
@@ -90,19 +92,19 @@ def make() -> Any:
             form.errors["record"] = "The files did not come back with the form. Choose them again."
     if "record" not in uploads:
         form.errors.setdefault("record", "The files did not come back with the form. Choose them again.")
-    start = None
-    if form.start_date:
-        try:
-            start = fields.iso_date(form.start_date)
-        except ValueError as exc:
-            form.errors["start_date"] = sentence(str(exc))
     response = _propose(form, uploads)
     if form.errors or form.found is None:
         return response
     found = form.found
-    ticked = [i for i in request.form.getlist("change") if i]
+    start = None
+    if form.start_date:
+        try:
+            start = fields.iso_date(form.start_date)
+        except ValueError as exc:  # shown with the proposal and the ticks as they were
+            form.errors["start_date"] = sentence(str(exc))
+            return render_template("next.html", **_context(form)), 422
     try:
-        chosen = picked(found.changes, ticked)
+        chosen = picked(found.changes, form.ticked or ())
     except HandoutError as exc:
         form.errors["form"] = sentence(exc.message)
         return render_template("next.html", **_context(form)), 422
