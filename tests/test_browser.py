@@ -6,7 +6,9 @@ Skipped (with the reason) only when chromium is missing or cannot start; .ci/run
 from __future__ import annotations
 
 import io
+import json
 import shutil
+import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -165,6 +167,23 @@ def test_batch_shows_the_bad_rows_message_then_gives_the_zip(page: sync_api.Page
                                              "handouts/p-3.plan.json", "manifest.csv", "print.pdf"]
 
 
+def test_next_handout_from_the_ticked_changes(page: sync_api.Page, base_url: str) -> None:
+    next_proposed(page, base_url, "en")
+    sync_api.expect(page.locator("#phase-question")).to_contain_text("Is the patient ready for the maintenance phase?")
+    assert page.locator("#phase-question input").count() == 0
+    sync_api.expect(page.locator("input[name=change]")).to_have_count(4)
+    page.get_by_label("Both knees to chest instead of One knee to chest (harder version)").uncheck()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Make the next handout (zip: PDF and plan record)").click()
+    assert download.value.suggested_filename == "p-9-next.zip"
+    with zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())) as zipped:
+        assert sorted(zipped.namelist()) == ["p-9.pdf", "p-9.plan.json"]
+        made = json.loads(zipped.read("p-9.plan.json"))
+    assert [e["id"] for e in made["plan"]["exercises"]] == ["one-knee-to-chest", "plank-on-knees",
+                                                             "low-back-bridge", "walking"]
+    assert made["request"]["phase"] == "subacute" and made["request"]["start_date"] == "2026-12-14"
+
+
 def test_every_button_works_without_javascript(browser: sync_api.Browser, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -209,7 +228,7 @@ def tab_through(page: sync_api.Page) -> tuple[list[str], set[str], set[str]]:
     return controls, reached, unringed
 
 
-@pytest.mark.parametrize("path", ["/", "/batch", "/exercises"])
+@pytest.mark.parametrize("path", ["/", "/batch", "/next", "/exercises"])
 def test_keyboard_alone_reaches_every_control(page: sync_api.Page, base_url: str, path: str) -> None:
     page.goto(base_url + path)
     if path == "/":
@@ -400,6 +419,50 @@ def batch_unreadable(page: sync_api.Page, base_url: str, language: str) -> None:
     sync_api.expect(page.locator("#error-summary")).to_be_visible()
 
 
+NEXT_EXERCISES = "one-knee-to-chest,abdominal-bracing,low-back-bridge,walking"
+
+
+def next_files(language: str, tmp: Path) -> tuple[bytes, bytes]:
+    """A week's plan record (subacute) and what the patient ticked: all done, pain falling."""
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    result = CliRunner().invoke(cli, ["make", "--patient-id", "p-9", "--name", UNICODE_NAME, "--start-date",
+                                      "2026-12-07", "--weeks", "1", "--leg-pain", "no", "--no-cover", "--diagnosis",
+                                      "nonspecific", "--phase", "subacute", "--language", language, "--exercises",
+                                      NEXT_EXERCISES, "-o", str(tmp), "--force"])
+    assert result.exit_code == 0, result.output
+    record = (tmp / "p-9.plan.json").read_bytes()
+    rows = ["patient_id,date,exercise_id,sessions_planned,sessions_ticked,pain,walking_minutes"]
+    for day, pain in enumerate([6, 6, 5, 4, 3, 3, 2]):
+        for exercise in json.loads(record)["plan"]["exercises"]:
+            n = exercise["dose"]["times_a_day"]
+            rows.append(f"p-9,2026-12-{7 + day:02d},{exercise['id']},{n},{n},{pain},"
+                        f"{30 if exercise['id'] == 'walking' else ''}")
+    return record, ("\n".join(rows) + "\n").encode()
+
+
+def next_proposed(page: sync_api.Page, base_url: str, language: str) -> None:
+    """The Next handout page with the changes proposed: tick boxes and the next phase as a question."""
+    with tempfile.TemporaryDirectory() as folder:
+        record, adherence = next_files(language, Path(folder))
+    page.goto(base_url + "/next")
+    page.set_input_files("#field-record", files=[{"name": "p-9.plan.json", "mimeType": "application/json",
+                                                  "buffer": record}])
+    page.set_input_files("#field-adherence", files=[{"name": "adherence.csv", "mimeType": "text/csv",
+                                                     "buffer": adherence}])
+    page.get_by_role("button", name="Show the proposed changes").click()
+    sync_api.expect(page.locator("#phase-question")).to_be_visible()
+
+
+def next_errors(page: sync_api.Page, base_url: str, language: str) -> None:
+    page.goto(base_url + "/next")
+    page.fill("#field-pain", "3, 12")
+    page.get_by_role("button", name="Show the proposed changes").click()
+    sync_api.expect(page.locator("#error-summary")).to_be_visible()
+
+
 def simple(path: str) -> Any:
     def open_page(page: sync_api.Page, base_url: str, language: str) -> None:
         page.goto(base_url + path.format(language=language))
@@ -417,6 +480,9 @@ PAGES = {
     "batch-no-file": batch_without_file,
     "batch-unreadable": batch_unreadable,
     "exercises": simple("/exercises?language={language}"),
+    "next": simple("/next"),
+    "next-proposed": next_proposed,
+    "next-errors": next_errors,
     "not-found": simple("/no-such-page"),
 }
 SERIOUS = ("serious", "critical")
@@ -452,7 +518,8 @@ def test_plan_rows_on_a_phone_give_the_name_the_width(page: sync_api.Page, base_
         assert share > 0.6 and buttons_below, row_id
 
 
-@pytest.mark.parametrize("name", ["make-errors", "checklist-errors", "batch-no-file", "batch-unreadable"])
+@pytest.mark.parametrize("name", ["make-errors", "checklist-errors", "batch-no-file", "batch-unreadable",
+                                  "next-errors"])
 def test_a_page_of_errors_starts_at_its_summary(page: sync_api.Page, base_url: str, name: str) -> None:
     PAGES[name](page, base_url, "en")
     sync_api.expect(page.locator("#error-summary")).to_be_focused()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from handouts.errors import ErrorList
 from handouts.run.library import open_library
@@ -216,3 +218,31 @@ def test_floor_tip_only_with_floor_exercises_and_stenosis_walking_only_for_steno
            "forward until it eases" in floor and "shopping trolley" in floor
     standing = _text(library, request_for(exercises=("standing-extension", "walking")))
     assert "Getting up from the floor" not in standing and "spinal stenosis" not in standing
+
+
+@pytest.mark.parametrize(
+    ("options", "heading"),
+    [
+        pytest.param({"phase": "acute", "exercises": ("double-knee-to-chest", "walking")}, "Tips and next steps",
+                     id="floor-and-move-on"),
+        pytest.param({"phase": "acute", "exercises": ("standing-extension", "walking")}, "Next steps", id="move-on"),
+        pytest.param({"phase": "maintenance", "exercises": ("double-knee-to-chest", "walking")}, "More tips",
+                     id="floor-only"),
+        pytest.param({"phase": "subacute", "language": "es", "exercises": ("double-knee-to-chest", "walking")},
+                     "Consejos y próximos pasos", id="es"),
+        pytest.param({"phase": "maintenance", "exercises": ("standing-extension", "walking")}, None, id="none"),
+    ],
+)
+def test_the_closing_tips_have_a_heading_and_a_bookmark(library, request_for, options, heading) -> None:  # type: ignore[no-untyped-def]
+    handout = make_handout(request_for(**options), library=library, options=PrintOptions(use_cover=False))
+    reader = PdfReader(BytesIO(handout.pdf))
+    marks = {item.title: reader.get_destination_page_number(item) for item in reader.outline}
+    last = list(marks)[-1]
+    if heading is None:
+        assert last in ("Your weekly checklist", "Su registro de cada semana")
+        return
+    assert last == heading
+    page = " ".join((reader.pages[marks[heading]].extract_text() or "").split())
+    first_tip = "Para levantarse del suelo" if "es" in options.values() else \
+        "Getting up from the floor" if heading != "Next steps" else "How you will move on"
+    assert f"{heading} {first_tip}" in page  # the heading stands right above the tips, on their page

@@ -163,3 +163,83 @@ def test_pain_trend_is_rising_or_falling_only_by_a_whole_point(scores: list[int]
     first, last, trend = pain_trend([float(s) for s in scores])
     assert first is not None and last is not None
     assert (trend == "rising") == (last - first >= 1) and (trend == "falling") == (first - last >= 1)
+
+
+def _harder_record(tmp_path: Path) -> tuple[Path, Path]:
+    record, data = _record(tmp_path, "--diagnosis", "nonspecific", "--phase", "subacute",
+                           "--exercises", "one-knee-to-chest,abdominal-bracing,low-back-bridge,walking")
+    return record, _adherence(tmp_path, data, ticked=1, pain=FALLING)
+
+
+def _made(tmp_path: Path) -> tuple[list[str], dict]:  # type: ignore[type-arg]
+    made = json.loads((tmp_path / "next" / "p-9.plan.json").read_text(encoding="utf-8"))
+    return [e["id"] for e in made["plan"]["exercises"]], made["request"]["dose_changes"]
+
+
+def test_only_makes_the_changes_picked(tmp_path: Path) -> None:
+    record, adherence = _harder_record(tmp_path)
+    code, out = _next(record, "--adherence", str(adherence), "--accept", "--only", "abdominal-bracing,walking",
+                      "-o", str(tmp_path / "next"))
+    assert code == 0, out
+    assert "(left out) + Both knees to chest (was: One knee to chest; harder)" in out
+    assert "(left out) ~ Bridge: hold 10" in out
+    assert "\n+ Plank on knees (was: Stomach bracing; harder)" in out
+    assert "2 of 4 changes made" in out
+    ids, doses = _made(tmp_path)
+    assert ids == ["one-knee-to-chest", "plank-on-knees", "low-back-bridge", "walking"]
+    assert doses == {"walking": {"minutes": 14}}
+
+
+def test_skip_leaves_out_the_changes_named_by_either_exercise(tmp_path: Path) -> None:
+    record, adherence = _harder_record(tmp_path)
+    # plank-on-knees is what abdominal-bracing would become: naming it picks that line too.
+    code, out = _next(record, "--adherence", str(adherence), "--accept", "--skip", "plank-on-knees;walking",
+                      "-o", str(tmp_path / "next"))
+    assert code == 0, out
+    ids, doses = _made(tmp_path)
+    assert ids == ["double-knee-to-chest", "abdominal-bracing", "low-back-bridge", "walking"]
+    assert doses == {"low-back-bridge": {"hold": 10}}
+
+
+def test_picking_without_accept_writes_nothing_and_names_the_ids(tmp_path: Path) -> None:
+    record, adherence = _harder_record(tmp_path)
+    code, out = _next(record, "--adherence", str(adherence), "--skip", "walking", "-o", str(tmp_path / "next"))
+    assert code == 0, out
+    assert "(left out) ~ Walking" in out and "nothing written" in out
+    assert "--only or --skip with their exercise ids: one-knee-to-chest (One knee to chest), abdominal-bracing " \
+           "(Stomach bracing), low-back-bridge (Bridge), walking (Walking)" in out
+    assert not (tmp_path / "next").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(["--only", "bridge"], "error: --only: 'bridge' is not an exercise in the diff; the changes can "
+                     "be picked by: one-knee-to-chest, abdominal-bracing, low-back-bridge, walking", id="unknown"),
+        pytest.param(["--skip", "walkng"], "error: --skip: 'walkng' is not an exercise in the diff (did you mean "
+                     "'walking'?)", id="typo"),
+        pytest.param(["--only", "walking", "--skip", "low-back-bridge"], "error: --only: pick the changes with one "
+                     "of --only or --skip, not both", id="both"),
+        pytest.param(["--only", " , "], "error: --only: lists no exercise ids", id="empty"),
+    ],
+)
+def test_a_bad_pick_is_named_and_nothing_is_written(tmp_path: Path, args: list[str], expected: str) -> None:
+    record, adherence = _harder_record(tmp_path)
+    code, out = _next(record, "--adherence", str(adherence), "--accept", *args, "-o", str(tmp_path / "next"))
+    assert code == 2 and expected in out, out
+    assert not (tmp_path / "next").exists()
+
+
+def test_an_exercise_with_nothing_to_change_cannot_be_picked(tmp_path: Path) -> None:
+    record, data = _record(tmp_path, "--diagnosis", "nonspecific", "--phase", "subacute")
+    adherence = _adherence(tmp_path, data, ticked=0.5, pain=[4] * 7)
+    code, out = _next(record, "--adherence", str(adherence), "--accept", "--only", "double-knee-to-chest")
+    assert code == 2, out
+    assert "error: --only: 'double-knee-to-chest' has no change to make; the changes can be picked by: " in out
+
+
+@pytest.mark.parametrize("typed", ["11", "x", "-1", "5;20"])
+def test_a_bad_typed_pain_score_is_named(tmp_path: Path, typed: str) -> None:
+    record, _ = _record(tmp_path, "--diagnosis", "nonspecific", "--phase", "subacute")
+    code, out = _next(record, "--pain", typed)
+    assert code == 2 and "error: --pain: " in out and "is not a pain score from 0 to 10" in out, out

@@ -11,7 +11,6 @@ it) · 128 + the signal's number when stopped: 130 Ctrl-C (SIGINT), 143 SIGTERM,
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import os
 import signal
@@ -279,70 +278,67 @@ def plan(obj: Context, **options: Any) -> None:
               help="What the patient ticked: patient_id, date, exercise_id, sessions_planned, sessions_ticked "
                    "(and optionally pain, walking_minutes).")
 @click.option("--pain", metavar="N,N,...", help="Daily pain scores from 0 to 10, oldest first, if the CSV has none.")
-@click.option("--accept", is_flag=True, help="Make the proposed handout and its plan record.")
+@click.option("--accept", is_flag=True, help="Make the next handout (and its plan record) with the changes.")
+@click.option("--only", metavar="ID,ID", help="Make only the changes to these exercises (their ids are listed under the diff).")
+@click.option("--skip", metavar="ID,ID", help="Make every change but those to these exercises.")
 @click.option("--start-date", help="First day of the next checklist (default: the day after the last plan's).")
 @click.option("-o", "--output", metavar="DIR|FILE.pdf", help="Where the accepted handout goes (default: output/).")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 @click.pass_obj
 def next_plan(obj: Context, plan_file: Path, adherence: Path | None, pain: str | None, accept: bool,
-              start_date: str | None, output: str | None, force: bool) -> None:
+              only: str | None, skip: str | None, start_date: str | None, output: str | None, force: bool) -> None:
     """Propose the next plan from a plan record and what the patient ticked, as a diff.
 
     Harder versions where the sessions were done and the pain fell, easier ones where the pain rose
     or sessions were skipped, doses moved up their build-up, the next phase only as a question.
-    Nothing is written until --accept.
+    Nothing is written until --accept. To make some changes only, name their exercises with --only
+    or --skip (ids of the last plan, listed under the diff).
 
     Example:
 
-        handouts next output/p-001.plan.json --adherence p-001-adherence.csv
+        handouts next p-001.plan.json --adherence a.csv --accept --skip walking
     """
-    from datetime import timedelta
-
     from handouts.load import fields
-    from handouts.load.adherence import check_against, read_adherence
-    from handouts.load.plan_record import read_plan_record
     from handouts.model.options import PrintOptions
-    from handouts.rules.plan import make_plan
-    from handouts.rules.progress import Day, describe_change, propose
+    from handouts.rules.progress import describe_change, exercise_name, pickable, picked
     from handouts.run.handout import write_handout
+    from handouts.run.next_plan import next_request, propose_next
 
     with reporting(obj.debug):
+        if only is not None and skip is not None:
+            raise InputError("pick the changes with one of --only or --skip, not both", key="--only")
         library = obj.library()
-        record = read_plan_record(plan_file, library.dataset)
-        last = make_plan(record.request, library.dataset)
-        days: list[Day] = []
-        if adherence is not None:
-            rows = read_adherence(adherence)
-            check_against(rows, adherence, patient_id=last.request.patient.patient_id,
-                          exercise_ids={p.id for p in last.exercises})
-            days = [Day(r.day, r.exercise_id, r.planned, r.ticked, r.pain, r.walking_minutes) for r in rows]
-        scores = _pain_scores(pain)
-        proposal = propose(last, days, library.dataset, pain=scores)
-        for change in proposal.changes:
-            click.echo(describe_change(change, library.dataset, last))
+        scores = _parsed(fields.pain_scores, pain, "--pain") if pain else ()
+        first_day = _parsed(fields.iso_date, start_date, "--start-date") if start_date else None
+        found = propose_next(plan_file, library=library, adherence=adherence, pain=scores)
+        names = only if only is not None else skip
+        chosen = found.changes if names is None else picked(
+            found.changes, _parsed(fields.id_list, names, "--only" if only is not None else "--skip"),
+            leave_out=skip is not None, key="--only" if only is not None else "--skip")
+        for change in found.changes:
+            left_out = change.applies and change not in chosen
+            click.echo(("(left out) " if left_out else "") + describe_change(change, library.dataset, found.last))
+        open_ = pickable(found.changes)
         if not accept:
+            if open_:
+                click.echo("to make some changes only, add --only or --skip with their exercise ids: " + ", ".join(
+                    f"{i} ({exercise_name(library.dataset, i, found.last.language)})" for i in open_), err=True)
             click.echo("nothing written; run again with --accept to make the next handout", err=True)
             return
-        first_day = (fields.iso_date(start_date) if start_date
-                     else last.request.start_date + timedelta(days=7 * last.request.weeks))
-        request = dataclasses.replace(proposal.request, start_date=first_day)
+        request = next_request(found, chosen, start_date=first_day)
         written = write_handout(request, output, library=library, options=PrintOptions(), force=force)
         _print_warnings(written.handout.plan)
-        click.echo(f"wrote {written.path} ({written.handout.pages} pages) and {written.record}")
+        made = sum(1 for c in chosen if c.applies)
+        click.echo(f"wrote {written.path} ({written.handout.pages} pages, {made} of {len(open_)} changes made) "
+                   f"and {written.record}")
 
 
-def _pain_scores(text: str | None) -> tuple[int, ...]:
-    """--pain '6,5,4': whole numbers from 0 to 10."""
-    if not text:
-        return ()
-    scores = []
-    for part in text.replace(";", ",").split(","):
-        part = part.strip()
-        if not part.isdigit() or int(part) > 10:
-            raise click.BadParameter(f"{part!r} is not a pain score from 0 to 10; e.g. --pain 6,5,4",
-                                     param_hint="--pain")
-        scores.append(int(part))
-    return tuple(scores)
+def _parsed(parse: Callable[[str], Any], text: str, option: str) -> Any:
+    """``parse(text)``, its ValueError named with the option."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise InputError(str(exc), key=option) from None
 
 
 @cli.group(invoke_without_command=True)

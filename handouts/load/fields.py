@@ -164,3 +164,19 @@ def dose_change(text: str) -> tuple[str, str, int]:
     if not low <= number <= high:
         raise ValueError(f"{name}={number} is outside the safe range {low} to {high}")
     return exercise_id, name, number
+
+
+#: Most daily pain scores typed at once (a 12-week checklist).
+MAX_PAIN_SCORES = 84
+
+
+def pain_scores(text: str) -> tuple[int, ...]:
+    """Daily pain scores from 0 to 10, oldest first, separated by ',' or ';' or spaces: '6,5,4'."""
+    parts = [p for p in re.split(r"[;,\s]+", text.strip()) if p]
+    if len(parts) > MAX_PAIN_SCORES:
+        raise ValueError(f"has {len(parts)} scores; at most {MAX_PAIN_SCORES}, one a day")
+    for part in parts:
+        if not re.fullmatch(r"[0-9]{1,2}", part) or int(part) > 10:
+            raise ValueError(f"{shown(part)} is not a pain score from 0 to 10; write one whole number a day, "
+                             "oldest first, e.g. 6,5,4")
+    return tuple(int(p) for p in parts)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from handouts.errors import HandoutError
+from handouts.errors import HandoutError, InputError, did_you_mean, shown
 from handouts.model import Dataset, Exercise, HandoutRequest, Plan, PlannedExercise
 from handouts.rules.ladder import build_up_for
 from handouts.rules.plan import make_plan
@@ -116,8 +116,7 @@ def propose(plan: Plan, days: Sequence[Day], dataset: Dataset, *, pain: Sequence
     request = _apply(plan, changes)
     nxt = NEXT_PHASE.get(plan.request.phase)
     if nxt and trend == "falling" and shares and min(shares) >= DONE:
-        changes.append(Change("phase", None, f"{pain_words}, most sessions done; ask whether the patient is ready "
-                                             f"(make it with --phase {nxt})", old=plan.request.phase,
+        changes.append(Change("phase", None, f"{pain_words}, most sessions done; ask whether the patient is ready", old=plan.request.phase,
                               new_exercise_id=None, dose=()))
     return Proposal(tuple(changes), request, first, last)
 
@@ -184,6 +183,39 @@ def _rung_change(kind: str, planned: PlannedExercise, step, why: str) -> Change:
                   old=", ".join(f"{k} {getattr(planned.dose, k)}" for k in step.rung.dose))
 
 
+def pickable(changes: Iterable[Change]) -> dict[str, Change]:
+    """The changes a clinician can accept, by the id of the exercise they change (as in the last plan)."""
+    return {c.exercise_id: c for c in changes if c.applies and c.exercise_id is not None}
+
+
+def picked(changes: Sequence[Change], names: Sequence[str], *, leave_out: bool = False,
+           key: str | None = None) -> tuple[Change, ...]:
+    """The changes to make: only those to the exercises ``names`` (or, ``leave_out``, all but those).
+
+    An exercise is named by its id in the last plan or by the id of the exercise it would become. A name
+    that matches no change is refused (InputError with ``key``), saying which exercises can be picked.
+    Questions and kept doses stay in the list: they change nothing.
+    """
+    open_ = pickable(changes)
+    by_new = {c.new_exercise_id: c.exercise_id for c in open_.values() if c.new_exercise_id}
+    chosen: set[str] = set()
+    for name in names:
+        exercise_id = name if name in open_ else by_new.get(name)
+        if exercise_id is None:
+            choices = ", ".join(open_) or "none (nothing changes)"
+            known = {c.exercise_id for c in changes if c.exercise_id}
+            why = "has no change to make" if name in known else "is not an exercise in the diff"
+            raise InputError(f"{shown(name)} {why}{did_you_mean(name, [*open_, *by_new])}; the changes can be "
+                             f"picked by: {choices}", key=key)
+        chosen.add(exercise_id)
+    return tuple(c for c in changes if not c.applies or (c.exercise_id in chosen) != leave_out)
+
+
+def accepted(plan: Plan, changes: Iterable[Change]) -> HandoutRequest:
+    """The request of the next plan with ``changes`` made (a question or a kept dose changes nothing)."""
+    return _apply(plan, changes)
+
+
 def _apply(plan: Plan, changes: Iterable[Change]) -> HandoutRequest:
     """The plan's request with the changes made: the plan's exercises (as printed) with the swaps made in
     place, and the doses changed."""
@@ -230,7 +262,8 @@ def describe_change(change: Change, dataset: Dataset, plan: Plan) -> str:
     """One line of the diff: '+' a harder or easier exercise, '~' a dose, '=' kept, '!' dropped, '?' a question."""
     name = exercise_name(dataset, change.exercise_id, plan.language)
     if change.kind == "phase":
-        return f"? Move on to the {NEXT_PHASE.get(change.old, '')} phase? — {change.reason}"
+        nxt = NEXT_PHASE.get(change.old, "")
+        return f"? Move on to the {nxt} phase? — {change.reason} (make it with --phase {nxt})"
     if change.kind == "same":
         return f"= {name}: same — {change.reason}"
     if change.kind == "dropped":

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 
 from handouts.run.library import open_library
-from handouts.web import security, views
+from handouts.web import next_page, security, views
 from handouts.web.settings import Settings
 from handouts.web.uploads import MAX_UPLOAD_BYTES
 
@@ -50,5 +50,6 @@ def create_app(*, data: str | Path | None = None, templates: str | Path | None =
     security.install(app, token=token,
                      hosts=security.HostList(trusted_hosts) if trusted_hosts is not None else None)
     app.register_blueprint(views.bp)
+    app.register_blueprint(next_page.bp)
     return app
 
