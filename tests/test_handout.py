@@ -161,7 +161,7 @@ def test_bookmarks_point_at_their_sections(maintenance) -> None:  # type: ignore
     reader = PdfReader(BytesIO(maintenance.pdf))
     marks = {item.title: reader.get_destination_page_number(item) for item in reader.outline}
     assert list(marks) == ["Cover page", "Your home exercise plan", "Your exercises", "Easing the pain",
-                           "Your weekly checklist", "More tips"]  # the floor tip (maintenance: no next stage)
+                           "Your weekly checklist"]
     assert marks["Cover page"] == 0
     for title, page in marks.items():
         if title != "Cover page":

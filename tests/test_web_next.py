@@ -8,7 +8,6 @@ import json
 import re
 import zipfile
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest

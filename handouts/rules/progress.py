@@ -25,7 +25,6 @@ from datetime import date
 
 from handouts.errors import HandoutError, InputError, did_you_mean, shown
 from handouts.model import Dataset, Exercise, HandoutRequest, Plan, PlannedExercise
-from handouts.rules.ladder import build_up_for
 from handouts.rules.plan import make_plan
 
 DONE = 0.8  # share of sessions ticked for "all done"
