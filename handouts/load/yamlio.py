@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from handouts.errors import DataError
+from handouts.load import parsed_cache
 from handouts.load.files import Unreadable, read_regular
 
 MAX_YAML_BYTES = 2_000_000
@@ -55,8 +57,14 @@ def load_yaml(path: Path) -> Any:
         raise DataError(
             f"not UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8", path=path
         ) from None
+    key = hashlib.sha256(raw).hexdigest()
+    found, data = parsed_cache.get(key)
+    if found:
+        return data
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        parsed_cache.put(key, data)
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
