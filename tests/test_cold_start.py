@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def test_a_second_process_parses_no_yaml_and_no_cover(tmp_path: Path) -> None:
     assert list(kept.glob("yaml-*.json")) and list(kept.glob("covers-*.json")) and list(kept.glob("jinja-*/*"))
     second, loaded = _make(tmp_path / "b", cache_home)
     assert second == first
-    assert "pypdf" not in loaded  # the cover came ready from the disk
+    assert loaded == []  # no YAML parsed, and the cover came ready from the disk: neither pypdf nor PyYAML loaded
 
 
 def test_damaged_cache_files_are_ignored(tmp_path: Path) -> None:
@@ -56,6 +57,12 @@ def test_the_plain_path_keeps_nothing_on_disk(tmp_path: Path) -> None:
     assert not (tmp_path / "cache").exists()
 
 
+def test_a_date_comes_back_as_a_date(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("content: {version: '2026.12', reviewed: 2026-12-02}\n", encoding="utf-8")
+    assert load_yaml(path) == load_yaml(path) == {"content": {"version": "2026.12", "reviewed": date(2026, 12, 2)}}
+
+
 def test_an_edited_yaml_file_is_parsed_afresh(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text("a: 1\nb: [x, y]\n", encoding="utf-8")
@@ -67,7 +74,8 @@ def test_an_edited_yaml_file_is_parsed_afresh(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    pytest.param("reviewed: 2026-12-02\n", id="date"),
+    pytest.param("reviewed: 2026-12-02 10:30:00\n", id="time-stamp"),
+    pytest.param("__date__: 2026-12-02\n", id="looks-like-a-kept-date"),
     pytest.param("1: one\n", id="number-key"),
     pytest.param("on: yes\n", id="boolean-key"),
 ])

@@ -5,7 +5,8 @@ PyYAML's pure-Python parser is the largest single cost of a cold ``handouts make
 (``platformdirs``), keyed by the SHA-256 of the file's bytes: an edited file has a new
 key and is parsed afresh, so the cache never needs invalidating. Only data that JSON
 gives back exactly is kept (strings, numbers, booleans, null, lists, maps with string
-keys); a file holding a date, say, is simply parsed every time. Files that fail to parse
+keys, and dates, written as ``{"__date__": "2026-12-02"}``); a file holding a time stamp
+or a number as a key, say, is simply parsed every time. Files that fail to parse
 are never kept, so their errors are reported as before. The cache is read once per
 process, written when the process ends if it learned something, plain data only, and
 safe to delete. ``HANDOUTS_FAST_PATH=0`` neither reads nor writes it.
@@ -19,12 +20,14 @@ import os
 import sys
 import tempfile
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from handouts import __version__
 
 _FORMAT = 1
+_DATE = "__date__"
 _MAX_ENTRIES = 2000
 _lock = threading.Lock()
 _entries: dict[str, Any] = {}
@@ -54,7 +57,7 @@ def get(key: str) -> tuple[bool, Any]:
             return False, None
         _used.add(key)
         # A fresh copy: callers may change what they were given, the cache must not change.
-        return True, json.loads(_entries[key])
+        return True, json.loads(_entries[key], object_hook=_dates)
 
 
 def put(key: str, data: Any) -> None:
@@ -63,18 +66,30 @@ def put(key: str, data: Any) -> None:
         return
     _load_once()
     with _lock:
-        _entries[key] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        _entries[key] = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_date_json)
         _used.add(key)
         _state["added"] = True
 
 
+def _date_json(value: Any) -> dict[str, str]:
+    if type(value) is date:
+        return {_DATE: value.isoformat()}
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+def _dates(mapping: dict[str, Any]) -> Any:
+    if len(mapping) == 1 and _DATE in mapping:
+        return date.fromisoformat(mapping[_DATE])
+    return mapping
+
+
 def _plain(value: Any) -> bool:
-    if value is None or isinstance(value, (str, bool, int, float)):
+    if value is None or isinstance(value, (str, bool, int, float)) or type(value) is date:
         return True
     if type(value) is list:
         return all(_plain(item) for item in value)
     if type(value) is dict:
-        return all(type(key) is str and _plain(item) for key, item in value.items())
+        return _DATE not in value and all(type(key) is str and _plain(item) for key, item in value.items())
     return False
 
 
