@@ -18,7 +18,10 @@ time, because the machines this runs on are shared):
                 it is installed (pip install weasyprint);
 * cold   - CPU milliseconds of a fresh `handouts make` process (fast path with the disk cache
            filled by an earlier process, and empty; plain path), against a fresh process that
-           imports ReportLab and draws the text floor;
+           imports ReportLab and draws the text floor. The handouts package is byte-compiled
+           first, as ``pip install`` leaves it: with PYTHONDONTWRITEBYTECODE set and an editable
+           install, every cold process would otherwise compile each module from source (~100 ms
+           that no installed copy pays, and that the floor, importing a few modules, hardly pays);
 * batch  - handouts per second for ROWS CSV rows with 1 and with 2 workers, the CPU of the
            whole 1-worker batch (parent and worker) per row, peak memory of the parent and
            of a worker, and the combined print file's size;
@@ -214,6 +217,11 @@ def cold(work: Path, drawn: list[Any], size: tuple[float, float], repeats: int) 
     """Median CPU milliseconds of fresh processes: `handouts make` (fast, plain), and the text floor."""
     lines = work / "floor-lines.json"
     lines.write_text(json.dumps([size, [page.lines for page in drawn]]))
+    import compileall
+
+    import handouts
+
+    compileall.compile_dir(str(Path(handouts.__file__).parent), quiet=1)  # as an installed copy has it
     make = [sys.executable, "-m", "handouts.cli", "make", "--patient-id", "cold-1", "--name", REQUEST.patient.name,
             "--diagnosis", REQUEST.diagnosis, "--phase", REQUEST.phase, "--start-date", str(REQUEST.start_date),
             "--weeks", str(REQUEST.weeks), "--clinician", REQUEST.clinician, "-o", str(work / "cold"), "--force"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from handouts.model.document import Block, Box, Heading, Inline, ListBlock, Paragraph, Span, Table
 
@@ -36,6 +37,8 @@ def clean(text: str) -> str:
     """Printable text: controls become spaces, bidi overrides go, forms are composed (NFC),
     and a character that is no character (a lone surrogate, a private or unassigned code)
     becomes U+FFFD. Whether a font can draw it is the renderer's business."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case, unchanged by every rule below
     out = []
     for char in unicodedata.normalize("NFC", text):
         if char in _BIDI:
@@ -58,35 +61,32 @@ def md_escape(value: object) -> str:
     return "".join("\\" + c if c in _SPECIAL else c for c in text)
 
 
+# One token of a line: an escaped character, a bold or an italic toggle, or a run of plain text
+# (a lone backslash at the very end is plain text too).
+_INLINE_TOKEN = re.compile(r"\\(.)|(\*\*)|(\*)|([^\\*]+|\\)", re.S)
+
+
+@lru_cache(maxsize=4096)
 def inline(line: str) -> Inline:
-    """One line of the subset as spans: escapes resolved, **bold** and *italic* toggled."""
+    """One line of the subset as spans: escapes resolved, **bold** and *italic* toggled.
+
+    Kept per process (spans are immutable): the same card and box lines recur in every handout."""
     spans: list[Span] = []
     literal: list[str] = []
     bold = italic = False
-
-    def flush() -> None:
-        if literal:
-            spans.append(Span("".join(literal), bold, italic))
-            literal.clear()
-
-    i = 0
-    while i < len(line):
-        char = line[i]
-        if char == "\\" and i + 1 < len(line):
-            literal.append(line[i + 1])
-            i += 2
-        elif line.startswith("**", i):
-            flush()
-            bold = not bold
-            i += 2
-        elif char == "*":
-            flush()
-            italic = not italic
-            i += 1
+    for escaped, double, single, text in _INLINE_TOKEN.findall(line):
+        if double or single:
+            if literal:
+                spans.append(Span("".join(literal), bold, italic))
+                literal.clear()
+            if double:
+                bold = not bold
+            else:
+                italic = not italic
         else:
-            literal.append(char)
-            i += 1
-    flush()
+            literal.append(escaped or text)
+    if literal:
+        spans.append(Span("".join(literal), bold, italic))
     return tuple(spans)
 
 
@@ -111,8 +111,11 @@ class MarkupError(ValueError):
     """The text a template produced is not valid subset (e.g. an unclosed box)."""
 
 
+@lru_cache(maxsize=512)
 def parse(text: str) -> tuple[Parsed, ...]:
-    """Parse template output into blocks; raise MarkupError naming the line on structure errors."""
+    """Parse template output into blocks; raise MarkupError naming the line on structure errors.
+
+    Kept per process (the blocks are immutable): a card's text recurs in every handout that has it."""
     stack: list[tuple[str, list[Parsed], int]] = [("", [], 0)]
     paragraph: list[str] = []
     items: list[str] = []

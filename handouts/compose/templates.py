@@ -26,9 +26,11 @@ from typing import Any
 
 import jinja2
 
+from handouts import __version__
 from handouts.compose.markup import MarkupError, Parsed, md_escape, parse
 from handouts.compose.sandbox import HandoutSandbox, TemplateTimeout, TooLong, run_limited
 from handouts.errors import DataError, ErrorList
+from handouts.load import parsed_cache
 from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
 from handouts.model.document import fill
@@ -139,11 +141,30 @@ def load_templates(root: Path, language: str) -> Templates:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(),
     )
     templates = Templates(folder, language, env, labels)
     env.filters["short_date"] = templates.short_date
     env.filters["long_date"] = templates.long_date
     return templates
+
+
+@cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder, so a one-off command does not compile
+    them again (Jinja2 checks each template's source checksum; the folder is named by this
+    program's and Jinja2's versions, and is safe to delete). None with HANDOUTS_FAST_PATH=0 or
+    when the folder cannot be made."""
+    if not parsed_cache.enabled():
+        return None
+    from platformdirs import user_cache_dir
+
+    folder = Path(user_cache_dir("handouts", appauthor=False)) / f"jinja-{__version__}-{jinja2.__version__}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _load_labels(path: Path) -> dict[str, Any]:

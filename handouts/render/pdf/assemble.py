@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import Fit, NameObject, TextStringObject
-
 from handouts import __version__
 from handouts.model.document import HandoutDoc
 from handouts.model.layout import LayoutMap
@@ -33,6 +30,9 @@ def assemble(body: Body, doc: HandoutDoc, *, cover: Cover | None,
              duplex: bool = False) -> tuple[bytes, int]:
     """The final PDF (cover, then body) and its page count; AES-256 encrypted when given a password;
     with ``duplex``, a blank last page when the count is odd, so a two-sided print ends cleanly."""
+    from pypdf import PdfReader, PdfWriter  # only the plain path and encryption need pypdf
+    from pypdf.generic import Fit, NameObject, TextStringObject
+
     body_reader = PdfReader(BytesIO(body.pdf))
     writer = PdfWriter()
     width, height = (float(v) for v in body_reader.pages[0].mediabox.upper_right)
@@ -40,7 +40,7 @@ def assemble(body: Body, doc: HandoutDoc, *, cover: Cover | None,
     if cover is not None:
         for page in cover.pages_for(width, height):
             writer.add_page(page)
-        cover_pages = len(cover.pages)
+        cover_pages = cover.page_count
         writer.add_outline_item(title=doc.cover_label, page_number=0)
     for page in body_reader.pages:
         writer.add_page(page)

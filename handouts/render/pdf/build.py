@@ -111,7 +111,7 @@ def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None 
            extra_metadata: dict[str, str] | None = None, document_id: str | None = None) -> Rendered:
     """The finished PDF of ``doc``: ``cover`` in front, AES-256 with ``password``, and with ``duplex``
     a blank last page when the count is odd, so a two-sided print ends cleanly."""
-    cover_pages = len(cover.pages) if cover is not None else 0
+    cover_pages = cover.page_count if cover is not None else 0
     if fast_path():
         disk_cache.load_once()
     if password or not fast_path():

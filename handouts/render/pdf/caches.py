@@ -101,8 +101,13 @@ FIGURE_FORMS: Capped[str, tuple[float, float, tuple[str, ...]]] = Capped(256)
 FIGURE_DRAWINGS: Capped[str, Any] = Capped(256)
 
 
+#: Paragraph line breaks: (parse key, width, auto leading) -> (fragments, lines, wrap widths, height),
+#: shared read-only by every paragraph of that text, style and width (``styles.Text.wrap``).
+WRAPPED: Capped[tuple[Any, ...], tuple[Any, Any, tuple[float, ...], float]] = Capped(4096)
+
+
 #: Every cache made, so all can be emptied at once.
-ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS]
+ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS, WRAPPED]
 
 
 def clear_all() -> None:

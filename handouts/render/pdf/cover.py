@@ -7,10 +7,15 @@ sends the parser into a loop or a deep recursion costs one clear error, not a
 hung batch. Only the pages' drawing is kept: each page is drawn onto a blank
 page of the handout's paper (scaled to fit), without annotations, actions,
 scripts, form fields or attachments.
+
+A cover checked by an earlier process (the same bytes, by SHA-256) comes ready from the
+disk cache (``cover_cache``): a one-off ``handouts make`` then neither imports nor runs
+pypdf for it. Its pages are parsed only if the plain path asks for them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -18,14 +23,15 @@ import threading
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.errors import PyPdfError
-from pypdf.generic import NameObject
+from typing import TYPE_CHECKING
 
 from handouts.errors import CoverError
 from handouts.load.files import Unreadable, open_regular
-from handouts.render.pdf.ready import ReadyPages, ready_pages
+from handouts.render.pdf import cover_cache
+from handouts.render.pdf.ready import ReadyPages
+
+if TYPE_CHECKING:  # pypdf is imported when a cover is parsed (not for one ready from the disk cache)
+    from pypdf import PageObject
 
 
 def _limit_mb(default: float = 20.0) -> float:
@@ -50,18 +56,32 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 @dataclass(frozen=True)
 class Cover:
-    """The pages of a checked cover PDF, and their copies scaled to each paper size asked for."""
+    """A checked cover PDF: its pages (parsed when first asked for), their copies scaled to each
+    paper size asked for, and the pages as ready form objects."""
 
     path: Path
-    pages: tuple[PageObject, ...]
+    data: bytes = field(repr=False)
+    page_count: int
+    sha256: str
+    _pages: list[tuple[PageObject, ...]] = field(default_factory=list, compare=False, hash=False, repr=False)
     _scaled: dict[tuple[float, float], tuple[PageObject, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False)
     _ready: list[ReadyPages] = field(default_factory=list, compare=False, hash=False, repr=False)
 
+    @property
+    def pages(self) -> tuple[PageObject, ...]:
+        """The cover's pages as pypdf reads them."""
+        if not self._pages:
+            self._pages.append(_parse(self.data))
+        return self._pages[0]
+
     def ready(self) -> ReadyPages:
         """The pages as form XObjects serialised once, for ReportLab to write into each handout."""
         if not self._ready:
+            from handouts.render.pdf.ready import ready_pages
+
             self._ready.append(ready_pages(self.pages))
+            cover_cache.remember(self.sha256, self.page_count, self._ready[0])
         return self._ready[0]
 
     def pages_for(self, width: float, height: float) -> tuple[PageObject, ...]:
@@ -108,15 +128,23 @@ _COVERS: dict[tuple[Path, int, int], Cover] = {}
 def _checked(path: Path, data: bytes) -> Cover:
     if not data.lstrip()[:5].startswith(b"%PDF-"):
         raise CoverError("this is not a PDF file; export the cover page as PDF", path=path)
+    digest = hashlib.sha256(data).hexdigest()
+    known = cover_cache.known(digest)  # checked and made ready by an earlier process
+    if known is not None:
+        page_count, ready = known
+        return Cover(path, data, page_count, digest, _ready=[ready])
     problem = _check_in_child(data)
     if problem:
         raise CoverError(problem, path=path)
     pages = _parse(data)
-    return Cover(path, pages)
+    return Cover(path, data, len(pages), digest, _pages=[pages])
 
 
 def _parse(data: bytes) -> tuple[PageObject, ...]:
     """The cover's pages; raises ValueError with a user-facing message when it cannot be used."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:
@@ -135,6 +163,11 @@ def _parse(data: bytes) -> tuple[PageObject, ...]:
 
 def _trial(data: bytes) -> str:
     """Do everything a handout does with the cover, and report the first problem ('' if none)."""
+    from pypdf import PdfWriter
+    from pypdf.errors import PyPdfError
+
+    from handouts.render.pdf.ready import ready_pages
+
     try:
         pages = _parse(data)
         for size in _TRIAL_SIZES:
@@ -184,6 +217,9 @@ def _check_in_child(data: bytes) -> str:
 
 def _onto_blank(page: PageObject, width: float, height: float) -> PageObject:
     """A blank page of the handout's size with the cover page drawn on it, scaled and centred."""
+    from pypdf import PageObject, Transformation
+    from pypdf.generic import NameObject
+
     box = page.mediabox
     source_width, source_height = float(box.width), float(box.height)
     blank = PageObject.create_blank_page(width=width, height=height)

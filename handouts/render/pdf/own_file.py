@@ -25,6 +25,10 @@ _TOKEN = re.compile(rb"""
     (?P<hex><[0-9A-Fa-f\s]*>) | (?P<name>/[^\s/\[\]()<>{}%]*) | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+)) |
     (?P<word>[A-Za-z]+)
 """, re.VERBOSE)
+#: A reference, as ReportLab writes it: two integers and R, after a space or a delimiter.
+_REFERENCE = re.compile(rb"(?<=[\s\[\]<>])(\d+)\s+(\d+)\s+R(?![A-Za-z])")
+#: Where an object's dictionary or value ends: its stream or its end.
+_BODY_END = re.compile(rb"(?<=[\s\]>])(stream|endobj)(?![A-Za-z])")
 #: Page entries the print file drops, as the pypdf path does: with any of them the file is read by pypdf.
 UNSUPPORTED_PAGE_KEYS = (b"/Annots", b"/AA", b"/B", b"/StructParents", b"/Thumb")
 
@@ -70,7 +74,7 @@ class OwnFile:
             head = _HEAD.match(self.data, offset)
             if head is None or int(head.group(1)) != number:
                 raise NotOwnFile(f"object {number} is not where the table says")
-            self._parts[number] = _split(self.data, head.end(), whole_object=True)
+            self._parts[number] = _split_object(self.data, head.end())
         return self._parts[number]
 
     def pages(self) -> list[Page]:
@@ -111,6 +115,31 @@ def _xref(data: bytes, start: int) -> dict[int, int]:
                 offsets[number] = int(row.group(1))
             position = data.index(b"\n", position) + 1
     return offsets
+
+
+def _split_object(data: bytes, position: int) -> Parts:
+    """``_split(data, position, whole_object=True)`` by two regular expressions, for an object
+    without strings, hex strings or comments (all that ReportLab writes but a few); any other
+    object is split token by token."""
+    end = _BODY_END.search(data, position)
+    if end is None:
+        return _split(data, position, whole_object=True)
+    body = data[position:end.start()]
+    if b"(" in body or b"%" in body or body.count(b"<") != 2 * body.count(b"<<") or b"<<<" in body:
+        return _split(data, position, whole_object=True)
+    out: list[bytes | int] = []
+    kept = position
+    for found in _REFERENCE.finditer(data, position, end.start()):
+        out += [data[kept:found.start()], int(found.group(1))]
+        kept = found.end()
+    if end.group(1) == b"endobj":
+        out.append(data[kept:end.start()].rstrip())
+        return _joined(out)
+    close = data.find(b"endobj", _stream_end(data, end.end(), out, kept))
+    if close < 0:
+        raise NotOwnFile("an object without its end")
+    out.append(data[kept:close].rstrip())
+    return _joined(out)
 
 
 def _split(data: bytes, position: int = 0, *, whole_object: bool = False) -> Parts:

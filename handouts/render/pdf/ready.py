@@ -13,15 +13,18 @@ ReportLab internals used: ``PDFDocument.Reference`` with a chosen internal name,
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import zlib
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Union
+from typing import TYPE_CHECKING, Any, Union
 
-from pypdf import PageObject
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject, StreamObject
 from reportlab.pdfbase.pdfdoc import PDFDocument, PDFObject, xObjectName
+
+if TYPE_CHECKING:  # pypdf is imported only when a cover is parsed, not when one comes from the disk cache
+    from pypdf import PageObject
+    from pypdf.generic import DictionaryObject, IndirectObject, PdfObject
 
 #: An object's bytes, with the local numbers of the objects it refers to in between.
 Parts = tuple[Union[bytes, int], ...]
@@ -49,6 +52,24 @@ class ReadyPages:
             return
         for parts, name in zip(self.objects, names):
             document.Reference(_Placed(parts, names), name)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for the disk cache (bytes as base64)."""
+        return {"objects": [[base64.b64encode(p).decode() if isinstance(p, bytes) else p for p in parts]
+                            for parts in self.objects],
+                "forms": list(self.forms), "boxes": [list(box) for box in self.boxes], "digest": self.digest}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReadyPages:
+        """The inverse of ``to_json``; raises ValueError, TypeError or KeyError on damaged data."""
+        objects = tuple(tuple(base64.b64decode(p, validate=True) if isinstance(p, str) else int(p) for p in parts)
+                        for parts in data["objects"])
+        forms = tuple(int(f) for f in data["forms"])
+        boxes = tuple((float(a), float(b), float(c), float(d)) for a, b, c, d in data["boxes"])
+        if not all(0 <= f < len(objects) for f in forms) or len(boxes) != len(forms) or any(
+                isinstance(p, int) and not 0 <= p < len(objects) for parts in objects for p in parts):
+            raise ValueError("a damaged cover record")
+        return cls(objects, forms, boxes, str(data["digest"]))
 
 
 class _Placed(PDFObject):
@@ -101,6 +122,8 @@ class _Builder:
         return self.local[source]
 
     def parts(self, value: PdfObject) -> list[bytes | int]:
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
         if isinstance(value, IndirectObject):
             return [self.ref(value)]
         if isinstance(value, StreamObject):
@@ -118,6 +141,8 @@ class _Builder:
 
     def _dictionary(self, value: DictionaryObject, *, skip: set[str] = frozenset(),  # type: ignore[assignment]
                     extra: bytes = b"") -> list[bytes | int]:
+        from pypdf.generic import NameObject
+
         out: list[bytes | int] = [b"<< " + extra]
         for key in value:
             if key not in skip:
@@ -139,6 +164,8 @@ class _Builder:
 
 def _content(page: PageObject) -> tuple[bytes, bytes]:
     """The page's drawing as one stream's data, and the filter entries it needs."""
+    from pypdf.generic import NameObject, StreamObject
+
     contents = page.get("/Contents")
     if contents is None:
         return b"", b""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -38,7 +39,14 @@ class Text(Paragraph):
 
     Tables and KeepTogether wrap the same paragraph several times at the same
     width; breaking the lines again each time was a fifth of a handout's time.
+    On the fast path the line breaks are also shared between paragraphs of the same
+    text, style and width (``caches.WRAPPED``): drawing only reads them. Splitting
+    a paragraph changes its fragments, so a paragraph that splits breaks its lines
+    afresh into objects of its own first.
     """
+
+    _parse_key: tuple[Any, ...] | None = None
+    _shared = False
 
     def _setup(self, text: str, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:  # noqa: N803
         """Parse the markup once per process for the same text, style and bullet (``caches.PARSED``)."""
@@ -47,6 +55,7 @@ class Text(Paragraph):
             return
         key = (text, style_key(style), bulletText if isinstance(bulletText, (str, type(None))) else repr(bulletText),
                self.caseSensitive)
+        self._parse_key = key
         found = caches.PARSED.get(key)
         if found is None:
             super()._setup(text, style, bulletText, frags, cleaner)
@@ -62,9 +71,35 @@ class Text(Paragraph):
         # blPara: split() drops it when the paragraph moves on
         key = (id(self), availWidth, id(self.style), id(self.frags))
         if getattr(self, "_wrapped_for", None) != key or not hasattr(self, "blPara"):
-            super().wrap(availWidth, availHeight)
+            shared = self._shared_key(availWidth)
+            found = caches.WRAPPED.get(shared) if shared is not None else None
+            if found is not None:
+                self.frags, self.blPara, widths, self.height = found
+                self._wrapWidths, self.width, self._shared = list(widths), availWidth, True
+            else:
+                if self._shared:  # shared lines, another width: break them again into objects of our own
+                    self.frags, self._shared, self._parse_key = copy.deepcopy(self.frags), False, None
+                super().wrap(availWidth, availHeight)
+                if shared is not None and availWidth >= 1e-8:
+                    caches.WRAPPED.put(shared, (self.frags, self.blPara, tuple(self._wrapWidths), self.height))
+                    self._shared = True
             self._wrapped_for = (id(self), availWidth, id(self.style), id(self.frags))
         return self.width, self.height
+
+    def _shared_key(self, width: float) -> tuple[Any, ...] | None:
+        if self._parse_key is None or self._shared or not caches.enabled():
+            return None
+        return (self._parse_key, width, getattr(self, "autoLeading", None))
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803 - ReportLab's names
+        if self._shared:  # split() changes fragments in place: break the lines again into our own
+            self.frags = copy.deepcopy(self.frags)
+            self._shared, self._parse_key = False, None
+            if hasattr(self, "blPara"):
+                del self.blPara
+            super().wrap(availWidth, availHeight)
+            self._wrapped_for = (id(self), availWidth, id(self.style), id(self.frags))
+        return super().split(availWidth, availHeight)
 
 
 def table_style(commands: list[tuple[object, ...]]) -> TableStyle:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from xml.sax.saxutils import escape as _xml
 
 from handouts.compose.markup import clean
 from handouts.model.document import Inline
@@ -31,8 +30,9 @@ def printable(text: str) -> str:
 
 
 def xml_escape(text: str) -> str:
-    """Escape literal text for ReportLab paragraph markup."""
-    return _xml(text, {'"': "&quot;"})
+    """Escape literal text for ReportLab paragraph markup (what ``xml.sax.saxutils.escape`` does, without
+    the ~20 ms its import of ``urllib.request`` adds to a cold start)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _breakable(text: str) -> str:
