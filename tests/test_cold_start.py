@@ -24,7 +24,9 @@ _MAKE = ["make", "--patient-id", "c1", "--name", "Zoë Łukasz", "--diagnosis", 
 
 def _make(folder: Path, cache_home: Path, *, fast: str = "1") -> tuple[bytes, list[str]]:
     """The handout a fresh process makes, and the pypdf and yaml modules it loaded."""
-    code = ("import sys; from handouts.cli import main; main(sys.argv[1:]); "
+    # every printed document gets a random id for its QR: one fixed id lets two processes' files compare
+    code = ("import handouts.render.pdf.build as b; b.new_document_id = lambda: 'CQLDST2345'; "
+            "import sys; from handouts.cli import main; main(sys.argv[1:]); "
             "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(('pypdf', 'yaml'))}))")
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "HANDOUTS_FAST_PATH": fast}
     out = subprocess.run([sys.executable, "-c", code, *_MAKE, "-o", str(folder)], check=True,
