@@ -127,12 +127,13 @@ def test_a_batch_writes_a_record_per_handout_listed_in_the_manifest(tmp_path: Pa
         data = json.loads((out_dir / f"{patient}.plan.json").read_text(encoding="utf-8"))
         assert data["request"]["patient_id"] == patient
     manifest = (out_dir / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert manifest[0].endswith(",plan_record") and manifest[1].endswith(",b-1.plan.json")
+    assert manifest[0].endswith(",plan_record,layout") and manifest[1].endswith(",b-1.plan.json,b-1.layout.json")
     before = {p.name: p.stat().st_mtime_ns for p in out_dir.glob("*.plan.json")}
     code, out = _batch(tmp_path)  # run twice: nothing is made again, the records are left as they were
     assert code == 0 and "skipped (already done): 2" in out, out
     assert {p.name: p.stat().st_mtime_ns for p in out_dir.glob("*.plan.json")} == before
-    assert (out_dir / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()[1].endswith(",b-1.plan.json")
+    assert (out_dir / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()[1].endswith(
+        ",b-1.plan.json,b-1.layout.json")
 
 
 def test_a_record_a_batch_did_not_make_is_left_alone(tmp_path: Path) -> None:
@@ -140,7 +141,7 @@ def test_a_record_a_batch_did_not_make_is_left_alone(tmp_path: Path) -> None:
     foreign = tmp_path / "out" / "b-1.plan.json"
     foreign.write_text("mine", encoding="utf-8")
     code, out = _batch(tmp_path)
-    assert code == 1 and "b-1.plan.json exists and was not made with this handout; pass --force" in out, out
+    assert code == 1 and "b-1.plan.json exists and was not made by a batch into this folder; pass --force" in out, out
     assert foreign.read_text(encoding="utf-8") == "mine" and not (tmp_path / "out" / "b-1.pdf").exists()
     assert (tmp_path / "out" / "b-2.plan.json").is_file()
     code, out = _batch(tmp_path, "--force")

@@ -147,7 +147,7 @@ def test_a_missing_layout_says_to_upload_it(client: FlaskClient, sheet: dict[str
     page = upload(client, sheet, with_layout=False).get_data(as_text=True)
     assert "0 of 1 page read." in page
     assert (f"Not read: No layout for document {sheet['document_id']}: add the .layout.json file written beside "
-            "its PDF to the upload") in page
+            "its PDF (or the .plan.json there) to the upload") in page
     assert "Download the adherence CSV" not in page
 
 

@@ -104,7 +104,8 @@ def read() -> Any:
         _save(layouts, layout_folder)
         from handouts.readback import read as read_scans
 
-        result = read_scans(scan_paths, layouts=[layout_folder, OUTPUT_FOLDER])
+        library = current_app.extensions["handouts"].library
+        result = read_scans(scan_paths, layouts=[layout_folder, OUTPUT_FOLDER], library=lambda: library)
     pages, state = _shown(result)
     response = current_app.make_response((_page(
         result=result, pages=pages, state=_serializer().dumps(state), notes=_notes(result.notes, folder),
@@ -211,7 +212,7 @@ def _web_reason(page: Any) -> str:
     """Why a page was not read, with this page's way to fix it."""
     if page.reason.startswith("no layout for document"):
         return (f"No layout for document {page.document_id}: add the .layout.json file written beside its PDF "
-                f"to the upload, or keep it in {OUTPUT_FOLDER.resolve()}.")
+                f"(or the .plan.json there) to the upload, or keep it in {OUTPUT_FOLDER.resolve()}.")
     return sentence(page.reason)
 
 
