@@ -23,6 +23,7 @@ from handouts.model.layout import MM  # noqa: E402
 from handouts.model.options import PrintOptions  # noqa: E402
 from handouts.run.handout import make_handout  # noqa: E402
 from handouts.run.layout_file import layout_json  # noqa: E402
+from handouts.run.record import plan_record, record_bytes  # noqa: E402
 from handouts.web import create_app  # noqa: E402
 from handouts.web.security import CSRF_FIELD  # noqa: E402
 
@@ -52,7 +53,7 @@ def sheet(library: Any) -> dict[str, Any]:
     request = HandoutRequest(patient=Patient("p-0031", NAME), diagnosis="nonspecific", phase="subacute",
                              start_date=MONDAY, weeks=1)
     handout = make_handout(request, library=library,
-                           options=PrintOptions(kind="checklist", use_cover=False, today=date(2026, 12, 2)))
+                           options=PrintOptions(use_cover=False, today=date(2026, 12, 2)))
     layout = handout.layout
     page = layout.sheets[0].page
     image = synth.render_page(handout.pdf, page, 200)
@@ -73,7 +74,8 @@ def sheet(library: Any) -> dict[str, Any]:
                           (x + 0.85 * side, y + 0.15 * side)], (205, 205, 205), 0.3 * px, 1.0, rng)
     ok, jpeg = cv2.imencode(".jpg", cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE), [cv2.IMWRITE_JPEG_QUALITY, 80])
     assert ok
-    return {"layout": layout_json(layout, patient_id="p-0031", kind="checklist"),
+    record = record_bytes(plan_record(handout.plan, made=date(2026, 12, 2), document_id=layout.document_id))
+    return {"layout": layout_json(layout, patient_id="p-0031", kind="handout"), "plan": record,
             "jpeg": bytes(jpeg), "faint": faint, "document_id": layout.document_id}
 
 
@@ -84,11 +86,11 @@ def csrf(client: FlaskClient) -> str:
     return match.group(1)
 
 
-def upload(client: FlaskClient, sheet: dict[str, Any], *, with_layout: bool = True) -> Any:
+def upload(client: FlaskClient, sheet: dict[str, Any], *, with_layout: str | None = "layout") -> Any:
     files: dict[str, Any] = {CSRF_FIELD: csrf(client),
                              "scans": [FileStorage(io.BytesIO(sheet["jpeg"]), "visit photo.jpg", "scans")]}
     if with_layout:
-        files["layouts"] = [FileStorage(io.BytesIO(sheet["layout"]), "p-0031.layout.json", "layouts")]
+        files["layouts"] = [FileStorage(io.BytesIO(sheet[with_layout]), f"p-0031.{with_layout}.json", "layouts")]
     return client.post("/read", data=files, content_type="multipart/form-data")
 
 
@@ -144,11 +146,17 @@ def test_the_csv_has_the_ticks_and_the_decisions(client: FlaskClient, sheet: dic
 def test_a_missing_layout_says_to_upload_it(client: FlaskClient, sheet: dict[str, Any],
                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no output/ folder here
-    page = upload(client, sheet, with_layout=False).get_data(as_text=True)
+    page = upload(client, sheet, with_layout=None).get_data(as_text=True)
     assert "0 of 1 page read." in page
     assert (f"Not read: No layout for document {sheet['document_id']}: add the .layout.json file written beside "
             "its PDF (or the .plan.json there) to the upload") in page
     assert "Download the adherence CSV" not in page
+
+
+def test_a_plan_record_stands_in_for_a_lost_layout(client: FlaskClient, sheet: dict[str, Any]) -> None:
+    by_layout = _decide(client, upload(client, sheet).get_data(as_text=True), "unsure")
+    by_plan = _decide(client, upload(client, sheet, with_layout="plan").get_data(as_text=True), "unsure")
+    assert by_plan == by_layout
 
 
 def test_no_file_chosen_is_named_beside_the_field(client: FlaskClient) -> None:

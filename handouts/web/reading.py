@@ -40,6 +40,7 @@ DECISIONS = {"ticked": "Ticked", "blank": "Blank", "unsure": "Leave it unsure"}
 #: This page shows pictures made here as data: addresses (nothing is kept to serve them from).
 READ_POLICY = CONTENT_SECURITY_POLICY.replace("img-src 'self'", "img-src 'self' data:")
 PAGE_WIDTH_PX = 900  # the square-on page as shown
+CROP_WIDTH_PX = 240  # an unsure box and what is around it, grown to be seen
 
 
 def room_for_scans() -> None:
@@ -109,7 +110,8 @@ def read() -> Any:
     pages, state = _shown(result)
     response = current_app.make_response((_page(
         result=result, pages=pages, state=_serializer().dumps(state), notes=_notes(result.notes, folder),
-        summaries=[line for line in result.summaries() if ": not read (" not in line]), 200))
+        summaries=[line.replace("(review.csv)", "(below)") for line in result.summaries()
+                   if ": not read (" not in line]), 200))
     response.headers["Content-Security-Policy"] = READ_POLICY
     return response
 
@@ -163,12 +165,13 @@ def _notes(notes: list[str], folder: str) -> list[str]:
 
 
 def _picture(image: Any, width: int) -> str:
-    """``image`` as a JPEG data: address, ``width`` pixels wide at most."""
+    """``image`` as a JPEG data: address, ``width`` pixels wide (smaller ones grown, for a box's picture)."""
     import cv2
 
-    scale = min(1.0, width / image.shape[1])
-    if scale < 1:
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    scale = width / image.shape[1]
+    if scale != 1:
+        image = cv2.resize(image, None, fx=scale, fy=scale,
+                           interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
     return "data:image/jpeg;base64," + base64.b64encode(bytes(data)).decode("ascii") if ok else ""
 
@@ -192,18 +195,18 @@ def _shown(result: Any) -> tuple[list[ShownPage], list[dict[str, Any]]]:
     for page in result.pages:
         item = ShownPage(page.source, page.status, _web_reason(page), page.patient_id, page.page)
         if page.status == READ:
-            item.picture = _picture(annotated(page), PAGE_WIDTH_PX)
+            item.picture = _picture(annotated(page), min(PAGE_WIDTH_PX, page.image.shape[1]))
             item.counts = {s: page.count(s) for s in ("ticked", "blank", "unsure")}
             boxes = []
             for read in page.boxes:
                 b = read.box
                 boxes.append([b.kind, b.exercise_id, b.date.isoformat(), b.session, read.state])
                 if read.state == "unsure":
-                    item.unsure.append(Unsure(index, box_label(b), read.reason, _picture(box_crop(page, read), 240)))
+                    item.unsure.append(Unsure(index, box_label(b), read.reason, _picture(box_crop(page, read), CROP_WIDTH_PX)))
                 index += 1
             state.append({"patient_id": page.patient_id, "boxes": boxes})
         elif page.image is not None:
-            item.picture = _picture(page.image, PAGE_WIDTH_PX // 2)
+            item.picture = _picture(page.image, min(PAGE_WIDTH_PX // 2, page.image.shape[1]))
         shown.append(item)
     return shown, state
 
