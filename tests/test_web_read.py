@@ -165,6 +165,19 @@ def test_no_file_chosen_is_named_beside_the_field(client: FlaskClient) -> None:
     assert "Choose the scans or photos to read (PDF, JPEG or PNG)." in response.get_data(as_text=True)
 
 
+def test_an_upload_over_the_limit_is_refused_on_the_page(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from handouts.web import reading
+
+    # small, so the test client keeps the body in memory (a larger one is spooled to a file it leaves open)
+    monkeypatch.setattr(reading, "MAX_SCAN_BYTES", 100_000)
+    monkeypatch.setattr(reading, "FORM_ROOM", 10_000)
+    files = {CSRF_FIELD: csrf(client), "scans": [FileStorage(io.BytesIO(b"x" * 200_000), "big.jpg", "scans")]}
+    response = client.post("/read", data=files, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert ("The files chosen are larger than 0.1 MB in all. Read them a few at a time, or use the command line: "
+            "handouts read SCAN...") in response.get_data(as_text=True)
+
+
 def test_a_file_that_is_not_a_scan_is_listed_with_why(client: FlaskClient) -> None:
     files = {CSRF_FIELD: csrf(client), "scans": [FileStorage(io.BytesIO(b"not an image"), "notes.jpg", "scans")]}
     page = client.post("/read", data=files, content_type="multipart/form-data").get_data(as_text=True)

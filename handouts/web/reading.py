@@ -32,6 +32,7 @@ bp = Blueprint("reading", __name__)
 #: Largest upload of scans, photos and layout files together; the command line reads more.
 MAX_SCAN_BYTES = 60_000_000
 MAX_FILES = 40
+FORM_ROOM = 1_000_000  # the form's own fields and the multipart headers around the files
 SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".heic", ".heif")
 #: The output folder the command line writes layout JSON files to, looked in besides the uploads.
 OUTPUT_FOLDER = Path("output")
@@ -46,7 +47,7 @@ CROP_WIDTH_PX = 240  # an unsure box and what is around it, grown to be seen
 def room_for_scans() -> None:
     """Let the read page take a request as large as a few scans (others keep the app's limit)."""
     if request.endpoint == "reading.read":
-        request.max_content_length = MAX_SCAN_BYTES + 1_000_000
+        request.max_content_length = MAX_SCAN_BYTES + FORM_ROOM
 
 
 def _serializer() -> URLSafeSerializer:
@@ -114,6 +115,13 @@ def read() -> Any:
                    if ": not read (" not in line]), 200))
     response.headers["Content-Security-Policy"] = READ_POLICY
     return response
+
+
+@bp.errorhandler(413)
+def too_large(exc: Exception) -> Any:
+    """An upload over the limit: say the limit on this page, with the form to choose fewer files."""
+    return _page(upload_error=f"The files chosen are larger than {MAX_SCAN_BYTES / 1_000_000:g} MB in all. Read them "
+                              "a few at a time, or use the command line: handouts read SCAN..."), 413
 
 
 @bp.post("/read/csv")
