@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 cv2 = pytest.importorskip("cv2")
 
 from handouts.cli import cli  # noqa: E402
-from handouts.model.layout import MM, layout_from_record, page_id, parse_page_id  # noqa: E402
+from handouts.model.layout import MM, QR_MODULE, QR_MODULES, layout_from_record, page_id, parse_page_id  # noqa: E402
 from handouts.readback import Layouts, read, read_image  # noqa: E402
 from handouts.render.pdf.build import ID_LETTERS  # noqa: E402
 from handouts.run.layout_file import layout_json  # noqa: E402
@@ -75,6 +75,15 @@ def test_a_few_synthetic_pages_per_condition(condition: str, documents, layouts)
     assert score.boxes >= 150
     assert score.wrong <= 1, (row, score.mistakes)  # the full set holds it to 0.5% (scans) and 1% (photos)
     assert row["unsure %"] <= (4.0 if condition.startswith("photo") else 2.5), row
+
+
+def test_a_qr_the_classic_opencv_detector_misses_is_still_read() -> None:
+    from handouts.readback.locate import PX_PER_MM, decode_qr
+
+    crop = cv2.imread(str(CASES / "qr-scan-200.png"), cv2.IMREAD_GRAYSCALE)
+    assert cv2.QRCodeDetector().detectAndDecode(cv2.copyMakeBorder(crop, 40, 40, 40, 40, cv2.BORDER_CONSTANT,
+                                                                  value=255))[0] == ""
+    assert decode_qr(crop, 5 * PX_PER_MM, QR_MODULE * QR_MODULES * PX_PER_MM) == (2, "ZEYXFTYL34", 1)
 
 
 def _tick(image, layout, boxes, dpi: float = 200) -> None:  # type: ignore[no-untyped-def]

@@ -185,17 +185,17 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
     use_cover = not options["no_cover"] and (kind == "handout" or options["cover"] is not None)
     with reporting(obj.debug):
         library = obj.library()
-        made = None
+        made = document_id = None
         if options.get("from_plan") is not None:
             from handouts.load.plan_record import read_plan_record
 
             record = read_plan_record(options["from_plan"], library.dataset)
-            request, made = record.request, record.made
+            request, made, document_id = record.request, record.made, record.document_id
         else:
             request = _request(library, options)
         printing = PrintOptions(kind=kind, use_cover=use_cover, cover=options["cover"], duplex=options["duplex"],
                                 name_in_metadata=options["name_in_metadata"], password=_password(options),
-                                week=options.get("week"), today=made)
+                                week=options.get("week"), today=made, document_id=document_id)
         with stoppable():
             written = write_handout(request, options["output"], library=library, options=printing,
                                     force=options["force"])

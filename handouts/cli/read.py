@@ -19,7 +19,8 @@ READ_EXIT_CODES = ("Exit codes: 0 every page read; 1 some pages not read (listed
               show_default=True, help="Folder for adherence.csv, review.csv and the review crops.")
 @click.option("--layouts", "layouts", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="A folder with the layout JSON files written beside the PDFs (default: output/ and each "
-                   "scan's folder). May be given more than once.")
+                   "scan's folder); a lost one is made again from the plan record beside the same PDF. May be "
+                   "given more than once.")
 @click.option("--force", is_flag=True, help="Replace adherence.csv and review.csv from an earlier read.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON instead of text.")
 @click.pass_obj
@@ -41,7 +42,7 @@ def read_command(obj: Context, scans: tuple[Path, ...], output: Path, layouts: t
     from handouts.readback.write import result_json, write_result
 
     with reporting(obj.debug):
-        result = read(list(scans), layouts=list(layouts) if layouts else None)
+        result = read(list(scans), layouts=list(layouts) if layouts else None, library=obj.library)
         with stoppable():
             write_result(result, output, force=force)
         if as_json:

@@ -10,6 +10,7 @@ file and the key named.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,8 @@ from handouts.model import Dataset, HandoutRequest
 RECORD_FORMAT = "handouts-plan"
 RECORD_VERSION = 1
 MAX_RECORD_BYTES = 1_000_000
+#: A printed document's id (its checklist pages' QR codes carry it): upper-case letters and digits.
+DOCUMENT_ID = re.compile(r"[A-Z0-9]{10}")
 #: The request's keys, with the JSON types each may hold.
 _REQUEST_TYPES: dict[str, tuple[type, ...]] = {
     "patient_id": (str,), "name": (str,), "diagnosis": (str,), "phase": (str,), "start_date": (str,),
@@ -42,6 +45,7 @@ class PlanRecord:
     exercises: tuple[tuple[str, dict[str, int]], ...]  # (id, the dose's numbers) in print order
     content_version: str
     raw: dict[str, Any]
+    document_id: str | None = None  # the printed document's id, in records written since issue 18
 
 
 def read_plan_record(path: Path, dataset: Dataset) -> PlanRecord:
@@ -79,13 +83,19 @@ def read_plan_record(path: Path, dataset: Dataset) -> PlanRecord:
             problems.append(DataError(f"expected {' or '.join(_type_name(t) for t in _REQUEST_TYPES[key])}, "
                                       f"found {shown(value)}", path=path, key=f"request.{key}"))
     made = _date(raw.get("made"), path, "made", problems)
+    document_id = raw.get("document_id")
+    if document_id is not None and not (isinstance(document_id, str) and DOCUMENT_ID.fullmatch(document_id)):
+        problems.append(DataError(f"expected the 10 upper-case letters and digits its QR codes carry, found "
+                                  f"{shown(document_id)}; remove the key to make a new id", path=path,
+                                  key="document_id"))
     if problems:
         raise ErrorList(problems)
     request = _request(request_raw, dataset, path, today=made or date.today())
     exercises = tuple((str(e.get("id")), {k: v for k, v in (e.get("dose") or {}).items() if isinstance(v, int)})
                       for e in (raw.get("plan") or {}).get("exercises", []) if isinstance(e, dict))
     content = raw.get("content") if isinstance(raw.get("content"), dict) else {}
-    return PlanRecord(request, made or date.today(), exercises, str(content.get("version", "")), raw)
+    return PlanRecord(request, made or date.today(), exercises, str(content.get("version", "")), raw,
+                      document_id)
 
 
 def _type_name(kind: type) -> str:

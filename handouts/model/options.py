@@ -26,3 +26,4 @@ class PrintOptions:
     password: str | None = field(default=None, repr=False)  # AES-256 when set; never shown
     today: date | None = None  # the date printed as "Made ..." (None: today)
     week: int | None = None  # a checklist of this one week of the plan (1-based), dated from its start
+    document_id: str | None = None  # the id its checklist pages' QR codes carry (None: a new random one)

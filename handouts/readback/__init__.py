@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-from handouts.errors import HandoutError, InputError
+from handouts.errors import HandoutError, InputError, flatten
 from handouts.model.layout import LAYOUT_FORMAT, LayoutMap, layout_from_record
 from handouts.readback.result import DUPLICATE, READ, UNKNOWN, UNREADABLE, PageRead, Result
 
@@ -35,16 +36,38 @@ def require_extra() -> None:
 
 
 class Layouts:
-    """The layout JSON files in some folders, found by the document id their pages' QR codes carry."""
+    """The layout JSON files in some folders, found by the document id their pages' QR codes carry.
 
-    def __init__(self, folders: Iterable[str | Path]) -> None:
+    A plan record (``<id>.plan.json``) in the same folders stands in for a lost layout file: the
+    handout is made again from it, with its document id, which draws the same boxes in the same
+    places. ``library`` (a callable) gives the data and templates to make it with.
+    """
+
+    def __init__(self, folders: Iterable[str | Path], *, library: Callable[[], Any] | None = None) -> None:
         self.found: dict[str, tuple[Path, LayoutMap, str]] = {}
+        self.plans: dict[str, Path] = {}
+        self.problems: dict[str, str] = {}  # document id -> why its plan record could not stand in
         self.notes: list[str] = []
         self.folders = [Path(f) for f in folders]
+        self._library = library
+        self._opened: Any = None
         for folder in self.folders:
             if folder.is_dir():
                 for path in sorted(folder.glob("*.layout.json")):
                     self._add(path)
+                for path in sorted(folder.glob("*.plan.json")):
+                    self._add_plan(path)
+
+    def _add_plan(self, path: Path) -> None:
+        """Note which document a plan record printed (made again only when a page of it has no layout file)."""
+        try:
+            if not path.is_file() or path.stat().st_size > LAYOUT_LIMIT:
+                return
+            document_id = json.loads(path.read_text(encoding="utf-8")).get("document_id")
+        except (OSError, ValueError, AttributeError):
+            return  # read properly, with its problems named, only if a page needs it
+        if isinstance(document_id, str):
+            self.plans.setdefault(document_id, path)
 
     def _add(self, path: Path) -> None:
         try:
@@ -64,7 +87,35 @@ class Layouts:
                                                    patient_id))
 
     def get(self, document_id: str) -> tuple[Path, LayoutMap, str] | None:
+        if document_id not in self.found and document_id in self.plans and document_id not in self.problems:
+            self._rebuild(document_id, self.plans[document_id])
         return self.found.get(document_id)
+
+    def _rebuild(self, document_id: str, path: Path) -> None:
+        """The layout made again from the plan record at ``path``; a problem is kept in ``problems``."""
+        from handouts.load.plan_record import read_plan_record
+        from handouts.model.options import PrintOptions
+        from handouts.run.handout import make_handout
+        from handouts.run.library import open_library
+
+        try:
+            if self._opened is None:
+                self._opened = self._library() if self._library else open_library()
+            library = self._opened
+            record = read_plan_record(path, library.dataset)
+            printing = PrintOptions(use_cover=False, today=record.made, document_id=document_id)
+            handout = make_handout(record.request, library=library, options=printing)
+        except HandoutError as exc:
+            problems = "; ".join(e.message for e in flatten(exc))
+            self.problems[document_id] = (f"its layout file is missing and its plan record {path.name} cannot stand "
+                                          f"in: {problems}; correct the record, or find its .layout.json")
+            return
+        edition = handout.plan.edition
+        if edition is not None and record.content_version and record.content_version != edition.version:
+            self.notes.append(f"{path}: made with content v{record.content_version}, this handouts has "
+                              f"v{edition.version}; the boxes of the layout made again from it may have moved "
+                              "(keep the .layout.json files)")
+        self.add(handout.layout, patient_id=record.request.patient.patient_id, path=path)
 
 
 def read_image(image: object, source: str, layouts: Layouts, *, keep_image: bool = True) -> PageRead:
@@ -95,8 +146,9 @@ def _read_page(image: object, source: str, layouts: Layouts, *, keep_image: bool
     if known is None:
         page.status = UNKNOWN
         folders = ", ".join(str(f) for f in layouts.folders) or "none"
-        page.reason = (f"no layout for document {document_id} (looked in: {folders}); pass --layouts with the "
-                       "folder its PDF was written to")
+        page.reason = layouts.problems.get(document_id) or (
+            f"no layout for document {document_id} (looked in: {folders}); pass --layouts with the folder its "
+            "PDF was written to (its .layout.json, or its .plan.json)")
         return page
     path, layout, patient_id = known
     sheet = next((s for s in layout.sheets if s.qr_page == qr_page), None)
@@ -115,17 +167,19 @@ def _read_page(image: object, source: str, layouts: Layouts, *, keep_image: bool
 
 
 def read(paths: Sequence[str | Path], *, layouts: Iterable[str | Path] | None = None,
-         keep_images: bool = True) -> Result:
+         keep_images: bool = True, library: Callable[[], Any] | None = None) -> Result:
     """Read every page of the scans and photos at ``paths``.
 
-    Layout JSON files are looked for in ``layouts`` (default: ``output/`` and each scan's folder).
-    A file that cannot be used (a 1-bit scan, a damaged file) is listed as an unreadable page.
+    Layout JSON files (or, for a lost one, the plan record beside the same PDF) are looked for in
+    ``layouts`` (default: ``output/`` and each scan's folder). ``library`` gives the data and templates a
+    plan record is made again with (default: ``open_library()``). A file that cannot be used (a 1-bit
+    scan, a damaged file) is listed as an unreadable page.
     """
     require_extra()
     from handouts.readback.images import page_images
 
     folders = list(layouts) if layouts is not None else ["output", *sorted({str(Path(p).parent) for p in paths})]
-    index = Layouts(folders)
+    index = Layouts(folders, library=library)
     result = Result(notes=list(index.notes))
     seen: dict[tuple[str, int], str] = {}
     for path in paths:
@@ -142,4 +196,5 @@ def read(paths: Sequence[str | Path], *, layouts: Iterable[str | Path] | None = 
         except HandoutError as exc:
             result.pages.append(PageRead(Path(path).name if exc.row is None else f"{Path(path).name} page {exc.row}",
                                          UNREADABLE, exc.message))
+    result.notes = list(index.notes)  # with any made while reading (a plan record of an older content edition)
     return result

@@ -78,6 +78,11 @@ def review_rows(result: Result) -> list[tuple[dict[str, object], str, object]]:
     return found
 
 
+def adherence_bytes(result: Result) -> bytes:
+    """adherence.csv of ``result`` as bytes (UTF-8, CRLF, spreadsheet formulas defused)."""
+    return _csv(result.adherence_rows(), ADHERENCE_COLUMNS)
+
+
 def write_result(result: Result, folder: str | Path, *, force: bool = False) -> list[Path]:
     """Write adherence.csv, review.csv and the review crops into ``folder``; the paths written."""
     import cv2
@@ -103,7 +108,7 @@ def write_result(result: Result, folder: str | Path, *, force: bool = False) -> 
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, _png(image), force=True)
         written.append(path)
-    write_atomic(targets[0], _csv(result.adherence_rows(), ADHERENCE_COLUMNS), force=True)
+    write_atomic(targets[0], adherence_bytes(result), force=True)
     write_atomic(targets[1], _csv([row for row, _, _ in review], REVIEW_COLUMNS), force=True)
     return [*targets, *written]
 

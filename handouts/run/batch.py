@@ -329,7 +329,8 @@ def _render_one(task: RowTask) -> RowResult:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)
         # The files beside the PDF go first: a PDF under its name always has them.
-        _write_beside(task, plan_file, record_bytes(plan_record(handout.plan, made=task.printing.today or date.today())))
+        _write_beside(task, plan_file, record_bytes(plan_record(handout.plan, made=task.printing.today or date.today(),
+                                                                document_id=handout.layout.document_id)))
         if handout.layout.boxes:
             result.layout = _write_beside(task, layout_path(task.path), layout_json(
                 handout.layout, patient_id=patient_id, kind=task.printing.kind))

@@ -76,7 +76,8 @@ def make_handout(request: HandoutRequest, *, library: Library, options: PrintOpt
     if options.use_cover and cover_path is not None:
         chosen = load_cover(cover_path)
     extra = {"/Subject": request.patient.name} if options.name_in_metadata else None
-    rendered = render(doc, cover=chosen, password=options.password, duplex=options.duplex, extra_metadata=extra)
+    rendered = render(doc, cover=chosen, password=options.password, duplex=options.duplex, extra_metadata=extra,
+                      document_id=options.document_id)
     return Handout(plan, rendered.pdf, rendered.pages, rendered.cover_pages, rendered.layout)
 
 
@@ -107,7 +108,8 @@ def write_handout(request: HandoutRequest, target: str | Path | None = None, *, 
     handout = make_handout(request, library=library, options=dataclasses.replace(options, today=made))
     # the files beside it first: a PDF under its name always has them
     if record is not None:
-        write_atomic(record, record_bytes(plan_record(handout.plan, made=made)), force=force)
+        write_atomic(record, record_bytes(plan_record(handout.plan, made=made, document_id=handout.layout.document_id)),
+                     force=force)
     layout = None
     if handout.layout.boxes:
         layout = beside

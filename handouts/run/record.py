@@ -50,13 +50,18 @@ def request_record(request: HandoutRequest) -> dict[str, Any]:
     }
 
 
-def plan_record(plan: Plan, *, made: date) -> dict[str, Any]:
-    """The record of a handout made from ``plan`` on ``made`` (the date printed as "Made ...")."""
+def plan_record(plan: Plan, *, made: date, document_id: str | None = None) -> dict[str, Any]:
+    """The record of a handout made from ``plan`` on ``made`` (the date printed as "Made ...").
+
+    ``document_id``: the id its checklist pages' QR codes carry, so the same layout can be made
+    again (``make --from-plan``, and ``handouts read`` when the layout JSON is lost).
+    """
     edition = plan.edition
     return {
         "format": RECORD_FORMAT,
         "version": RECORD_VERSION,
         "made": made.isoformat(),
+        **({"document_id": document_id} if document_id else {}),
         "content": {"version": edition.version, "reviewed": edition.reviewed.isoformat()} if edition else {},
         "request": request_record(plan.request),
         "plan": {

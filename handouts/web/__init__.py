@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 
 from handouts.run.library import open_library
-from handouts.web import next_page, security, views
+from handouts.web import next_page, reading, security, views
 from handouts.web.settings import Settings
 from handouts.web.uploads import MAX_UPLOAD_BYTES
 
@@ -47,9 +47,11 @@ def create_app(*, data: str | Path | None = None, templates: str | Path | None =
         library, Path(data) if data else None, Path(templates) if templates else None)
     # Before the CSRF check reads the form: the handout pages may carry a cover PDF.
     app.before_request(views.room_for_a_cover)
+    app.before_request(reading.room_for_scans)
     security.install(app, token=token,
                      hosts=security.HostList(trusted_hosts) if trusted_hosts is not None else None)
     app.register_blueprint(views.bp)
     app.register_blueprint(next_page.bp)
+    app.register_blueprint(reading.bp)
     return app
 

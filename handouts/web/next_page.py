@@ -119,7 +119,8 @@ def make() -> Any:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{patient_id}.pdf", handout.pdf)
-        archive.writestr(f"{patient_id}{RECORD_SUFFIX}", record_bytes(plan_record(handout.plan, made=today)))
+        archive.writestr(f"{patient_id}{RECORD_SUFFIX}", record_bytes(plan_record(handout.plan, made=today,
+                                                                                 document_id=handout.layout.document_id)))
     buffer.seek(0)
     return send_file(buffer, mimetype="application/zip", as_attachment=True,
                      download_name=f"{patient_id}-next.zip", max_age=0)
