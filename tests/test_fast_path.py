@@ -226,3 +226,19 @@ def test_a_damaged_disk_cache_is_ignored(tmp_path: Path) -> None:
     for file in (cache_home / "handouts").glob("render-*.json"):
         file.write_text('{"figures": {"x": [1, 2, ')  # cut short
     assert _make_in_a_fresh_process(tmp_path / "b", cache_home) == first
+
+
+def test_what_is_kept_on_disk_is_keyed_on_the_renderer_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Code that draws differently never replays records an older renderer drew, even at one version."""
+    from handouts.render.pdf import cover_cache, disk_cache
+
+    keys = (disk_cache.digest, cover_cache._version)
+    before = [key() for key in keys]
+    for key in keys:
+        key.cache_clear()
+    monkeypatch.setattr(caches, "renderer_code", lambda: b"a renderer that draws otherwise")
+    try:
+        assert [key() for key in keys] != before and all(a != b for a, b in zip([k() for k in keys], before))
+    finally:
+        for key in keys:
+            key.cache_clear()

@@ -15,14 +15,27 @@ list of drawing operators between ``beginForm`` and ``endForm``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import weakref
 from collections import OrderedDict
+from functools import cache
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+@cache
+def renderer_code() -> bytes:
+    """A digest of the renderer's own modules, for the keys of what is kept on disk: a record drawn by
+    older code is never replayed, even when the version number was not changed with the code."""
+    hashed = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        hashed.update(path.name.encode() + b"\0" + path.read_bytes())
+    return hashed.digest()
 
 
 def enabled() -> bool:

@@ -38,8 +38,10 @@ _state = {"loaded": False}
 
 @cache
 def _version() -> str:
-    """This program's version, and pypdf's (read from its files, without importing it)."""
+    """This program's version and renderer code, and pypdf's version (read from its files, without
+    importing it)."""
     hashed = hashlib.sha256(f"{_FORMAT} {__version__}".encode())
+    hashed.update(caches.renderer_code())
     spec = importlib.util.find_spec("pypdf")
     if spec is not None and spec.origin:
         try:

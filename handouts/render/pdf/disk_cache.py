@@ -45,9 +45,11 @@ def cache_folder() -> Path:
 
 @cache
 def digest() -> str:
-    """What the records depend on besides their own keys: versions, font files and stream settings."""
+    """What the records depend on besides their own keys: versions, the renderer's code, font files and
+    stream settings."""
     hashed = hashlib.sha256(f"{_FORMAT} {__version__} {reportlab.Version} {rl_config.useA85} "
                             f"{sys.version_info[:2]}".encode())
+    hashed.update(caches.renderer_code())
     for name in sorted(_FONT_FILES.values()):
         hashed.update((FONTS_DIR / name).read_bytes())
     return hashed.hexdigest()[:16]
