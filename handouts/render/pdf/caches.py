@@ -125,5 +125,5 @@ ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS, WRAPPED]
 
 def clear_all() -> None:
     """Empty every cache (tests compare a cold process with a warm one)."""
-    for cache in ALL:
-        cache.clear()
+    for each in ALL:
+        each.clear()
