@@ -303,7 +303,9 @@ def test_killed_batch_resumes_with_every_file_exactly_once(tmp_path: Path) -> No
     journal = out / batch_module.JOURNAL
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if journal.exists() and journal.read_text().count("\n") >= 6:
+        # A row's plan record and layout are journalled before its PDF, and each PDF just before it is
+        # written: six PDFs listed means at least four written, whichever two rows are in flight.
+        if journal.exists() and journal.read_text().count(".pdf,") >= 6:
             break
         time.sleep(0.02)
     os.killpg(process.pid, signal.SIGKILL)
