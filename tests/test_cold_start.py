@@ -103,3 +103,21 @@ def test_a_cover_checked_in_this_process_is_not_taken_from_the_cache() -> None:
     cover = load_cover(Path(__file__).parents[1] / "data" / "clinics" / "sample" / "cover.pdf")
     cover.ready()
     assert cover_cache.known(cover.sha256) is None
+
+
+def test_a_kept_file_is_read_whole_or_not_at_all_and_a_failed_write_leaves_nothing(tmp_path: Path,
+                                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from handouts.load import kept_json
+
+    path = tmp_path / "kept.json"
+    assert kept_json.read_kept(path) is None
+    path.write_text('{"cut": [1, ', encoding="utf-8")
+    assert kept_json.read_kept(path) is None
+    assert kept_json.write_kept(path, {"ñ": [1, 2]}) and kept_json.read_kept(path) == {"ñ": [1, 2]}
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kept_json.json, "dump", full_disk)
+    assert not kept_json.write_kept(path, {"other": 1})
+    assert kept_json.read_kept(path) == {"ñ": [1, 2]} and sorted(p.name for p in tmp_path.iterdir()) == ["kept.json"]

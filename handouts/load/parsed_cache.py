@@ -18,13 +18,13 @@ import atexit
 import json
 import os
 import sys
-import tempfile
 import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from handouts import __version__
+from handouts.load.kept_json import read_kept, write_kept
 
 _FORMAT = 1
 _DATE = "__date__"
@@ -101,12 +101,9 @@ def _load_once() -> None:
             return
         _state["loaded"] = True
         atexit.register(save)
-        try:
-            data = json.loads(cache_file().read_text(encoding="utf-8"))
-            if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
-                _entries.update(data)
-        except (OSError, ValueError):
-            pass  # missing or damaged: parse afresh
+        data = read_kept(cache_file())  # missing or damaged: parse afresh
+        if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+            _entries.update(data)
 
 
 def save() -> None:
@@ -118,12 +115,4 @@ def save() -> None:
         others = [key for key in _entries if key not in _used]
         kept = {key: _entries[key] for key in (used + others)[:_MAX_ENTRIES]}
         _state["added"] = False
-    try:
-        target = cache_file()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".yaml-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(kept, out, ensure_ascii=False, separators=(",", ":"))
-        os.replace(temporary, target)
-    except OSError:
-        pass  # a read-only or full disk: the next process parses again, nothing else changes
+    write_kept(cache_file(), kept)  # a read-only or full disk: the next process parses again

@@ -16,15 +16,13 @@ from __future__ import annotations
 import atexit
 import hashlib
 import importlib.util
-import json
-import os
-import tempfile
 import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from handouts import __version__
+from handouts.load.kept_json import read_kept, write_kept
 from handouts.render.pdf import caches
 from handouts.render.pdf.ready import ReadyPages
 
@@ -92,12 +90,9 @@ def _load_once() -> None:
             return
         _state["loaded"] = True
         atexit.register(save)
-        try:
-            data = json.loads(cache_file().read_text(encoding="utf-8"))
-            if isinstance(data, dict):
-                _on_disk.update(data)
-        except (OSError, ValueError):
-            pass
+        data = read_kept(cache_file())
+        if isinstance(data, dict):
+            _on_disk.update(data)
 
 
 def save() -> None:
@@ -108,12 +103,4 @@ def save() -> None:
         kept = {**_new, **{k: v for k, v in _on_disk.items() if k not in _new}}
         kept = dict(list(kept.items())[:_KEPT])
         _new.clear()
-    try:
-        target = cache_file()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".covers-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(kept, out, separators=(",", ":"))
-        os.replace(temporary, target)
-    except OSError:
-        pass  # a read-only or full disk: the next process checks the cover again
+    write_kept(cache_file(), kept)  # a read-only or full disk: the next process checks the cover again

@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import json
-import os
 import sys
-import tempfile
 import threading
 from functools import cache
 from pathlib import Path
@@ -27,8 +24,9 @@ import reportlab
 from reportlab import rl_config
 
 from handouts import __version__
+from handouts.load.kept_json import read_kept, write_kept
 from handouts.render.pdf import caches, frozen
-from handouts.render.pdf.fonts import FONTS_DIR, _FONT_FILES
+from handouts.render.pdf.fonts import _FONT_FILES, FONTS_DIR
 from handouts.render.pdf.pages import MarkFlowable
 
 _FORMAT = 1
@@ -38,7 +36,9 @@ _state: dict[str, Any] = {"loaded": False, "saved": None}
 
 def cache_folder() -> Path:
     """The user's cache folder for handouts (XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%)."""
-    from platformdirs import user_cache_dir  # only when the cache is used: not on `handouts --help`
+    from platformdirs import (
+        user_cache_dir,  # only when the cache is used: not on `handouts --help`
+    )
 
     return Path(user_cache_dir("handouts", appauthor=False))
 
@@ -68,10 +68,12 @@ def load_once() -> None:
             return
         _state["loaded"] = True
         atexit.register(save)
+        data = read_kept(cache_file())
+        if data is None:
+            return
         try:
-            data = json.loads(cache_file().read_text(encoding="utf-8"))
             _restore(data)
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
+        except (ValueError, TypeError, KeyError, IndexError):
             return
         _state["saved"] = _snapshot_size()
 
@@ -80,16 +82,8 @@ def save() -> None:
     """Write the records to the cache file when this process added any (atomically; errors ignored)."""
     if not caches.enabled() or _snapshot_size() == _state["saved"]:
         return
-    try:
-        target = cache_file()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".render-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(_dump(), out, separators=(",", ":"))
-        os.replace(temporary, target)
+    if write_kept(cache_file(), _dump()):  # a read-only or full disk: the next process starts cold
         _state["saved"] = _snapshot_size()
-    except OSError:
-        pass  # a read-only or full disk: the next process starts cold, nothing else changes
 
 
 def _snapshot_size() -> tuple[int, int, int]:
