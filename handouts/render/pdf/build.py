@@ -79,7 +79,8 @@ def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None, *,
     sheets = SheetIds(document_id, lambda: {box.page for box in placements.boxes})
     builders = {
         Cards: lambda block: _cards(block, look),
-        Checklist: lambda block: checklist_grids(block, look, placements),
+        Checklist: lambda block: checklist_grids(
+            block, look, placements, lambda key, build: frozen_flowables(key, build, placements)),
     }
     story = page_story(doc.blocks, look, builders)
     buffer = BytesIO()

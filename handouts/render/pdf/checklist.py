@@ -14,7 +14,7 @@ apart and 2.6 mm from the cell's rules, so a big tick stays in its own box.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -176,9 +176,24 @@ class GridTable(Table):
             self.placements.cells.append(PlacedCell(page, rect, cell.kind, cell.date, cell.week))
 
 
-def checklist_grids(checklist: Checklist, look: Look, placements: Placements) -> list[Flowable]:
-    """One titled grid per week, each kept whole; a week that does not fit the rest of a page starts the next."""
-    return [_week(week, look, placements) for week in checklist.weeks]
+Replay = Callable[[Any, Callable[[], list[Flowable]]], list[Flowable]]
+
+
+def checklist_grids(checklist: Checklist, look: Look, placements: Placements,
+                    replay: Replay | None = None) -> list[Flowable]:
+    """One titled grid per week, each kept whole; a week that does not fit the rest of a page starts the next.
+
+    ``replay(key, build)`` may give a week's flowables as an earlier handout drew them
+    (``frozen.frozen_flowables``): the same week (dates, rows, doses) on the same paper draws the same.
+    """
+    out: list[Flowable] = []
+    for week in checklist.weeks:
+        build = lambda week=week: [_week(week, look, placements)]  # noqa: E731
+        made = replay(("week", repr(week), look), build) if replay is not None else build()
+        for flowable in made:
+            flowable.reserve_band = True  # a page with tick boxes keeps its foot for the QR page id (pages.BandFrame)
+        out += made
+    return out
 
 
 def _day_width(week: Week, look: Look, width: float) -> float:
@@ -269,7 +284,5 @@ def _week(week: Week, look: Look, placements: Placements) -> Flowable:
     # The marks let a check prove from the PDF that no week was split, and measure it.
     end = MarkFlowable("week", f"week-{week.number}-end")
     end.spaceAfter = look.body_size * 0.8
-    whole = KeepTogether([MarkFlowable("week", f"week-{week.number}-start"), Text(literal(week.title), styles["h2"]),
-                          table, end])
-    whole.reserve_band = True  # a page with tick boxes keeps its foot for the QR page id (pages.BandFrame)
-    return whole
+    return KeepTogether([MarkFlowable("week", f"week-{week.number}-start"), Text(literal(week.title), styles["h2"]),
+                         table, end])

@@ -29,7 +29,7 @@ from handouts.render.pdf import caches, frozen
 from handouts.render.pdf.fonts import _FONT_FILES, FONTS_DIR
 from handouts.render.pdf.pages import MarkFlowable
 
-_FORMAT = 1
+_FORMAT = 2
 _lock = threading.Lock()
 _state: dict[str, Any] = {"loaded": False, "saved": None}
 
@@ -104,6 +104,19 @@ def _dump() -> dict[str, Any]:
     }
 
 
+_PLACE_FIELDS = {"box": (str, str, int, str), "cell": (str, str, int)}  # after the kind and four numbers
+
+
+def _place(record: list[Any]) -> tuple[Any, ...]:
+    """A tick box or write-in cell of a record, checked: its kind, four numbers, then its own fields."""
+    kind, numbers, rest = record[0], record[1:5], record[5:]
+    types = _PLACE_FIELDS.get(kind)
+    if types is None or len(numbers) != 4 or len(rest) != len(types) \
+            or not all(type(value) is wanted for value, wanted in zip(rest, types)):
+        raise ValueError("a damaged record")
+    return (kind, *(float(n) for n in numbers), *rest)
+
+
 def _restore(data: dict[str, Any]) -> None:
     for name, (width, height, operators) in data["figures"].items():
         if caches.FIGURE_FORMS.get(name) is None:
@@ -114,7 +127,8 @@ def _restore(data: dict[str, Any]) -> None:
             raise TypeError("a damaged record")
         frozen.DRAWN.put((str(key), int(index)), frozen.Drawn(
             float(drawn.width), float(drawn.height), drawn.h_align, float(drawn.space_before),
-            float(drawn.space_after), drawn.text, tuple(drawn.fonts), tuple(drawn.forms)))
+            float(drawn.space_after), drawn.text, tuple(drawn.fonts), tuple(drawn.forms),
+            tuple(_place(place) for place in drawn.places)))
     for key, recipe in data["recipes"].items():
         parts: list[tuple[str, Any]] = []
         for kind, part in recipe:

@@ -1,25 +1,30 @@
 """Finished drawing kept per process: a block laid out and drawn once is replayed in later handouts.
 
-A builder's flowables for a block (an exercise card, say) are built, measured
-and drawn as usual the first time; what each table drew is recorded as PDF
-operators. When a later handout asks for the same block with the same look
-(the key holds the whole block, so its text, dose, number, figure and video,
-and the paper, print size and colours), the recorded operators are written
-again at the new place, with no paragraphs parsed, wrapped or drawn. The page
-content is the same as drawing afresh.
+A builder's flowables for a block (an exercise card, a safety box, a checklist
+week) are built, measured and drawn as usual the first time; what each table and
+paragraph drew is recorded as PDF operators, and where it drew its tick boxes and
+write-in cells. When a later handout asks for the same block with the same look
+(the key holds the whole block, so its text, dose, number, figure and video, a
+week's dates and rows, and the paper, print size and colours), the recorded
+operators are written again at the new place, with no paragraphs parsed, wrapped
+or drawn, and the boxes are noted again on the page it lands on.
+
+Recorded drawing is written as a form XObject named by a digest of what it
+draws, the first time as on every replay, so a handout's bytes never depend on
+what was cached, and the same card in many handouts is one object in a combined
+print file (``combined`` writes each distinct object once).
 
 Only what is portable between documents is recorded: text in the first,
 primed subset of the shipped fonts (whose codes are the same in every
 document, ``fonts.prime_subsets``), colours, paths, and the figures' forms. A
 table that draws anything else (letters outside the primed subset, images,
-transparency, links), a block whose flowables are not tables and marks (a card
-taller than a page), or a block that is split across pages is laid out as
-always.
+transparency, links), a block made of other flowables (a card taller than a
+page), or a block that is split across pages is laid out as always.
 
 ReportLab internals used: the canvas's ``_code`` (operators), ``_formsinuse``,
-``_annotationrefs`` and ``_doc.fontMapping``; ``TTFont.getSubsetInternalName``
-(which also makes the document embed the font); ``Canvas.beginForm`` and
-``endForm`` to define a figure's form in a document that has not drawn it yet.
+``_annotationrefs``, ``_colorsUsed``, ``_currentMatrix`` and ``_doc.fontMapping``;
+``TTFont.getSubsetInternalName`` (which also makes the document embed the font);
+``Canvas.beginForm`` and ``endForm`` to define a form in the middle of a page.
 """
 
 from __future__ import annotations
@@ -29,14 +34,18 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Table
 
+from handouts.model.layout import PlacedBox, PlacedCell, Rect
 from handouts.render.pdf import caches
+from handouts.render.pdf.checklist import GridTable
 from handouts.render.pdf.pages import MarkFlowable
+from handouts.render.pdf.styles import Text
 
 _FONT_NAME = re.compile(r"/(F\d+)(\+(\d+))?(?=[\s/\[(<]|$)")
 _UNPORTABLE = re.compile(r"(?:^|\s)(?:gs|sh|BI|scn|SCN|cs|CS)(?:\s|$)")
@@ -55,6 +64,8 @@ class Drawn:
     text: str
     fonts: tuple[str, ...]
     forms: tuple[str, ...]  # the figure forms it draws
+    #: The tick boxes and write-in cells it drew, from its own origin (``Placed``), page left out.
+    places: tuple[tuple[Any, ...], ...] = ()
 
 
 #: Recorded tables, by (digest of the block's key, index of the table in the block's flowables).
@@ -64,8 +75,13 @@ RECIPES: caches.Capped[str, tuple[tuple[str, Any], ...]] = caches.Capped(512)
 caches.ALL += [DRAWN, RECIPES]
 
 
-def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]]) -> list[Flowable]:
-    """The flowables ``build`` makes, replayed from the record under ``key`` when there is one."""
+def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]],
+                     placements: Placements | None = None) -> list[Flowable]:
+    """The flowables ``build`` makes, replayed from the record under ``key`` when there is one.
+
+    ``placements`` is where the block's tick boxes and write-in cells are noted as they are drawn
+    (a checklist week): a replay notes them again at the place and page it is drawn on.
+    """
     if not caches.enabled():
         return list(build())
     key = hashlib.sha256(repr(key).encode()).hexdigest()  # the same in every process, for the disk cache
@@ -73,14 +89,14 @@ def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]]) -> list[
     if recipe is not None:
         drawn = {part: DRAWN.get((key, part)) for kind, part in recipe if kind == "table"}
         if all(d is not None and all(caches.FIGURE_FORMS.get(name) is not None for name in d.forms)
-               for d in drawn.values()):
-            return [KeepTogether([_Replay(drawn[part]) if kind == "table"  # type: ignore[arg-type]
+               and (placements is not None or not d.places) for d in drawn.values()):
+            return [KeepTogether([_Replay(drawn[part], placements) if kind == "table"  # type: ignore[arg-type]
                                   else copy.copy(part) for kind, part in recipe])]
     made = list(build())
     if len(made) != 1 or type(made[0]) is not KeepTogether:
         return made
     content = made[0]._content
-    if not all(type(f) is Table or type(f) is MarkFlowable for f in content):
+    if not all(type(f) in _RECORDABLE for f in content):
         return made
     parts: list[tuple[str, Any]] = []
     recorded: list[Flowable] = []
@@ -90,19 +106,58 @@ def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]]) -> list[
             recorded.append(flowable)
         else:
             parts.append(("table", len(parts)))
-            recorded.append(_Recording(flowable, (key, len(parts) - 1)))
+            recorded.append(_Recording(flowable, (key, len(parts) - 1), placements))
     RECIPES.put(key, tuple(parts))
     return [KeepTogether(recorded)]
+
+
+class Placements(Protocol):
+    """Where a build notes the tick boxes and write-in cells it draws (``checklist.Placements``)."""
+
+    boxes: list[PlacedBox]
+    cells: list[PlacedCell]
+
+
+#: The flowables a block may be made of to be recorded: tables (a checklist week's grid notes its
+#: boxes), paragraphs (a week's title) and marks; anything else is laid out as always.
+_RECORDABLE = (Table, GridTable, Text, MarkFlowable)
+
+
+def _origin(canvas: Canvas) -> tuple[float, float] | None:
+    """Where the canvas's origin is on the page, when it is only moved (not turned or scaled)."""
+    a, b, c, d, e, f = canvas._currentMatrix
+    return (e, f) if (a, b, c, d) == (1, 0, 0, 1) else None
+
+
+def _relative(placed: PlacedBox | PlacedCell, origin: tuple[float, float]) -> tuple[Any, ...]:
+    """A box or cell drawn on the page as plain data, from ``origin`` (a record is kept on disk too)."""
+    rect = placed.rect
+    where = (rect.x - origin[0], rect.y - origin[1], rect.width, rect.height)
+    if isinstance(placed, PlacedBox):
+        return ("box", *where, placed.exercise_id, placed.date.isoformat(), placed.session, placed.kind)
+    return ("cell", *where, placed.kind, placed.date.isoformat() if placed.date else "", placed.week)
+
+
+def _placed(record: tuple[Any, ...], page: int, origin: tuple[float, float]) -> PlacedBox | PlacedCell:
+    """The box or cell of ``record`` drawn again on ``page`` from ``origin``."""
+    kind, x, y, width, height, *rest = record
+    rect = Rect(x + origin[0], y + origin[1], width, height)
+    if kind == "box":
+        exercise_id, day, session, box_kind = rest
+        return PlacedBox(page, rect, exercise_id, date.fromisoformat(day), session, box_kind)
+    cell_kind, day, week = rest
+    return PlacedCell(page, rect, cell_kind, date.fromisoformat(day) if day else None, week)
 
 
 class _Recording(Flowable):
     """A table drawn as usual, its operators recorded for later handouts when they are portable."""
 
-    def __init__(self, table: Table, key: tuple[Any, int]) -> None:
+    def __init__(self, table: Flowable, key: tuple[Any, int], placements: Placements | None) -> None:
         super().__init__()
         self.table = table
         self.key = key
-        self.hAlign = table.hAlign
+        self.placements = placements
+        self.hAlign = getattr(table, "hAlign", "LEFT")
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
         self.width, self.height = self.table.wrapOn(self.canv, availWidth, availHeight)
@@ -120,15 +175,27 @@ class _Recording(Flowable):
     def draw(self) -> None:
         canvas: Canvas = self.canv
         code, forms, annotations = len(canvas._code), len(canvas._formsinuse), len(canvas._annotationrefs)
+        boxes, cells = (len(self.placements.boxes), len(self.placements.cells)) if self.placements else (0, 0)
         colours = dict(canvas._colorsUsed)
         self.table.drawOn(canvas, 0, 0)
         if len(canvas._annotationrefs) != annotations or canvas._colorsUsed != colours:
             return
-        drawn = _portable("\n".join(canvas._code[code:]), canvas, tuple(canvas._formsinuse[forms:]))
-        if drawn is not None:
-            text, fonts, used = drawn
-            DRAWN.put(self.key, Drawn(self.width, self.height, self.hAlign, self.getSpaceBefore(),
-                                      self.getSpaceAfter(), text, fonts, used))
+        places: tuple[tuple[Any, ...], ...] = ()
+        if self.placements is not None:
+            origin = _origin(canvas)
+            if origin is None:
+                return
+            places = tuple(_relative(p, origin) for p in (*self.placements.boxes[boxes:],
+                                                          *self.placements.cells[cells:]))
+        portable = _portable("\n".join(canvas._code[code:]), canvas, tuple(canvas._formsinuse[forms:]))
+        if portable is not None:
+            text, fonts, used = portable
+            drawn = Drawn(self.width, self.height, self.hAlign, self.getSpaceBefore(), self.getSpaceAfter(), text,
+                          fonts, used, places)
+            DRAWN.put(self.key, drawn)
+            # written as every replay writes it, so a handout's bytes never depend on what was cached
+            del canvas._code[code:], canvas._formsinuse[forms:]
+            _write(canvas, drawn)
 
 
 def _portable(text: str, canvas: Canvas, used: tuple[str, ...]) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
@@ -155,12 +222,39 @@ def _portable(text: str, canvas: Canvas, used: tuple[str, ...]) -> tuple[str, tu
     return (text, tuple(fonts), tuple(dict.fromkeys(used))) if portable else None
 
 
-class _Replay(Flowable):
-    """A recorded table written again: the same operators, this document's font names."""
+#: How far a recorded table's form reaches past its own box (rules are drawn centred on its edges).
+FORM_MARGIN = 36.0
 
-    def __init__(self, drawn: Drawn) -> None:
+
+def _write(canvas: Canvas, drawn: Drawn) -> None:
+    """``drawn`` written with this document's font names, as a form XObject named by what it draws (so
+    the same card in many handouts is one object in a combined print file), and drawn here."""
+    doc = canvas._doc
+    names = [pdfmetrics.getFont(font).getSubsetInternalName(0, doc) for font in drawn.fonts]
+    for name in drawn.forms:
+        if not canvas.hasForm(name):
+            width, height, operators = caches.FIGURE_FORMS.get(name)  # type: ignore[misc]
+            canvas.beginForm(name, 0, 0, width, height)
+            canvas._code.extend(operators)
+            canvas.endForm()
+    # the record holds the table's own save, translation and restore, as its drawOn made them
+    text = _PLACE.sub(lambda m: names[int(m.group(1))], drawn.text)
+    form = "Rec" + hashlib.sha256("\0".join((text, *drawn.forms)).encode()).hexdigest()[:32]
+    if not canvas.hasForm(form):
+        canvas.beginForm(form, -FORM_MARGIN, -FORM_MARGIN, drawn.width + FORM_MARGIN, drawn.height + FORM_MARGIN)
+        canvas._code.append(text)
+        canvas._formsinuse.extend(drawn.forms)
+        canvas.endForm()
+    canvas.doForm(form)
+
+
+class _Replay(Flowable):
+    """A recorded table written again (``_write``), its tick boxes and cells noted where it is drawn."""
+
+    def __init__(self, drawn: Drawn, placements: Placements | None = None) -> None:
         super().__init__()
         self.drawn = drawn
+        self.placements = placements
         self.width, self.height = drawn.width, drawn.height
         self.hAlign = drawn.h_align
         self.spaceBefore, self.spaceAfter = drawn.space_before, drawn.space_after
@@ -173,14 +267,12 @@ class _Replay(Flowable):
 
     def draw(self) -> None:
         canvas: Canvas = self.canv
-        doc = canvas._doc
-        names = [pdfmetrics.getFont(font).getSubsetInternalName(0, doc) for font in self.drawn.fonts]
-        for name in self.drawn.forms:
-            if not canvas.hasForm(name):
-                width, height, operators = caches.FIGURE_FORMS.get(name)  # type: ignore[misc]
-                canvas.beginForm(name, 0, 0, width, height)
-                canvas._code.extend(operators)
-                canvas.endForm()
-        # the record holds the table's own save, translation and restore, as its drawOn made them
-        canvas._code.append(_PLACE.sub(lambda m: names[int(m.group(1))], self.drawn.text))
-        canvas._formsinuse.extend(self.drawn.forms)
+        _write(canvas, self.drawn)
+        if self.placements is not None and self.drawn.places:
+            origin = _origin(canvas)
+            if origin is None:
+                raise ValueError("a recorded checklist drawn turned or scaled")
+            page = canvas.getPageNumber()
+            for record in self.drawn.places:
+                placed = _placed(record, page, origin)
+                (self.placements.boxes if isinstance(placed, PlacedBox) else self.placements.cells).append(placed)
