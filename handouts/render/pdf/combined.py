@@ -4,8 +4,9 @@ The file is written as it goes, one handout at a time, so memory stays flat
 however many handouts it holds. A handout the fast path wrote is copied from
 its own bytes (``own_file``), with no general PDF parser reading it back; any
 other file is read with pypdf. Objects repeated across handouts (the cover,
-the font subsets every handout shares) are written once: each object is
-serialised with its references renumbered, children first, and an object
+the font subsets every handout shares, the cards and weeks the fast path
+writes as forms, pages' resource dictionaries) are written once: each object
+is serialised with its references renumbered, children first, and an object
 whose bytes were already written is not written again.
 
 The document information (title, and the creator that marks a print file made
@@ -16,6 +17,7 @@ tell its own print file from its first bytes.
 from __future__ import annotations
 
 import hashlib
+import re
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -122,6 +124,36 @@ class _Serializer:
         return value
 
 
+_RESOURCES = re.compile(rb"/Resources\s*<<")
+_EMPTY_TRANSITION = re.compile(rb"/Trans\s*<<\s*>>")
+
+
+def _shared_resources(page: bytes, serializer: _Serializer) -> bytes:
+    """A page dictionary as ReportLab writes it, its resources (fonts and forms, the same on most pages
+    of most handouts) moved into an object of their own that the serializer writes once, and its empty
+    page transition left out."""
+    page = _EMPTY_TRANSITION.sub(b"", page)
+    found = _RESOURCES.search(page)
+    if found is None:
+        return page
+    start = found.end() - 2
+    depth, at = 0, start
+    while at < len(page):  # the matching '>>' (resources hold names, numbers and references: no strings)
+        pair = page[at:at + 2]
+        if pair == b"<<":
+            depth, at = depth + 1, at + 2
+        elif pair == b">>":
+            depth, at = depth - 1, at + 2
+            if depth == 0:
+                number = serializer.add(page[start:at])
+                return page[:found.start()] + b"/Resources %d 0 R" % number + page[at:]
+        elif page[at:at + 1] == b"(":
+            return page  # a string: not a dictionary this reads
+        else:
+            at += 1
+    return page
+
+
 def _bytes(value: PdfObject) -> bytes:
     buffer = BytesIO()
     value.write_to_stream(buffer)
@@ -155,7 +187,7 @@ class CombinedWriter:
         serializer.in_progress.clear()
         self.bookmarks.append((title, len(self.pages)))
         for page in pages:
-            body = serializer.fill(page.parts, own, mapping).rstrip()
+            body = _shared_resources(serializer.fill(page.parts, own, mapping).rstrip(), serializer)
             self.pages.append(serializer.add(body[:-2] + b"/Parent %d 0 R >>" % _PAGES, share=False))
         if self.duplex and len(pages) % 2:
             self.pages.append(serializer.add(b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Resources << >> >>"
