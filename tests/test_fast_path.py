@@ -203,6 +203,7 @@ def test_the_plain_path_uses_no_cache(library: Library, request_for, monkeypatch
     monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
     make_handout(request_for(), library=library)
     assert len(caches.PARSED) > 0 and len(caches.FIGURE_FORMS) > 0 and len(frozen.DRAWN) > 0
+    assert len(caches.DRAWN_TEXT) > 0
 
 
 def _make_in_a_fresh_process(folder: Path, cache_home: Path, *, fast: str = "1") -> bytes:

@@ -119,8 +119,12 @@ FIGURE_DRAWINGS: Capped[str, Any] = Capped(256)
 WRAPPED: Capped[tuple[Any, ...], tuple[Any, Any, tuple[float, ...], float]] = Capped(4096)
 
 
+#: What a paragraph drew, with its fonts as holes (``portable``): (wrap key, height) -> operators, fonts.
+DRAWN_TEXT: Capped[tuple[Any, ...], tuple[str, tuple[str, ...]]] = Capped(2048)
+
+
 #: Every cache made, so all can be emptied at once.
-ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS, WRAPPED]
+ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS, WRAPPED, DRAWN_TEXT]
 
 
 def clear_all() -> None:

@@ -31,13 +31,11 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Table
 
@@ -45,11 +43,9 @@ from handouts.model.layout import PlacedBox, PlacedCell, Rect
 from handouts.render.pdf import caches
 from handouts.render.pdf.checklist import GridTable
 from handouts.render.pdf.pages import MarkFlowable
+from handouts.render.pdf.portable import filled, portable
 from handouts.render.pdf.styles import Text
 
-_FONT_NAME = re.compile(r"/(F\d+)(\+(\d+))?(?=[\s/\[(<]|$)")
-_UNPORTABLE = re.compile(r"(?:^|\s)(?:gs|sh|BI|scn|SCN|cs|CS)(?:\s|$)")
-_PLACE = re.compile("\x00(\\d+)\x00")
 
 
 @dataclass(frozen=True)
@@ -187,9 +183,10 @@ class _Recording(Flowable):
                 return
             places = tuple(_relative(p, origin) for p in (*self.placements.boxes[boxes:],
                                                           *self.placements.cells[cells:]))
-        portable = _portable("\n".join(canvas._code[code:]), canvas, tuple(canvas._formsinuse[forms:]))
-        if portable is not None:
-            text, fonts, used = portable
+        used = tuple(dict.fromkeys(canvas._formsinuse[forms:]))
+        recorded = portable("\n".join(canvas._code[code:]), canvas, _known_figure, used)
+        if recorded is not None:
+            text, fonts = recorded
             drawn = Drawn(self.width, self.height, self.hAlign, self.getSpaceBefore(), self.getSpaceAfter(), text,
                           fonts, used, places)
             DRAWN.put(self.key, drawn)
@@ -198,39 +195,17 @@ class _Recording(Flowable):
             _write(canvas, drawn)
 
 
-def _portable(text: str, canvas: Canvas, used: tuple[str, ...]) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
-    """``text`` with its font names as holes, the fonts, and the figure forms; None when not portable."""
-    if _UNPORTABLE.search(text) or "\x00" in text:
-        return None
-    if any(caches.FIGURE_FORMS.get(name) is None for name in used):
-        return None
-    internal = {mapped.lstrip("/"): name for name, mapped in canvas._doc.fontMapping.items()}
-    fonts: list[str] = []
-    portable = True
-
-    def hole(match: re.Match[str]) -> str:
-        nonlocal portable
-        font = internal.get(match.group(1))
-        if font is None or match.group(3) != "0":  # a standard font, or a subset this document made
-            portable = False
-            return match.group(0)
-        if font not in fonts:
-            fonts.append(font)
-        return f"\x00{fonts.index(font)}\x00"
-
-    text = _FONT_NAME.sub(hole, text)
-    return (text, tuple(fonts), tuple(dict.fromkeys(used))) if portable else None
-
-
 #: How far a recorded table's form reaches past its own box (rules are drawn centred on its edges).
 FORM_MARGIN = 36.0
+
+
+def _known_figure(name: str) -> bool:
+    return caches.FIGURE_FORMS.get(name) is not None
 
 
 def _write(canvas: Canvas, drawn: Drawn) -> None:
     """``drawn`` written with this document's font names, as a form XObject named by what it draws (so
     the same card in many handouts is one object in a combined print file), and drawn here."""
-    doc = canvas._doc
-    names = [pdfmetrics.getFont(font).getSubsetInternalName(0, doc) for font in drawn.fonts]
     for name in drawn.forms:
         if not canvas.hasForm(name):
             width, height, operators = caches.FIGURE_FORMS.get(name)  # type: ignore[misc]
@@ -238,7 +213,7 @@ def _write(canvas: Canvas, drawn: Drawn) -> None:
             canvas._code.extend(operators)
             canvas.endForm()
     # the record holds the table's own save, translation and restore, as its drawOn made them
-    text = _PLACE.sub(lambda m: names[int(m.group(1))], drawn.text)
+    text = filled(canvas, (drawn.text, drawn.fonts))
     form = "Rec" + hashlib.sha256("\0".join((text, *drawn.forms)).encode()).hexdigest()[:32]
     if not canvas.hasForm(form):
         canvas.beginForm(form, -FORM_MARGIN, -FORM_MARGIN, drawn.width + FORM_MARGIN, drawn.height + FORM_MARGIN)

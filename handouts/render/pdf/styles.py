@@ -18,6 +18,7 @@ from handouts.model.document import PageSetup
 from handouts.render.pdf import caches
 from handouts.render.pdf.caches import style_key
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
+from handouts.render.pdf.portable import filled, portable
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 BODY_SIZE = 12.5
@@ -85,6 +86,25 @@ class Text(Paragraph):
                     self._shared = True
             self._wrapped_for = (id(self), availWidth, id(self.style), id(self.frags))
         return self.width, self.height
+
+    def draw(self) -> None:
+        """Draw the lines; on the fast path, a paragraph of the same text, style, width and height drawn
+        before in this process is written again from the operators it drew (``caches.DRAWN_TEXT``)."""
+        if self._parse_key is None or not caches.enabled() or not hasattr(self, "blPara"):
+            super().draw()
+            return
+        key = (self._parse_key, self.width, getattr(self, "autoLeading", None), self.height)
+        canvas = self.canv
+        found = caches.DRAWN_TEXT.get(key)
+        if found is not None:
+            canvas._code.append(filled(canvas, found))
+            return
+        code, annotations, colours = len(canvas._code), len(canvas._annotationrefs), dict(canvas._colorsUsed)
+        super().draw()
+        if len(canvas._annotationrefs) == annotations and canvas._colorsUsed == colours:  # no links, no spot colours
+            recorded = portable("\n".join(canvas._code[code:]), canvas, lambda name: False)
+            if recorded is not None:
+                caches.DRAWN_TEXT.put(key, recorded)
 
     def _shared_key(self, width: float) -> tuple[Any, ...] | None:
         if self._parse_key is None or self._shared or not caches.enabled():
