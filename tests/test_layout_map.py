@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 
 import pdfplumber
@@ -99,3 +99,19 @@ def test_write_in_cells_for_the_pain_score_and_notes(drawn) -> None:  # type: ig
         assert len(boxes) == 3
         assert all(b.rect.x + b.rect.width < cell.rect.x for b in boxes)
         assert all(cell.rect.y <= b.rect.y and b.rect.y + b.rect.height <= cell.rect.y + cell.rect.height for b in boxes)
+
+
+def test_a_layout_with_a_cover_in_front_moves_every_box_and_cell_and_keeps_all_else() -> None:
+    from dataclasses import replace
+
+    from handouts.model.layout import LayoutMap, PlacedBox, PlacedCell, Rect, SheetPage
+
+    box = PlacedBox(2, Rect(1, 2, 3, 4), "bridge", date(2026, 12, 7), 2, "exercise")
+    cell = PlacedCell(2, Rect(5, 6, 7, 8), "pain", date(2026, 12, 8), 1)
+    layout = LayoutMap((612, 792), (box,), (cell,), paper="letter", document_id="ABCDEFGHJK",
+                       sheets=(SheetPage(2, 2),))
+    moved = layout.after(2)
+    assert moved.boxes == (replace(box, page=4),) and moved.cells == (replace(cell, page=4),)
+    assert moved.sheets == (replace(SheetPage(2, 2), page=4),)
+    assert replace(moved, boxes=layout.boxes, cells=layout.cells, sheets=layout.sheets) == layout
+    assert layout.after(0) is layout

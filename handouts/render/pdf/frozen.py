@@ -30,6 +30,7 @@ ReportLab internals used: the canvas's ``_code`` (operators), ``_formsinuse``,
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -140,9 +141,12 @@ def _placed(record: tuple[Any, ...], page: int, origin: tuple[float, float]) -> 
     rect = Rect(x + origin[0], y + origin[1], width, height)
     if kind == "box":
         exercise_id, day, session, box_kind = rest
-        return PlacedBox(page, rect, exercise_id, date.fromisoformat(day), session, box_kind)
+        return PlacedBox(page, rect, exercise_id, _day(day), session, box_kind)
     cell_kind, day, week = rest
-    return PlacedCell(page, rect, cell_kind, date.fromisoformat(day) if day else None, week)
+    return PlacedCell(page, rect, cell_kind, _day(day) if day else None, week)
+
+
+_day = functools.lru_cache(maxsize=1024)(date.fromisoformat)  # a week's seven days, over and over
 
 
 class _Recording(Flowable):
@@ -195,6 +199,10 @@ class _Recording(Flowable):
             _write(canvas, drawn)
 
 
+#: Form names, by the operators and figures they draw.
+_FORM_NAMES: caches.Capped[tuple[str, tuple[str, ...]], str] = caches.Capped(512)
+caches.ALL.append(_FORM_NAMES)
+
 #: How far a recorded table's form reaches past its own box (rules are drawn centred on its edges).
 FORM_MARGIN = 36.0
 
@@ -214,7 +222,11 @@ def _write(canvas: Canvas, drawn: Drawn) -> None:
             canvas.endForm()
     # the record holds the table's own save, translation and restore, as its drawOn made them
     text = filled(canvas, (drawn.text, drawn.fonts))
-    form = "Rec" + hashlib.sha256("\0".join((text, *drawn.forms)).encode()).hexdigest()[:32]
+    key = (text, drawn.forms)  # a str keeps its hash: a record replayed again is not hashed again
+    form = _FORM_NAMES.get(key)
+    if form is None:
+        form = "Rec" + hashlib.sha256("\0".join((text, *drawn.forms)).encode()).hexdigest()[:32]
+        _FORM_NAMES.put(key, form)
     if not canvas.hasForm(form):
         canvas.beginForm(form, -FORM_MARGIN, -FORM_MARGIN, drawn.width + FORM_MARGIN, drawn.height + FORM_MARGIN)
         canvas._code.append(text)

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from handouts.render.pdf import caches
+
 _FONT_NAME = re.compile(r"/(F\d+)(\+(\d+))?(?=[\s/\[(<]|$)")
 _UNPORTABLE = re.compile(r"(?:^|\s)(?:gs|sh|BI|scn|SCN|cs|CS)(?:\s|$)")
 _HOLE = re.compile("\x00(\\d+)\x00")
@@ -60,5 +62,15 @@ def filled(canvas: Canvas, recorded: Portable) -> str:
     if not fonts:
         return text
     doc = canvas._doc
-    names = [pdfmetrics.getFont(font).getSubsetInternalName(0, doc) for font in fonts]
-    return _HOLE.sub(lambda m: names[int(m.group(1))], text)
+    names = tuple(pdfmetrics.getFont(font).getSubsetInternalName(0, doc) for font in fonts)
+    key = (text, names)  # the recorded str keeps its hash, so a lookup costs little
+    found = _FILLED.get(key)
+    if found is None:
+        found = _HOLE.sub(lambda m: names[int(m.group(1))], text)
+        _FILLED.put(key, found)
+    return found
+
+
+#: Operators filled with a document's font names (mostly the same names in every handout).
+_FILLED: caches.Capped[tuple[str, tuple[str, ...]], str] = caches.Capped(2048)
+caches.ALL.append(_FILLED)
