@@ -1,13 +1,18 @@
 """The page frame of a handout: margins, running header and footer, "Page X of Y".
 
 Headers and footers are drawn when the document is saved, once the page count
-is known, so every page can say "Page 2 of 6" in a single layout pass.
+is known, so every page can say "Page 2 of 6" in a single layout pass. The
+same words recur on every page and in every handout of a clinic, so what is
+worked out from them alone (printable text, widths, shortening, the edition's
+lines) is kept per process in small least-recently-used caches: pure functions
+of their arguments, the fonts being registered once per process.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -104,6 +109,7 @@ class HandoutDocument(BaseDocTemplate):
 EDITION_SCALE = 0.7
 
 
+@lru_cache(maxsize=1024)
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` shortened with '…' so it fits ``width`` points."""
     if stringWidth(text, font, size) <= width:
@@ -111,6 +117,31 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+_printable = lru_cache(maxsize=1024)(printable)
+_width = lru_cache(maxsize=1024)(stringWidth)
+
+
+@lru_cache(maxsize=256)
+def _made_size(made: str, size: float, room: float) -> float:
+    """A long date in large print steps down to 12 points rather than lose its year."""
+    while size > 12 and stringWidth(made, FONT, size) > room:
+        size -= 0.5
+    return size
+
+
+@lru_cache(maxsize=256)
+def _edition_lines(edition: str, small: float, room: float) -> tuple[str, ...]:
+    """At most two lines, each fitted to ``room``; a word that does not fit the second is cut with '…'."""
+    lines = [""]
+    for word in edition.split():
+        joined = f"{lines[-1]} {word}".strip()
+        if stringWidth(joined, FONT, small) <= room or not lines[-1] or len(lines) == 2:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return tuple(_fit(line, FONT, small, room) for line in lines)
 
 
 #: On a checklist page the running header and footer start clear of the corner markers.
@@ -131,10 +162,10 @@ def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages
     canvas.saveState()
     canvas.setFillColor(look.accent_colour)
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawString(left, top, _fit(printable(running.clinic), FONT_BOLD, size, half))
+    canvas.drawString(left, top, _fit(_printable(running.clinic), FONT_BOLD, size, half))
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, size)
-    canvas.drawRightString(right, top, _fit(printable(running.patient), FONT, size, half))
+    canvas.drawRightString(right, top, _fit(_printable(running.patient), FONT, size, half))
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.75)
     canvas.line(left, top - 6, right, top - 6)
@@ -151,24 +182,24 @@ def _draw_footer(canvas: Canvas, look: Look, running: Running, page: int, pages:
     half = (right - left) / 2 - 6
     bottom = MARGIN
     canvas.line(left, bottom + size + 6, right, bottom + size + 6)
-    made = _fit(printable(running.made), FONT, size, half)
+    made = _fit(_printable(running.made), FONT, size, half)
     canvas.setFont(FONT, size)
     canvas.drawString(left, bottom, made)
     canvas.setFont(FONT_BOLD, size)
-    label = printable(running.page_label(page, pages))
+    label = _printable(running.page_label(page, pages))
     canvas.drawRightString(right, bottom, label)
     if running.sample:  # the fictional sample clinic: say so between the date and the page number
         canvas.setFillColor(WARN_BORDER)
-        start = left + stringWidth(made, FONT, size) + 12
-        end = right - stringWidth(label, FONT_BOLD, size) - 12
+        start = left + _width(made, FONT, size) + 12
+        end = right - _width(label, FONT_BOLD, size) - 12
         canvas.drawCentredString((start + end) / 2, bottom,
-                                 _fit(printable(running.sample), FONT_BOLD, size, end - start))
+                                 _fit(_printable(running.sample), FONT_BOLD, size, end - start))
     if running.edition:
         # For the clinic, not the patient: small, in the margin under the footer, so no page loses space.
         small = round(size * EDITION_SCALE, 1)
         canvas.setFillColor(MUTED)
         canvas.setFont(FONT, small)
-        canvas.drawString(left, bottom - small - 3, _fit(printable(running.edition), FONT, small, right - left))
+        canvas.drawString(left, bottom - small - 3, _fit(_printable(running.edition), FONT, small, right - left))
 
 
 def _draw_sheet_footer(canvas: Canvas, look: Look, running: Running, page: int, pages: int, left: float,
@@ -184,32 +215,22 @@ def _draw_sheet_footer(canvas: Canvas, look: Look, running: Running, page: int, 
     canvas.line(left, rule, left_end, rule)
     canvas.line(right_start, rule, right, rule)
     canvas.setFillColor(MUTED)
-    made = printable(running.made)
-    made_size = size  # a long date in large print steps down to 12 points rather than lose its year
-    while made_size > 12 and stringWidth(made, FONT, made_size) > left_end - left:
-        made_size -= 0.5
+    made = _printable(running.made)
+    made_size = _made_size(made, size, left_end - left)
     canvas.setFont(FONT, made_size)
     canvas.drawString(left, bottom, _fit(made, FONT, made_size, left_end - left))
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawRightString(right, bottom, _fit(printable(running.page_label(page, pages)), FONT_BOLD, size,
+    canvas.drawRightString(right, bottom, _fit(_printable(running.page_label(page, pages)), FONT_BOLD, size,
                                                right - right_start))
     if running.sample:
         canvas.setFillColor(WARN_BORDER)
-        canvas.drawString(left, rule + 5, _fit(printable(running.sample), FONT_BOLD, size, left_end - left))
+        canvas.drawString(left, rule + 5, _fit(_printable(running.sample), FONT_BOLD, size, left_end - left))
     if running.edition:
         small = round(size * EDITION_SCALE, 1)
         canvas.setFillColor(MUTED)
         canvas.setFont(FONT, small)
-        room = left_end - left
-        words, lines = printable(running.edition).split(), [""]
-        for word in words:  # at most two lines; a word that does not fit the second is cut with '…'
-            joined = f"{lines[-1]} {word}".strip()
-            if stringWidth(joined, FONT, small) <= room or not lines[-1] or len(lines) == 2:
-                lines[-1] = joined
-            else:
-                lines.append(word)
-        for number, line in enumerate(lines):
-            canvas.drawString(left, bottom - (small + 2) * (number + 1) - 1, _fit(line, FONT, small, room))
+        for number, line in enumerate(_edition_lines(_printable(running.edition), small, left_end - left)):
+            canvas.drawString(left, bottom - (small + 2) * (number + 1) - 1, line)
 
 
 @dataclass

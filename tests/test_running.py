@@ -1,0 +1,69 @@
+"""The running header and footer: long words are cut to their room, and a page drawn with the words'
+widths and cuts already known is the same as one drawn from nothing."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.model.document import Running
+from handouts.render.pdf import pages
+from handouts.render.pdf.fonts import register_fonts
+from handouts.render.pdf.styles import MARGIN, Look
+
+RUNNING = Running(clinic="Riverside Physiotherapy, Spine and Sports Injury Clinic of the Upper Valley",
+                  patient="Zoë Łukasz Nguyễn Ñandú-Montgomery-Fitzwilliam", made="Made 7 December 2026",
+                  page_format="Page {page} of {pages}",
+                  edition="Content v2026.12, reviewed 2 December 2026 by the clinic's physiotherapists " * 3,
+                  sample="SAMPLE: not a real clinic")
+LOOKS = [pytest.param(Look(), id="letter"), pytest.param(Look(paper="a4", large_print=True), id="a4-large")]
+
+
+def _forget() -> None:
+    for remembered in (pages._fit, pages._printable, pages._width, pages._made_size, pages._edition_lines):
+        remembered.cache_clear()
+
+
+def _pages(look: Look, *, sheet: bool, forget_each_page: bool) -> bytes:
+    register_fonts()
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=look.pagesize, invariant=1)
+    for number in (1, 2, 3):
+        if forget_each_page:
+            _forget()
+        pages._draw_running(canvas, look, RUNNING, number, 3, sheet=sheet)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("look", LOOKS)
+@pytest.mark.parametrize("sheet", [False, True], ids=["page", "checklist-page"])
+def test_remembered_widths_and_cuts_draw_the_same_pages(look: Look, sheet: bool) -> None:
+    _forget()
+    other = Look(paper="a4" if look.paper == "letter" else "letter", large_print=not look.large_print)
+    for known, known_sheet in ((other, False), (other, True), (look, not sheet)):  # all but this page's cuts known
+        _pages(known, sheet=known_sheet, forget_each_page=False)
+    remembered = PdfReader(BytesIO(_pages(look, sheet=sheet, forget_each_page=False)))
+    fresh = PdfReader(BytesIO(_pages(look, sheet=sheet, forget_each_page=True)))
+    for ours, theirs in zip(remembered.pages, fresh.pages, strict=True):
+        assert ours.get_contents().get_data() == theirs.get_contents().get_data()
+
+
+@pytest.mark.parametrize("look", LOOKS)
+@pytest.mark.parametrize("sheet", [False, True], ids=["page", "checklist-page"])
+def test_long_words_are_cut_to_their_room(look: Look, sheet: bool) -> None:
+    with pdfplumber.open(BytesIO(_pages(look, sheet=sheet, forget_each_page=False))) as pdf:
+        for page in pdf.pages:
+            text = page.extract_text()
+            assert RUNNING.clinic not in text and "…" in text
+            assert all(MARGIN / 2 <= char["x0"] and char["x1"] <= page.width - MARGIN / 2 + 0.5
+                       for char in page.chars)
+            header = [char for char in page.chars if char["top"] < MARGIN + 20]
+            clinic = [char for char in header if "Bold" in char["fontname"]]
+            patient = [char for char in header if "Bold" not in char["fontname"]]
+            assert max(char["x1"] for char in clinic) < min(char["x0"] for char in patient)
