@@ -322,8 +322,9 @@ def _render_one(task: RowTask) -> RowResult:
     try:
         library = open_library(task.data, task.templates)
         handout = make_handout(task.request, library=library, options=task.printing)
+        sha256 = handout.sha256  # hashed once: the result and the journal both need it
         result = RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
-                           handout.pages, len(handout.pdf), handout.sha256, task.input_sha256, task.warnings,
+                           handout.pages, len(handout.pdf), sha256, task.input_sha256, task.warnings,
                            record=plan_file.name)
         if os.path.lexists(task.path) and not task.force:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
@@ -334,7 +335,7 @@ def _render_one(task: RowTask) -> RowResult:
             result.layout = layout_path(task.path).name
             beside.append((layout_path(task.path), layout_json(handout.layout, patient_id=patient_id,
                                                                kind=task.printing.kind)))
-        _write_row(task, beside, Entry(task.path.name, handout.sha256, handout.pages, len(handout.pdf),
+        _write_row(task, beside, Entry(task.path.name, sha256, handout.pages, len(handout.pdf),
                                        task.input_sha256), handout.pdf)
     except FolderFullError as exc:  # no later row will fit either: the batch stops
         return RowResult(task.line, patient_id, "failed", exc.message, input_sha256=task.input_sha256,
