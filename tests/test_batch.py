@@ -813,3 +813,28 @@ def test_exit_codes_agree_in_the_code_the_help_and_the_readme() -> None:
         for text in (documented, " ".join(helped.split()), " ".join(cli_module.__doc__.split())):
             assert str(code) in text and words in text, (code, words, text)
     assert "no good row" in documented and "no good row" in " ".join(helped.split())
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to tell a folder's descriptor")
+def test_a_rows_files_are_journalled_then_synced_and_the_folder_synced_once_they_are_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row's three files: all three journal lines first, each file's bytes synced before its name,
+    the PDF last, and the folder synced once every name of the row is given (one folder sync a row)."""
+    out = tmp_path / "out"
+    names = ["a1.plan.json", "a1.layout.json", "a1.pdf"]
+    real = os.fsync
+    seen: list[tuple[str, list[str], list[str]]] = []
+
+    def recording(descriptor: int) -> None:
+        kind = "folder" if os.path.isdir(f"/proc/self/fd/{descriptor}") else "file"
+        journal = (out / JOURNAL).read_text(encoding="utf-8") if (out / JOURNAL).exists() else ""
+        seen.append((kind, [n for n in names if (out / n).exists()],
+                     [n for n in names if f"\n{n}," in journal]))
+        real(descriptor)
+
+    monkeypatch.setattr(os, "fsync", recording)
+    run(write_csv(tmp_path, HEADER + "a1,Ann Lee,nonspecific,maintenance,2026-12-07,1\n"), options(tmp_path))
+    row = [(kind, named) for kind, named, journalled in seen if journalled]
+    start = next(i for i, (kind, _, journalled) in enumerate(seen) if journalled)
+    assert all(journalled == names for _, _, journalled in seen[start:])  # every line before the first file
+    assert row[:4] == [("file", []), ("file", names[:1]), ("file", names[:2]), ("folder", names)]

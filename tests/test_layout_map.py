@@ -115,3 +115,48 @@ def test_a_layout_with_a_cover_in_front_moves_every_box_and_cell_and_keeps_all_e
     assert moved.sheets == (replace(SheetPage(2, 2), page=4),)
     assert replace(moved, boxes=layout.boxes, cells=layout.cells, sheets=layout.sheets) == layout
     assert layout.after(0) is layout
+
+
+def _json_module_layout(record: dict[str, object]) -> bytes:
+    """The layout JSON as the json module writes it, a dictionary at a time: what ``layout_json``
+    wrote before it wrote the boxes' lines itself, kept as the reference it must equal."""
+    import json
+
+    lines = ["{"]
+    items = list(record.items())
+    for index, (key, value) in enumerate(items):
+        comma = "," if index < len(items) - 1 else ""
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            inner = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+            lines.append(f"  {json.dumps(key)}: [\n{inner}\n  ]{comma}")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("changes", [
+    pytest.param({}, id="letter"),
+    pytest.param({"paper": "a4", "leg_pain": True, "diagnosis": "herniated-disc", "phase": "acute"}, id="a4-leg-pain"),
+    pytest.param({"large_print": True, "language": "es"}, id="large-spanish"),
+])
+def test_the_layout_json_is_the_record_as_the_json_module_writes_it(library, changes) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import json
+
+    from conftest import START
+
+    from handouts.model import HandoutRequest, Patient
+    from handouts.model.layout import layout_from_record, layout_record
+    from handouts.run.layout_file import layout_json
+
+    request = dataclasses.replace(HandoutRequest(
+        patient=Patient("p-json", 'Zoë "Ñandú" \\ Nguyễn'), diagnosis="nonspecific", phase="subacute",
+        start_date=START, weeks=2), **changes)
+    layout = make_handout(request, library=library).layout
+    assert layout.boxes and layout.cells and any(c.date is None for c in layout.cells)
+    record = layout_record(layout, patient_id='p-"json" ✓', kind="handout")
+    written = layout_json(layout, patient_id='p-"json" ✓', kind="handout")
+    assert written == _json_module_layout(record)
+    assert json.loads(written) == record
+    assert layout_from_record(json.loads(written)) == layout_from_record(record)

@@ -66,3 +66,27 @@ def test_the_suites_syntax_check_catches_a_broken_pdf() -> None:
     from conftest import _syntax_problems
 
     assert _syntax_problems(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n")
+
+
+def _recording_fsyncs(monkeypatch: pytest.MonkeyPatch, watched: list[Path]) -> list[tuple[str, list[str]]]:
+    """Every real fsync, as ('folder' or 'file', the watched names that exist at that moment)."""
+    real = os.fsync
+    seen: list[tuple[str, list[str]]] = []
+
+    def recording(descriptor: int) -> None:
+        kind = "folder" if os.path.isdir(f"/proc/self/fd/{descriptor}") else "file"
+        seen.append((kind, [p.name for p in watched if p.exists()]))
+        real(descriptor)
+
+    monkeypatch.setattr(os, "fsync", recording)
+    return seen
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to tell a folder's descriptor")
+def test_a_file_is_synced_before_its_name_and_the_folder_after_the_last_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, last = tmp_path / "a.plan.json", tmp_path / "a.pdf"
+    seen = _recording_fsyncs(monkeypatch, [first, last])
+    write_atomic(first, b"{}", sync_folder=False)
+    write_atomic(last, b"%PDF-1")
+    assert seen == [("file", []), ("file", ["a.plan.json"]), ("folder", ["a.plan.json", "a.pdf"])]

@@ -116,3 +116,37 @@ def test_a_template_stuck_in_loops_is_stopped_off_the_main_thread(  # type: igno
                 future.result(timeout=60)
     finally:
         load_templates.cache_clear()
+
+
+def test_a_runaway_template_is_stopped_after_renders_with_later_deadlines() -> None:
+    """The watchdog sleeps until the earliest deadline it knows and is woken only for an earlier one:
+    a short limit after longer ones (and after the longer ones' renders finished) still stops it."""
+    import threading
+    import time
+    from collections.abc import Iterator
+
+    from handouts.compose.sandbox import TemplateTimeout, run_limited
+
+    def forever() -> list[str]:
+        while True:
+            pass
+
+    def slow() -> Iterator[str]:
+        time.sleep(0.2)  # long enough for the watchdog to see this render's deadline and sleep until it
+        yield "ab"
+
+    for _ in range(2):  # renders that leave the watchdog asleep until their hour-long deadlines
+        assert run_limited(slow, seconds=3600, max_output=10) == "ab"
+    stopped: list[BaseException] = []
+
+    def runaway() -> None:
+        try:
+            run_limited(forever, seconds=0.3, max_output=10)
+        except TemplateTimeout as exc:
+            stopped.append(exc)
+
+    thread = threading.Thread(target=runaway, daemon=True)  # a daemon: a missed stop must not hang the tests
+    thread.start()
+    thread.join(timeout=60)  # a missed wake-up would leave it running for the hour
+    assert stopped and not thread.is_alive()
+    assert run_limited(lambda: iter(["c"]), seconds=3600, max_output=10) == "c"  # and the next render runs

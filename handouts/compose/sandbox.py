@@ -11,7 +11,10 @@ to run away: on top of Jinja's immutable sandbox,
 * a watchdog thread stops a template that runs past its time limit, in whichever
   thread runs it (the web server renders off the main thread, where a signal-based
   alarm cannot reach): it raises ``TemplateTimeout`` in that thread, which Python
-  delivers between two steps of the template's own code, however it loops.
+  delivers between two steps of the template's own code, however it loops. The thread
+  is started once per process and woken only when a new deadline comes before the one
+  it already sleeps until (a handout renders several templates, each deadline later
+  than the last), so a render does not pay for a thread switch.
 """
 
 from __future__ import annotations
@@ -64,20 +67,22 @@ class _Watchdog:
         self._lock = threading.Condition()
         self._deadlines: dict[int, float] = {}  # thread id -> time.monotonic() deadline
         self._thread: threading.Thread | None = None
+        self._wake: float | None = None  # when the watchdog wakes next; None: when notified
 
     @contextlib.contextmanager
     def watch(self, seconds: float) -> Iterator[None]:
         """Raise TemplateTimeout in this thread if the block is still running after ``seconds``."""
         me = threading.get_ident()
         with self._lock:
-            self._deadlines[me] = time.monotonic() + seconds
+            deadline = self._deadlines[me] = time.monotonic() + seconds
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="template-watchdog", daemon=True)
                 # It holds no lock a forked child could need (the child starts its own watchdog),
                 # so a fork need not fear it (see render/pdf/cover.py).
                 self._thread.fork_safe = True  # type: ignore[attr-defined]
                 self._thread.start()
-            self._lock.notify()
+            if self._wake is None or deadline < self._wake:  # else it wakes in time to see this deadline
+                self._lock.notify()
         try:
             yield
         finally:
@@ -90,11 +95,13 @@ class _Watchdog:
         with self._lock:
             while True:
                 if not self._deadlines:
+                    self._wake = None
                     self._lock.wait()
                     continue
                 thread, deadline = min(self._deadlines.items(), key=lambda item: item[1])
                 left = deadline - time.monotonic()
                 if left > 0:
+                    self._wake = deadline
                     self._lock.wait(left)
                     continue
                 del self._deadlines[thread]

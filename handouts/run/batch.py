@@ -322,21 +322,21 @@ def _render_one(task: RowTask) -> RowResult:
     try:
         library = open_library(task.data, task.templates)
         handout = make_handout(task.request, library=library, options=task.printing)
+        sha256 = handout.sha256  # hashed once: the result and the journal both need it
         result = RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
-                           handout.pages, len(handout.pdf), handout.sha256, task.input_sha256, task.warnings,
+                           handout.pages, len(handout.pdf), sha256, task.input_sha256, task.warnings,
                            record=plan_file.name)
         if os.path.lexists(task.path) and not task.force:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)
-        # The files beside the PDF go first: a PDF under its name always has them.
-        _write_beside(task, plan_file, record_bytes(plan_record(handout.plan, made=task.printing.today or date.today(),
-                                                                document_id=handout.layout.document_id)))
+        beside = [(plan_file, record_bytes(plan_record(handout.plan, made=task.printing.today or date.today(),
+                                                       document_id=handout.layout.document_id)))]
         if handout.layout.boxes:
-            result.layout = _write_beside(task, layout_path(task.path), layout_json(
-                handout.layout, patient_id=patient_id, kind=task.printing.kind))
-        record(task.path.parent, Entry(task.path.name, handout.sha256, handout.pages, len(handout.pdf),
-                                       task.input_sha256))
-        write_atomic(task.path, handout.pdf, force=task.force)
+            result.layout = layout_path(task.path).name
+            beside.append((layout_path(task.path), layout_json(handout.layout, patient_id=patient_id,
+                                                               kind=task.printing.kind)))
+        _write_row(task, beside, Entry(task.path.name, sha256, handout.pages, len(handout.pdf),
+                                       task.input_sha256), handout.pdf)
     except FolderFullError as exc:  # no later row will fit either: the batch stops
         return RowResult(task.line, patient_id, "failed", exc.message, input_sha256=task.input_sha256,
                          stops_batch=True)
@@ -351,16 +351,28 @@ def _render_one(task: RowTask) -> RowResult:
     return result
 
 
-def _write_beside(task: RowTask, beside: Path, data: bytes) -> str:
-    """Write a file that goes beside the row's PDF (its plan record, its layout JSON) before the PDF; it
-    replaces only a file this folder's batches made, unless --force. Returns its file name."""
-    ours = task.force or not os.path.lexists(beside) or Journal.read(task.path.parent).made_here(beside.name)
-    if not ours:
-        raise OutputExistsError(f"{beside.name} exists and was not made by a batch into this folder; pass --force "
-                                "to replace it", path=beside)
-    record(task.path.parent, Entry(beside.name, hashlib.sha256(data).hexdigest(), 0, len(data), task.input_sha256))
-    write_atomic(beside, data, force=True)
-    return beside.name
+def _write_row(task: RowTask, beside: list[tuple[Path, bytes]], entry: Entry, pdf: bytes) -> None:
+    """Write a row's files: those beside the PDF (its plan record, its layout JSON) first, so a PDF under
+    its name always has them, then the PDF. A file beside it replaces only a file this folder's batches
+    made, unless --force. The journal gets every file's line in one write before any file is named.
+
+    Only the PDF syncs the folder: that makes the names given before it durable too, and a power
+    loss before it leaves a row that is not finished (no PDF), which the rerun makes again. Every
+    file's bytes are synced before it takes its name (``output`` module docstring)."""
+    folder = task.path.parent
+    journal = None
+    for path, _ in beside:
+        if task.force or not os.path.lexists(path):
+            continue
+        journal = journal or Journal.read(folder)
+        if not journal.made_here(path.name):
+            raise OutputExistsError(f"{path.name} exists and was not made by a batch into this folder; pass "
+                                    "--force to replace it", path=path)
+    record(folder, *(Entry(path.name, hashlib.sha256(data).hexdigest(), 0, len(data), task.input_sha256)
+                     for path, data in beside), entry)
+    for path, data in beside:
+        write_atomic(path, data, force=True, sync_folder=False)
+    write_atomic(task.path, pdf, force=task.force)
 
 
 def _crashed(task: RowTask) -> RowResult:

@@ -6,8 +6,10 @@ instead, shared by every batch run into it: running A.csv, then B.csv, then A.cs
 skips A's finished rows, because the journal vouches for them (each file with the checksum
 of its bytes and of the row and settings it was made from).
 
-* A line is appended just before its file takes its name: a line without its file is
+* A line is appended before its file takes its name: a line without its file is
   harmless (the row is made again); a file without its line would be foreign forever.
+  A batch row appends the lines of all its files (plan record, layout JSON, PDF) in one
+  write before the first of them is written.
 * The journal is created with its header in one atomic write: it is complete or absent,
   never empty. A line cut short by a full disk is skipped when read.
 * It is opened without following links, so a link planted under its name cannot send a
@@ -147,9 +149,9 @@ class Journal:
         return len(self._entries)
 
 
-def record(folder: Path, entry: Entry) -> None:
-    """Append ``entry`` to the journal of ``folder`` in one write (safe from parallel workers)."""
-    append(folder / JOURNAL, entry.line())
+def record(folder: Path, *entries: Entry) -> None:
+    """Append ``entries`` to the journal of ``folder`` in one write (safe from parallel workers)."""
+    append(folder / JOURNAL, b"".join(entry.line() for entry in entries))
 
 
 def _split(packed: bytes) -> Iterator[bytes]:

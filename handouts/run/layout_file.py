@@ -4,14 +4,23 @@
 (atomically, never over a file without --force). ``handouts read`` finds the sheet a
 scanned page came from by the document id in the page's QR code, then reads the
 boxes where this file says they are.
+
+The file is ``layout_record`` written as ``json.dumps(..., ensure_ascii=False)`` would, one box
+or cell a line. A handout has hundreds of boxes, so their lines are written straight from the
+map here rather than a dictionary each through the json module (a test holds the two equal).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from handouts.model.layout import LayoutMap, layout_record
+from handouts.model.layout import MM, LayoutMap, Rect, layout_record
+
+if TYPE_CHECKING:
+    from handouts.model.layout import PlacedBox, PlacedCell
 
 SUFFIX = ".layout.json"
 
@@ -23,15 +32,41 @@ def layout_path(pdf: Path) -> Path:
 
 def layout_json(layout: LayoutMap, *, patient_id: str, kind: str) -> bytes:
     """The layout JSON of a document, as bytes (sorted keys, one box per line for a readable diff)."""
-    record = layout_record(layout, patient_id=patient_id, kind=kind)
+    record = layout_record(dataclasses.replace(layout, boxes=(), cells=()), patient_id=patient_id, kind=kind)
+    height = layout.page_size[1]
+    many = {"boxes": [_box(b, height) for b in layout.boxes], "cells": [_cell(c, height) for c in layout.cells]}
     lines = ["{"]
     items = list(record.items())
     for index, (key, value) in enumerate(items):
         comma = "," if index < len(items) - 1 else ""
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            inner = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
-            lines.append(f"  {json.dumps(key)}: [\n{inner}\n  ]{comma}")
+        objects = many.get(key) or (
+            [_dumps(v) for v in value] if isinstance(value, list) and value and isinstance(value[0], dict) else None)
+        if objects:
+            inner = ",\n".join("    " + line for line in objects)
+            lines.append(f"  {_dumps(key)}: [\n{inner}\n  ]{comma}")
         else:
-            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
+            lines.append(f"  {_dumps(key)}: {_dumps(value)}{comma}")
     lines.append("}")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_text = json.encoder.encode_basestring  # type: ignore[attr-defined]  # a str as json.dumps writes it
+
+
+def _rect(rect: Rect, page_height: float) -> str:
+    """``model.layout._mm`` as JSON: millimetres from the top-left, [left, top, width, height]."""
+    return (f"[{round(rect.x / MM, 3)!r}, {round((page_height - rect.y - rect.height) / MM, 3)!r}, "
+            f"{round(rect.width / MM, 3)!r}, {round(rect.height / MM, 3)!r}]")
+
+
+def _box(box: PlacedBox, page_height: float) -> str:
+    return (f'{{"page": {box.page:d}, "kind": {_text(box.kind)}, "exercise_id": {_text(box.exercise_id)}, '
+            f'"date": "{box.date.isoformat()}", "session": {box.session:d}, "value": {_text(box.value)}, '
+            f'"rect": {_rect(box.rect, page_height)}}}')
+
+
+def _cell(cell: PlacedCell, page_height: float) -> str:
+    day = f'"{cell.date.isoformat()}"' if cell.date else "null"
+    return (f'{{"page": {cell.page:d}, "kind": {_text(cell.kind)}, "date": {day}, "week": {cell.week:d}, '
+            f'"rect": {_rect(cell.rect, page_height)}}}')

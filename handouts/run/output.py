@@ -4,6 +4,14 @@ never through a link, and no temporary file outliving the process that made it.
 * Every file is written to a temporary file in its own folder (``.handouts-XXXX.tmp``,
   created exclusively, so never through a link planted under its name), synced, then
   given its name in one step.
+* The folder is synced after the name is given, so the name survives a power loss too.
+  A writer of several files into one folder (a batch row: plan record, layout JSON, then
+  the PDF) may leave that to the last file (``sync_folder=False`` for the others): syncing
+  a folder makes every name given in it so far durable, so once the last file's name is
+  durable the earlier ones are too, and until then the row is simply not finished (the
+  rerun makes it again). Each file's own bytes are still synced before it takes its name,
+  so no name ever points at a file whose bytes a power loss could lose. A killed process
+  needs no sync at all: the kernel already holds every completed write and rename.
 * Each temporary file is locked while its writer lives. A temporary file nobody holds
   the lock of belongs to a process that was stopped or killed: ``sweep_stale`` removes it,
   whoever made it (a single handout, a batch worker, a print file, a manifest).
@@ -91,11 +99,13 @@ class Staged:
 
 
 @contextlib.contextmanager
-def staged(path: Path, *, force: bool = False, keep_identical: bool = False) -> Iterator[Staged]:
+def staged(path: Path, *, force: bool = False, keep_identical: bool = False,
+           sync_folder: bool = True) -> Iterator[Staged]:
     """A file written through a temporary one: it takes the name ``path`` only when the block ends
     normally and was not abandoned. Without ``force`` an existing file is left alone
     (OutputExistsError); with ``keep_identical`` an existing file with the same bytes is left
-    as it was (its time included) and ``unchanged`` is set."""
+    as it was (its time included) and ``unchanged`` is set. ``sync_folder=False`` leaves the
+    folder's sync to a later file in the same folder (see the module docstring)."""
     refuse_overwrite(path, force=force)
     folder = path.parent
     try:
@@ -118,7 +128,8 @@ def staged(path: Path, *, force: bool = False, keep_identical: bool = False) -> 
                 os.replace(temp, path)
             else:
                 _link_without_overwrite(temp, path)
-        _sync_folder(folder)
+        if sync_folder:
+            _sync_folder(folder)
     except OutputExistsError:
         raise
     except OSError as exc:
@@ -128,13 +139,14 @@ def staged(path: Path, *, force: bool = False, keep_identical: bool = False) -> 
             temp.unlink()
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, *, force: bool = False, sync_folder: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder.
 
     Without ``force`` an existing file is left alone and OutputExistsError is
     raised. The temporary file has a neutral name and is removed on any failure.
+    ``sync_folder=False``: a later file in the same folder syncs it (see the module docstring).
     """
-    with staged(path, force=force) as file:
+    with staged(path, force=force, sync_folder=sync_folder) as file:
         file.write(data)
 
 

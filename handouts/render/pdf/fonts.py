@@ -15,6 +15,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from handouts.render.pdf import caches
+from handouts.render.pdf.font_objects import ready_objects
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "HandoutSans"
@@ -31,6 +32,7 @@ def register_fonts() -> str:
     for name, filename in _FONT_FILES.items():
         font = TTFont(name, str(FONTS_DIR / filename))
         font.face.makeSubset = _remembered(font.face.makeSubset)
+        font.addObjects = ready_objects(font.addObjects, font)
         pdfmetrics.registerFont(font)
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD)
     return FONT
