@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -137,8 +137,9 @@ class Look:
 
     @classmethod
     def of(cls, setup: PageSetup) -> Look:
-        """The look a document's page setup asks for."""
-        return cls(paper=setup.paper, large_print=setup.large_print, accent=setup.accent)
+        """The look a document's page setup asks for: one per process for each paper, print size and
+        colour, so its styles (never changed once made) and their cache keys are made once."""
+        return _look(cls, setup.paper, setup.large_print, setup.accent)
 
     @property
     def pagesize(self) -> tuple[float, float]:
@@ -205,3 +206,8 @@ class Look:
             "grid_bold": derive("grid_bold", fontName=FONT_BOLD, spaceAfter=0, leading=size * 1.12),
         }
         return styles
+
+
+@lru_cache(maxsize=64)
+def _look(cls: type[Look], paper: str, large_print: bool, accent: str) -> Look:
+    return cls(paper=paper, large_print=large_print, accent=accent)
