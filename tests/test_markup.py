@@ -93,3 +93,9 @@ def test_very_long_words_get_break_opportunities() -> None:
     width, _ = paragraph.wrap(200, 10_000)
     assert max(paragraph.getActualLineWidths0()) <= 200
     assert plain_text(spans) == "x" * 200
+
+
+@given(st.text())
+def test_escaping_puts_a_backslash_before_each_special_character_and_nothing_else(value: str) -> None:
+    special = set("\\*_#-+>|:[]!`.")
+    assert md_escape(value) == "".join("\\" + c if c in special else c for c in clean(value))
