@@ -24,7 +24,8 @@ page), or a block that is split across pages is laid out as always.
 ReportLab internals used: the canvas's ``_code`` (operators), ``_formsinuse``,
 ``_annotationrefs``, ``_colorsUsed``, ``_currentMatrix`` and ``_doc.fontMapping``;
 ``TTFont.getSubsetInternalName`` (which also makes the document embed the font);
-``Canvas.beginForm`` and ``endForm`` to define a form in the middle of a page.
+``Canvas.beginForm`` and ``endForm`` to define a form in the middle of a page; ``KeepTogether``'s
+``_H``, ``_H0`` and ``_wrapInfo`` and ``flowables._listWrapOn`` to measure a replayed block.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from typing import Any, Protocol
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Table
+from reportlab.platypus.flowables import _listWrapOn
 
 from handouts.model.layout import PlacedBox, PlacedCell, Rect
 from handouts.render.pdf import caches
@@ -89,8 +91,8 @@ def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]],
         drawn = {part: DRAWN.get((key, part)) for kind, part in recipe if kind == "table"}
         if all(d is not None and all(caches.FIGURE_FORMS.get(name) is not None for name in d.forms)
                and (placements is not None or not d.places) for d in drawn.values()):
-            return [KeepTogether([_Replay(drawn[part], placements) if kind == "table"  # type: ignore[arg-type]
-                                  else copy.copy(part) for kind, part in recipe])]
+            return [_KeptReplay([_Replay(drawn[part], placements) if kind == "table"  # type: ignore[arg-type]
+                                 else copy.copy(part) for kind, part in recipe])]
     made = list(build())
     if len(made) != 1 or type(made[0]) is not KeepTogether:
         return made
@@ -108,6 +110,18 @@ def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]],
             recorded.append(_Recording(flowable, (key, len(parts) - 1), placements))
     RECIPES.put(key, tuple(parts))
     return [KeepTogether(recorded)]
+
+
+class _KeptReplay(KeepTogether):
+    """A replayed block, kept whole. Its parts have fixed sizes and make no frame actions, so they are
+    measured without the copy of the frame ReportLab's ``_listWrapOn`` makes for any KeepTogether
+    (copying the frame was a fifth of laying out a handout)."""
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        dims: list[tuple[float, float]] = []
+        width, height = _listWrapOn(self._content, aW, None, dims=dims)  # no canvas: no frame to copy
+        self._H, self._H0, self._wrapInfo = height, dims[0][1] if dims else 0, (aW, aH)
+        return width, 0xFFFFFF  # as KeepTogether: always asked to split, which keeps it whole or moves it on
 
 
 class Placements(Protocol):
