@@ -133,8 +133,6 @@ def clear_all() -> None:
         each.clear()
 
 
-#: A checklist page's six ArUco markers as ready drawing operators, by the markers (ids and places);
-#: and the filled square of each QR module (21 rows of 21), by the QR's place.
+#: A checklist page's six ArUco markers as ready drawing operators, by the markers (ids and places).
 SHEET_MARKERS: Capped[tuple[Any, ...], str] = Capped(16)
-QR_MODULE_SQUARES: Capped[Any, tuple[tuple[str, ...], ...]] = Capped(16)
-ALL.extend([SHEET_MARKERS, QR_MODULE_SQUARES])
+ALL.append(SHEET_MARKERS)

@@ -33,13 +33,11 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Table
 from reportlab.platypus.flowables import _listWrapOn
@@ -47,6 +45,7 @@ from reportlab.platypus.flowables import _listWrapOn
 from handouts.model.layout import PlacedBox, PlacedCell, Rect
 from handouts.render.pdf import caches
 from handouts.render.pdf.checklist import GridTable
+from handouts.render.pdf.forms import define_form
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.portable import filled, portable
 from handouts.render.pdf.styles import Text
@@ -233,7 +232,7 @@ def _write(canvas: Canvas, drawn: Drawn) -> None:
     for name in drawn.forms:
         if not canvas.hasForm(name):
             width, height, operators = caches.FIGURE_FORMS.get(name)  # type: ignore[misc]
-            _define_form(canvas, name, (0, 0, width, height), "\n".join(operators))
+            define_form(canvas, name, (0, 0, width, height), "\n".join(operators))
     # the record holds the table's own save, translation and restore, as its drawOn made them
     text = filled(canvas, (drawn.text, drawn.fonts))
     key = (text, drawn.forms)  # a str keeps its hash: a record replayed again is not hashed again
@@ -242,31 +241,9 @@ def _write(canvas: Canvas, drawn: Drawn) -> None:
         form = "Rec" + hashlib.sha256("\0".join((text, *drawn.forms)).encode()).hexdigest()[:32]
         _FORM_NAMES.put(key, form)
     if not canvas.hasForm(form):
-        _define_form(canvas, form, (-FORM_MARGIN, -FORM_MARGIN, drawn.width + FORM_MARGIN,
+        define_form(canvas, form, (-FORM_MARGIN, -FORM_MARGIN, drawn.width + FORM_MARGIN,
                                     drawn.height + FORM_MARGIN), text, drawn.forms)
     canvas.doForm(form)
-
-
-def _define_form(canvas: Canvas, name: str, box: tuple[float, float, float, float], operators: str,
-                 forms: tuple[str, ...] = ()) -> None:
-    """Define form ``name`` drawing ``operators`` (which draw ``forms``), its stream compressed once per
-    process: the bytes ReportLab's own ``endForm`` writes, without compressing them for every handout."""
-    canvas.beginForm(name, *box)
-    canvas._formsinuse.extend(forms)
-    canvas.endForm()
-    key = (operators, canvas._preamble)
-    compressed = _COMPRESSED_FORMS.get(key)
-    if compressed is None:
-        compressed = zlib.compress(pdfdoc.pdfdocEnc("\n".join(key[::-1])))
-        _COMPRESSED_FORMS.put(key, compressed)
-    form = canvas._doc.idToObject[pdfdoc.xObjectName(name)]
-    form.Contents = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
-                                     compressed)
-
-
-#: Form streams as written (compressed), by their operators and the canvas's preamble.
-_COMPRESSED_FORMS: caches.Capped[tuple[str, str], bytes] = caches.Capped(512)
-caches.ALL.append(_COMPRESSED_FORMS)
 
 
 class _Replay(Flowable):

@@ -4,28 +4,29 @@ The markers are drawn from stored bit patterns (OpenCV's 4x4 dictionary,
 ``DICT_4X4_50``), so printing needs no OpenCV; a test checks the patterns
 against OpenCV where it is installed.
 
-Each cell is a square of its own, a hair (0.05 pt) larger all round so
-neighbours overlap and no seam shows, filled on its own: renderers snap a lone
-filled rectangle to whole pixels (poppler, and Acrobat by poppler's account)
-but not one of many in a path, so one path, or runs of cells merged into one
-rectangle, would print with different edges. The operators are the very ones
-``Canvas.rect`` writes, made without it: a page's six markers are the same on
-every page of that paper, so they are made once per process
-(``caches.SHEET_MARKERS``), and so is the square of each QR module in its place
-(``caches.QR_MODULE_SQUARES``); a page then only picks its dark modules. The
-plain path (``HANDOUTS_FAST_PATH=0``) makes them afresh for each page, the same.
+Each marker cell, and each run of dark QR modules in a row, is a rectangle of
+its own, a hair (0.05 pt) larger all round so neighbours overlap and no seam
+shows, filled on its own: renderers snap a lone filled rectangle to whole pixels
+(poppler, and Acrobat by poppler's account) but not one of many in a path. A
+page's six markers are the same on every page of that paper: their operators are
+made once per process (``caches.SHEET_MARKERS``) and drawn as one form XObject,
+which a combined print file holds once. The plain path
+(``HANDOUTS_FAST_PATH=0``) makes the operators afresh for each page, the same.
 
-ReportLab internals used: the canvas's ``_code`` list of drawing operators, and
-``fp_str`` for writing numbers as the canvas does.
+ReportLab internals used: the canvas's ``_code`` list of drawing operators and
+``_pagesize``, and ``fp_str`` for writing numbers as the canvas does.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.model.layout import QR_MODULES, Marker, Rect, SheetMarks
 from handouts.render.pdf import caches
+from handouts.render.pdf.forms import draw_form
 from handouts.render.pdf.qr import qr_rows
 
 #: The inner 4x4 bits of the markers this tool prints, row by row from the top, '1' white:
@@ -70,33 +71,34 @@ def marker_operators(markers: tuple[Marker, ...]) -> str:
     return found
 
 
-def _module_squares(rect: Rect) -> tuple[tuple[str, ...], ...]:
-    """The square of each QR module filling ``rect``, by row from the top and column from the left."""
-    keep = caches.enabled()
-    found = caches.QR_MODULE_SQUARES.get(rect) if keep else None
-    if found is None:
-        module = rect.width / QR_MODULES
-        found = tuple(tuple(_square(rect.x + column * module - 0.05, rect.y + rect.height - (row + 1) * module - 0.05,
-                                    module + 0.1, module + 0.1) for column in range(QR_MODULES))
-                      for row in range(QR_MODULES))
-        if keep:
-            caches.QR_MODULE_SQUARES.put(rect, found)
-    return found
+#: How far each run of dark QR modules reaches past its modules, in points: neighbouring runs
+#: overlap a hair, so no seam shows between rows.
+QR_OVERLAP = 0.05
 
 
 def qr_operators(text: str, rect: Rect) -> str:
     """The operators that draw ``text`` as a QR code (version 1, error correction M) filling ``rect``
     exactly, without its quiet zone: the band around it is kept blank instead.
 
+    Each run of dark modules in a row is one rectangle, filled on its own (renderers snap a lone
+    filled rectangle to whole pixels, so every edge stays sharp), in module units: the QR's top left
+    corner is the origin and rows count down.
+
     Raises ValueError when ``text`` does not fit version 1 at error correction M.
     """
-    squares = _module_squares(rect)
-    code = ["q", BLACK]
-    for row, dark in zip(squares, qr_rows(text)):
+    module = rect.width / QR_MODULES
+    hair = round(QR_OVERLAP / module, 3)
+    code = ["q", BLACK, f"{fp_str(module, 0, 0, -module, rect.x, rect.y + rect.height)} cm"]
+    for row, dark in enumerate(qr_rows(text)):
+        column = 0
         while dark:
-            lowest = dark & -dark
-            code.append(row[lowest.bit_length() - 1])
-            dark ^= lowest
+            skip = (dark & -dark).bit_length() - 1  # light modules before the next dark one
+            dark >>= skip
+            column += skip
+            run = (~dark & (dark + 1)).bit_length() - 1  # dark modules in a row from here
+            code.append(f"n {fp_str(column - hair, row - hair, run + 2 * hair, 1 + 2 * hair)} re f*")
+            dark >>= run
+            column += run
     code.append("Q")
     return "\n".join(code)
 
@@ -113,9 +115,23 @@ def draw_qr(canvas: Canvas, text: str, rect: Rect) -> None:
 
 
 def draw_sheet_marks(canvas: Canvas, marks: SheetMarks, text: str) -> None:
-    """Every marker and the QR of one checklist page."""
-    canvas._code.append(marker_operators(marks.markers))
+    """Every marker and the QR of one checklist page. The markers, the same on every page of the paper,
+    are one form XObject (``forms``): a combined print file holds them once."""
+    operators = marker_operators(marks.markers)
+    keep = caches.enabled()
+    name = _MARKS_FORMS.get(operators) if keep else None
+    if name is None:
+        name = "Marks" + hashlib.sha256(operators.encode()).hexdigest()[:16]
+        if keep:
+            _MARKS_FORMS.put(operators, name)
+    width, height = canvas._pagesize
+    draw_form(canvas, name, (0, 0, width, height), operators)
     canvas._code.append(qr_operators(text, marks.qr))
+
+
+#: The markers' form name, by their operators.
+_MARKS_FORMS: caches.Capped[str, str] = caches.Capped(16)
+caches.ALL.append(_MARKS_FORMS)
 
 
 __all__ = ["ARUCO_4X4_BITS", "QR_MODULES", "draw_marker", "draw_qr", "draw_sheet_marks", "marker_operators",
