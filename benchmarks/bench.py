@@ -24,7 +24,9 @@ time, because the machines this runs on are shared):
            that no installed copy pays, and that the floor, importing a few modules, hardly pays);
 * batch  - handouts per second for ROWS CSV rows with 1 and with 2 workers, the CPU of the
            whole 1-worker batch (parent and worker) per row, peak memory of the parent and
-           of a worker, and the combined print file's size;
+           of a worker, and the combined print file's size. A row is measured against the
+           text floor of the rows themselves (six plans of two weeks, each drawn as the text
+           floor is, averaged), not of the one-week handout above;
 * memory - the batch parent's peak memory for 1,000, 10,000 and 100,000 CSV rows (2
            workers), before the first row is done and at the end. The workers make no
            PDF here (a stand-in returns each row's result at once): the parent reads,
@@ -101,11 +103,21 @@ def weasyprint_action(html: str) -> Callable[[], object] | None:
     return lambda: weasyprint.HTML(string=html).write_pdf()
 
 
+ROW_WEEKS = 2
+
+
+def row_requests() -> list[HandoutRequest]:
+    """One request for each kind of row ``write_csv`` writes (the plans repeat every six rows)."""
+    return [HandoutRequest(patient=Patient(f"floor-{i}", f"{NAMES[i]} {i}"), diagnosis=diagnosis, phase=phase,
+                           start_date=date(2026, 12, 7), weeks=ROW_WEEKS)
+            for i, (diagnosis, phase) in enumerate(DIAGNOSES)]
+
+
 def write_csv(path: Path, rows: int) -> None:
     lines = ["patient_id,name,diagnosis,phase,start_date,weeks"]
     for i in range(rows):
         diagnosis, phase = DIAGNOSES[i % len(DIAGNOSES)]
-        lines.append(f"r{i:05d},{NAMES[i % len(NAMES)]} {i},{diagnosis},{phase},2026-12-07,2")
+        lines.append(f"r{i:05d},{NAMES[i % len(NAMES)]} {i},{diagnosis},{phase},2026-12-07,{ROW_WEEKS}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -277,7 +289,16 @@ def main(argv: list[str] | None = None) -> int:
         weasy = weasyprint_action(html)
         if weasy is not None:
             actions["weasyprint_ms"] = weasy
+        # The batch's rows are other handouts (six plans, two weeks each): their own text floor, averaged
+        # over the rows, is what a row is measured against.
+        for index, request in enumerate(row_requests()):
+            row_pdf = work / f"row-{index}.pdf"
+            write_handout(request, row_pdf, library=library, force=True)
+            row_size, row_drawn = read_pages(row_pdf)
+            actions[f"row_floor_{index}"] = text_floor(row_size, row_drawn, work / f"row-floor-{index}.pdf")
         results.update(interleaved_ms(actions, args.repeats, every={"weasyprint_ms": 5}))
+        row_floors = [results.pop(name) for name in list(results) if name.startswith("row_floor_")]
+        results["row_text_floor_ms"] = statistics.mean(row_floors)
 
         results.update(cold(work, drawn, size, args.cold_repeats))
         csv_path = work / "patients.csv"
@@ -302,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     if "weasyprint_ms" in results:
         results["weasyprint_over_full"] = results["weasyprint_ms"] / results["full_ms"]
     results["plain_over_full"] = results["plain_ms"] / results["full_ms"]
-    results["batch1_row_over_text_floor"] = results["batch1_cpu_ms_per_row"] / results["text_floor_ms"]
+    results["batch1_row_over_text_floor"] = results["batch1_cpu_ms_per_row"] / results["row_text_floor_ms"]
     results["cold_make_over_cold_floor"] = results["cold_make_ms"] / results["cold_floor_ms"]
     results["batch2_over_batch1"] = results["batch2_per_s"] / results["batch1_per_s"]
     print(table(results))
@@ -322,6 +343,8 @@ def table(r: dict[str, float]) -> str:
         ("layout only (no cover)", f"{r['layout_ms']:.1f} ms", ""),
         ("text floor (the text on a bare canvas)", f"{r['text_floor_ms']:.1f} ms", ""),
         ("fair floor (text, boxes, figures)", f"{r['fair_floor_ms']:.1f} ms", ""),
+        ("text floor of a batch row", f"{r['row_text_floor_ms']:.1f} ms",
+         f"mean of the {len(DIAGNOSES)} plans the CSV repeats, {ROW_WEEKS} weeks each"),
         ("WeasyPrint, equivalent HTML", f"{r['weasyprint_ms']:.0f} ms" if "weasyprint_ms" in r else "not installed",
          "pip install weasyprint" if "weasyprint_ms" not in r else ""),
         ("cold `handouts make` (fresh process)", f"{r['cold_make_ms']:.0f} ms", "CPU, fast path, filled disk cache"),
@@ -341,7 +364,7 @@ def table(r: dict[str, float]) -> str:
          + "target 1.6x or less, stretch 1.3x"),
         ("full / fair floor", f"{r['full_over_fair_floor']:.2f}x", _met(r['full_over_fair_floor'] <= 0.8)
          + "target 0.8x or less"),
-        ("batch row (1 worker, CPU) / text floor", f"{r['batch1_row_over_text_floor']:.2f}x",
+        ("batch row (1 worker, CPU) / its text floor", f"{r['batch1_row_over_text_floor']:.2f}x",
          _met(r['batch1_row_over_text_floor'] <= 1.8) + "target 1.8x or less"),
         ("cold make / cold floor", f"{r['cold_make_over_cold_floor']:.2f}x",
          _met(r['cold_make_over_cold_floor'] <= 1.5) + "target 1.5x or less, with a filled disk cache"),
