@@ -356,9 +356,10 @@ def _write_row(task: RowTask, beside: list[tuple[Path, bytes]], entry: Entry, pd
     its name always has them, then the PDF. A file beside it replaces only a file this folder's batches
     made, unless --force. The journal gets every file's line in one write before any file is named.
 
-    All three are synced before the first takes its name, and the folder once after the PDF's: that
-    makes the names given before it durable too, and a power loss before it leaves a row that is not
-    finished (no PDF), which the rerun makes again (``output.write_together``)."""
+    Every file's bytes are synced before the first of them takes its name, and the folder is synced
+    once, after the PDF is named: that makes the names given before it durable too, and a power loss
+    before it leaves a row that is not finished (no PDF), which the rerun makes again
+    (``output.write_together``)."""
     folder = task.path.parent
     journal = None
     for path, _ in beside:
