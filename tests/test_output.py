@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from handouts.errors import OutputError, OutputExistsError
-from handouts.run.output import write_atomic
+from handouts.errors import FolderFullError, OutputError, OutputExistsError
+from handouts.run.output import write_atomic, write_together
 
 
 def test_writes_and_leaves_no_temp_files(tmp_path: Path) -> None:
@@ -83,10 +83,40 @@ def _recording_fsyncs(monkeypatch: pytest.MonkeyPatch, watched: list[Path]) -> l
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to tell a folder's descriptor")
-def test_a_file_is_synced_before_its_name_and_the_folder_after_the_last_name(
+def test_files_written_together_are_all_synced_before_any_is_named_and_the_folder_after(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first, last = tmp_path / "a.plan.json", tmp_path / "a.pdf"
-    seen = _recording_fsyncs(monkeypatch, [first, last])
-    write_atomic(first, b"{}", sync_folder=False)
-    write_atomic(last, b"%PDF-1")
-    assert seen == [("file", []), ("file", ["a.plan.json"]), ("folder", ["a.plan.json", "a.pdf"])]
+    files = [(tmp_path / "a.plan.json", b"{}"), (tmp_path / "a.layout.json", b"[]"), (tmp_path / "a.pdf", b"%PDF-1")]
+    seen = _recording_fsyncs(monkeypatch, [path for path, _ in files])
+    write_together(files)
+    assert seen == [("file", []), ("file", []), ("file", []), ("folder", ["a.plan.json", "a.layout.json", "a.pdf"])]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.layout.json", "a.pdf", "a.plan.json"]
+    assert [path.read_bytes() for path, _ in files] == [data for _, data in files]
+
+
+def test_files_written_together_replace_the_last_only_with_force(tmp_path: Path) -> None:
+    (tmp_path / "a.plan.json").write_bytes(b"old plan")
+    (tmp_path / "a.pdf").write_bytes(b"old pdf")
+    files = [(tmp_path / "a.plan.json", b"new plan"), (tmp_path / "a.pdf", b"new pdf")]
+    with pytest.raises(OutputExistsError):
+        write_together(files)
+    assert (tmp_path / "a.pdf").read_bytes() == b"old pdf"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "a.plan.json"]  # no temporary file left
+    write_together(files, force_last=True)
+    assert [(tmp_path / n).read_bytes() for n in ("a.plan.json", "a.pdf")] == [b"new plan", b"new pdf"]
+
+
+def test_a_failed_sync_of_files_written_together_names_none_of_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.fsync
+    calls: list[int] = []
+
+    def second_fails(descriptor: int) -> None:
+        calls.append(descriptor)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(descriptor)
+
+    monkeypatch.setattr(os, "fsync", second_fails)
+    with pytest.raises(FolderFullError, match="No space left on device"):
+        write_together([(tmp_path / "a.plan.json", b"{}"), (tmp_path / "a.pdf", b"%PDF-1")])
+    assert list(tmp_path.iterdir()) == []

@@ -33,7 +33,7 @@ from handouts.run.journal import JOURNAL, Entry, Journal, record
 from handouts.run.layout_file import layout_json, layout_path
 from handouts.run.library import Library, open_library
 from handouts.run.manifest import MANIFEST, manifest_writer, read_manifest, refuse_foreign_manifest
-from handouts.run.output import check_writable, file_sha256, folder_lock, sweep_stale, write_atomic
+from handouts.run.output import check_writable, file_sha256, folder_lock, sweep_stale, write_together
 from handouts.run.record import plan_record, record_bytes, record_path
 from handouts.run.pool import in_order
 from handouts.run.print_file import clash, combined_file, name_in_folder, refuse_foreign
@@ -356,9 +356,10 @@ def _write_row(task: RowTask, beside: list[tuple[Path, bytes]], entry: Entry, pd
     its name always has them, then the PDF. A file beside it replaces only a file this folder's batches
     made, unless --force. The journal gets every file's line in one write before any file is named.
 
-    Only the PDF syncs the folder: that makes the names given before it durable too, and a power
-    loss before it leaves a row that is not finished (no PDF), which the rerun makes again. Every
-    file's bytes are synced before it takes its name (``output`` module docstring)."""
+    Every file's bytes are synced before the first of them takes its name, and the folder is synced
+    once, after the PDF is named: that makes the names given before it durable too, and a power loss
+    before it leaves a row that is not finished (no PDF), which the rerun makes again
+    (``output.write_together``)."""
     folder = task.path.parent
     journal = None
     for path, _ in beside:
@@ -370,9 +371,7 @@ def _write_row(task: RowTask, beside: list[tuple[Path, bytes]], entry: Entry, pd
                                     "--force to replace it", path=path)
     record(folder, *(Entry(path.name, hashlib.sha256(data).hexdigest(), 0, len(data), task.input_sha256)
                      for path, data in beside), entry)
-    for path, data in beside:
-        write_atomic(path, data, force=True, sync_folder=False)
-    write_atomic(task.path, pdf, force=task.force)
+    write_together([*beside, (task.path, pdf)], force_last=task.force)
 
 
 def _crashed(task: RowTask) -> RowResult:

@@ -9,7 +9,10 @@ of its bytes and of the row and settings it was made from).
 * A line is appended before its file takes its name: a line without its file is
   harmless (the row is made again); a file without its line would be foreign forever.
   A batch row appends the lines of all its files (plan record, layout JSON, PDF) in one
-  write before the first of them is written.
+  write before the first of them is written. The lines are not synced on their own (as
+  ever): a kill loses nothing the kernel has, and on a file system that commits in order
+  (ext4's default, data=ordered) an appended line is durable no later than a file name
+  given after it, which the folder sync after each row's PDF makes durable.
 * The journal is created with its header in one atomic write: it is complete or absent,
   never empty. A line cut short by a full disk is skipped when read.
 * It is opened without following links, so a link planted under its name cannot send a

@@ -5,13 +5,13 @@ never through a link, and no temporary file outliving the process that made it.
   created exclusively, so never through a link planted under its name), synced, then
   given its name in one step.
 * The folder is synced after the name is given, so the name survives a power loss too.
-  A writer of several files into one folder (a batch row: plan record, layout JSON, then
-  the PDF) may leave that to the last file (``sync_folder=False`` for the others): syncing
-  a folder makes every name given in it so far durable, so once the last file's name is
-  durable the earlier ones are too, and until then the row is simply not finished (the
-  rerun makes it again). Each file's own bytes are still synced before it takes its name,
-  so no name ever points at a file whose bytes a power loss could lose. A killed process
-  needs no sync at all: the kernel already holds every completed write and rename.
+  Several files into one folder (a batch row: plan record, layout JSON, then the PDF) go
+  through ``write_together``: every file written and synced, then named in order, then one
+  folder sync. Syncing a folder makes every name given in it so far durable, so the last
+  file's sync covers the earlier names, and before it the row is simply not finished (the
+  rerun makes it again). Every file's bytes are synced before any of them takes its name,
+  so no name ever points at bytes a power loss could lose. A killed process needs no sync
+  at all: the kernel already holds every completed write and rename.
 * Each temporary file is locked while its writer lives. A temporary file nobody holds
   the lock of belongs to a process that was stopped or killed: ``sweep_stale`` removes it,
   whoever made it (a single handout, a batch worker, a print file, a manifest).
@@ -30,7 +30,7 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -99,13 +99,11 @@ class Staged:
 
 
 @contextlib.contextmanager
-def staged(path: Path, *, force: bool = False, keep_identical: bool = False,
-           sync_folder: bool = True) -> Iterator[Staged]:
+def staged(path: Path, *, force: bool = False, keep_identical: bool = False) -> Iterator[Staged]:
     """A file written through a temporary one: it takes the name ``path`` only when the block ends
     normally and was not abandoned. Without ``force`` an existing file is left alone
     (OutputExistsError); with ``keep_identical`` an existing file with the same bytes is left
-    as it was (its time included) and ``unchanged`` is set. ``sync_folder=False`` leaves the
-    folder's sync to a later file in the same folder (see the module docstring)."""
+    as it was (its time included) and ``unchanged`` is set."""
     refuse_overwrite(path, force=force)
     folder = path.parent
     try:
@@ -128,8 +126,7 @@ def staged(path: Path, *, force: bool = False, keep_identical: bool = False,
                 os.replace(temp, path)
             else:
                 _link_without_overwrite(temp, path)
-        if sync_folder:
-            _sync_folder(folder)
+        _sync_folder(folder)
     except OutputExistsError:
         raise
     except OSError as exc:
@@ -139,15 +136,68 @@ def staged(path: Path, *, force: bool = False, keep_identical: bool = False,
             temp.unlink()
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False, sync_folder: bool = True) -> None:
+def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder.
 
     Without ``force`` an existing file is left alone and OutputExistsError is
     raised. The temporary file has a neutral name and is removed on any failure.
-    ``sync_folder=False``: a later file in the same folder syncs it (see the module docstring).
     """
-    with staged(path, force=force, sync_folder=sync_folder) as file:
+    with staged(path, force=force) as file:
         file.write(data)
+
+
+def write_together(files: Sequence[tuple[Path, bytes]], *, force_last: bool = False) -> None:
+    """Write ``files`` (all in one folder) each through its own temporary file: every file is written
+    and synced first, then each takes its name in the order given, then the folder is synced once.
+
+    Every file but the last replaces what is under its name (the caller has checked it may); the last
+    does so only with ``force_last`` (else OutputExistsError, the earlier ones already named). Syncing
+    the files one after another lets the file system commit them together, where a file synced, named
+    and its folder synced before the next is written costs a commit each (see the module docstring).
+    """
+    if not files:
+        return
+    folder = files[0][0].parent
+    refuse_overwrite(files[-1][0], force=force_last)
+    temps: list[tuple[int, Path]] = []
+    try:
+        try:
+            for _ in files:
+                temps.append(_locked_temp(folder))
+        except OSError as exc:
+            raise write_error(exc, folder, "cannot write in this folder") from None
+        for (path, data), (descriptor, _) in zip(files, temps):
+            _write_all(descriptor, data, path)
+        for (path, _), (descriptor, _) in zip(files, temps):
+            try:
+                os.fsync(descriptor)
+            except OSError as exc:
+                raise write_error(exc, path) from None
+        for index, ((path, _), (_, temp)) in enumerate(zip(files, temps)):
+            try:
+                if index < len(files) - 1 or force_last:
+                    os.replace(temp, path)
+                else:
+                    _link_without_overwrite(temp, path)
+            except OutputExistsError:
+                raise
+            except OSError as exc:
+                raise write_error(exc, path) from None
+        _sync_folder(folder)
+    finally:
+        for descriptor, temp in temps:
+            os.close(descriptor)
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+
+def _write_all(descriptor: int, data: bytes, path: Path) -> None:
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(descriptor, view):]
+    except OSError as exc:
+        raise write_error(exc, path) from None
 
 
 def _locked_temp(folder: Path) -> tuple[int, Path]:
