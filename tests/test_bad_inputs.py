@@ -655,10 +655,10 @@ def test_a_batch_where_nothing_could_be_made_exits_3(tmp_path: Path, monkeypatch
     path = tmp_path / "patients.csv"
     path.write_text(HEADER + GOOD, encoding="utf-8")
 
-    def full(path: Path, data: bytes, **options: object) -> None:
-        raise OutputError("cannot write the file: No space left on device", path=path)
+    def full(files: list[tuple[Path, bytes]], **options: object) -> None:
+        raise OutputError("cannot write the file: No space left on device", path=files[-1][0])
 
-    monkeypatch.setattr(batch_module, "write_atomic", full)  # every handout, not the manifest
+    monkeypatch.setattr(batch_module, "write_together", full)  # every handout's files, not the manifest
     result = batch_module.run(path, BatchOptions(output=tmp_path / "out", workers=1, printing=PrintOptions(use_cover=False)))
     assert result.exit_code == 3 and "No space left on device" in result.rows[0].message
 

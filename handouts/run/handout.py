@@ -20,7 +20,7 @@ from handouts.render.pdf.text import missing_glyphs
 from handouts.rules.plan import make_plan
 from handouts.run.layout_file import layout_json, layout_path
 from handouts.run.library import Library
-from handouts.run.output import refuse_overwrite, sweep_stale, write_atomic
+from handouts.run.output import refuse_overwrite, sweep_stale, write_together
 from handouts.run.record import plan_record, record_bytes, record_path
 
 
@@ -106,14 +106,17 @@ def write_handout(request: HandoutRequest, target: str | Path | None = None, *, 
     sweep_stale(path.parent)  # what a stopped run left: this run's own temporary file is locked
     made = options.today or date.today()  # one date for the page and the record
     handout = make_handout(request, library=library, options=dataclasses.replace(options, today=made))
-    # the files beside it first: a PDF under its name always has them
+    # the files beside it first: a PDF under its name always has them (written and synced together,
+    # then named in this order, then the folder synced once: ``output.write_together``)
+    files: list[tuple[Path, bytes]] = []
     if record is not None:
-        write_atomic(record, record_bytes(plan_record(handout.plan, made=made, document_id=handout.layout.document_id)),
-                     force=force)
+        files.append((record, record_bytes(plan_record(handout.plan, made=made,
+                                                       document_id=handout.layout.document_id))))
     layout = None
     if handout.layout.boxes:
         layout = beside
-        write_atomic(beside, layout_json(handout.layout, patient_id=request.patient.patient_id, kind=options.kind),
-                     force=force)
-    write_atomic(path, handout.pdf, force=force)
+        files.append((beside, layout_json(handout.layout, patient_id=request.patient.patient_id, kind=options.kind)))
+    for file, _ in files:  # checked again: one may have appeared while the handout was made
+        refuse_overwrite(file, force=force)
+    write_together([*files, (path, handout.pdf)], force_last=force)
     return Written(path, handout, record, layout)

@@ -162,6 +162,7 @@ def write_together(files: Sequence[tuple[Path, bytes]], *, force_last: bool = Fa
     temps: list[tuple[int, Path]] = []
     try:
         try:
+            folder.mkdir(parents=True, exist_ok=True)
             for _ in files:
                 temps.append(_locked_temp(folder))
         except OSError as exc:
