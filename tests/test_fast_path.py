@@ -281,3 +281,14 @@ def test_the_print_file_writes_shared_cards_weeks_and_resources_once(library: Li
     second = set().union(*(forms(p) for p in reader.pages[half:]))
     assert first and first == second  # the cards and weeks as one set of forms
     assert combined.stat().st_size < 1.15 * paths[0].stat().st_size  # (1.05 when written)
+
+
+def test_a_handout_made_again_in_one_process_is_the_same_bytes(library: Library, request_for,  # type: ignore[no-untyped-def]
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first handout draws and records; the next ones are written from what was kept (forms formatted
+    and compressed, paragraphs, cards, weeks): the file is the same, byte for byte."""
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
+    caches.clear_all()
+    request = request_for(weeks=2)
+    made = [make_handout(request, library=library).pdf for _ in range(3)]
+    assert made[0] == made[1] == made[2]

@@ -6,10 +6,16 @@ many handouts. Each is written as a form XObject: ReportLab's ``beginForm`` and
 the compressed bytes kept from the first time (the bytes ``endForm`` would write).
 The same form in many handouts is then one object in a combined print file.
 
+The whole form object, once formatted, is kept too, by its stream and the object
+numbers of what it refers to (the document's fonts, the forms it draws): the
+handouts of a batch number their objects alike, so most forms are written from
+the bytes kept.
+
 ReportLab internals used: ``Canvas.beginForm``/``endForm`` in the middle of a page,
-the canvas's ``_formsinuse`` and ``_preamble``, the document's ``idToObject``, and
-a form's ``Contents`` stream given with its ``Filter`` already set (ReportLab then
-writes it as it is).
+the canvas's ``_formsinuse`` and ``_preamble``, the document's ``idToObject``,
+``idToObjectNumberAndVersion`` and ``encrypt``, a form's ``Contents`` stream given
+with its ``Filter`` already set (ReportLab then writes it as it is), and its
+``format`` replaced on the instance.
 """
 
 from __future__ import annotations
@@ -44,6 +50,35 @@ def define_form(canvas: Canvas, name: str, box: Box, operators: str, forms: tupl
     form = canvas._doc.idToObject[pdfdoc.xObjectName(name)]
     form.Contents = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
                                      compressed)
+    if keep:
+        form.format = _KeptFormat(form, (compressed, box, form.hasImages, form.compression))
+
+
+class _KeptFormat:
+    """A form's ``format``: the bytes ReportLab wrote for the same form, with the same object numbers for
+    the fonts and forms it refers to, earlier in the process (a batch writes its handouts alike)."""
+
+    def __init__(self, form: pdfdoc.PDFFormXObject, content: tuple[object, ...]) -> None:
+        self.form, self.content = form, content
+        self.plain = type(form).format.__get__(form)
+
+    def __call__(self, document: pdfdoc.PDFDocument) -> bytes:
+        if not isinstance(document.encrypt, pdfdoc.NoEncryption):
+            return self.plain(document)
+        numbers = document.idToObjectNumberAndVersion
+        refers = (numbers.get(pdfdoc.BasicFonts),
+                  tuple((name, numbers.get(name)) for name in (self.form.XObjects.dict if self.form.XObjects else ())))
+        key = (self.content, refers)
+        found = _FORMATTED.get(key)
+        if found is None:
+            found = self.plain(document)
+            _FORMATTED.put(key, found)
+        return found
+
+
+#: Forms as ReportLab formats them, by their stream and what they refer to.
+_FORMATTED: caches.Capped[tuple[object, ...], bytes] = caches.Capped(512)
+caches.ALL.append(_FORMATTED)
 
 
 def draw_form(canvas: Canvas, name: str, box: Box, operators: str) -> None:
