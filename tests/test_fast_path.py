@@ -292,3 +292,29 @@ def test_a_handout_made_again_in_one_process_is_the_same_bytes(library: Library,
     request = request_for(weeks=2)
     made = [make_handout(request, library=library).pdf for _ in range(3)]
     assert made[0] == made[1] == made[2]
+
+
+def test_a_card_is_rendered_from_its_template_once_per_process(library: Library, request_for,  # type: ignore[no-untyped-def]
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from handouts.compose.document import compose
+    from handouts.model.document import Cards
+    from handouts.rules.plan import make_plan
+
+    plan = make_plan(request_for(), library.dataset)
+    templates = library.templates(plan.language)
+
+    def cards() -> tuple[Any, ...]:
+        doc = compose(plan, templates, today=date(2026, 12, 2))
+        return next(block for block in doc.blocks if isinstance(block, Cards)).cards
+
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
+    first, second = cards(), cards()
+    def shared(one: tuple[Any, ...], other: tuple[Any, ...]) -> list[bool]:
+        return [x is y for a, b in zip(one, other) for x, y in zip(a.beside, b.beside)]
+
+    assert first == second and all(shared(first, second))  # kept: the very blocks
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "0")
+    plain = cards()
+    assert plain == first and not any(shared(plain, first))  # rendered afresh

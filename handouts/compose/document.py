@@ -101,7 +101,8 @@ def _card(planned: PlannedExercise, words: Mapping[str, Any], clinic: Clinic, te
     """One exercise card from ``exercise.md.j2``: its first heading is the title; the blocks before
     the first box sit beside the picture; the box and everything after it span the card."""
     name = "exercise.md.j2"
-    blocks = _fill_slots(templates.render(name, {"exercise": words, "labels": templates.labels}), templates, name, {})
+    blocks = _fill_slots(templates.render(name, {"exercise": words, "labels": templates.labels}, kept=repr(words)),
+                         templates, name, {})
     title = next((b for b in blocks if isinstance(b, Heading)), None)
     body = [b for b in blocks if b is not title]
     split = next((i for i, b in enumerate(body) if isinstance(b, Box)), len(body))

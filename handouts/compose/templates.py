@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -35,6 +35,7 @@ from handouts.load.schema import Problems, Section
 from handouts.load.yamlio import load_yaml
 from handouts.model.document import fill
 
+KEPT_RENDERS = 1024  # rendered cards kept per language: a long-running server stays small
 TEMPLATE_FILES = ("handout.md.j2", "checklist.md.j2", "exercise.md.j2")
 RENDER_SECONDS = 5.0
 MAX_OUTPUT = 200_000  # characters one template may write
@@ -64,9 +65,25 @@ class Templates:
     language: str
     env: jinja2.Environment
     labels: Mapping[str, Any]
+    #: Blocks already rendered, by template name and ``kept`` key (see ``render``).
+    _kept: dict[tuple[str, str], tuple[Parsed, ...]] = field(default_factory=dict, repr=False, compare=False)
 
-    def render(self, name: str, context: Mapping[str, Any]) -> tuple[Parsed, ...]:
-        """Render template ``name`` with ``context`` and parse the result into blocks."""
+    def render(self, name: str, context: Mapping[str, Any], *, kept: str | None = None) -> tuple[Parsed, ...]:
+        """Render template ``name`` with ``context`` and parse the result into blocks.
+
+        With ``kept`` (a key that holds everything ``context`` says beyond these templates' own labels),
+        the blocks are rendered once per process and shared: a template sees nothing but its context, and
+        these templates are loaded once per process (``load_templates``), so the same key gives the same
+        blocks. ``HANDOUTS_FAST_PATH=0`` renders every time.
+        """
+        if kept is not None and parsed_cache.enabled():
+            found = self._kept.get((name, kept))
+            if found is None:
+                found = self.render(name, context)
+                if len(self._kept) >= KEPT_RENDERS:
+                    self._kept.clear()
+                self._kept[(name, kept)] = found
+            return found
         path = self.folder / name
         try:
             template = self.env.get_template(name)
