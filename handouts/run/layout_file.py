@@ -13,6 +13,7 @@ map here rather than a dictionary each through the json module (a test holds the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,12 +61,14 @@ def _rect(rect: Rect, page_height: float) -> str:
             f"{round(rect.width / MM, 3)!r}, {round(rect.height / MM, 3)!r}]")
 
 
+@functools.lru_cache(maxsize=4096)  # a batch's boxes repeat from handout to handout (and are immutable)
 def _box(box: PlacedBox, page_height: float) -> str:
     return (f'{{"page": {box.page:d}, "kind": {_text(box.kind)}, "exercise_id": {_text(box.exercise_id)}, '
             f'"date": "{box.date.isoformat()}", "session": {box.session:d}, "value": {_text(box.value)}, '
             f'"rect": {_rect(box.rect, page_height)}}}')
 
 
+@functools.lru_cache(maxsize=1024)
 def _cell(cell: PlacedCell, page_height: float) -> str:
     day = f'"{cell.date.isoformat()}"' if cell.date else "null"
     return (f'{{"page": {cell.page:d}, "kind": {_text(cell.kind)}, "date": {day}, "week": {cell.week:d}, '
