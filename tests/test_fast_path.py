@@ -156,6 +156,15 @@ def test_every_sample_and_the_print_file_are_the_same_on_both_paths(tmp_path: Pa
     assert_same_handout((made["1"] / "print.pdf").read_bytes(), (made["0"] / "print.pdf").read_bytes(), tmp_path)
 
 
+def _combine(paths: list[Path], combined: Path) -> int:
+    """The print file of ``paths``, in order; its page count."""
+    with combined.open("wb") as out:
+        writer = CombinedWriter(out)
+        for path in paths:
+            writer.append(path, path.stem)
+        return writer.finish()
+
+
 def test_the_print_file_copies_a_fast_path_handout_without_pypdf(library: Library, request_for,  # type: ignore[no-untyped-def]
                                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
@@ -177,11 +186,7 @@ def test_the_print_file_copies_a_fast_path_handout_without_pypdf(library: Librar
     for path, pdf in zip(paths, (fast, plain)):
         path.write_bytes(pdf)
     combined = tmp_path / "print.pdf"
-    with combined.open("wb") as out:
-        writer = CombinedWriter(out)
-        for path in paths:
-            writer.append(path, path.stem)
-        assert writer.finish() == 2 * len(PdfReader(BytesIO(fast)).pages)
+    assert _combine(paths, combined) == 2 * len(PdfReader(BytesIO(fast)).pages)
     reader = PdfReader(combined)
     texts = [_lines(page) for page in reader.pages]
     half = len(texts) // 2
@@ -262,11 +267,7 @@ def test_the_print_file_writes_shared_cards_weeks_and_resources_once(library: Li
                                       library=library).pdf)
         paths.append(path)
     combined = tmp_path / "print.pdf"
-    with combined.open("wb") as out:
-        writer = CombinedWriter(out)
-        for path in paths:
-            writer.append(path, path.stem)
-        pages = writer.finish()
+    pages = _combine(paths, combined)
     reader = PdfReader(combined)
     assert len(reader.pages) == pages
     half = pages // 2
