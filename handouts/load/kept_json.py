@@ -3,10 +3,13 @@ atomically. A cache is only ever a saving, so every failure here means "start co
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +39,23 @@ def write_kept(path: Path, data: Any) -> bool:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         return False
+
+
+class LoadOnce:
+    """A kept file read once per process, by whichever thread asks first: ``load`` is given the file's
+    data (None when it is missing or damaged), and ``save`` is registered to run when the process ends."""
+
+    def __init__(self, path: Callable[[], Path], load: Callable[[Any], None], save: Callable[[], None]) -> None:
+        self.path, self.load, self.save = path, load, save
+        self.loaded = False
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        if self.loaded:
+            return
+        with self._lock:
+            if self.loaded:
+                return
+            self.loaded = True
+            atexit.register(self.save)
+            self.load(read_kept(self.path()))

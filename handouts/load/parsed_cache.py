@@ -14,7 +14,6 @@ safe to delete. ``HANDOUTS_FAST_PATH=0`` neither reads nor writes it.
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from handouts import __version__
-from handouts.load.kept_json import read_kept, write_kept
+from handouts.load.kept_json import LoadOnce, write_kept
 
 _FORMAT = 1
 _DATE = "__date__"
@@ -32,7 +31,7 @@ _MAX_ENTRIES = 2000
 _lock = threading.Lock()
 _entries: dict[str, Any] = {}
 _used: set[str] = set()
-_state: dict[str, Any] = {"loaded": False, "added": False}
+_state: dict[str, Any] = {"added": False}
 
 
 def enabled() -> bool:
@@ -93,16 +92,10 @@ def _plain(value: Any) -> bool:
     return False
 
 
-def _load_once() -> None:
-    if _state["loaded"]:
-        return
-    with _lock:
-        if _state["loaded"]:
-            return
-        _state["loaded"] = True
-        atexit.register(save)
-        data = read_kept(cache_file())  # missing or damaged: parse afresh
-        if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+def _take(data: Any) -> None:
+    """The entries of an earlier process's file (missing or damaged: parse afresh)."""
+    if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+        with _lock:
             _entries.update(data)
 
 
@@ -116,3 +109,6 @@ def save() -> None:
         kept = {key: _entries[key] for key in (used + others)[:_MAX_ENTRIES]}
         _state["added"] = False
     write_kept(cache_file(), kept)  # a read-only or full disk: the next process parses again
+
+
+_load_once = LoadOnce(lambda: cache_file(), _take, save)

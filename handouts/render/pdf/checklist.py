@@ -14,7 +14,7 @@ apart and 2.6 mm from the cell's rules, so a big tick stays in its own box.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -52,6 +52,18 @@ def _on_page(canvas: Canvas, x: float, y: float, width: float, height: float) ->
     return Rect(min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))
 
 
+def _tick_boxes(canvas: Canvas, placed: Iterable[tuple[TickBox, float, float]], size: float,
+                placements: Placements) -> None:
+    """Empty squares to tick, each at its (x, y), noted in ``placements`` where they land on the page."""
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(1.2)
+    page = canvas.getPageNumber()
+    for box, x, y in placed:
+        canvas.rect(x, y, size, size, stroke=1, fill=0)
+        placements.boxes.append(PlacedBox(page, _on_page(canvas, x, y, size, size),
+                                          box.exercise_id, box.date, box.session, box.kind))
+
+
 class TickBoxes(Flowable):
     """A day's empty squares to tick for one exercise, wrapped into as many rows as the cell needs."""
 
@@ -69,19 +81,15 @@ class TickBoxes(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        canvas = self.canv
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(1.2)
-        page = canvas.getPageNumber()
-        for index, box in enumerate(self.boxes):
-            row, column = divmod(index, self.per_row)
-            in_row = min(self.per_row, self.count - row * self.per_row)
-            row_width = in_row * self.size + (in_row - 1) * self.gap
-            x = (self.width - row_width) / 2 + column * (self.size + self.gap)
-            y = self.height - (row + 1) * self.size - row * self.gap
-            canvas.rect(x, y, self.size, self.size, stroke=1, fill=0)
-            self.placements.boxes.append(PlacedBox(page, _on_page(canvas, x, y, self.size, self.size),
-                                                   box.exercise_id, box.date, box.session, box.kind))
+        _tick_boxes(self.canv, (self._place(index, box) for index, box in enumerate(self.boxes)), self.size,
+                    self.placements)
+
+    def _place(self, index: int, box: TickBox) -> tuple[TickBox, float, float]:
+        row, column = divmod(index, self.per_row)
+        in_row = min(self.per_row, self.count - row * self.per_row)
+        row_width = in_row * self.size + (in_row - 1) * self.gap
+        x = (self.width - row_width) / 2 + column * (self.size + self.gap)
+        return box, x, self.height - (row + 1) * self.size - row * self.gap
 
 
 class PainBoxes(Flowable):
@@ -100,14 +108,9 @@ class PainBoxes(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(1.2)
         page = canvas.getPageNumber()
-        for index, box in enumerate(self.boxes):
-            y = self.height - (index + 1) * self.size - index * self.gap
-            canvas.rect(0, y, self.size, self.size, stroke=1, fill=0)
-            self.placements.boxes.append(PlacedBox(page, _on_page(canvas, 0, y, self.size, self.size),
-                                                   box.exercise_id, box.date, box.session, box.kind))
+        _tick_boxes(canvas, ((box, 0, self.height - (index + 1) * self.size - index * self.gap)
+                             for index, box in enumerate(self.boxes)), self.size, self.placements)
         left = self.size + TICK_CLEAR
         score = _on_page(canvas, left, -TICK_CLEAR, self.width + TICK_CLEAR - left, self.height + 2 * TICK_CLEAR)
         self.placements.cells.append(PlacedCell(page, score, self.boxes[0].kind, self.boxes[0].date, self.week))

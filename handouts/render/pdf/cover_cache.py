@@ -13,7 +13,6 @@ reads nor writes it.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import importlib.util
 import threading
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from handouts import __version__
-from handouts.load.kept_json import read_kept, write_kept
+from handouts.load.kept_json import LoadOnce, write_kept
 from handouts.render.pdf import caches
 from handouts.render.pdf.ready import ReadyPages
 
@@ -31,7 +30,6 @@ _KEPT = 16
 _lock = threading.Lock()
 _on_disk: dict[str, Any] = {}
 _new: dict[str, Any] = {}
-_state = {"loaded": False}
 
 
 @cache
@@ -82,16 +80,10 @@ def remember(sha256: str, pages: int, ready: ReadyPages) -> None:
         _new[sha256] = {"pages": pages, "ready": ready.to_json()}
 
 
-def _load_once() -> None:
-    if _state["loaded"]:
-        return
-    with _lock:
-        if _state["loaded"]:
-            return
-        _state["loaded"] = True
-        atexit.register(save)
-        data = read_kept(cache_file())
-        if isinstance(data, dict):
+def _take(data: Any) -> None:
+    """The covers an earlier process checked (missing or damaged: none)."""
+    if isinstance(data, dict):
+        with _lock:
             _on_disk.update(data)
 
 
@@ -104,3 +96,6 @@ def save() -> None:
         kept = dict(list(kept.items())[:_KEPT])
         _new.clear()
     write_kept(cache_file(), kept)  # a read-only or full disk: the next process checks the cover again
+
+
+_load_once = LoadOnce(lambda: cache_file(), _take, save)

@@ -12,7 +12,6 @@ neither reads nor writes it.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import sys
 import threading
@@ -24,14 +23,14 @@ import reportlab
 from reportlab import rl_config
 
 from handouts import __version__
-from handouts.load.kept_json import read_kept, write_kept
+from handouts.load.kept_json import LoadOnce, write_kept
 from handouts.render.pdf import caches, frozen
 from handouts.render.pdf.fonts import _FONT_FILES, FONTS_DIR
 from handouts.render.pdf.pages import MarkFlowable
 
 _FORMAT = 2
 _lock = threading.Lock()
-_state: dict[str, Any] = {"loaded": False, "saved": None}
+_state: dict[str, Any] = {"saved": None}
 
 
 def cache_folder() -> Path:
@@ -61,16 +60,14 @@ def cache_file() -> Path:
 
 def load_once() -> None:
     """Read the records of earlier processes, once per process; a missing or damaged file is ignored."""
-    if _state["loaded"] or not caches.enabled():
+    if caches.enabled():
+        _kept()
+
+
+def _take(data: Any) -> None:
+    if data is None:
         return
     with _lock:
-        if _state["loaded"]:
-            return
-        _state["loaded"] = True
-        atexit.register(save)
-        data = read_kept(cache_file())
-        if data is None:
-            return
         try:
             _restore(data)
         except (ValueError, TypeError, KeyError, IndexError):
@@ -141,3 +138,6 @@ def _restore(data: dict[str, Any]) -> None:
                         setattr(mark, name, float(part[name]))
                 parts.append(("mark", mark))
         frozen.RECIPES.put(str(key), tuple(parts))
+
+
+_kept = LoadOnce(lambda: cache_file(), _take, save)

@@ -103,17 +103,6 @@ def qr_operators(text: str, rect: Rect) -> str:
     return "\n".join(code)
 
 
-def draw_marker(canvas: Canvas, marker_id: int, rect: Rect) -> None:
-    """A marker: a black square with a one-cell black border and its 4x4 white bits inside."""
-    canvas._code.append(marker_operators((Marker(marker_id, "", rect),)))
-
-
-def draw_qr(canvas: Canvas, text: str, rect: Rect) -> None:
-    """The page id as a QR code (version 1, error correction M) filling ``rect`` exactly, without its
-    quiet zone: the band around it is kept blank instead."""
-    canvas._code.append(qr_operators(text, rect))
-
-
 def draw_sheet_marks(canvas: Canvas, marks: SheetMarks, text: str) -> None:
     """Every marker and the QR of one checklist page. The markers, the same on every page of the paper,
     are one form XObject (``forms``): a combined print file holds them once."""
@@ -134,5 +123,4 @@ _MARKS_FORMS: caches.Capped[str, str] = caches.Capped(16)
 caches.ALL.append(_MARKS_FORMS)
 
 
-__all__ = ["ARUCO_4X4_BITS", "QR_MODULES", "draw_marker", "draw_qr", "draw_sheet_marks", "marker_operators",
-           "qr_operators"]
+__all__ = ["ARUCO_4X4_BITS", "QR_MODULES", "draw_sheet_marks", "marker_operators", "qr_operators"]
