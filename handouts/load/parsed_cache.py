@@ -15,7 +15,6 @@ safe to delete. ``HANDOUTS_FAST_PATH=0`` neither reads nor writes it.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 from datetime import date
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from handouts import __version__
+from handouts.fast_path import enabled as enabled  # the switch, where the loaders look
 from handouts.load.kept_json import LoadOnce, write_kept
 
 _FORMAT = 1
@@ -32,11 +32,6 @@ _lock = threading.Lock()
 _entries: dict[str, Any] = {}
 _used: set[str] = set()
 _state: dict[str, Any] = {"added": False}
-
-
-def enabled() -> bool:
-    """False when ``HANDOUTS_FAST_PATH=0`` asks for the plain path."""
-    return os.environ.get("HANDOUTS_FAST_PATH", "1").strip() != "0"
 
 
 def cache_file() -> Path:

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from handouts.compose.document import compose
+from handouts.fast_path import one_reading
 from handouts.errors import ErrorList, HandoutError, InputError
 from handouts.model import HandoutRequest, Plan
 from handouts.model.layout import LayoutMap
@@ -67,18 +68,19 @@ def refuse_unprintable(request: HandoutRequest) -> None:
 
 def make_handout(request: HandoutRequest, *, library: Library, options: PrintOptions = PrintOptions()) -> Handout:
     """Make the PDF for ``request``: the cover the options ask for, then the pages of ``options.kind``."""
-    refuse_unprintable(request)
-    plan = make_plan(request, library.dataset)
-    doc = compose(plan, library.templates(plan.language), today=options.today or date.today(), kind=options.kind,
-                  week=options.week)
-    chosen: Cover | None = None
-    cover_path = options.cover or plan.clinic.covers.get(plan.language)
-    if options.use_cover and cover_path is not None:
-        chosen = load_cover(cover_path)
-    extra = {"/Subject": request.patient.name} if options.name_in_metadata else None
-    rendered = render(doc, cover=chosen, password=options.password, duplex=options.duplex, extra_metadata=extra,
-                      document_id=options.document_id)
-    return Handout(plan, rendered.pdf, rendered.pages, rendered.cover_pages, rendered.layout)
+    with one_reading():  # the fast-path switch, read once for the whole handout
+        refuse_unprintable(request)
+        plan = make_plan(request, library.dataset)
+        doc = compose(plan, library.templates(plan.language), today=options.today or date.today(), kind=options.kind,
+                      week=options.week)
+        chosen: Cover | None = None
+        cover_path = options.cover or plan.clinic.covers.get(plan.language)
+        if options.use_cover and cover_path is not None:
+            chosen = load_cover(cover_path)
+        extra = {"/Subject": request.patient.name} if options.name_in_metadata else None
+        rendered = render(doc, cover=chosen, password=options.password, duplex=options.duplex, extra_metadata=extra,
+                          document_id=options.document_id)
+        return Handout(plan, rendered.pdf, rendered.pages, rendered.cover_pages, rendered.layout)
 
 
 def output_path(target: str | Path | None, patient_id: str, *, kind: str = "handout", week: int | None = None) -> Path:

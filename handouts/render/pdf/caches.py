@@ -16,13 +16,14 @@ list of drawing operators between ``beginForm`` and ``endForm``.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 import weakref
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from handouts.fast_path import enabled as enabled  # the switch, where the renderer's modules look
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -36,11 +37,6 @@ def renderer_code() -> bytes:
     for path in sorted(Path(__file__).parent.glob("*.py")):
         hashed.update(path.name.encode() + b"\0" + path.read_bytes())
     return hashed.digest()
-
-
-def enabled() -> bool:
-    """False when ``HANDOUTS_FAST_PATH=0`` asks for the plain path."""
-    return os.environ.get("HANDOUTS_FAST_PATH", "1").strip() != "0"
 
 
 class Capped(Generic[K, V]):
@@ -78,7 +74,24 @@ class Capped(Generic[K, V]):
             self._items.clear()
 
 
-def style_key(style: Any) -> tuple[Any, ...]:
+class StyleKey:
+    """Every attribute of a ParagraphStyle, made once per distinct set of attributes.
+
+    Equal attributes give the same object (``style_key`` keeps one per set), so a key
+    holding it hashes and compares by identity: a key of a kept paragraph is looked up a
+    few hundred times a handout, and hashing the forty attributes each time was slow.
+    """
+
+    __slots__ = ("attributes",)
+
+    def __init__(self, attributes: tuple[Any, ...]) -> None:
+        self.attributes = attributes
+
+    def __repr__(self) -> str:
+        return f"StyleKey({self.attributes!r})"
+
+
+def style_key(style: Any) -> StyleKey:
     """Every attribute of a ParagraphStyle (its parent's are copied into it), as a hashable key.
 
     Worked out once per style object: styles are built in one function (``styles.Look``)
@@ -86,12 +99,17 @@ def style_key(style: Any) -> tuple[Any, ...]:
     """
     key = _STYLE_KEYS.get(style)
     if key is None:
-        key = tuple(sorted((name, _hashable(value)) for name, value in vars(style).items() if name != "parent"))
+        attributes = tuple(sorted((name, _hashable(value)) for name, value in vars(style).items()
+                                  if name != "parent"))
+        with _INTERN_LOCK:
+            key = _INTERNED.setdefault(attributes, StyleKey(attributes))
         _STYLE_KEYS[style] = key
     return key
 
 
-_STYLE_KEYS: weakref.WeakKeyDictionary[Any, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+_STYLE_KEYS: weakref.WeakKeyDictionary[Any, StyleKey] = weakref.WeakKeyDictionary()
+_INTERNED: dict[tuple[Any, ...], StyleKey] = {}  # a handful: one per style of each Look
+_INTERN_LOCK = threading.Lock()
 
 
 def _hashable(value: Any) -> Any:

@@ -1,0 +1,37 @@
+"""One switch for all the work kept between handouts: ``HANDOUTS_FAST_PATH=0`` turns it off.
+
+A handout looks the switch up some hundred times (every kept paragraph, card and
+font asks). Reading the environment each time was a few per cent of a warm
+handout, so ``one_reading`` reads it once for the span of a handout, and every
+look-up in that span (in that thread) sees the same answer. Outside such a span
+the environment is read each time, as before.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_READING: ContextVar[bool | None] = ContextVar("handouts_fast_path", default=None)
+
+
+def _from_environment() -> bool:
+    return os.environ.get("HANDOUTS_FAST_PATH", "1").strip() != "0"
+
+
+def enabled() -> bool:
+    """False when ``HANDOUTS_FAST_PATH=0`` asks for the plain path."""
+    reading = _READING.get()
+    return _from_environment() if reading is None else reading
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Read the switch once for what runs inside (one handout)."""
+    token = _READING.set(_from_environment())
+    try:
+        yield
+    finally:
+        _READING.reset(token)
