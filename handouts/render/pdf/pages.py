@@ -57,8 +57,10 @@ class MarkFlowable(Flowable):
         return 0, 0
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
+        """Only note the height: a mark draws nothing, so it writes no operators (a flowable's usual save,
+        move and restore of the canvas were an empty ``q cm Q`` on the page, and a few per cent of a handout's
+        time for the fifteen marks of a handout)."""
         self.y = y  # a frame draws straight on the page, so this is the height on the page
-        super().drawOn(canvas, x, y, _sW)
 
     def draw(self) -> None:
         """Nothing to draw: the document notes the page in ``afterFlowable``."""
