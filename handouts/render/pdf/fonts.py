@@ -3,13 +3,19 @@
 Fonts are registered once, on first use, so every name (Zoë, Łukasz, Nguyễn,
 Ñandú) prints with real glyphs on any machine. ReportLab draws a missing glyph
 as an empty box without a word, so ``has_glyph`` tells what can be printed.
+
+ReportLab internals used: ``TTFont.state`` (a document's subset state, copied from a
+primed one on the fast path: ``prime_subsets``) and ``TTFont.splitString``.
 """
 
 from __future__ import annotations
 
+import copy
+import weakref
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -120,8 +126,39 @@ def prime_subsets(doc: object) -> None:
     Primed, the subsets holding common letters are byte-identical in every
     handout, and a combined print file stores them once.
     """
+    _PRIMED.add(doc)
     for font in _FONT_FILES:
-        pdfmetrics.getFont(font).splitString(_primer(font), doc)
+        ttf = pdfmetrics.getFont(font)
+        if caches.enabled() and doc not in ttf.state:
+            ttf.state[doc] = _copy_state(_primed_state(font))  # the same places, without the per-letter work
+        else:
+            ttf.splitString(_primer(font), doc)
+
+
+def primed(doc: object) -> bool:
+    """True when ``prime_subsets`` primed ``doc``: only there are the first subset's codes the same as
+    in every other handout, so only there may operators drawn elsewhere be written again (``portable``)."""
+    return doc in _PRIMED
+
+
+_PRIMED: weakref.WeakSet[object] = weakref.WeakSet()
+
+
+@cache
+def _primed_state(font: str) -> Any:
+    """ReportLab's subset state of ``font`` for a document it primed and used for nothing else."""
+    probe = _Probe()
+    ttf = pdfmetrics.getFont(font)
+    ttf.splitString(_primer(font), probe)
+    return _copy_state(ttf.state.pop(probe))
+
+
+def _copy_state(state: Any) -> Any:
+    """A subset state of its own: a copy with its own code assignments and subset lists."""
+    copied = copy.copy(state)
+    copied.assignments = dict(state.assignments)
+    copied.subsets = [list(codes) for codes in state.subsets]
+    return copied
 
 
 def has_glyph(char: str) -> bool:

@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.render.pdf import caches
+from handouts.render.pdf.fonts import primed
 
 _FONT_NAME = re.compile(r"/(F\d+)(\+(\d+))?(?=[\s/\[(<]|$)")
 _UNPORTABLE = re.compile(r"(?:^|\s)(?:gs|sh|BI|scn|SCN|cs|CS)(?:\s|$)")
@@ -36,7 +37,8 @@ def portable(text: str, canvas: Canvas, known_form: Callable[[str], bool], forms
              ) -> Portable | None:
     """``text`` (drawn on ``canvas``) with its fonts as holes; None when it cannot be written elsewhere.
     ``forms`` are the forms it draws, each of which ``known_form`` must be able to define again."""
-    if _UNPORTABLE.search(text) or "\x00" in text or not all(known_form(name) for name in forms):
+    if (not primed(canvas._doc) or _UNPORTABLE.search(text) or "\x00" in text
+            or not all(known_form(name) for name in forms)):
         return None
     internal = {mapped.lstrip("/"): name for name, mapped in canvas._doc.fontMapping.items()}
     fonts: list[str] = []

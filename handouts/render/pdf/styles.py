@@ -17,7 +17,7 @@ from reportlab.platypus import Paragraph, TableStyle
 from handouts.model.document import PageSetup
 from handouts.render.pdf import caches
 from handouts.render.pdf.caches import style_key
-from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
+from handouts.render.pdf.fonts import FONT, FONT_BOLD, primed, register_fonts
 from handouts.render.pdf.portable import filled, portable
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
@@ -90,11 +90,11 @@ class Text(Paragraph):
     def draw(self) -> None:
         """Draw the lines; on the fast path, a paragraph of the same text, style, width and height drawn
         before in this process is written again from the operators it drew (``caches.DRAWN_TEXT``)."""
-        if self._parse_key is None or not caches.enabled() or not hasattr(self, "blPara"):
+        canvas = self.canv
+        if self._parse_key is None or not caches.enabled() or not hasattr(self, "blPara") or not primed(canvas._doc):
             super().draw()
             return
         key = (self._parse_key, self.width, getattr(self, "autoLeading", None), self.height)
-        canvas = self.canv
         found = caches.DRAWN_TEXT.get(key)
         if found is not None:
             canvas._code.append(filled(canvas, found))
