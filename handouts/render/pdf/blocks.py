@@ -28,6 +28,7 @@ from handouts.model import document as doc
 from handouts.model.document import Block, Box, Cards, Checklist, Heading, ListBlock, plain_text
 from handouts.render.pdf.frozen import frozen_flowables
 from handouts.render.pdf.pages import MarkFlowable
+from handouts.render.pdf.plain_rows import PlainRows
 from handouts.render.pdf.styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text, table_style
 from handouts.render.pdf.text import markup
 
@@ -211,21 +212,17 @@ def list_flowable(block: ListBlock, look: Look) -> ListFlowable:
                         bulletFontSize=size, leftIndent=size * 1.3, bulletDedent=size, spaceAfter=size * 0.4)
 
 
-def _plain_table(block: doc.Table, look: Look, width: float) -> Table:
+def _plain_table(block: doc.Table, look: Look, width: float) -> PlainRows:
     """A label/value table without lines (e.g. who the handout is for)."""
     styles = look.styles
-    rows = [[Text(markup(cells[0]), styles["dose_label"]),
-             *[Text(markup(c), styles["cell"]) for c in cells[1:]]] for cells in block.rows]
+    rows: list[list[Flowable | None]] = [
+        [Text(markup(cells[0]), styles["dose_label"]), *[Text(markup(c), styles["cell"]) for c in cells[1:]]]
+        for cells in block.rows]
     columns = max(len(r) for r in rows)
-    rows = [r + [""] * (columns - len(r)) for r in rows]
+    rows = [r + [None] * (columns - len(r)) for r in rows]
     label = width * 0.32
-    table = Table(rows, colWidths=[label] + [(width - label) / max(columns - 1, 1)] * (columns - 1), hAlign="LEFT")
-    table.setStyle(table_style([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), look.body_size * 0.2),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-    ]))
+    table = PlainRows(rows, [label] + [(width - label) / max(columns - 1, 1)] * (columns - 1),
+                      bottom=look.body_size * 0.2)
     table.spaceAfter = look.body_size * 0.3
     return table
 
