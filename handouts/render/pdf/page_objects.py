@@ -1,0 +1,138 @@
+"""Page dictionaries written straight to the bytes ReportLab would write for them.
+
+ReportLab writes each page's dictionary through its general object writer: a dictionary
+is built, its keys sorted and named, and every value formatted by type, for the page and
+again for its resources. That took about 0.2 ms a page. A page of the shape every handout
+page has (its contents, media box, parent, rotation, an empty transition, and resources of
+the document's fonts, procedure sets and forms) is written here directly, to the same
+bytes. A page with anything else (links or other annotations, colour spaces, graphics
+states, shadings, page boxes, a duration, a thumbnail) is written by ReportLab, as is
+every page of an encrypted document and every page when ``HANDOUTS_FAST_PATH=0``.
+
+ReportLab internals used: ``PDFDocument.addPage`` (wrapped per document), the
+attributes ``Canvas.showPage`` sets on a ``PDFPage`` and that ``PDFPage.check_format``
+completes (``MediaBox``, ``Contents``, ``Resources``, ``Parent``), the fields of
+``PDFResourceDictionary``, ``PDFDocument.Reference``, ``fp_str``, ``PDFName`` and
+``rl_config.pdfMultiLine``/``pdfComments``; a page's ``format`` is replaced on the
+instance, as a kept form's is (``forms``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc
+
+from handouts.render.pdf import caches
+
+#: Page entries the quick writer leaves to ReportLab when they are set.
+_OTHER_ENTRIES = tuple(name for name in pdfdoc.PDFPage.__NoDefault__
+                       if name not in ("Parent", "MediaBox", "Resources", "Contents", "Rotate", "Trans", "Annots"))
+#: Resource kinds a handout page never has: with any of them the page is left to ReportLab.
+_OTHER_RESOURCES = ("ColorSpace", "ExtGState", "Pattern", "Properties", "Shading")
+
+
+def quick_pages(doc: pdfdoc.PDFDocument) -> None:
+    """Have ``doc`` write its pages of the usual shape directly (see the module docstring)."""
+    if not caches.enabled():
+        return
+    add_page = doc.addPage
+
+    def add(page: pdfdoc.PDFPage) -> None:
+        page.format = _QuickFormat(page)
+        add_page(page)
+
+    doc.addPage = add
+
+
+class _QuickFormat:
+    """A page's ``format``: the page's bytes written directly, or by ReportLab when it has anything else."""
+
+    def __init__(self, page: pdfdoc.PDFPage) -> None:
+        self.page = page
+        self.plain = type(page).format.__get__(page)
+
+    def __call__(self, document: pdfdoc.PDFDocument) -> bytes:
+        written = page_bytes(self.page, document)
+        return self.plain(document) if written is None else written
+
+
+def page_bytes(page: pdfdoc.PDFPage, document: pdfdoc.PDFDocument) -> bytes | None:
+    """``page`` as ReportLab writes it, or None when it has anything but the usual entries."""
+    if (not isinstance(document.encrypt, pdfdoc.NoEncryption) or rl_config.pdfMultiLine
+            or page.Override_default_compilation or type(page).__Defaults__ != pdfdoc.PDFPage.__Defaults__
+            or page.Annots or any(getattr(page, name, None) is not None for name in _OTHER_ENTRIES)):
+        return None
+    page.check_format(document)  # ReportLab's own: media box, contents stream, resources, parent
+    resources = _resources(page.Resources, document)
+    transition = page.Trans
+    rotate = page.Rotate
+    if (resources is None or not isinstance(page.Parent, pdfdoc.PDFObjectReference)
+            or not isinstance(page.MediaBox, pdfdoc.PDFArray) or type(rotate) not in (int, float)
+            or not (transition is None or (type(transition) is pdfdoc.PDFDictionary and not transition.dict))):
+        return None
+    box = _numbers(page.MediaBox.sequence)
+    if box is None:
+        return None
+    contents = document.Reference(page.Contents)  # registered here, in ReportLab's order
+    entries = [b"/Contents " + contents.format(document), b"/MediaBox " + box,
+               b"/Parent " + page.Parent.format(document), b"/Resources " + resources,
+               b"/Rotate " + fp_str(rotate).encode()]
+    if transition is not None:
+        entries.append(b"/Trans <<\n\n>>")
+    entries.append(b"/Type /Page")
+    return b"<<\n" + _joined(entries) + b"\n>>"
+
+
+def _resources(resources: Any, document: pdfdoc.PDFDocument) -> bytes | None:
+    """A page's resource dictionary as ReportLab writes it, or None when it holds anything unusual."""
+    if (type(resources) is not pdfdoc.PDFResourceDictionary
+            or any(getattr(resources, kind) for kind in _OTHER_RESOURCES)):
+        return None
+    entries = []
+    font = resources.Font
+    if isinstance(font, pdfdoc.PDFObjectReference):
+        entries.append(b"/Font " + font.format(document))
+    elif font:
+        return None
+    procedures = resources.ProcSet
+    if not isinstance(procedures, list) or not all(type(name) is str and _plain_name(name) for name in procedures):
+        return None
+    if procedures:
+        entries.append(b"/ProcSet [ " + " ".join(procedures).encode() + b" ]")
+    forms = resources.XObject
+    if type(forms) is pdfdoc.PDFDictionary and forms.dict:
+        named = []
+        for name in sorted(forms.dict):
+            reference = forms.dict[name]
+            if type(reference) is not pdfdoc.PDFObjectReference:
+                return None
+            named.append(_name(name) + b" " + reference.format(document))
+        entries.append(b"/XObject <<\n" + _joined(named) + b"\n>>")
+    elif forms:
+        return None
+    return b"<<\n" + _joined(entries) + b"\n>>"
+
+
+def _joined(entries: list[bytes]) -> bytes:
+    """A dictionary's entries as ReportLab joins them: by spaces, with a line break after every six."""
+    lines = [b" ".join(entries[start:start + 6]) for start in range(0, len(entries), 6)]
+    return b" \n  ".join(lines)
+
+
+def _numbers(values: list[Any]) -> bytes | None:
+    if len(values) > 10 or any(type(value) not in (int, float) for value in values):
+        return None
+    return b"[ " + b" ".join(fp_str(value).encode() for value in values) + b" ]"
+
+
+@lru_cache(maxsize=1024)
+def _name(name: str) -> bytes:
+    return pdfdoc.pdfdocEnc(pdfdoc.PDFName(name))
+
+
+def _plain_name(name: str) -> bool:
+    return name.startswith("/") and name[1:] and pdfdoc.PDFName(name[1:]) == name

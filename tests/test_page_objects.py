@@ -1,0 +1,63 @@
+"""Pages written directly are byte for byte the pages ReportLab writes, and unusual pages are left to it."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.model.options import PrintOptions
+from handouts.render.pdf import page_objects
+from handouts.run.handout import make_handout
+
+REQUESTS = [
+    ({}, PrintOptions()),
+    ({"paper": "a4", "large_print": True, "weeks": 2}, PrintOptions(duplex=True)),
+    ({"language": "es", "diagnosis": "spinal-stenosis", "phase": "acute"}, PrintOptions(use_cover=False)),
+    ({"diagnosis": "herniated-disc", "phase": "subacute"}, PrintOptions(kind="checklist")),
+]
+
+
+@pytest.fixture
+def compared(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every page written directly, also written by ReportLab: ("same" or "different", both) for each."""
+    seen: list[tuple[str, str]] = []
+    quick = page_objects.page_bytes
+
+    def both(page: Any, document: Any) -> bytes | None:
+        ours = quick(page, document)
+        theirs = type(page).format(page, document)  # the contents stream is registered once: same numbers
+        seen.append(("same" if ours == theirs else "different", repr((ours, theirs))))
+        return ours
+
+    monkeypatch.setattr(page_objects, "page_bytes", both)
+    return seen
+
+
+@pytest.mark.parametrize(("changes", "options"), REQUESTS)
+def test_every_page_is_the_bytes_reportlab_writes(library, request_for, compared, changes, options) -> None:  # type: ignore[no-untyped-def]
+    handout = make_handout(request_for(**changes), library=library, options=options)
+    assert len(compared) == handout.pages  # cover pages and the duplex blank page included
+    assert all(how == "same" for how, _ in compared), [what for how, what in compared if how != "same"]
+
+
+def test_a_page_with_a_link_or_a_colour_space_is_written_by_reportlab(monkeypatch: pytest.MonkeyPatch) -> None:
+    written: list[bytes | None] = []
+    quick = page_objects.page_bytes
+
+    def noting(page: Any, document: Any) -> bytes | None:
+        written.append(quick(page, document))
+        return written[-1]
+
+    monkeypatch.setattr(page_objects, "page_bytes", noting)
+
+    canvas = Canvas(BytesIO())
+    page_objects.quick_pages(canvas._doc)
+    canvas.drawString(72, 72, "plain page")
+    canvas.showPage()
+    canvas.linkURL("https://example.org", (72, 72, 144, 90))
+    canvas.showPage()
+    canvas.save()
+    assert written[0] is not None and written[1] is None  # the page with the link is left to ReportLab
