@@ -6,7 +6,9 @@ descriptor, its ToUnicode CMap (built and compressed), the font file's stream di
 That was most of the time ReportLab spent serialising a handout. Here each subset's objects
 are serialised the first time the subset is seen with those codes, and later documents write
 the ready bytes; the object numbers they refer to are filled in per document, so the file is
-byte for byte the one ReportLab would write.
+byte for byte the one ReportLab would write. Once every part of every subset of a font is
+ready, ReportLab's own objects are not even built: the ready ones are registered under the
+same names and in the same order as ``TTFont.addObjects`` registers its own.
 
 ReportLab internals touched: ``TTFont.addObjects`` is wrapped per registered font (the
 objects are built by ReportLab as before, then each one it registered in
@@ -14,7 +16,10 @@ objects are built by ReportLab as before, then each one it registered in
 ``toUnicodeCMap:`` and ``fontFile:``, is swapped for a ready one), ``TTFont.state`` (read
 before the objects are added, for the subsets' codes), ``PDFObjectReference``,
 ``PDFObject.format`` and ``NoEncryption`` (an encrypting document, and everything when
-``HANDOUTS_FAST_PATH=0``, is written the plain way).
+``HANDOUTS_FAST_PATH=0``, is written the plain way); for registering ready objects without
+ReportLab's, what ``addObjects`` does itself: ``ttfonts.SUBSETN``, ``getSubsetInternalName``,
+the face's ``name``, ``subfontNameX`` and ``filename``, ``state.frozen``, the document's
+``Reference`` and its ``BasicFonts`` dictionary.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase import pdfdoc, ttfonts
 
 from handouts.render.pdf import caches
 
@@ -51,14 +56,16 @@ class Ready(pdfdoc.PDFObject):
 
     __RefOnly__ = 1
 
-    def __init__(self, parts: tuple[bytes | pdfdoc.PDFObjectReference, ...], plain: pdfdoc.PDFObject) -> None:
+    def __init__(self, parts: tuple[bytes | pdfdoc.PDFObjectReference, ...], plain: pdfdoc.PDFObject | None) -> None:
+        """``plain``: the object ReportLab built, written instead in an encrypted document (None when it
+        was never built: only for a document that is not encrypted)."""
         self.parts, self.plain = parts, plain
         comment = getattr(plain, "__Comment__", None)
         if comment is not None:
             self.__Comment__ = comment
 
     def format(self, document: Any) -> bytes:
-        if not isinstance(document.encrypt, pdfdoc.NoEncryption):
+        if self.plain is not None and not isinstance(document.encrypt, pdfdoc.NoEncryption):
             return self.plain.format(document)
         return b"".join(part if part.__class__ is bytes else part.format(document)  # type: ignore[union-attr]
                         for part in self.parts)
@@ -95,13 +102,46 @@ def ready_objects(add_objects: Callable[[Any], None], font: Any) -> Callable[[An
         state = font.state.get(doc)
         prefix = state.internalName if state is not None else None
         subsets = [tuple(codes) for codes in state.subsets] if prefix is not None else []
-        add_objects(doc)
-        if not subsets or not caches.enabled() or not isinstance(doc.encrypt, pdfdoc.NoEncryption):
+        usable = bool(subsets) and caches.enabled() and isinstance(doc.encrypt, pdfdoc.NoEncryption)
+        if usable and _add_ready(doc, font, state, subsets):
             return
-        for number, codes in enumerate(subsets):
-            _swap_subset(doc, font, f"{prefix}+{number}", codes)
+        add_objects(doc)
+        if usable:
+            for number, codes in enumerate(subsets):
+                _swap_subset(doc, font, f"{prefix}+{number}", codes)
 
     return add
+
+
+def _subset_parts(doc: Any, font: Any, number: int, codes: tuple[int, ...]) -> list[tuple[str, Any]] | None:
+    """The ready parts of subset ``number``, each with the name ReportLab registers it under, in the order
+    ReportLab registers them (CMap, font file, descriptor, font); None unless all four are ready."""
+    internal = font.getSubsetInternalName(number, doc)[1:]  # named already: the font was drawn with
+    base = b"".join((ttfonts.SUBSETN(number), b"+", font.face.name, font.face.subfontNameX)).decode("pdfdoc")
+    setting = (rl_config.pdfMultiLine, doc.compression, font.fontName, codes, base)
+    named = [("toUnicodeCMap:" + base, ("cmap",)), (f"fontFile:{font.face.filename}({base})", ("file",)),
+             ("fontDescriptor:" + base, ("descriptor",)), (internal, ("font", internal))]
+    found = [(name, READY.get((*setting, *key))) for name, key in named]
+    return None if any(parts is None for _, parts in found) else found
+
+
+def _add_ready(doc: Any, font: Any, state: Any, subsets: list[tuple[int, ...]]) -> bool:
+    """Register every subset's objects from ready parts, as ``TTFont.addObjects`` registers its own, without
+    building them first; False (and nothing done) unless every part of every subset is ready."""
+    if rl_config.pdfComments:  # the ready parts keep no comments
+        return False
+    ready = [_subset_parts(doc, font, number, codes) for number, codes in enumerate(subsets)]
+    if any(parts is None for parts in ready):
+        return False
+    state.frozen = 1
+    fonts = doc.idToObject["BasicFonts"].dict
+    for parts in ready:
+        for name, kept in parts:  # type: ignore[union-attr]
+            obj = Ready(kept, None)
+            doc.Reference(obj, name)
+        fonts[name] = obj  # the last one is the font itself
+    del font.state[doc]
+    return True
 
 
 def _swap_subset(doc: Any, font: Any, internal: str, codes: tuple[int, ...]) -> None:
