@@ -12,7 +12,10 @@ handouts of a batch number their objects alike, so most forms are written from
 the bytes kept.
 
 ReportLab internals used: ``Canvas.beginForm``/``endForm`` in the middle of a page,
-the canvas's ``_formsinuse`` and ``_preamble``, the document's ``idToObject``,
+the canvas's ``_formsinuse``, ``_preamble`` and ``_pageCompression``; on the fast path the form
+object is made as ``endForm`` makes it (``PDFFormXObject``, ``setStreamList``, its
+``_colorsUsed``, ``ExtGState``, ``XObjects`` and ``Annots``, ``PDFDocument.addForm`` and
+``xobjDict``); the document's ``idToObject``,
 ``idToObjectNumberAndVersion`` and ``encrypt``, a form's ``Contents`` stream given
 with its ``Filter`` already set (ReportLab then writes it as it is), and its
 ``format`` replaced on the instance.
@@ -37,11 +40,14 @@ caches.ALL.append(_COMPRESSED)
 def define_form(canvas: Canvas, name: str, box: Box, operators: str, forms: tuple[str, ...] = ()) -> None:
     """Define form ``name`` in ``canvas``'s document: ``operators`` (which draw the forms ``forms``)
     clipped to ``box``."""
-    canvas.beginForm(name, *box)
-    canvas._formsinuse.extend(forms)
-    canvas.endForm()
+    keep = caches.enabled()  # the plain path defines it with beginForm and endForm and compresses it afresh
+    if keep:
+        _add_form(canvas, name, box, forms)
+    else:
+        canvas.beginForm(name, *box)
+        canvas._formsinuse.extend(forms)
+        canvas.endForm()
     key = (operators, canvas._preamble)  # the recorded str keeps its hash: a lookup costs little
-    keep = caches.enabled()  # the plain path compresses it afresh, the same
     compressed = _COMPRESSED.get(key) if keep else None
     if compressed is None:
         compressed = zlib.compress(pdfdoc.pdfdocEnc(f"{canvas._preamble}\n{operators}"))
@@ -52,6 +58,21 @@ def define_form(canvas: Canvas, name: str, box: Box, operators: str, forms: tupl
                                      compressed)
     if keep:
         form.format = _KeptFormat(form, (compressed, box, form.hasImages, form.compression))
+
+
+def _add_form(canvas: Canvas, name: str, box: Box, forms: tuple[str, ...]) -> None:
+    """Add an empty form ``name`` to ``canvas``'s document as ``beginForm`` then ``endForm`` with nothing
+    drawn between them would (its stream is set after), without saving, resetting and restoring the
+    canvas's whole graphics state and accumulators, which was most of the time of defining a form."""
+    lower_x, lower_y, upper_x, upper_y = box
+    form = pdfdoc.PDFFormXObject(lowerx=lower_x, lowery=lower_y, upperx=upper_x, uppery=upper_y)
+    form.compression = canvas._pageCompression
+    form.setStreamList([canvas._preamble])
+    form._colorsUsed = {}  # what a form with nothing drawn gets from endForm: no colours, states or links
+    form.ExtGState = None
+    form.XObjects = canvas._doc.xobjDict(list(forms)) if forms else None
+    form.Annots = []
+    canvas._doc.addForm(name, form)
 
 
 class _KeptFormat:
