@@ -67,3 +67,38 @@ def test_long_words_are_cut_to_their_room(look: Look, sheet: bool) -> None:
             clinic = [char for char in header if "Bold" in char["fontname"]]
             patient = [char for char in header if "Bold" not in char["fontname"]]
             assert max(char["x1"] for char in clinic) < min(char["x0"] for char in patient)
+
+
+def _primed_pages(look: Look, running: Running, *, sheet: bool) -> list[bytes]:
+    """Three pages' running header and footer, drawn on a primed page as a handout's are."""
+    from handouts.render.pdf.fonts import prime_subsets
+
+    register_fonts()
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=look.pagesize, invariant=1)
+    prime_subsets(canvas._doc)
+    for number in (1, 2, 3):
+        canvas.setFillColorRGB(0.9, 0.1, 0.1)  # the page's own drawing left other colours and fonts set
+        canvas.setFont("Helvetica", 7)
+        pages._draw_running(canvas, look, running, number, 3, sheet=sheet)
+        canvas.showPage()
+    canvas.save()
+    return [page.get_contents().get_data() for page in PdfReader(BytesIO(buffer.getvalue())).pages]
+
+
+@pytest.mark.parametrize("look", LOOKS)
+@pytest.mark.parametrize("sheet", [False, True], ids=["page", "checklist-page"])
+def test_kept_headers_and_footers_write_what_drawing_them_writes(look: Look, sheet: bool,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    plain_words = Running(clinic="Riverside Physiotherapy", patient="Ana María Pérez", made="Made 7 December 2026",
+                          page_format="Page {page} of {pages}", edition="Content v2026.12",
+                          sample="SAMPLE: not a real clinic")
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "0")
+    drawn = {words: _primed_pages(look, words, sheet=sheet) for words in (plain_words, RUNNING)}
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
+    pages._RUNNING.clear()
+    _primed_pages(look, plain_words, sheet=not sheet)  # other parts kept first
+    for words in (plain_words, RUNNING):
+        assert _primed_pages(look, words, sheet=sheet) == drawn[words]  # kept as they are drawn
+        assert _primed_pages(look, words, sheet=sheet) == drawn[words]  # and written again from what was kept
+    assert len(pages._RUNNING) >= 1 + 3 * 2  # the plain words' header, and footers of both sides

@@ -22,8 +22,10 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from handouts.model.document import Running
 from handouts.model.layout import (BAND, CORNER_INSET, CORNER_MARKER, MARKER_CLEAR, MM, QR_CLEAR, QR_MODULE, QR_MODULES,
                                    page_id, sheet_marks)
+from handouts.render.pdf import caches
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
 from handouts.render.pdf.page_objects import quick_pages
+from handouts.render.pdf.portable import filled, portable
 from handouts.render.pdf.markers import draw_sheet_marks
 from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, WARN_BORDER, Look
 from handouts.render.pdf.text import printable
@@ -157,12 +159,51 @@ SHEET_FOOT_RAISE = 1.5 * MM
 
 def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int, *, sheet: bool = False) -> None:
     width, height = look.pagesize
-    size = look.running_size
     left = SHEET_INSET if sheet else MARGIN
     right = width - (SHEET_INSET if sheet else MARGIN)
-    half = (right - left) / 2 - 6
-    top = height - MARGIN - size
     canvas.saveState()
+    # The header is the same on every page of a handout, a footer on the same page of many handouts.
+    _kept(canvas, ("header", look, running.clinic, running.patient, left, right),
+          lambda: _draw_header(canvas, look, running, left, right))
+    label = running.page_label(page, pages)
+    if sheet:
+        _kept(canvas, ("sheet footer", look, running.made, label, running.sample, running.edition, left, right),
+              lambda: _draw_sheet_footer(canvas, look, running, label, left, right))
+    else:
+        _kept(canvas, ("footer", look, running.made, label, running.sample, running.edition, left, right),
+              lambda: _draw_footer(canvas, look, running, label, left, right))
+    canvas.restoreState()
+
+
+def _kept(canvas: Canvas, key: tuple[Any, ...], draw: Callable[[], None]) -> None:
+    """``draw()``, or on the fast path the operators it wrote for the same ``key`` before in this process.
+
+    Each part sets every font, colour and line width it uses, so what it writes depends on its key
+    alone. Only words in the primed font subset are kept (``portable``): a name with rarer letters is
+    drawn each time."""
+    if not caches.enabled():
+        draw()
+        return
+    found = _RUNNING.get(key)
+    if found is not None:
+        canvas._code.append(filled(canvas, found))
+        return
+    start = len(canvas._code)
+    draw()
+    recorded = portable("\n".join(canvas._code[start:]), canvas, lambda name: False)
+    if recorded is not None:
+        _RUNNING.put(key, recorded)
+
+
+#: Running headers and footers as operators with their fonts as holes, by their words, place and look.
+_RUNNING: caches.Capped[tuple[Any, ...], tuple[str, tuple[str, ...]]] = caches.Capped(512)
+caches.ALL.append(_RUNNING)
+
+
+def _draw_header(canvas: Canvas, look: Look, running: Running, left: float, right: float) -> None:
+    size = look.running_size
+    half = (right - left) / 2 - 6
+    top = look.pagesize[1] - MARGIN - size
     canvas.setFillColor(look.accent_colour)
     canvas.setFont(FONT_BOLD, size)
     canvas.drawString(left, top, _fit(_printable(running.clinic), FONT_BOLD, size, half))
@@ -172,16 +213,13 @@ def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.75)
     canvas.line(left, top - 6, right, top - 6)
-    if sheet:
-        _draw_sheet_footer(canvas, look, running, page, pages, left, right)
-    else:
-        _draw_footer(canvas, look, running, page, pages, left, right)
-    canvas.restoreState()
 
 
-def _draw_footer(canvas: Canvas, look: Look, running: Running, page: int, pages: int, left: float,
-                 right: float) -> None:
+def _draw_footer(canvas: Canvas, look: Look, running: Running, page_label: str, left: float, right: float) -> None:
     size = look.running_size
+    canvas.setFillColor(MUTED)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.75)
     half = (right - left) / 2 - 6
     bottom = MARGIN
     canvas.line(left, bottom + size + 6, right, bottom + size + 6)
@@ -189,7 +227,7 @@ def _draw_footer(canvas: Canvas, look: Look, running: Running, page: int, pages:
     canvas.setFont(FONT, size)
     canvas.drawString(left, bottom, made)
     canvas.setFont(FONT_BOLD, size)
-    label = _printable(running.page_label(page, pages))
+    label = _printable(page_label)
     canvas.drawRightString(right, bottom, label)
     if running.sample:  # the fictional sample clinic: say so between the date and the page number
         canvas.setFillColor(WARN_BORDER)
@@ -205,11 +243,13 @@ def _draw_footer(canvas: Canvas, look: Look, running: Running, page: int, pages:
         canvas.drawString(left, bottom - small - 3, _fit(_printable(running.edition), FONT, small, right - left))
 
 
-def _draw_sheet_footer(canvas: Canvas, look: Look, running: Running, page: int, pages: int, left: float,
+def _draw_sheet_footer(canvas: Canvas, look: Look, running: Running, page_label: str, left: float,
                        right: float) -> None:
     """A checklist page's footer: the QR page id in the middle, the date left of it and the page number
     right of it, the sample notice above, and the content edition under the date (two lines if need be)."""
     size = look.running_size
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.75)
     width = look.pagesize[0]
     qr_half = QR_MODULE * QR_MODULES * MM / 2 + QR_CLEAR * MM
     left_end, right_start = width / 2 - qr_half, width / 2 + qr_half
@@ -223,8 +263,7 @@ def _draw_sheet_footer(canvas: Canvas, look: Look, running: Running, page: int, 
     canvas.setFont(FONT, made_size)
     canvas.drawString(left, bottom, _fit(made, FONT, made_size, left_end - left))
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawRightString(right, bottom, _fit(_printable(running.page_label(page, pages)), FONT_BOLD, size,
-                                               right - right_start))
+    canvas.drawRightString(right, bottom, _fit(_printable(page_label), FONT_BOLD, size, right - right_start))
     if running.sample:
         canvas.setFillColor(WARN_BORDER)
         canvas.drawString(left, rule + 5, _fit(_printable(running.sample), FONT_BOLD, size, left_end - left))
