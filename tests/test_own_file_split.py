@@ -38,3 +38,21 @@ def test_unusual_objects_split_the_same(body: bytes) -> None:
     data = b"7 0 obj\n" + body + b"\nendobj\n"
     quick, slow = _both(data, len(b"7 0 obj"))
     assert quick == slow
+
+
+def test_objects_read_before_are_read_the_same_from_what_was_kept(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    first = make_handout(request_for(), library=library, options=PrintOptions(document_id="AAAAAAAAAA")).pdf
+    second = make_handout(request_for(patient=request_for().patient.__class__("p-002", "Ana Ruiz")),
+                          library=library, options=PrintOptions(document_id="BBBBBBBBBB")).pdf
+    own_file._READ.clear()
+    fresh = {}
+    for pdf in (first, second):
+        read = own_file.OwnFile(pdf)
+        fresh[pdf] = {number: read.parts(number) for number in read.offsets}
+    assert 0 < len(own_file._READ) < sum(len(parts) for parts in fresh.values())  # objects alike were kept once
+    for pdf in (second, first):  # read again, now from what was kept
+        read = own_file.OwnFile(pdf)
+        assert {number: read.parts(number) for number in read.offsets} == fresh[pdf]
+        for number, offset in read.offsets.items():  # and each as the token-by-token split reads it
+            head = own_file._HEAD.match(pdf, offset)
+            assert head is not None and read.parts(number) == own_file._split(pdf, head.end(), whole_object=True)

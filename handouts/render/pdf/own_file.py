@@ -10,9 +10,12 @@ tree) is refused with ``NotOwnFile``, and the caller reads that file with pypdf.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Union
+
+from handouts.render.pdf import caches
 
 #: An object's bytes, with the numbers of the objects it refers to in between.
 Parts = tuple[Union[bytes, int], ...]
@@ -31,6 +34,11 @@ _REFERENCE = re.compile(rb"(?<=[\s\[\]<>])(\d+)\s+(\d+)\s+R(?![A-Za-z])")
 _BODY_END = re.compile(rb"(?<=[\s\]>])(stream|endobj)(?![A-Za-z])")
 #: Page entries the print file drops, as the pypdf path does: with any of them the file is read by pypdf.
 UNSUPPORTED_PAGE_KEYS = (b"/Annots", b"/AA", b"/B", b"/StructParents", b"/Thumb")
+
+
+#: Objects as read (``OwnFile.parts``), by their bytes.
+_READ: caches.Capped[bytes, Parts] = caches.Capped(1024)
+caches.ALL.append(_READ)
 
 
 class NotOwnFile(ValueError):
@@ -58,7 +66,9 @@ class OwnFile:
         if data[start:start + 4] != b"xref":
             raise NotOwnFile("no classic cross-reference table")
         self.data = data
+        self.table = start
         self.offsets = _xref(data, start)
+        self._starts: list[int] | None = None
         trailer = data.find(b"trailer", start)
         if trailer < 0:
             raise NotOwnFile("no trailer")
@@ -66,16 +76,33 @@ class OwnFile:
         self._parts: dict[int, Parts] = {}
 
     def parts(self, number: int) -> Parts:
-        """Object ``number``'s bytes, its references as holes."""
+        """Object ``number``'s bytes, its references as holes.
+
+        An object is read once per process for the same bytes (``_READ``): the handouts of a batch
+        hold many objects alike, outlines and destinations among them, whose strings are read token
+        by token. What an object reads as depends only on its own bytes, from its number up to the
+        next object (or the cross-reference table)."""
         if number not in self._parts:
             offset = self.offsets.get(number)
             if offset is None:
                 raise NotOwnFile(f"object {number} is not in the table")
-            head = _HEAD.match(self.data, offset)
-            if head is None or int(head.group(1)) != number:
-                raise NotOwnFile(f"object {number} is not where the table says")
-            self._parts[number] = _split_object(self.data, head.end())
+            whole = self.data[offset:self._end(offset)]
+            found = _READ.get(whole)
+            if found is None:
+                head = _HEAD.match(self.data, offset)
+                if head is None or int(head.group(1)) != number:
+                    raise NotOwnFile(f"object {number} is not where the table says")
+                found = _split_object(self.data, head.end())
+                _READ.put(whole, found)
+            self._parts[number] = found
         return self._parts[number]
+
+    def _end(self, offset: int) -> int:
+        """Where the object at ``offset`` ends at the latest: the next object, or the table."""
+        if self._starts is None:
+            self._starts = sorted({*self.offsets.values(), self.table})
+        later = bisect.bisect_right(self._starts, offset)
+        return self._starts[later] if later < len(self._starts) else len(self.data)
 
     def pages(self) -> list[Page]:
         """The pages in order (a flat page tree only)."""
