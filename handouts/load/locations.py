@@ -22,6 +22,7 @@ the bundled ones.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,13 @@ def data_dir(override: str | Path | None = None) -> Path:
     return Path(chosen) if chosen else bundled_data_dir()
 
 
+@lru_cache(maxsize=64)
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, once per process for each path (a batch opens the library for every row;
+    ``run.library.forget`` empties it with the library)."""
+    return path.resolve()
+
+
 def data_dirs(override: str | Path | None = None) -> tuple[Path, ...]:
     """Every folder data is looked for in, first one first: the override (or $HANDOUTS_DATA),
     the user data folder (which may not exist yet), the bundled data."""
@@ -61,7 +69,7 @@ def data_dirs(override: str | Path | None = None) -> tuple[Path, ...]:
     found += [user_data_dir(), bundled_data_dir()]
     unique: list[Path] = []
     for folder in found:
-        if folder.resolve() not in [u.resolve() for u in unique]:
+        if resolved(folder) not in [resolved(u) for u in unique]:
             unique.append(folder)
     return tuple(unique)
 

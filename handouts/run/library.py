@@ -81,13 +81,14 @@ def open_library(data: str | Path | None = None, templates: str | Path | None = 
     chosen = data or os.environ.get("HANDOUTS_DATA")
     if chosen and not Path(chosen).is_dir():
         raise DataError("the data folder does not exist; pass --data DIR or set HANDOUTS_DATA", path=chosen)
-    roots = tuple(root.resolve() for root in resources.data_dirs(data))
-    return _open(roots, resources.templates_dir(templates).resolve())
+    roots = tuple(resources.resolved(root) for root in resources.data_dirs(data))
+    return _open(roots, resources.resolved(resources.templates_dir(templates)))
 
 
 def forget() -> None:
     """Load the data afresh next time (after a clinic was set up in this process)."""
     _open.cache_clear()
+    resources.resolved.cache_clear()
 
 
 @cache
