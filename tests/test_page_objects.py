@@ -36,11 +36,30 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return seen
 
 
+@pytest.fixture
+def destinations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, bytes]]:
+    """Every destination written directly, with what ReportLab writes for it."""
+    seen: list[tuple[bytes, bytes]] = []
+    quick = page_objects._QuickDestination.__call__
+
+    def both(self: Any, document: Any) -> bytes:
+        ours = quick(self, document)
+        seen.append((ours, self.plain(document)))
+        return ours
+
+    monkeypatch.setattr(page_objects._QuickDestination, "__call__", both)
+    return seen
+
+
 @pytest.mark.parametrize(("changes", "options"), REQUESTS)
-def test_every_page_is_the_bytes_reportlab_writes(library, request_for, compared, changes, options) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_and_destination_is_the_bytes_reportlab_writes(library, request_for, compared, destinations,  # type: ignore[no-untyped-def]
+                                                                  changes, options) -> None:
     handout = make_handout(request_for(**changes), library=library, options=options)
     assert len(compared) == handout.pages  # cover pages and the duplex blank page included
     assert all(how == "same" for how, _ in compared), [what for how, what in compared if how != "same"]
+    assert len(destinations) >= 2  # the body's start and each card, week or box at least
+    assert all(ours == theirs for ours, theirs in destinations), destinations
+    assert any(b"/FitH" in ours for ours, _ in destinations)
 
 
 def test_a_page_with_a_link_or_a_colour_space_is_written_by_reportlab(monkeypatch: pytest.MonkeyPatch) -> None:

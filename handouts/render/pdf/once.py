@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts import __version__
 from handouts.model.document import HandoutDoc
+from handouts.render.pdf.page_objects import quick_destination
 from handouts.render.pdf.pages import HandoutDocument
 from handouts.render.pdf.ready import ReadyPages
 
@@ -88,6 +89,7 @@ class Finish:
             dest = canvas._bookmarkReference(key)
             dest.fit() if top is None else dest.fith(top)
             dest.setPage(PDFObjectReference(f"Page{page + 1}"))
+            quick_destination(dest)
             return dest
 
         if self.cover is not None:

@@ -1,4 +1,4 @@
-"""Page dictionaries written straight to the bytes ReportLab would write for them.
+"""Page dictionaries and destinations written straight to the bytes ReportLab would write for them.
 
 ReportLab writes each page's dictionary through its general object writer: a dictionary
 is built, its keys sorted and named, and every value formatted by type, for the page and
@@ -9,12 +9,16 @@ bytes. A page with anything else (links or other annotations, colour spaces, gra
 states, shadings, page boxes, a duration, a thumbnail) is written by ReportLab, as is
 every page of an encrypted document and every page when ``HANDOUTS_FAST_PATH=0``.
 
+A handout's named destinations (where each card, week and box starts: some twenty) are
+written the same way (``quick_destination``): ReportLab built an array object for each.
+
 ReportLab internals used: ``PDFDocument.addPage`` (wrapped per document), the
 attributes ``Canvas.showPage`` sets on a ``PDFPage`` and that ``PDFPage.check_format``
 completes (``MediaBox``, ``Contents``, ``Resources``, ``Parent``), the fields of
 ``PDFResourceDictionary``, ``PDFDocument.Reference``, ``fp_str``, ``PDFName`` and
-``rl_config.pdfMultiLine``/``pdfComments``; a page's ``format`` is replaced on the
-instance, as a kept form's is (``forms``).
+``rl_config.pdfMultiLine``/``pdfComments``; a ``Destination``'s ``fmt`` and ``page`` and the
+classes ``PDFDestinationFit``/``FitH``; a page's and a destination's ``format`` are replaced on
+the instance, as a kept form's is (``forms``).
 """
 
 from __future__ import annotations
@@ -136,3 +140,28 @@ def _name(name: str) -> bytes:
 
 def _plain_name(name: str) -> bool:
     return name.startswith("/") and name[1:] and pdfdoc.PDFName(name[1:]) == name
+
+
+def quick_destination(destination: pdfdoc.Destination) -> None:
+    """Have ``destination`` (bound to a page, fitted whole or at a height) write itself directly."""
+    if caches.enabled():
+        destination.format = _QuickDestination(destination)
+
+
+class _QuickDestination:
+    """A destination's ``format``: ``[ page /Fit ]`` or ``[ page /FitH top ]`` as ReportLab writes them."""
+
+    def __init__(self, destination: pdfdoc.Destination) -> None:
+        self.destination = destination
+        self.plain = type(destination).format.__get__(destination)
+
+    def __call__(self, document: pdfdoc.PDFDocument) -> bytes:
+        fitted, page = self.destination.fmt, self.destination.page
+        if (not isinstance(document.encrypt, pdfdoc.NoEncryption) or rl_config.pdfMultiLine
+                or type(page) is not pdfdoc.PDFObjectReference):
+            return self.plain(document)
+        if type(fitted) is pdfdoc.PDFDestinationFit:
+            return b"[ " + page.format(document) + b" /Fit ]"
+        if type(fitted) is pdfdoc.PDFDestinationFitH and type(fitted.top) in (int, float):
+            return b"[ " + page.format(document) + b" /FitH " + fp_str(fitted.top).encode() + b" ]"
+        return self.plain(document)
