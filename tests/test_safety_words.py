@@ -68,9 +68,19 @@ HANDOUT_ONLY = {
 }
 
 
+#: The text of each sheet made in this process, by its library, language, kind and changes: most sheets are
+#: read by several tests (the default handout by five), and the same request makes the same words. The
+#: library is kept with its sheets, so its id is never another library's.
+_SHEETS: dict[tuple[int, str, str, tuple[tuple[str, object], ...]], tuple[object, str]] = {}
+
+
 def _sheet(library, request_for, language: str, kind: str, **changes: object) -> str:  # type: ignore[no-untyped-def]
-    handout = make_handout(request_for(language=language, **changes), library=library, options=PrintOptions(kind=kind, use_cover=False, today=TODAY))
-    return pdf_text(handout.pdf)
+    key = (id(library), language, kind, tuple(sorted(changes.items())))
+    if key not in _SHEETS:
+        handout = make_handout(request_for(language=language, **changes), library=library,
+                               options=PrintOptions(kind=kind, use_cover=False, today=TODAY))
+        _SHEETS[key] = (library, pdf_text(handout.pdf))
+    return _SHEETS[key][1]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
