@@ -26,7 +26,7 @@ from pypdf.errors import PyPdfError
 
 from handouts.errors import InputError
 from handouts.render.pdf.assemble import BODY_START
-from handouts.report.fill import HALF_EMPTY, PageReport, body_frame, measure_pages
+from handouts.report.fill import HALF_EMPTY, PageReport, body_frame, measure_read
 
 MAX_GRADE_EN = 7.0
 MIN_HUERTA_ES = 70.0
@@ -96,6 +96,7 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
         sizes = [c["size"] for page in pages for c in _body_chars(page)]
         text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
         prose = _prose(pages)
+        layout = measure_read(reader, pdf.pages, name=path)  # the pages read once, for both
 
     smallest = min(sizes, default=0.0)
     report.measures.append(Measure("smallest body text", f"{smallest:.1f} pt", smallest >= min_size - 0.05,
@@ -109,7 +110,7 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
     cards = len(starts)
     report.measures.append(Measure("cards kept whole", f"{cards - len(split)} of {cards}", not split,
                                    ", ".join(split)))
-    report.layout = layout = measure_pages(path, password=password)
+    report.layout = layout
     split_weeks = [b.name for b in layout.blocks if b.name.startswith("week-") and not b.whole]
     weeks = sum(1 for b in layout.blocks if b.name.startswith("week-"))
     if weeks:

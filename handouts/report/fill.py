@@ -149,31 +149,42 @@ def measure_pages(path: Path | BinaryIO, *, password: str | None = None) -> Page
         reader = PdfReader(path)
         if reader.is_encrypted and password:
             reader.decrypt(password)
+    except (OSError, PyPdfError, KeyError, ValueError) as exc:
+        raise InputError(f"cannot read this PDF: {exc}", path=getattr(path, "name", None)) from None
+    if hasattr(path, "seek"):
+        path.seek(0)
+    with pdfplumber.open(path, password=password or "") as pdf:
+        return measure_read(reader, pdf.pages, name=getattr(path, "name", None))
+
+
+def measure_read(reader: Any, pages: list[Any], *, name: object = None) -> PageReport:
+    """``measure_pages`` for a PDF already read: by pypdf (``reader``) and by pdfplumber (``pages``, all
+    of them), so a caller that reads the pages anyway (``handouts check``) reads them once."""
+    from pypdf.errors import PyPdfError
+
+    try:
         destinations = reader.named_destinations
         first = reader.get_destination_page_number(destinations[BODY_START]) if BODY_START in destinations else 0
         heights = [float(page.mediabox.height) for page in reader.pages]
         frame_top = MARGIN + HEADER_SPACE
         ends: dict[str, dict[str, tuple[int, float]]] = {}
-        for name, destination in destinations.items():
-            match = _BLOCK_MARK.fullmatch(str(name))
+        for mark, destination in destinations.items():
+            match = _BLOCK_MARK.fullmatch(str(mark))
             if match and destination.top is not None:
                 page = reader.get_destination_page_number(destination)
                 down = heights[page] - float(destination.top) - frame_top
                 ends.setdefault(f"{match[1]}-{match[2]}", {})[match[3]] = (page + 1, down)
     except (OSError, PyPdfError, KeyError, ValueError) as exc:
-        raise InputError(f"cannot read this PDF: {exc}", path=getattr(path, "name", None)) from None
-    if hasattr(path, "seek"):
-        path.seek(0)
+        raise InputError(f"cannot read this PDF: {exc}", path=name) from None
     fills = []
-    with pdfplumber.open(path, password=password or "") as pdf:
-        pages = pdf.pages[first:]
-        for index, page in enumerate(pages):
-            top, bottom = body_frame(page)
-            found = _extent(page)
-            start_at, end_at = (found[0] - top, found[1] - top) if found else (0.0, 0.0)
-            fills.append(PageFill(first + index + 1, start_at, end_at, bottom - top, index == len(pages) - 1))
-    blocks = [Block(name, marks["start"][0], marks["end"][0], marks["start"][1], marks["end"][1])
-              for name, marks in ends.items() if {"start", "end"} <= set(marks)]
+    body = pages[first:]
+    for index, page in enumerate(body):
+        top, bottom = body_frame(page)
+        found = _extent(page)
+        start_at, end_at = (found[0] - top, found[1] - top) if found else (0.0, 0.0)
+        fills.append(PageFill(first + index + 1, start_at, end_at, bottom - top, index == len(body) - 1))
+    blocks = [Block(mark, marks["start"][0], marks["end"][0], marks["start"][1], marks["end"][1])
+              for mark, marks in ends.items() if {"start", "end"} <= set(marks)]
     return PageReport(fills, sorted(blocks, key=lambda b: (b.first_page, b.start)))
 
 
