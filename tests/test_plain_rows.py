@@ -6,7 +6,7 @@ from io import BytesIO
 
 import pdfplumber
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.platypus import Flowable, SimpleDocTemplate, Table
 
@@ -44,6 +44,7 @@ def _letters(story: list[Flowable], look: Look) -> list[list[tuple[str, float, f
 
 
 @pytest.mark.parametrize("look", [Look(), Look(paper="a4", large_print=True)])
+@settings(max_examples=15)  # each example writes and reads two PDFs
 @given(rows=st.lists(st.lists(WORDS.map(" ".join), min_size=1, max_size=3), min_size=1, max_size=6))
 def test_plain_rows_put_every_letter_where_the_table_did(look: Look, rows: list[list[str]]) -> None:
     block = _table(rows)
