@@ -37,17 +37,17 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def destinations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes, bytes]]:
+def destinations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bytes | None, bytes]]:
     """Every destination written directly, with what ReportLab writes for it."""
-    seen: list[tuple[bytes, bytes]] = []
-    quick = page_objects._QuickDestination.__call__
+    seen: list[tuple[bytes | None, bytes]] = []
+    quick = page_objects.destination_bytes
 
-    def both(self: Any, document: Any) -> bytes:
-        ours = quick(self, document)
-        seen.append((ours, self.plain(document)))
+    def both(destination: Any, document: Any) -> bytes | None:
+        ours = quick(destination, document)
+        seen.append((ours, type(destination).format(destination, document)))
         return ours
 
-    monkeypatch.setattr(page_objects._QuickDestination, "__call__", both)
+    monkeypatch.setattr(page_objects, "destination_bytes", both)
     return seen
 
 

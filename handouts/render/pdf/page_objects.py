@@ -23,6 +23,7 @@ the instance, as a kept form's is (``forms``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -46,28 +47,35 @@ def quick_pages(doc: pdfdoc.PDFDocument) -> None:
     add_page = doc.addPage
 
     def add(page: pdfdoc.PDFPage) -> None:
-        page.format = _QuickFormat(page)
+        page.format = _Direct(page, page_bytes)
         add_page(page)
 
     doc.addPage = add
 
 
-class _QuickFormat:
-    """A page's ``format``: the page's bytes written directly, or by ReportLab when it has anything else."""
+def quick_destination(destination: pdfdoc.Destination) -> None:
+    """Have ``destination`` (bound to a page, fitted whole or at a height) write itself directly."""
+    if caches.enabled():
+        destination.format = _Direct(destination, destination_bytes)
 
-    def __init__(self, page: pdfdoc.PDFPage) -> None:
-        self.page = page
-        self.plain = type(page).format.__get__(page)
+
+class _Direct:
+    """An object's ``format``: its bytes as ``write`` writes them, or as ReportLab does when ``write``
+    gives None (the object holds something it does not write) or the document is encrypted."""
+
+    def __init__(self, obj: Any, write: Callable[[Any, pdfdoc.PDFDocument], bytes | None]) -> None:
+        self.obj, self.write = obj, write
+        self.plain = type(obj).format.__get__(obj)
 
     def __call__(self, document: pdfdoc.PDFDocument) -> bytes:
-        written = page_bytes(self.page, document)
+        written = (self.write(self.obj, document)
+                   if isinstance(document.encrypt, pdfdoc.NoEncryption) and not rl_config.pdfMultiLine else None)
         return self.plain(document) if written is None else written
 
 
 def page_bytes(page: pdfdoc.PDFPage, document: pdfdoc.PDFDocument) -> bytes | None:
     """``page`` as ReportLab writes it, or None when it has anything but the usual entries."""
-    if (not isinstance(document.encrypt, pdfdoc.NoEncryption) or rl_config.pdfMultiLine
-            or page.Override_default_compilation or type(page).__Defaults__ != pdfdoc.PDFPage.__Defaults__
+    if (page.Override_default_compilation or type(page).__Defaults__ != pdfdoc.PDFPage.__Defaults__
             or page.Annots or any(getattr(page, name, None) is not None for name in _OTHER_ENTRIES)):
         return None
     page.check_format(document)  # ReportLab's own: media box, contents stream, resources, parent
@@ -142,26 +150,13 @@ def _plain_name(name: str) -> bool:
     return name.startswith("/") and name[1:] and pdfdoc.PDFName(name[1:]) == name
 
 
-def quick_destination(destination: pdfdoc.Destination) -> None:
-    """Have ``destination`` (bound to a page, fitted whole or at a height) write itself directly."""
-    if caches.enabled():
-        destination.format = _QuickDestination(destination)
-
-
-class _QuickDestination:
-    """A destination's ``format``: ``[ page /Fit ]`` or ``[ page /FitH top ]`` as ReportLab writes them."""
-
-    def __init__(self, destination: pdfdoc.Destination) -> None:
-        self.destination = destination
-        self.plain = type(destination).format.__get__(destination)
-
-    def __call__(self, document: pdfdoc.PDFDocument) -> bytes:
-        fitted, page = self.destination.fmt, self.destination.page
-        if (not isinstance(document.encrypt, pdfdoc.NoEncryption) or rl_config.pdfMultiLine
-                or type(page) is not pdfdoc.PDFObjectReference):
-            return self.plain(document)
-        if type(fitted) is pdfdoc.PDFDestinationFit:
-            return b"[ " + page.format(document) + b" /Fit ]"
-        if type(fitted) is pdfdoc.PDFDestinationFitH and type(fitted.top) in (int, float):
-            return b"[ " + page.format(document) + b" /FitH " + fp_str(fitted.top).encode() + b" ]"
-        return self.plain(document)
+def destination_bytes(destination: pdfdoc.Destination, document: pdfdoc.PDFDocument) -> bytes | None:
+    """``[ page /Fit ]`` or ``[ page /FitH top ]`` as ReportLab writes them; None for any other kind."""
+    fitted, page = destination.fmt, destination.page
+    if type(page) is not pdfdoc.PDFObjectReference:
+        return None
+    if type(fitted) is pdfdoc.PDFDestinationFit:
+        return b"[ " + page.format(document) + b" /Fit ]"
+    if type(fitted) is pdfdoc.PDFDestinationFitH and type(fitted.top) in (int, float):
+        return b"[ " + page.format(document) + b" /FitH " + fp_str(fitted.top).encode() + b" ]"
+    return None
