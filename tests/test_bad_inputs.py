@@ -567,11 +567,28 @@ def test_a_cover_that_hangs_the_reader_is_stopped(tmp_path: Path, monkeypatch: p
     cover = tmp_path / "slow.pdf"
     cover.write_bytes(_pages(1))
     monkeypatch.setattr(cover_module, "_trial", lambda data: time.sleep(60) or "")
-    monkeypatch.setattr(cover_module, "PARSE_SECONDS", 0.5)
-    started = time.monotonic()
-    with pytest.raises(CoverError, match="took longer than 0.5 seconds"):
+    monkeypatch.setattr(cover_module, "PARSE_SECONDS", 0.5)  # a sleeping reader uses no processor time:
+    started = time.monotonic()                                # the clock's backstop, four times longer, stops it
+    with pytest.raises(CoverError, match="took longer than 2 seconds"):
         load_cover(cover)
     assert time.monotonic() - started < 5
+
+
+def _spin(data: bytes) -> str:
+    while True:
+        pass
+
+
+def test_a_cover_that_makes_the_reader_loop_is_stopped_by_its_processor_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cover = tmp_path / "loops.pdf"
+    cover.write_bytes(_pages(1) + b"\n% a loop, not cached\n")
+    monkeypatch.setattr(cover_module, "_trial", _spin)
+    monkeypatch.setattr(cover_module, "PARSE_SECONDS", 1.0)
+    started = time.monotonic()
+    with pytest.raises(CoverError, match="more than 1 seconds of processor time"):
+        load_cover(cover)
+    assert time.monotonic() - started < 4  # before the clock's backstop
 
 
 def test_a_cover_that_kills_the_reader_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

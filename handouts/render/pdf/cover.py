@@ -17,13 +17,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import multiprocessing
 import os
+import signal
 import threading
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+try:
+    import resource  # not on Windows: there only the clock limit applies
+except ImportError:  # pragma: no cover
+    resource = None  # type: ignore[assignment]
 
 from handouts.errors import CoverError
 from handouts.load.files import Unreadable, open_regular
@@ -46,7 +53,11 @@ def _limit_mb(default: float = 20.0) -> float:
 #: Largest cover accepted; a clinic with a heavy cover may raise it with HANDOUTS_COVER_LIMIT_MB.
 MAX_COVER_BYTES = int(_limit_mb() * 1_000_000)
 MAX_COVER_PAGES = 4
+#: Processor seconds the reader of an untrusted cover may use: a crafted PDF that makes it loop is
+#: stopped, however busy the machine is (a limit on the clock failed good covers under load).
 PARSE_SECONDS = 15.0
+#: The clock limit is this many times longer: a backstop for a reader stuck without using the processor.
+WAIT_FACTOR = 4
 _STRIPPED_PAGE_KEYS = ("/Annots", "/AA", "/B", "/Thumb", "/StructParents")
 _TRIAL_SIZES = ((612.0, 792.0), (595.3, 841.9))  # Letter and A4
 
@@ -184,7 +195,10 @@ def _trial(data: bytes) -> str:
     return ""
 
 
-def _child(data: bytes, connection: multiprocessing.connection.Connection) -> None:
+def _child(data: bytes, connection: multiprocessing.connection.Connection, seconds: float) -> None:
+    if resource is not None:  # the kernel stops this process once it has used ``seconds`` of processor time
+        limit = max(1, math.ceil(seconds))
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
     connection.send(_trial(data))
     connection.close()
 
@@ -199,14 +213,19 @@ def _check_in_child(data: bytes) -> str:
     quick = "fork" in methods and not others
     context = multiprocessing.get_context("fork" if quick else "spawn")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(data, send), daemon=True)
+    process = context.Process(target=_child, args=(data, send, PARSE_SECONDS), daemon=True)
     process.start()
     send.close()
+    waited = PARSE_SECONDS * (WAIT_FACTOR if resource is not None else 1)
     try:
-        if receive.poll(PARSE_SECONDS):
+        if receive.poll(waited):
             return str(receive.recv())
-        return f"reading the cover took longer than {PARSE_SECONDS:g} seconds; it may be damaged or crafted"
+        return f"reading the cover took longer than {waited:g} seconds; it may be damaged or crafted"
     except EOFError:
+        process.join()
+        if resource is not None and process.exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+            return (f"reading the cover used more than {PARSE_SECONDS:g} seconds of processor time; "
+                    "it may be damaged or crafted")
         return "reading the cover stopped the reader; the PDF is damaged"
     finally:
         if process.is_alive():
