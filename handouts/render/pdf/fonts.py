@@ -126,9 +126,10 @@ def prime_subsets(doc: object) -> None:
     Primed, the subsets holding common letters are byte-identical in every
     handout, and a combined print file stores them once.
     """
-    _PRIMED.add(doc)
-    for font in _FONT_FILES:
-        ttf = pdfmetrics.getFont(font)
+    fonts = [pdfmetrics.getFont(font) for font in _FONT_FILES]
+    if not any(doc in ttf.state for ttf in fonts):  # codes taken before priming would not be the common ones
+        _PRIMED.add(doc)
+    for font, ttf in zip(_FONT_FILES, fonts):
         if caches.enabled() and doc not in ttf.state:
             ttf.state[doc] = _copy_state(_primed_state(font))  # the same places, without the per-letter work
         else:

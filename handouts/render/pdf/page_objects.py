@@ -147,7 +147,7 @@ def _name(name: str) -> bytes:
 
 
 def _plain_name(name: str) -> bool:
-    return name.startswith("/") and name[1:] and pdfdoc.PDFName(name[1:]) == name
+    return len(name) > 1 and name.startswith("/") and pdfdoc.PDFName(name[1:]) == name
 
 
 def destination_bytes(destination: pdfdoc.Destination, document: pdfdoc.PDFDocument) -> bytes | None:
