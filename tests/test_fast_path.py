@@ -62,13 +62,25 @@ def _lines(page: Any) -> list[str]:
     return [line.strip() for line in page.extract_text().splitlines()]
 
 
+def _page_texts(pdf: bytes) -> list[list[str]]:
+    """Each page's lines of text as poppler's pdftotext reads them (in C: pypdf parses every font's
+    character map again for every page and form, most of this file's time)."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is needed (Debian poppler-utils; .ci/run installs it)")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    return [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")[:-1]]
+
+
 def _parts(pdf: bytes) -> dict[str, Any]:
     """What a reader sees of a PDF, besides its pixels."""
     reader = PdfReader(BytesIO(pdf))
+    text = _page_texts(pdf)
+    assert len(text) == len(reader.pages)
     return {
         "pages": len(reader.pages),
         "sizes": [tuple(float(v) for v in page.mediabox) for page in reader.pages],
-        "text": [_lines(page) for page in reader.pages],
+        "text": text,
         "outline": [(item.title, reader.get_destination_page_number(item)) for item in reader.outline],
         "destinations": sorted((name, reader.get_destination_page_number(dest))
                                for name, dest in reader.named_destinations.items()),
@@ -173,8 +185,8 @@ def _combine(paths: list[Path], combined: Path) -> int:
         return writer.finish()
 
 
-def test_the_print_file_copies_a_fast_path_handout_without_pypdf(library: Library, request_for,  # type: ignore[no-untyped-def]
-                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_print_file_copies_a_fast_path_handout_without_pypdf(  # type: ignore[no-untyped-def]
+        library: Library, request_for, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
     fast = make_handout(request_for(), library=library).pdf
     assert len(OwnFile(fast).pages()) == len(PdfReader(BytesIO(fast)).pages)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import date
 from io import BytesIO
+from typing import Any, NamedTuple
 
 import pdfplumber
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 
 from handouts.cli import cli
 from handouts.load import locations as resources
@@ -19,7 +23,7 @@ from handouts.model.options import PrintOptions
 from handouts.render.pdf.cards import figure_size
 from handouts.render.pdf.styles import BODY_SIZE, LARGE_BODY_SIZE, Look
 from handouts.report.check import _body_chars
-from handouts.report.fill import HALF_EMPTY, measure_pages
+from handouts.report.fill import HALF_EMPTY, PageReport, measure_pages, measure_read
 from handouts.run.handout import make_handout
 
 TODAY = date(2026, 12, 2)
@@ -37,55 +41,67 @@ MAX_LADDER_PAGES = 1
 MAX_LADDER_HALF_EMPTY = 9
 
 
-def _made(library, *, ladder: bool):  # type: ignore[no-untyped-def]
-    rows = list(csv.DictReader(io.StringIO((resources.data_dir() / "sample-patients.csv").read_text(encoding="utf-8-sig"))))
+class Made(NamedTuple):
+    """A sample handout, its page report, and its pages as pdfplumber read them (read once, for every test)."""
+
+    pdf: bytes
+    report: PageReport
+    pages: list[Any]
+
+
+def _made(library, *, ladder: bool) -> Iterator[dict[str, Made]]:  # type: ignore[no-untyped-def]
+    sample = resources.data_dir() / "sample-patients.csv"
+    rows = list(csv.DictReader(io.StringIO(sample.read_text(encoding="utf-8-sig"))))
     made = {}
-    for row in rows:
-        row.update(large_print="", paper="letter", no_ladder="" if ladder else "yes")
-        request = build_request(row, library.dataset, today=TODAY)
-        pdf = make_handout(request, library=library, options=PrintOptions(use_cover=False, today=TODAY)).pdf
-        made[row["patient_id"]] = (pdf, measure_pages(BytesIO(pdf)))
-    return made
+    with ExitStack() as opened:
+        for row in rows:
+            row.update(large_print="", paper="letter", no_ladder="" if ladder else "yes")
+            request = build_request(row, library.dataset, today=TODAY)
+            pdf = make_handout(request, library=library, options=PrintOptions(use_cover=False, today=TODAY)).pdf
+            pages = opened.enter_context(pdfplumber.open(BytesIO(pdf))).pages
+            made[row["patient_id"]] = Made(pdf, measure_read(PdfReader(BytesIO(pdf)), pages), pages)
+        yield made
 
 
 @pytest.fixture(scope="module")
 def samples(library):  # type: ignore[no-untyped-def]
     """Each sample row made as the batch would, in normal print on Letter, without its cover."""
-    return _made(library, ladder=True)
+    yield from _made(library, ladder=True)
 
 
 @pytest.fixture(scope="module")
 def without_ladder(library):  # type: ignore[no-untyped-def]
     """The same, with --no-ladder: the handouts as they were before issue 17."""
-    return _made(library, ladder=False)
+    yield from _made(library, ladder=False)
 
 
 def test_the_fourteen_samples_take_at_most_76_pages(without_ladder) -> None:  # type: ignore[no-untyped-def]
-    pages = {patient: len(report.pages) for patient, (_, report) in without_ladder.items()}
+    pages = {patient: len(report.pages) for patient, (_, report, _) in without_ladder.items()}
     assert len(pages) == 14
     assert sum(pages.values()) <= MAX_PAGES, pages
 
 
 def test_the_ladder_lines_add_few_pages(samples, without_ladder) -> None:  # type: ignore[no-untyped-def]
-    grown = {patient: len(samples[patient][1].pages) - len(report.pages) for patient, (_, report) in without_ladder.items()}
+    grown = {patient: len(samples[patient].report.pages) - len(report.pages)
+             for patient, (_, report, _) in without_ladder.items()}
     assert all(0 <= n <= 2 for n in grown.values()), grown
     assert sum(grown.values()) <= MAX_LADDER_PAGES, grown
 
 
 def test_few_half_empty_pages_and_each_forced_by_a_card_or_week(samples, without_ladder) -> None:  # type: ignore[no-untyped-def]
-    before = [(patient, page) for patient, (_, report) in without_ladder.items() for page in report.half_empty()]
+    before = [(patient, page) for patient, (_, report, _) in without_ladder.items() for page in report.half_empty()]
     assert len(before) <= MAX_HALF_EMPTY, [(p, page.number, f"{page.fill:.0%}") for p, page in before]
-    half_empty = [(patient, page) for patient, (_, report) in samples.items() for page in report.half_empty()]
+    half_empty = [(patient, page) for patient, (_, report, _) in samples.items() for page in report.half_empty()]
     assert len(half_empty) <= MAX_LADDER_HALF_EMPTY, [(p, page.number, f"{page.fill:.0%}") for p, page in half_empty]
     for patient, page in half_empty:
-        report = samples[patient][1]
+        report = samples[patient].report
         forced = report.forced_by(page, kinds=("card", "week"))
         assert forced is not None, (patient, page)
         assert page.fill < HALF_EMPTY and not page.final
 
 
 def test_no_card_or_week_is_split(samples) -> None:  # type: ignore[no-untyped-def]
-    for patient, (_, report) in samples.items():
+    for patient, (_, report, _) in samples.items():
         names = [b.name for b in report.blocks]
         assert any(n.startswith("card-") for n in names) and any(n.startswith("week-") for n in names)
         assert sum(n.startswith("box-") for n in names) >= 3  # the pain guide, emergency and doctor boxes
@@ -93,17 +109,16 @@ def test_no_card_or_week_is_split(samples) -> None:  # type: ignore[no-untyped-d
 
 
 def test_body_text_stays_at_least_12_pt_and_no_heading_ends_a_page(samples) -> None:  # type: ignore[no-untyped-def]
-    for patient, (pdf, report) in samples.items():
-        with pdfplumber.open(BytesIO(pdf)) as document:
-            for page, fill in zip(document.pages, report.pages, strict=True):
-                chars = _body_chars(page)
-                assert min(c["size"] for c in chars) >= 12 - 0.05, patient
-                if fill.final:
-                    continue
-                lines = [line for line in page.extract_text_lines() if any(c in chars for c in line["chars"])]
-                last = max(lines, key=lambda line: line["bottom"])
-                # headings are 14 pt and up, body text 12.5 pt: the last line of a page is never a heading
-                assert max(c["size"] for c in last["chars"]) < 14, (patient, fill.number, last["text"])
+    for patient, (_, report, pages) in samples.items():
+        for page, fill in zip(pages, report.pages, strict=True):
+            chars = _body_chars(page)
+            assert min(c["size"] for c in chars) >= 12 - 0.05, patient
+            if fill.final:
+                continue
+            lines = [line for line in page.extract_text_lines() if any(c in chars for c in line["chars"])]
+            last = max(lines, key=lambda line: line["bottom"])
+            # headings are 14 pt and up, body text 12.5 pt: the last line of a page is never a heading
+            assert max(c["size"] for c in last["chars"]) < 14, (patient, fill.number, last["text"])
 
 
 def test_two_normal_print_weeks_share_a_checklist_page_where_they_fit(library, request_for) -> None:  # type: ignore[no-untyped-def]
@@ -136,11 +151,11 @@ def test_check_lists_the_pages_of_several_files(samples, tmp_path) -> None:  # t
     paths = []
     for patient in ("p-0001", "p-0009"):
         path = tmp_path / f"{patient}.pdf"
-        path.write_bytes(samples[patient][0])
+        path.write_bytes(samples[patient].pdf)
         paths.append(str(path))
     result = CliRunner().invoke(cli, ["check", *paths])
     assert result.exit_code == 0, result.output
-    pages = {p: len(samples[p][1].pages) for p in ("p-0001", "p-0009")}
+    pages = {p: len(samples[p].report.pages) for p in ("p-0001", "p-0009")}
     assert "half-empty pages" in result.output
     table = result.output[result.output.index("file "):].splitlines()
     assert table[1].split()[1:3] == [str(pages["p-0001"])] * 2
