@@ -538,10 +538,12 @@ def test_spanish_words_are_marked_spanish_in_an_english_page(page: sync_api.Page
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_axe_finds_nothing_serious(page: sync_api.Page, base_url: str, name: str, language: str) -> None:
+    """The page opened once, checked wide, then narrowed to a phone's width (the styles' media
+    queries apply as they do on a phone) and checked again."""
     found: list[str] = []
+    PAGES[name](page, base_url, language)
     for viewport, size in VIEWPORTS.items():
         page.set_viewport_size(size)
-        PAGES[name](page, base_url, language)
         results = Axe().run(page, options={"resultTypes": ["violations"]}).response
         found += [f"{viewport}: {v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]} {v['help']}"
                   for v in results["violations"] if v["impact"] in SERIOUS]
