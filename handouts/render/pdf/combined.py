@@ -126,6 +126,7 @@ class _Serializer:
 
 _RESOURCES = re.compile(rb"/Resources\s*<<")
 _EMPTY_TRANSITION = re.compile(rb"/Trans\s*<<\s*>>")
+_NESTING = re.compile(rb"<<|>>|\(")
 
 
 def _shared_resources(page: bytes, serializer: _Serializer) -> bytes:
@@ -137,20 +138,14 @@ def _shared_resources(page: bytes, serializer: _Serializer) -> bytes:
     if found is None:
         return page
     start = found.end() - 2
-    depth, at = 0, start
-    while at < len(page):  # the matching '>>' (resources hold names, numbers and references: no strings)
-        pair = page[at:at + 2]
-        if pair == b"<<":
-            depth, at = depth + 1, at + 2
-        elif pair == b">>":
-            depth, at = depth - 1, at + 2
-            if depth == 0:
-                number = serializer.add(page[start:at])
-                return page[:found.start()] + b"/Resources %d 0 R" % number + page[at:]
-        elif page[at:at + 1] == b"(":
+    depth = 0
+    for token in _NESTING.finditer(page, start):  # the matching '>>' (resources hold names, numbers, references)
+        if token[0] == b"(":
             return page  # a string: not a dictionary this reads
-        else:
-            at += 1
+        depth += 1 if token[0] == b"<<" else -1
+        if depth == 0:
+            number = serializer.add(page[start:token.end()])
+            return page[:found.start()] + b"/Resources %d 0 R" % number + page[token.end():]
     return page
 
 
