@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import date
 from io import BytesIO
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import pdfplumber
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -24,6 +21,7 @@ from handouts.render.pdf.cards import figure_size
 from handouts.render.pdf.styles import BODY_SIZE, LARGE_BODY_SIZE, Look
 from handouts.report.check import _body_chars
 from handouts.report.fill import HALF_EMPTY, PageReport, measure_pages, measure_read
+from handouts.report.read_pages import ReadPage, read_pages
 from handouts.run.handout import make_handout
 
 TODAY = date(2026, 12, 2)
@@ -42,37 +40,36 @@ MAX_LADDER_HALF_EMPTY = 9
 
 
 class Made(NamedTuple):
-    """A sample handout, its page report, and its pages as pdfplumber read them (read once, for every test)."""
+    """A sample handout, its page report, and its pages as the check reads them (read once, for every test)."""
 
     pdf: bytes
     report: PageReport
-    pages: list[Any]
+    pages: list[ReadPage]
 
 
-def _made(library, *, ladder: bool) -> Iterator[dict[str, Made]]:  # type: ignore[no-untyped-def]
+def _made(library, *, ladder: bool) -> dict[str, Made]:  # type: ignore[no-untyped-def]
     sample = resources.data_dir() / "sample-patients.csv"
     rows = list(csv.DictReader(io.StringIO(sample.read_text(encoding="utf-8-sig"))))
     made = {}
-    with ExitStack() as opened:
-        for row in rows:
-            row.update(large_print="", paper="letter", no_ladder="" if ladder else "yes")
-            request = build_request(row, library.dataset, today=TODAY)
-            pdf = make_handout(request, library=library, options=PrintOptions(use_cover=False, today=TODAY)).pdf
-            pages = opened.enter_context(pdfplumber.open(BytesIO(pdf))).pages
-            made[row["patient_id"]] = Made(pdf, measure_read(PdfReader(BytesIO(pdf)), pages), pages)
-        yield made
+    for row in rows:
+        row.update(large_print="", paper="letter", no_ladder="" if ladder else "yes")
+        request = build_request(row, library.dataset, today=TODAY)
+        pdf = make_handout(request, library=library, options=PrintOptions(use_cover=False, today=TODAY)).pdf
+        pages = read_pages(pdf)
+        made[row["patient_id"]] = Made(pdf, measure_read(PdfReader(BytesIO(pdf)), pages), pages)
+    return made
 
 
 @pytest.fixture(scope="module")
 def samples(library):  # type: ignore[no-untyped-def]
     """Each sample row made as the batch would, in normal print on Letter, without its cover."""
-    yield from _made(library, ladder=True)
+    return _made(library, ladder=True)
 
 
 @pytest.fixture(scope="module")
 def without_ladder(library):  # type: ignore[no-untyped-def]
     """The same, with --no-ladder: the handouts as they were before issue 17."""
-    yield from _made(library, ladder=False)
+    return _made(library, ladder=False)
 
 
 def test_the_fourteen_samples_take_at_most_76_pages(without_ladder) -> None:  # type: ignore[no-untyped-def]

@@ -8,8 +8,8 @@ left half empty must be one a card or week too tall for the rest of it
 forced). Works on the PDF alone: the card and week marks and the language
 are read from the file.
 
-Needs the optional packages of ``pip install "handouts[tools]"`` (pdfplumber
-and textstat).
+Needs the optional packages of ``pip install "handouts[tools]"`` (pypdfium2 reads
+the pages, pdfplumber groups their lines, textstat scores the reading level).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pypdf.errors import PyPdfError
 from handouts.errors import InputError
 from handouts.render.pdf.assemble import BODY_START
 from handouts.report.fill import HALF_EMPTY, PageReport, body_frame, measure_read
+from handouts.report.read_pages import ReadPage, read_pages
 
 MAX_GRADE_EN = 7.0
 MIN_HUERTA_ES = 70.0
@@ -62,13 +63,13 @@ class CheckReport:
         return next(m for m in self.measures if m.name == name)
 
 
-def _require() -> tuple[Any, Any]:
+def _require() -> Any:
     try:
-        import pdfplumber
+        import pdfplumber  # noqa: F401  (lines of text are grouped by its tools)
         import textstat
     except ImportError:
         raise InputError('the check needs extra packages: pip install "handouts[tools]"') from None
-    return pdfplumber, textstat
+    return textstat
 
 
 def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[str] = (),
@@ -80,7 +81,7 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
     With ``page_targets`` a page left half empty fails unless a card or week forced it (large
     print, where a card can fill most of a page, reports the pages without failing).
     """
-    pdfplumber, textstat = _require()
+    textstat = _require()
     reader = _open(path, password)
     try:
         language = str(reader.trailer["/Root"].get("/Lang", "en"))
@@ -91,12 +92,12 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
         report = CheckReport(path, language, len(reader.pages))
     except (OSError, PyPdfError, KeyError, ValueError) as exc:
         raise InputError(f"cannot read this PDF: {exc}", path=path) from None
-    with pdfplumber.open(path, password=password or "") as pdf:
-        pages = pdf.pages[first:]
-        sizes = [c["size"] for page in pages for c in _body_chars(page)]
-        text = " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
-        prose = _prose(pages)
-        layout = measure_read(reader, pdf.pages, name=path)  # the pages read once, for both
+    every = read_pages(path, password=password)
+    pages = every[first:]
+    sizes = [c["size"] for page in pages for c in _body_chars(page)]
+    text = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    prose = _prose(pages)
+    layout = measure_read(reader, every, name=path)  # the pages read once, for both
 
     smallest = min(sizes, default=0.0)
     report.measures.append(Measure("smallest body text", f"{smallest:.1f} pt", smallest >= min_size - 0.05,
@@ -164,7 +165,7 @@ def pdf_language(path: Path, *, password: str | None = None) -> str:
         raise InputError(f"cannot read this PDF: {exc}", path=path) from None
 
 
-def _body_chars(page: Any) -> list[dict[str, Any]]:
+def _body_chars(page: ReadPage) -> list[dict[str, Any]]:
     """The printed characters between the running header and footer (a checklist page's foot is taller)."""
     top, bottom = body_frame(page)
     return [c for c in page.chars if c["text"].strip() and top <= c["top"] and c["bottom"] <= bottom]
@@ -193,7 +194,7 @@ def _fonts(pages: Iterable[Any]) -> dict[str, bool]:
     return found
 
 
-def _prose(pages: list[Any]) -> str:
+def _prose(pages: list[ReadPage]) -> str:
     """The running sentences of the pages: no header, footer, headings, table labels or grids.
 
     Lines are grouped into paragraphs by their left edge and spacing; a group

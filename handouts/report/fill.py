@@ -11,7 +11,8 @@ than the room left: keeping that whole is what emptied the page. The renderer
 marks where each card, week and box starts and ends (named destinations at
 their height on the page), so this too is read from the file.
 
-Needs pdfplumber (``pip install "handouts[tools]"``).
+Needs pypdfium2 and pdfplumber (``pip install "handouts[tools]"``): the pages are read by
+``read_pages``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from handouts.errors import InputError
 from handouts.render.pdf.assemble import BODY_START
 from handouts.model.layout import BAND, MM, sheet_marks
 from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, PAGE_SIZES
+from handouts.report.read_pages import Box, ReadPage, read_pages
 
 #: A page that is not its handout's last and is filled less than this is half empty (issue 15's measure).
 HALF_EMPTY = 0.60
@@ -102,15 +104,15 @@ class PageReport:
         return [p for p in self.half_empty(share) if self.forced_by(p) is None]
 
 
-def body_frame(page: Any) -> tuple[float, float]:
-    """The body frame's top and bottom, in pdfplumber's coordinates (down from the top of the page);
-    a checklist page keeps a taller foot for its QR page id."""
+def body_frame(page: ReadPage) -> tuple[float, float]:
+    """The body frame's top and bottom, in points down from the top of the page; a checklist page
+    keeps a taller foot for its QR page id."""
     x0, top, x1, bottom = _furniture(page)[-1]
-    sheet = any(x0 <= r["x0"] and r["x1"] <= x1 and top <= r["top"] and r["bottom"] <= bottom for r in page.rects)
+    sheet = any(x0 <= px0 and px1 <= x1 and top <= ptop and pbottom <= bottom for px0, ptop, px1, pbottom in page.paths)
     return MARGIN + HEADER_SPACE, page.height - (BAND * MM if sheet else MARGIN + FOOTER_SPACE)
 
 
-def _furniture(page: Any) -> list[tuple[float, float, float, float]]:
+def _furniture(page: ReadPage) -> list[tuple[float, float, float, float]]:
     """Where a checklist page's markers and QR may be (x0, top, x1, bottom): they are no content."""
     size = (float(page.width), float(page.height))
     paper = min(PAGE_SIZES, key=lambda p: abs(PAGE_SIZES[p][0] - size[0]) + abs(PAGE_SIZES[p][1] - size[1]))
@@ -119,17 +121,17 @@ def _furniture(page: Any) -> list[tuple[float, float, float, float]]:
             for r in (*(m.rect for m in marks.markers), marks.qr)]
 
 
-def _extent(page: Any) -> tuple[float, float] | None:
+def _extent(page: ReadPage) -> tuple[float, float] | None:
     """The top and bottom of everything drawn inside the body frame, or None for an empty frame."""
     top, bottom = body_frame(page)
     furniture = _furniture(page)
 
-    def content(o: dict[str, Any]) -> bool:
-        return not any(x0 <= o["x0"] and o["x1"] <= x1 and t <= o["top"] and o["bottom"] <= b
+    def content(path: Box) -> bool:
+        return not any(x0 <= path[0] and path[2] <= x1 and t <= path[1] and path[3] <= b
                        for x0, t, x1, b in furniture)
 
     edges = [(c["top"], c["bottom"]) for c in page.chars if c["text"].strip()]
-    edges += [(o["top"], o["bottom"]) for o in (*page.lines, *page.rects, *page.curves) if content(o)]
+    edges += [(path[1], path[3]) for path in page.paths if content(path)]
     inside = [(max(t, top), min(b, bottom)) for t, b in edges if b > top + 0.5 and t < bottom - 0.5]
     if not inside:
         return None
@@ -140,7 +142,6 @@ def measure_pages(path: Path | BinaryIO, *, password: str | None = None) -> Page
     """The fill of every body page of the PDF at ``path`` (a path or a binary stream, opened with
     ``password`` when it is encrypted), and its cards and weeks."""
     try:
-        import pdfplumber
         from pypdf import PdfReader
         from pypdf.errors import PyPdfError
     except ImportError:
@@ -153,13 +154,15 @@ def measure_pages(path: Path | BinaryIO, *, password: str | None = None) -> Page
         raise InputError(f"cannot read this PDF: {exc}", path=getattr(path, "name", None)) from None
     if hasattr(path, "seek"):
         path.seek(0)
-    with pdfplumber.open(path, password=password or "") as pdf:
-        return measure_read(reader, pdf.pages, name=getattr(path, "name", None))
+        source: Path | bytes = path.read()  # type: ignore[union-attr]
+    else:
+        source = path  # type: ignore[assignment]
+    return measure_read(reader, read_pages(source, password=password), name=getattr(path, "name", None))
 
 
-def measure_read(reader: Any, pages: list[Any], *, name: object = None) -> PageReport:
-    """``measure_pages`` for a PDF already read: by pypdf (``reader``) and by pdfplumber (``pages``, all
-    of them), so a caller that reads the pages anyway (``handouts check``) reads them once."""
+def measure_read(reader: Any, pages: list[ReadPage], *, name: object = None) -> PageReport:
+    """``measure_pages`` for a PDF already read: by pypdf (``reader``) and by ``read_pages`` (``pages``,
+    all of them), so a caller that reads the pages anyway (``handouts check``) reads them once."""
     from pypdf.errors import PyPdfError
 
     try:
