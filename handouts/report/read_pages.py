@@ -1,12 +1,13 @@
 """A finished PDF's pages as ``handouts check`` measures them: every printed character with its size
 and box, and every drawn line, box and curve, on the page or inside the forms it draws.
 
-Read with PDFium (pypdfium2), the reader in Chromium's PDF viewer, in C: about twenty times
-faster than reading the pages with pdfplumber's Python PDF parser, which is what a check of a
-whole batch spends its time on. Positions are pdfplumber's: points from the page's top-left
-corner (``top`` and ``bottom`` down from the top), a character's box its font's ascent to
-descent, a path's box the hull of its points (without its line width). Lines of text are
-grouped with pdfplumber's own text tools, from these characters.
+Read with PDFium (pypdfium2), the reader in Chromium's PDF viewer, in C: about seven times
+faster than pdfplumber's Python PDF parser, which is what a check of a whole batch spent most
+of its time on. Positions and sizes are pdfplumber's: points from the page's top-left corner
+(``top`` and ``bottom`` down from the top); a character's box as tall as its printed size, from
+its font's descent under the baseline; its size scaled as the page prints it (a cover scaled to
+fit A4 prints its letters smaller); a path's box the hull of its points, without its line width.
+Lines of text are grouped with pdfplumber's own text tools, from these characters.
 
 Needs pypdfium2 and pdfplumber (``pip install "handouts[tools]"``).
 """
