@@ -71,7 +71,11 @@ def read_pages(path: Path | bytes, *, password: str | None = None) -> list[ReadP
     try:
         pages = []
         for index in range(len(document)):
-            page = document[index]
+            try:
+                page = document[index]
+            except pypdfium2.PdfiumError as exc:
+                raise InputError(f"cannot read page {index + 1} of this PDF: {exc}",
+                                 path=None if isinstance(path, bytes) else path) from None
             try:
                 pages.append(_read(pdfium, page, index + 1))
             finally:
