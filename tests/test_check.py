@@ -10,8 +10,11 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts.cli import cli
 from handouts.compose.templates import load_templates
+from handouts.model.layout import MM, PAPER_SIZES, QR_CLEAR, sheet_marks
 from handouts.model.options import PrintOptions
 from handouts.report.check import check_pdf
+from handouts.report.fill import crowded
+from handouts.report.read_pages import ReadPage
 from handouts.run.handout import make_handout
 
 PHRASES = ["Go to a hospital emergency department now", "Red: stop and call us", "further down your leg",
@@ -105,3 +108,19 @@ def test_check_command(library, request_for, tmp_path: Path) -> None:  # type: i
     not_pdf = write(tmp_path, b"hello", "x.pdf")
     broken = CliRunner().invoke(cli, ["check", str(not_pdf)])
     assert broken.exit_code == 2 and "cannot read this PDF" in broken.output
+
+
+def _letter_page(*rules_above_qr_mm: float, sheet: bool = True) -> ReadPage:
+    """A Letter page with the QR page id drawn (when ``sheet``) and full-width rules this many mm above its top."""
+    width, height = PAPER_SIZES["letter"]
+    qr = sheet_marks("letter", (width, height)).qr
+    qr_top = height - qr.y - qr.height  # down from the top of the page
+    paths = [(qr.x + 1, qr_top + 1, qr.x + 5, qr_top + 5)] if sheet else []  # one dark module
+    paths += [(36.0, qr_top - mm * MM, width - 36.0, qr_top - mm * MM) for mm in rules_above_qr_mm]
+    return ReadPage(1, width, height, chars=[], paths=paths)
+
+
+def test_a_rule_in_the_qr_s_quiet_zone_is_crowding_and_one_clear_of_it_is_not() -> None:
+    assert crowded(_letter_page(2.0)) == 1  # how the first week ran into the QR when kept with its introduction
+    assert crowded(_letter_page(QR_CLEAR + 0.5)) == 0
+    assert crowded(_letter_page(2.0, sheet=False)) == 0  # no QR on the page: nothing to keep clear

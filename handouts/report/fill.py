@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 from handouts.errors import InputError
 from handouts.render.pdf.assemble import BODY_START
-from handouts.model.layout import BAND, MM, sheet_marks
+from handouts.model.layout import BAND, MARKER_CLEAR, MM, QR_CLEAR, sheet_marks
 from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, PAGE_SIZES
 from handouts.report.read_pages import Box, ReadPage, read_pages
 
@@ -97,7 +97,10 @@ class PageReport:
         if after is None or first.start - after.top > after.frame * HALF_EMPTY:
             return None  # something else came first on the next page
         needed = first.end - after.top  # the card or week, and what was kept with it above
-        return first if needed > page.free - SLACK else None
+        room = page.free
+        if first.name.startswith("week-") and page.frame > after.frame:
+            room -= page.frame - after.frame  # with a week on it, the page would keep its foot for the QR
+        return first if needed > room - SLACK else None
 
     def unforced(self, share: float = HALF_EMPTY) -> list[PageFill]:
         """Half-empty pages that no card, week or box forced."""
@@ -107,9 +110,42 @@ class PageReport:
 def body_frame(page: ReadPage) -> tuple[float, float]:
     """The body frame's top and bottom, in points down from the top of the page; a checklist page
     keeps a taller foot for its QR page id."""
+    return MARGIN + HEADER_SPACE, page.height - (BAND * MM if _is_sheet(page) else MARGIN + FOOTER_SPACE)
+
+
+def _is_sheet(page: ReadPage) -> bool:
+    """True for a checklist page: one with its QR page id drawn."""
     x0, top, x1, bottom = _furniture(page)[-1]
-    sheet = any(x0 <= px0 and px1 <= x1 and top <= ptop and pbottom <= bottom for px0, ptop, px1, pbottom in page.paths)
-    return MARGIN + HEADER_SPACE, page.height - (BAND * MM if sheet else MARGIN + FOOTER_SPACE)
+    return any(x0 <= px0 and px1 <= x1 and top <= ptop and pbottom <= bottom for px0, ptop, px1, pbottom in page.paths)
+
+
+def crowded(page: ReadPage) -> int:
+    """On a checklist page, how many letters and lines are printed inside the blank paper a reader
+    needs around the QR page id (``QR_CLEAR``) and the corner markers (``MARKER_CLEAR``); 0 on any
+    other page. A scan of a page whose checklist runs into the QR's quiet zone may not be read back."""
+    if not _is_sheet(page):
+        return 0
+    furniture = _furniture(page)
+    clear = [MARKER_CLEAR * MM] * (len(furniture) - 1) + [QR_CLEAR * MM]
+    zones = [(x0 - c, top - c, x1 + c, bottom + c) for (x0, top, x1, bottom), c in zip(furniture, clear)]
+    drawn = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip()]
+    drawn += [path for path in page.paths if not any(_inside(path, rect) for rect in furniture)]
+    return sum(1 for box in drawn if any(_overlap(box, zone) for zone in zones))
+
+
+def _inside(box: Box, rect: Box) -> bool:
+    return rect[0] <= box[0] and box[2] <= rect[2] and rect[1] <= box[1] and box[3] <= rect[3]
+
+
+def _overlap(box: Box, zone: Box, slack: float = 0.5) -> bool:
+    """True when ``box`` reaches more than ``slack`` points into ``zone``; a rule (a box without
+    height or width) counts as a point thick."""
+    x0, top, x1, bottom = box
+    if x1 - x0 < 1:
+        x0, x1 = (x0 + x1) / 2 - 0.5, (x0 + x1) / 2 + 0.5
+    if bottom - top < 1:
+        top, bottom = (top + bottom) / 2 - 0.5, (top + bottom) / 2 + 0.5
+    return min(x1, zone[2]) - max(x0, zone[0]) > slack and min(bottom, zone[3]) - max(top, zone[1]) > slack
 
 
 def _furniture(page: ReadPage) -> list[tuple[float, float, float, float]]:

@@ -26,10 +26,12 @@ from reportlab.platypus.doctemplate import FrameBreak
 
 from handouts.model import document as doc
 from handouts.model.document import Block, Box, Cards, Checklist, Heading, ListBlock, plain_text
+from handouts.model.layout import BAND, MM
 from handouts.render.pdf.frozen import frozen_flowables
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.plain_rows import PlainRows
-from handouts.render.pdf.styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text, table_style
+from handouts.render.pdf.styles import (FOOTER_SPACE, INK, MARGIN, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text,
+                                        table_style)
 from handouts.render.pdf.text import markup
 
 #: Flowables for the blocks a page builder draws itself (the exercise cards, the weekly grids), by block type.
@@ -62,8 +64,8 @@ def flowables(blocks: Sequence[Block], look: Look, builders: Builders,
             del out[intro_start:]
             # A nested KeepTogether reports an endless height, which would always force a new page.
             first = made[0]._content if isinstance(made[0], KeepTogether) else [made[0]]
-            if _height([*intro, *first], width, look) <= look.frame_height:
-                made = [KeepTogether([*intro, *first]), *made[1:]]
+            if _height([*intro, *first], width, look) <= _room(look, made[0]):
+                made = [_kept_with([*intro, *first], made[0]), *made[1:]]
             else:  # together they would not fit even an empty page: the card or grid starts a page
                 out.extend(intro)
             intro_start = None
@@ -124,11 +126,11 @@ def _keep_headings_with_next(out: list[Flowable]) -> list[Flowable]:
             break
         heads, following = out[index:end], out[end]
         if isinstance(following, KeepTogether):  # a box: the heading goes where the whole box goes
-            result.append(KeepTogether([*heads, *following._content]))
+            result.append(_kept_with([*heads, *following._content], following))
         elif isinstance(following, Paragraph):
             result.append(KeepWithNext([*heads, following]))
         else:
-            result.append(KeepTogether([*heads, following]))
+            result.append(_kept_with([*heads, following], following))
         index = end + 1
     return result
 
@@ -225,6 +227,25 @@ def _plain_table(block: doc.Table, look: Look, width: float) -> PlainRows:
                       bottom=look.body_size * 0.2)
     table.spaceAfter = look.body_size * 0.3
     return table
+
+
+def _kept_with(items: list[Flowable], following: Flowable) -> KeepTogether:
+    """``items`` (a heading or introduction, then what ``following`` holds) kept together. When
+    ``following`` is a checklist week, the group keeps its page's foot clear for the QR page id
+    (``pages.BandFrame`` lifts the frame's foot for a flowable with ``reserve_band``): without it,
+    a first week kept with its section's introduction ran into the QR's quiet zone."""
+    kept = KeepTogether(items)
+    if getattr(following, "reserve_band", False):
+        kept.reserve_band = True
+    return kept
+
+
+def _room(look: Look, following: Flowable) -> float:
+    """The height a page has for ``following`` and what is kept with it: less on a page with tick
+    boxes, whose foot is kept for the QR page id."""
+    if getattr(following, "reserve_band", False):
+        return look.frame_height - (BAND * MM - MARGIN - FOOTER_SPACE)
+    return look.frame_height
 
 
 def _height(items: Sequence[Flowable], width: float, look: Look | None) -> float:
