@@ -10,7 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts.cli import cli
 from handouts.compose.templates import load_templates
-from handouts.model.layout import MM, PAPER_SIZES, QR_CLEAR, sheet_marks
+from handouts.model.layout import BAND, MM, PAPER_SIZES, QR_BOTTOM, QR_MODULE, QR_MODULES, sheet_marks
 from handouts.model.options import PrintOptions
 from handouts.report.check import check_pdf
 from handouts.report.fill import crowded
@@ -121,6 +121,9 @@ def _letter_page(*rules_above_qr_mm: float, sheet: bool = True) -> ReadPage:
 
 
 def test_a_rule_in_the_qr_s_quiet_zone_is_crowding_and_one_clear_of_it_is_not() -> None:
-    assert crowded(_letter_page(2.0)) == 1  # how the first week ran into the QR when kept with its introduction
-    assert crowded(_letter_page(QR_CLEAR + 0.5)) == 0
-    assert crowded(_letter_page(2.0, sheet=False)) == 0  # no QR on the page: nothing to keep clear
+    # The body keeps the page's foot (BAND) clear: 2 mm of blank paper above the QR.
+    above = BAND - QR_BOTTOM - QR_MODULE * QR_MODULES
+    assert crowded(_letter_page(above - 1)) == 1  # how the first week ran into the QR when kept with its introduction
+    assert crowded(_letter_page(-1.0)) == 1  # across the code itself
+    assert crowded(_letter_page(above + 0.5)) == 0
+    assert crowded(_letter_page(above - 1, sheet=False)) == 0  # no QR on the page: nothing to keep clear

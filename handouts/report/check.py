@@ -122,7 +122,7 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
     if any(_is_sheet(page) for page in pages):
         report.measures.append(Measure("QR and markers clear", "yes" if not sheets else f"no: page {sheets[0]}",
                                        not sheets, "letters or lines in the blank paper around the QR or markers "
-                                       "on page " + ", ".join(str(n) for n in sheets)))
+                                       "on page " + ", ".join(str(n) for n in sheets)))  # pages from 1, cover included
     absent = [p for p in safety_phrases if " ".join(p.split()) not in text]
     report.measures.append(Measure("safety warnings", "present" if not absent else "missing", not absent,
                                    "; ".join(absent)))

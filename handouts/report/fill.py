@@ -121,13 +121,17 @@ def _is_sheet(page: ReadPage) -> bool:
 
 def crowded(page: ReadPage) -> int:
     """On a checklist page, how many letters and lines are printed inside the blank paper a reader
-    needs around the QR page id (``QR_CLEAR``) and the corner markers (``MARKER_CLEAR``); 0 on any
-    other page. A scan of a page whose checklist runs into the QR's quiet zone may not be read back."""
+    needs around the QR page id and the corner markers; 0 on any other page. Around a marker that is
+    ``MARKER_CLEAR``; beside and under the QR ``QR_CLEAR``, and above it the page's foot that the body
+    keeps clear (``BAND``). A scan of a page whose checklist runs into the QR's quiet zone may not be
+    read back."""
     if not _is_sheet(page):
         return 0
     furniture = _furniture(page)
-    clear = [MARKER_CLEAR * MM] * (len(furniture) - 1) + [QR_CLEAR * MM]
-    zones = [(x0 - c, top - c, x1 + c, bottom + c) for (x0, top, x1, bottom), c in zip(furniture, clear)]
+    clear = MARKER_CLEAR * MM
+    zones = [(x0 - clear, top - clear, x1 + clear, bottom + clear) for x0, top, x1, bottom in furniture[:-1]]
+    x0, _, x1, bottom = furniture[-1]
+    zones.append((x0 - QR_CLEAR * MM, page.height - BAND * MM, x1 + QR_CLEAR * MM, bottom + QR_CLEAR * MM))
     drawn = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip()]
     drawn += [path for path in page.paths if not any(_inside(path, rect) for rect in furniture)]
     return sum(1 for box in drawn if any(_overlap(box, zone) for zone in zones))
