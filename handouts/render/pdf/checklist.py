@@ -35,6 +35,7 @@ LARGE_LABEL_SHARE = 0.30  # large print: day columns are narrower for the bigger
 TICK_GAP = 3.6 * MM  # between tick boxes, side by side or stacked
 TICK_CLEAR = 2.6 * MM  # between a tick box and its cell's rules
 CELL_PAD = 2  # points left and right in a cell
+CHOICE_INSET = 2  # points more between a pain row's "better / same / worse" and the rule after them
 
 
 @dataclass
@@ -127,7 +128,7 @@ class PainLabel(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        _, text_height = self.name.wrap(available_width - self.choice_width - 4, available_height)
+        _, text_height = self.name.wrap(available_width - self.choice_width - CHOICE_INSET - 4, available_height)
         boxes = len(self.choices) * (self.size + self.gap) - self.gap
         self.height = max(text_height, boxes)
         return self.width, self.height
@@ -140,7 +141,7 @@ class PainLabel(Flowable):
         top = (self.height + len(self.choices) * (self.size + self.gap) - self.gap) / 2  # the boxes' top
         for index, choice in enumerate(self.choices):
             middle = top - index * (self.size + self.gap) - self.size / 2
-            canvas.drawRightString(self.width, middle - self.font_size * 0.35, choice)
+            canvas.drawRightString(self.width - CHOICE_INSET, middle - self.font_size * 0.35, choice)
 
 
 @dataclass(frozen=True)
