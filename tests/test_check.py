@@ -126,4 +126,4 @@ def test_a_rule_in_the_qr_s_quiet_zone_is_crowding_and_one_clear_of_it_is_not() 
     assert crowded(_letter_page(above - 1)) == 1  # how the first week ran into the QR when kept with its introduction
     assert crowded(_letter_page(-1.0)) == 1  # across the code itself
     assert crowded(_letter_page(above + 0.5)) == 0
-    assert crowded(_letter_page(above - 1, sheet=False)) == 0  # no QR on the page: nothing to keep clear
+    assert crowded(_letter_page(above - 1, sheet=False)) is None  # no QR on the page: nothing to keep clear

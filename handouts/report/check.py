@@ -26,7 +26,7 @@ from pypdf.errors import PyPdfError
 
 from handouts.errors import InputError
 from handouts.render.pdf.assemble import BODY_START
-from handouts.report.fill import HALF_EMPTY, PageReport, _is_sheet, body_frame, crowded, measure_read
+from handouts.report.fill import HALF_EMPTY, PageReport, body_frame, crowded, measure_read
 from handouts.report.read_pages import ReadPage, read_pages
 
 MAX_GRADE_EN = 7.0
@@ -117,12 +117,12 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
     if weeks:
         report.measures.append(Measure("weeks kept whole", f"{weeks - len(split_weeks)} of {weeks}",
                                        not split_weeks, ", ".join(split_weeks)))
-    crowding = {page.number: crowded(page) for page in pages}
-    sheets = [number for number, count in crowding.items() if count]
-    if any(_is_sheet(page) for page in pages):
-        report.measures.append(Measure("QR and markers clear", "yes" if not sheets else f"no: page {sheets[0]}",
-                                       not sheets, "letters or lines in the blank paper around the QR or markers "
-                                       "on page " + ", ".join(str(n) for n in sheets)))  # pages from 1, cover included
+    crowding = {page.number: crowded(page) for page in pages}  # None: a page without the QR and markers
+    close = [number for number, count in crowding.items() if count]  # pages from 1, cover included
+    if any(count is not None for count in crowding.values()):
+        report.measures.append(Measure("QR and markers clear", "yes" if not close else f"no: page {close[0]}",
+                                       not close, "letters or lines in the blank paper around the QR or markers "
+                                       "on page " + ", ".join(str(n) for n in close)))
     absent = [p for p in safety_phrases if " ".join(p.split()) not in text]
     report.measures.append(Measure("safety warnings", "present" if not absent else "missing", not absent,
                                    "; ".join(absent)))

@@ -119,14 +119,14 @@ def _is_sheet(page: ReadPage) -> bool:
     return any(x0 <= px0 and px1 <= x1 and top <= ptop and pbottom <= bottom for px0, ptop, px1, pbottom in page.paths)
 
 
-def crowded(page: ReadPage) -> int:
+def crowded(page: ReadPage) -> int | None:
     """On a checklist page, how many letters and lines are printed inside the blank paper a reader
-    needs around the QR page id and the corner markers; 0 on any other page. Around a marker that is
+    needs around the QR page id and the corner markers; None on a page without them. Around a marker that is
     ``MARKER_CLEAR``; beside and under the QR ``QR_CLEAR``, and above it the page's foot that the body
     keeps clear (``BAND``). A scan of a page whose checklist runs into the QR's quiet zone may not be
     read back."""
     if not _is_sheet(page):
-        return 0
+        return None
     furniture = _furniture(page)
     clear = MARKER_CLEAR * MM
     zones = [(x0 - clear, top - clear, x1 + clear, bottom + clear) for x0, top, x1, bottom in furniture[:-1]]
