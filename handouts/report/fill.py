@@ -115,8 +115,8 @@ def body_frame(page: ReadPage) -> tuple[float, float]:
 
 def _is_sheet(page: ReadPage) -> bool:
     """True for a checklist page: one with its QR page id drawn."""
-    x0, top, x1, bottom = _furniture(page)[-1]
-    return any(x0 <= px0 and px1 <= x1 and top <= ptop and pbottom <= bottom for px0, ptop, px1, pbottom in page.paths)
+    qr = _furniture(page)[-1]
+    return any(_inside(path, qr) for path in page.paths)
 
 
 def crowded(page: ReadPage) -> int | None:
@@ -138,6 +138,7 @@ def crowded(page: ReadPage) -> int | None:
 
 
 def _inside(box: Box, rect: Box) -> bool:
+    """True when ``box`` lies wholly within ``rect`` (both x0, top, x1, bottom)."""
     return rect[0] <= box[0] and box[2] <= rect[2] and rect[1] <= box[1] and box[3] <= rect[3]
 
 
@@ -165,13 +166,8 @@ def _extent(page: ReadPage) -> tuple[float, float] | None:
     """The top and bottom of everything drawn inside the body frame, or None for an empty frame."""
     top, bottom = body_frame(page)
     furniture = _furniture(page)
-
-    def content(path: Box) -> bool:
-        return not any(x0 <= path[0] and path[2] <= x1 and t <= path[1] and path[3] <= b
-                       for x0, t, x1, b in furniture)
-
     edges = [(c["top"], c["bottom"]) for c in page.chars if c["text"].strip()]
-    edges += [(path[1], path[3]) for path in page.paths if content(path)]
+    edges += [(path[1], path[3]) for path in page.paths if not any(_inside(path, rect) for rect in furniture)]
     inside = [(max(t, top), min(b, bottom)) for t, b in edges if b > top + 0.5 and t < bottom - 0.5]
     if not inside:
         return None
