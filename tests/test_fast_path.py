@@ -115,7 +115,7 @@ def _both(monkeypatch: pytest.MonkeyPatch, make: Callable[[], bytes]) -> tuple[b
 RARE = "Nguyễn Thị Ánh Đặng Ǿlaf Ŵyn"  # letters outside the primed font subset
 REQUESTS = [
     pytest.param({}, PrintOptions(), id="sample-clinic-with-cover"),
-    pytest.param({"large_print": True}, PrintOptions(), id="large-print"),
+    pytest.param({"large_print": True, "leg_pain": True}, PrintOptions(), id="large-print-weeks-in-parts"),
     pytest.param({"language": "es"}, PrintOptions(), id="spanish"),
     pytest.param({"paper": "a4"}, PrintOptions(), id="a4-cover-scaled"),
     pytest.param({"patient": Patient("p-rare", RARE)}, PrintOptions(), id="rare-glyph-name"),

@@ -232,9 +232,12 @@ def test_floor_tip_only_with_floor_exercises_and_stenosis_walking_only_for_steno
     ],
 )
 def test_the_closing_tips_end_the_handout_without_a_heading(library, request_for, options, first_tip) -> None:  # type: ignore[no-untyped-def]
-    """No heading of their own: a heading pushed the last tip onto a page of its own in two samples."""
+    """No heading of their own: a heading pushed the last tip onto a page of its own in two samples. The
+    tips follow the last week, and the last of them ends the handout."""
     handout = make_handout(request_for(**options), library=library, options=PrintOptions(use_cover=False))
     reader = PdfReader(BytesIO(handout.pdf))
     assert list(item.title for item in reader.outline)[-1] in ("Your weekly checklist", "Su registro de cada semana")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    assert text.index(first_tip) > max(text.rindex("Notes:") if "Notes:" in text else -1, text.rfind("Notas:"))
     last = " ".join((reader.pages[-1].extract_text() or "").split())
-    assert first_tip in last
+    assert ("How you will move on" if "Notes:" in text else "Cómo avanzará") in last

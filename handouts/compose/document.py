@@ -157,9 +157,11 @@ def _week(plan: Plan, templates: Templates, index: int) -> Week:
     rows += [GridRow(kind, clean(grid[kind]), clean(grid["pain_hint"]),
                      choices=tuple(clean(grid["changes"][change]) for change in PAIN_VALUES)) for kind in kinds]
     rows.append(GridRow("notes", clean(grid["notes"])))
-    title = templates.label("grid", "week", n=index + 1, first=templates.short_date(dates[0]),
-                            last=templates.short_date(dates[-1]))
-    return Week(index + 1, title, grid["exercise"], tuple(days), tuple(rows))
+    named = {"n": index + 1, "first": templates.short_date(dates[0]), "last": templates.short_date(dates[-1])}
+    title = templates.label("grid", "week", **named)
+    # over the second part of a week printed in two (older template copies lack it: the title again)
+    continued = templates.label("grid", "week_continued", **named) if grid.get("week_continued") else title
+    return Week(index + 1, title, grid["exercise"], tuple(days), tuple(rows), continued)
 
 
 def require_safety_phrases(blocks: Sequence[Parsed], templates: Templates, name: str) -> None:

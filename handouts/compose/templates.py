@@ -46,7 +46,10 @@ _LABEL_KEYS = (
 )
 _OPTIONAL_LABELS = {"sample": "SAMPLE"}  # labels older template copies may lack, and their default
 _GRID_KEYS = ("exercise", "walking", "walking_hint", "pain", "pain_hint", "week", "times_a_day", "notes",
-              "leg_pain", "changes")
+              "leg_pain", "changes", "week_continued")
+#: Grid labels older template copies may lack: with no "week_continued", a week printed on two pages
+#: repeats its own title over its second part.
+_OPTIONAL_GRID_LABELS = {"week_continued": None}
 
 
 def languages(root: Path) -> tuple[str, ...]:
@@ -200,7 +203,10 @@ def _load_labels(path: Path) -> dict[str, Any]:
                 s.fail(f"expected a list of {count} names", key=key)
         grid = s.section("grid", _GRID_KEYS)
         for key in _GRID_KEYS:
-            grid.raw(key)
+            if key in _OPTIONAL_GRID_LABELS:
+                grid.data[key] = grid.text(key, _OPTIONAL_GRID_LABELS[key], max_len=60)
+            else:
+                grid.raw(key)
         forms = grid.data.get("times_a_day")
         if forms is not None:
             grid.section("times_a_day", ("one", "other"))
@@ -219,6 +225,7 @@ _FORMATS = {
     ("made",): {"date": "7 December 2026"},
     ("edition",): {"version": "2026.12", "date": "2 December 2026"},
     ("grid", "week"): {"n": 1, "first": "Mon 7 Dec", "last": "Sun 13 Dec"},
+    ("grid", "week_continued"): {"n": 1, "first": "Mon 7 Dec", "last": "Sun 13 Dec"},
     ("grid", "times_a_day", "one"): {"n": 1},
     ("grid", "times_a_day", "other"): {"n": 2},
 }

@@ -155,6 +155,7 @@ class Week:
     corner: str  # the heading over the row labels, e.g. "Exercise"
     days: tuple[Day, ...]
     rows: tuple[GridRow, ...]
+    continued: str = ""  # the title over its second part when it needs two pages, e.g. "Week 1 (continued)"
 
     def boxes(self) -> Iterator[TickBox]:
         """Every tick box of the week, row by row, day by day, session by session."""

@@ -2,7 +2,8 @@
 
 Smallest printed text size, every font embedded, reading level of the
 instruction text (Flesch-Kincaid grade for English, Fernández-Huerta score
-for Spanish), no exercise card or checklist week split across pages, the
+for Spanish), no exercise card or checklist week split across pages (a week
+taller than a page is printed in parts, and must measure so), the
 safety warnings present, the page count and how full each page is (a page
 left half empty must be one a card or week too tall for the rest of it
 forced). Works on the PDF alone: the card and week marks and the language
@@ -112,11 +113,13 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
     report.measures.append(Measure("cards kept whole", f"{cards - len(split)} of {cards}", not split,
                                    ", ".join(split)))
     report.layout = layout
-    split_weeks = [b.name for b in layout.blocks if b.name.startswith("week-") and not b.whole]
-    weeks = sum(1 for b in layout.blocks if b.name.startswith("week-"))
+    weeks = [b for b in layout.blocks if b.name.startswith("week-")]
+    split_weeks = [b.name for b in weeks if not b.whole and not layout.in_parts(b)]
+    tall = [b.name for b in weeks if layout.in_parts(b)]
     if weeks:
-        report.measures.append(Measure("weeks kept whole", f"{weeks - len(split_weeks)} of {weeks}",
-                                       not split_weeks, ", ".join(split_weeks)))
+        whole = sum(1 for b in weeks if b.whole)
+        shown = f"{whole} of {len(weeks)}" + (f" ({', '.join(tall)} taller than a page: printed in parts)" if tall else "")
+        report.measures.append(Measure("weeks kept whole", shown, not split_weeks, ", ".join(split_weeks)))
     crowding = {page.number: crowded(page) for page in pages}  # None: a page without the QR and markers
     close = [number for number, count in crowding.items() if count]  # pages from 1, cover included
     if any(count is not None for count in crowding.values()):

@@ -33,7 +33,7 @@ HALF_EMPTY = 0.60
 #: Points the ink of a card or week (what the PDF shows) may measure less than the room it took on
 #: the page: the space above its heading and the leading under its last line.
 SLACK = 20.0
-_BLOCK_MARK = re.compile(r"(card|week|box)-(\d+)-(start|end)")
+_BLOCK_MARK = re.compile(r"(card|week|box)-(\d+)-(start|end|part\d+)")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class Block:
     last_page: int
     start: float
     end: float
+    parts: tuple[int, ...] = ()  # pages where a later part of a week printed in parts starts ('week-2-part2')
 
     @property
     def whole(self) -> bool:
@@ -101,6 +102,23 @@ class PageReport:
         if first.name.startswith("week-") and page.frame > after.frame:
             room -= page.frame - after.frame  # with a week on it, the page would keep its foot for the QR
         return first if needed > room - SLACK else None
+
+    def drawn_height(self, block: Block) -> float:
+        """The height ``block`` took down the frame over all its pages: from its start to the foot of its
+        page's content, the pages between, and from the top of its last page's content to its end."""
+        if block.whole:
+            return block.end - block.start
+        pages = {p.number: p for p in self.pages}
+        between = sum(pages[n].bottom - pages[n].top for n in range(block.first_page + 1, block.last_page))
+        return pages[block.first_page].bottom - block.start + between + block.end - pages[block.last_page].top
+
+    def in_parts(self, block: Block) -> bool:
+        """True for a block printed in parts on purpose because it is taller than a page's frame (a large-print
+        checklist week with many rows): each page after its first starts a part of it, under its own title.
+        A block that a table split at the foot of a page is not."""
+        page = next(p for p in self.pages if p.number == block.first_page)
+        later = set(range(block.first_page + 1, block.last_page + 1))
+        return not block.whole and later <= set(block.parts) and self.drawn_height(block) > page.frame
 
     def unforced(self, share: float = HALF_EMPTY) -> list[PageFill]:
         """Half-empty pages that no card, week or box forced."""
@@ -222,7 +240,8 @@ def measure_read(reader: Any, pages: list[ReadPage], *, name: object = None) -> 
         found = _extent(page)
         start_at, end_at = (found[0] - top, found[1] - top) if found else (0.0, 0.0)
         fills.append(PageFill(first + index + 1, start_at, end_at, bottom - top, index == len(body) - 1))
-    blocks = [Block(mark, marks["start"][0], marks["end"][0], marks["start"][1], marks["end"][1])
+    blocks = [Block(mark, marks["start"][0], marks["end"][0], marks["start"][1], marks["end"][1],
+                    tuple(sorted(page for key, (page, _) in marks.items() if key.startswith("part"))))
               for mark, marks in ends.items() if {"start", "end"} <= set(marks)]
     return PageReport(fills, sorted(blocks, key=lambda b: (b.first_page, b.start)))
 

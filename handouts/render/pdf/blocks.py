@@ -26,12 +26,10 @@ from reportlab.platypus.doctemplate import FrameBreak
 
 from handouts.model import document as doc
 from handouts.model.document import Block, Box, Cards, Checklist, Heading, ListBlock, plain_text
-from handouts.model.layout import BAND, MM
 from handouts.render.pdf.frozen import frozen_flowables
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.plain_rows import PlainRows
-from handouts.render.pdf.styles import (FOOTER_SPACE, INK, MARGIN, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text,
-                                        table_style)
+from handouts.render.pdf.styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text, table_style
 from handouts.render.pdf.text import markup
 
 #: Flowables for the blocks a page builder draws itself (the exercise cards, the weekly grids), by block type.
@@ -243,9 +241,7 @@ def _kept_with(items: list[Flowable], following: Flowable) -> KeepTogether:
 def _room(look: Look, following: Flowable) -> float:
     """The height a page has for ``following`` and what is kept with it: less on a page with tick
     boxes, whose foot is kept for the QR page id."""
-    if getattr(following, "reserve_band", False):
-        return look.frame_height - (BAND * MM - MARGIN - FOOTER_SPACE)
-    return look.frame_height
+    return look.sheet_height if getattr(following, "reserve_band", False) else look.frame_height
 
 
 def _height(items: Sequence[Flowable], width: float, look: Look | None) -> float:

@@ -4,7 +4,9 @@ Rows are the plan's exercises (with how many times a day), walking in 10-minute
 blocks, back pain (and leg pain, when the patient has it) ticked as better, same
 or worse than yesterday with the 0 to 10 score written below; columns are seven
 real days. A week is kept whole with its title, and weeks follow each other, so
-two normal-print weeks share a page when both fit. Every tick box and write-in
+two normal-print weeks share a page when both fit; a week taller than a page
+(large print, many exercises) is printed in two parts, each kept whole under its
+own title and the day headings (``TallWeek``). Every tick box and write-in
 cell notes where it was drawn in a ``Placements`` list, which becomes the
 document's layout map.
 
@@ -22,6 +24,7 @@ from typing import Any
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Table
+from reportlab.platypus.doctemplate import NullActionFlowable
 
 from handouts.model.document import TICK_ROWS, Checklist, Day, GridRow, TickBox, Week
 from handouts.model.layout import MM, PlacedBox, PlacedCell, Rect
@@ -212,7 +215,16 @@ def _day_width(week: Week, look: Look, width: float) -> float:
     return min(max(boxes, heading) + 2 * CELL_PAD + 1, width * (1 - MIN_LABEL_SHARE) / 7)
 
 
+@dataclass(frozen=True)
+class _Line:
+    """A row of a week's grid under the day headings: its cells, and the kind of row (``GridRow.kind``)."""
+
+    cells: tuple[object, ...]
+    kind: str
+
+
 def _week(week: Week, look: Look, placements: Placements) -> Flowable:
+    """The week's title and grid, kept whole; a week taller than a checklist page is a ``TallWeek``."""
     styles = look.styles
     width = look.frame_width - 2 * MM  # 1 mm in from each side: 3 mm clear of the side markers
     day_width = _day_width(week, look, width)
@@ -240,39 +252,53 @@ def _week(week: Week, look: Look, placements: Placements) -> Flowable:
         between = "<br/>" if look.large_print else " "
         return Text(f"<b>{literal(day.weekday)}</b>{between}{day.date.day}", styles["grid"])
 
-    rows: list[list[object]] = [[Text(literal(week.corner), head), *[day_heading(d) for d in week.days]]]
-    write_ins: list[WriteIn] = []
-    tinted: list[int] = []
+    header = (Text(literal(week.corner), head), *[day_heading(d) for d in week.days])
+    lines: list[_Line] = []
     for row in week.rows:
-        index = len(rows)
         if row.kind in ("pain", "leg_pain"):
             name = Text(f"<b>{literal(row.label)}</b><br/>{literal(row.hint)}", styles["grid"])
-            rows.append([PainLabel(name, row.choices, styles["grid"].fontSize, look.tick_size, TICK_GAP),
-                         *[PainBoxes(row.tick_boxes(day.date), look.tick_size, TICK_GAP, placements, week.number)
-                           for day in week.days]])
-            tinted.append(index)
+            lines.append(_Line((PainLabel(name, row.choices, styles["grid"].fontSize, look.tick_size, TICK_GAP),
+                                *[PainBoxes(row.tick_boxes(day.date), look.tick_size, TICK_GAP, placements,
+                                            week.number) for day in week.days]), row.kind))
         elif row.kind in TICK_ROWS:
-            rows.append([label(row), *[TickBoxes(row.tick_boxes(day.date), look.tick_size, TICK_GAP, placements)
-                                       for day in week.days]])
-            if row.kind != "exercise":
-                tinted.append(index)
+            lines.append(_Line((label(row), *[TickBoxes(row.tick_boxes(day.date), look.tick_size, TICK_GAP,
+                                                        placements) for day in week.days]), row.kind))
         elif row.kind == "notes":
-            rows.append([label(row), *[""] * 7])
-            write_ins.append(WriteIn(index, 1, 7, "notes", None, week.number))
-            tinted.append(index)
+            lines.append(_Line((label(row), *[""] * 7), row.kind))
 
-    heights = [None] * (len(rows) - 1) + [look.body_size * 2.4]
-    table = GridTable(rows, colWidths=[label_width] + [day_width] * 7, rowHeights=heights, repeatRows=1,
-                      cells=write_ins, placements=placements)
+    def grid(part: Sequence[_Line]) -> GridTable:
+        return _grid(week, look, placements, header, part, [label_width] + [day_width] * 7)
+
+    title = Text(literal(week.title), styles["h2"])
+    # The marks let a check prove from the PDF that no week was split, and measure it. The start mark
+    # goes after the title: KeepTogether takes its space-before from its first flowable, and a mark
+    # there would hide the title's from its measure.
+    start, end = MarkFlowable("week", f"week-{week.number}-start"), MarkFlowable("week", f"week-{week.number}-end")
+    end.spaceAfter = look.body_size * 0.8
+    table = grid(lines)
+    _, height = title.wrap(width, look.frame_height)
+    if height + title.getSpaceAfter() + table.wrap(width, look.frame_height)[1] <= look.sheet_height:
+        return KeepTogether([title, start, table, end])
+    continued = Text(literal(week.continued or week.title), styles["h2"])
+    return TallWeek([title, start], continued, week.number, lines, grid, end, look.sheet_height)
+
+
+def _grid(week: Week, look: Look, placements: Placements, header: Sequence[object], lines: Sequence[_Line],
+          widths: Sequence[float]) -> GridTable:
+    """The grid of ``lines`` (a whole week, or a part of one) under the day headings."""
+    rows = [list(header), *[list(line.cells) for line in lines]]
+    notes = [index for index, line in enumerate(lines, start=1) if line.kind == "notes"]
+    heights = [None if index not in notes else look.body_size * 2.4 for index in range(len(rows))]
     clear = TICK_CLEAR
+    table = GridTable(rows, colWidths=list(widths), rowHeights=heights, repeatRows=1,
+                      cells=[WriteIn(index, 1, 7, "notes", None, week.number) for index in notes],
+                      placements=placements)
     table.setStyle(table_style([
         ("GRID", (0, 0), (-1, -1), 0.75, RULE),
         ("BOX", (0, 0), (-1, -1), 1.5, INK),
         ("BACKGROUND", (0, 0), (-1, 0), TINT),
-        *[("BACKGROUND", (0, i), (0, i), TINT) for i in tinted],
+        *[("BACKGROUND", (0, i), (0, i), TINT) for i, line in enumerate(lines, start=1) if line.kind != "exercise"],
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("VALIGN", (0, -1), (-1, -1), "TOP"),
-        ("SPAN", (1, -1), (-1, -1)),
         ("ALIGN", (1, 0), (-1, 0), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
@@ -282,11 +308,78 @@ def _week(week: Week, look: Look, placements: Placements) -> Flowable:
         # tick boxes keep clear of the cell's rules, so a big tick stays inside its own cell
         ("LEFTPADDING", (1, 1), (-1, -1), clear),
         ("RIGHTPADDING", (1, 1), (-1, -1), clear),
-        *[cmd for i, row in enumerate(week.rows, start=1) if row.kind in TICK_ROWS
+        *[cmd for i, line in enumerate(lines, start=1) if line.kind in TICK_ROWS
           for cmd in (("TOPPADDING", (1, i), (-1, i), clear), ("BOTTOMPADDING", (1, i), (-1, i), clear))],
+        *[cmd for i in notes for cmd in (("VALIGN", (0, i), (-1, i), "TOP"), ("SPAN", (1, i), (-1, i)))],
     ]))
-    # The marks let a check prove from the PDF that no week was split, and measure it.
-    end = MarkFlowable("week", f"week-{week.number}-end")
-    end.spaceAfter = look.body_size * 0.8
-    return KeepTogether([MarkFlowable("week", f"week-{week.number}-start"), Text(literal(week.title), styles["h2"]),
-                         table, end])
+    table.reserve_band = True
+    return table
+
+
+class TallWeek(Flowable):
+    """A week taller than a checklist page, printed in parts split between its rows.
+
+    Each part is kept whole under the day headings. The first part has the week's
+    title, each later one the week's "continued" title and a mark of its own
+    ('week-2-part2'); the start and end marks go round the whole week. So a check
+    can tell a week printed in parts on purpose from one a table split, and measure
+    that it had to be. The week starts in the room left on a page when its title and
+    ``MIN_LINES`` rows fit there and the rest then fits the next page; else it starts
+    the next page. So a week that is a little taller than a page takes two pages,
+    never three, and no part is a lone row.
+    """
+
+    MIN_LINES = 2
+    reserve_band = True  # a page with tick boxes keeps its foot for the QR page id (pages.BandFrame)
+
+    def __init__(self, heads: Sequence[Flowable], continued: Text, number: int, lines: Sequence[_Line],
+                 grid: Callable[[Sequence[_Line]], GridTable], end: MarkFlowable, page: float, part: int = 1) -> None:
+        super().__init__()
+        self.heads, self.continued, self.number, self.part = list(heads), continued, number, part
+        self.lines, self.grid, self.end = list(lines), grid, end
+        self.page = page  # a checklist page's room for a week
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - ReportLab's name
+        return self.heads[0].getSpaceBefore()  # the title's, as a frame will take it before the first part
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
+        self.width = availWidth
+        return availWidth, 0xFFFFFF  # as KeepTogether: always asked to split, which places its parts
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - ReportLab's names
+        heads, header, rows = self._heights(self.heads, availWidth)
+        count = len(self.lines)
+        # Each part goes back to the document behind a no-op, as KeepTogether's own parts do: the first
+        # flowable of a split is added as it is, and a KeepTogether never is.
+        if heads + header + sum(rows) <= availHeight:
+            return [NullActionFlowable(), self._part(self.heads, self.lines, last=True)]
+        fits = [k for k in range(1, count) if heads + header + sum(rows[:k]) <= availHeight]
+        if not fits:
+            return []  # not one row fits under the title: the next page
+        fresh = availHeight >= self.page - 1  # the top of a page: no better place is coming
+        take = min(fits[-1], max(count - self.MIN_LINES, 1))  # leave the next part more than a lone row
+        following = TallWeek([self.continued, MarkFlowable("week", f"week-{self.number}-part{self.part + 1}")],
+                             self.continued, self.number, self.lines[take:], self.grid, self.end, self.page,
+                             self.part + 1)
+        if not fresh:
+            more, header, rest = self._heights(following.heads, availWidth)
+            from_top = [k for k in range(1, count) if heads + header + sum(rows[:k]) <= self.page]
+            if take < self.MIN_LINES or (more + header + sum(rest[take:]) > self.page and from_top
+                                         and more + header + sum(rest[from_top[-1]:]) <= self.page):
+                return []  # starting on the next page, the week takes two pages, not three
+        return [NullActionFlowable(), self._part(self.heads, self.lines[:take], last=False), following]
+
+    def _part(self, heads: Sequence[Flowable], lines: Sequence[_Line], *, last: bool) -> KeepTogether:
+        part = KeepTogether([*heads, self.grid(lines), *([self.end] if last else [])])
+        part.reserve_band = True
+        return part
+
+    def _heights(self, heads: Sequence[Flowable], width: float) -> tuple[float, float, list[float]]:
+        """The heads' height (title and its space after), the day headings' and each row's."""
+        table = self.grid(self.lines)
+        table.wrap(width, self.page)
+        title = 0.0
+        for flowable in heads:
+            _, height = flowable.wrap(width, self.page)
+            title += height + flowable.getSpaceAfter() if height else 0  # marks take no room
+        return title, table._rowHeights[0], list(table._rowHeights[1:])  # noqa: SLF001 - set by Table's layout

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, TableStyle
 
 from handouts.model.document import PageSetup
+from handouts.model.layout import BAND, MM
 from handouts.render.pdf import caches
 from handouts.render.pdf.caches import style_key
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, primed, register_fonts
@@ -156,6 +157,12 @@ class Look:
     @property
     def frame_height(self) -> float:
         return self.pagesize[1] - 2 * MARGIN - HEADER_SPACE - FOOTER_SPACE
+
+    @property
+    def sheet_height(self) -> float:
+        """The body frame's height on a checklist page, whose foot is kept for the QR page id (``BAND``
+        from the paper's edge, where ``pages.BandFrame`` lifts the frame's foot)."""
+        return self.frame_height - (BAND * MM - MARGIN - FOOTER_SPACE)
 
     @property
     def running_size(self) -> float:
