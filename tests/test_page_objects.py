@@ -1,15 +1,23 @@
-"""Pages written directly are byte for byte the pages ReportLab writes, and unusual pages are left to it."""
+"""Objects written directly (pages, destinations, content streams, the catalog, page tree, outline,
+information, font dictionary and named destinations) are byte for byte what ReportLab writes, and
+unusual ones are left to it."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections import OrderedDict
+from datetime import date
 from io import BytesIO
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.model.options import PrintOptions
-from handouts.render.pdf import page_objects
+from handouts.render.pdf import direct, document_objects, page_objects
 from handouts.run.handout import make_handout
 
 REQUESTS = [
@@ -80,3 +88,46 @@ def test_a_page_with_a_link_or_a_colour_space_is_written_by_reportlab(monkeypatc
     canvas.showPage()
     canvas.save()
     assert written[0] is not None and written[1] is None  # the page with the link is left to ReportLab
+
+
+@pytest.mark.parametrize(("changes", "options"), REQUESTS)
+def test_a_handout_written_directly_is_the_file_reportlab_writes(  # type: ignore[no-untyped-def]
+        library, request_for, monkeypatch: pytest.MonkeyPatch, changes, options) -> None:
+    """The whole file, with every direct writer, and with each object's ``format`` left to ReportLab."""
+    request = request_for(**changes)
+    options = dataclasses.replace(options, document_id="TESTDOC234", today=date(2026, 12, 2))
+    written: list[str] = []
+    plain_call = direct.Direct.__call__
+
+    def noting(self: direct.Direct, document: Any) -> bytes:
+        written.append(type(self.obj).__name__)
+        return plain_call(self, document)
+
+    monkeypatch.setattr(direct.Direct, "__call__", noting)
+    ours = make_handout(request, library=library, options=options).pdf
+    assert {"PDFPage", "PDFStream", "PDFCatalog", "PDFPages", "PDFOutlines", "OutlineEntryObject", "PDFDictionary",
+            "_Info"} <= set(written)
+    monkeypatch.setattr(direct.Direct, "__call__", lambda self, document: self.plain(document))
+    theirs = make_handout(request, library=library, options=options).pdf
+    assert ours == theirs
+
+
+def test_an_object_holding_anything_unusual_is_written_by_reportlab() -> None:
+    canvas = Canvas(BytesIO())
+    document = canvas._doc
+    catalog = document.Catalog
+    assert document_objects._catalog(catalog, document) is not None
+    catalog.ViewerPreferences = pdfdoc.PDFDictionary({"HideToolbar": "/true"})
+    assert document_objects._catalog(catalog, document) is None
+    assert direct.value_bytes(pdfdoc.PDFDictionary({"A": 1, "B": pdfdoc.PDFString("x")}), document) == \
+        pdfdoc.PDFDictionary({"A": 1, "B": pdfdoc.PDFString("x")}).format(document)
+    assert direct.value_bytes(pdfdoc.PDFDictionary(OrderedDict(B=1, A=2)), document) is None  # keeps its order
+    assert direct.value_bytes(pdfdoc.PDFArrayCompact([1, 2]), document) is None
+    many = pdfdoc.PDFArray(list(range(25)))
+    assert direct.value_bytes(many, document) == many.format(document)
+
+
+@given(st.text(max_size=40))
+def test_a_string_is_written_as_reportlab_writes_it(text: str) -> None:
+    document = Canvas(BytesIO())._doc
+    assert direct.string_bytes(pdfdoc.PDFString(text), document) == pdfdoc.PDFString(text).format(document)

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts import __version__
 from handouts.model.document import HandoutDoc
+from handouts.render.pdf.document_objects import quick_info
 from handouts.render.pdf.page_objects import quick_destination
 from handouts.render.pdf.pages import HandoutDocument
 from handouts.render.pdf.ready import ReadyPages
@@ -112,6 +113,7 @@ class Finish:
         catalog.Lang = PDFString(self.doc.language)
         canvas.showOutline()
         canvas._doc.info = _Info(metadata(self.doc, self.extra_metadata))
+        quick_info(canvas._doc.info)
         self.pages = first + self.document.page
         if self.duplex and self.pages % 2:
             self.blank_after = self.pages

@@ -23,15 +23,14 @@ the instance, as a kept form's is (``forms``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from reportlab import rl_config
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
 
 from handouts.render.pdf import caches
+from handouts.render.pdf.direct import Direct, joined, name_bytes, ref_bytes, stream_bytes
 
 #: Page entries the quick writer leaves to ReportLab when they are set.
 _OTHER_ENTRIES = tuple(name for name in pdfdoc.PDFPage.__NoDefault__
@@ -47,7 +46,7 @@ def quick_pages(doc: pdfdoc.PDFDocument) -> None:
     add_page = doc.addPage
 
     def add(page: pdfdoc.PDFPage) -> None:
-        page.format = _Direct(page, page_bytes)
+        page.format = Direct(page, page_bytes)
         add_page(page)
 
     doc.addPage = add
@@ -56,21 +55,7 @@ def quick_pages(doc: pdfdoc.PDFDocument) -> None:
 def quick_destination(destination: pdfdoc.Destination) -> None:
     """Have ``destination`` (bound to a page, fitted whole or at a height) write itself directly."""
     if caches.enabled():
-        destination.format = _Direct(destination, destination_bytes)
-
-
-class _Direct:
-    """An object's ``format``: its bytes as ``write`` writes them, or as ReportLab does when ``write``
-    gives None (the object holds something it does not write) or the document is encrypted."""
-
-    def __init__(self, obj: Any, write: Callable[[Any, pdfdoc.PDFDocument], bytes | None]) -> None:
-        self.obj, self.write = obj, write
-        self.plain = type(obj).format.__get__(obj)
-
-    def __call__(self, document: pdfdoc.PDFDocument) -> bytes:
-        written = (self.write(self.obj, document)
-                   if isinstance(document.encrypt, pdfdoc.NoEncryption) and not rl_config.pdfMultiLine else None)
-        return self.plain(document) if written is None else written
+        destination.format = Direct(destination, destination_bytes)
 
 
 def page_bytes(page: pdfdoc.PDFPage, document: pdfdoc.PDFDocument) -> bytes | None:
@@ -89,14 +74,16 @@ def page_bytes(page: pdfdoc.PDFPage, document: pdfdoc.PDFDocument) -> bytes | No
     box = _numbers(page.MediaBox.sequence)
     if box is None:
         return None
+    if type(page.Contents) is pdfdoc.PDFStream and not isinstance(page.Contents.format, Direct):
+        page.Contents.format = Direct(page.Contents, stream_bytes)
     contents = document.Reference(page.Contents)  # registered here, in ReportLab's order
-    entries = [b"/Contents " + contents.format(document), b"/MediaBox " + box,
-               b"/Parent " + page.Parent.format(document), b"/Resources " + resources,
+    entries = [b"/Contents " + ref_bytes(contents, document), b"/MediaBox " + box,
+               b"/Parent " + ref_bytes(page.Parent, document), b"/Resources " + resources,
                b"/Rotate " + fp_str(rotate).encode()]
     if transition is not None:
         entries.append(b"/Trans <<\n\n>>")
     entries.append(b"/Type /Page")
-    return b"<<\n" + _joined(entries) + b"\n>>"
+    return b"<<\n" + joined(entries) + b"\n>>"
 
 
 def _resources(resources: Any, document: pdfdoc.PDFDocument) -> bytes | None:
@@ -107,7 +94,7 @@ def _resources(resources: Any, document: pdfdoc.PDFDocument) -> bytes | None:
     entries = []
     font = resources.Font
     if isinstance(font, pdfdoc.PDFObjectReference):
-        entries.append(b"/Font " + font.format(document))
+        entries.append(b"/Font " + ref_bytes(font, document))
     elif font:
         return None
     procedures = resources.ProcSet
@@ -122,17 +109,11 @@ def _resources(resources: Any, document: pdfdoc.PDFDocument) -> bytes | None:
             reference = forms.dict[name]
             if type(reference) is not pdfdoc.PDFObjectReference:
                 return None
-            named.append(_name(name) + b" " + reference.format(document))
-        entries.append(b"/XObject <<\n" + _joined(named) + b"\n>>")
+            named.append(name_bytes(name) + b" " + ref_bytes(reference, document))
+        entries.append(b"/XObject <<\n" + joined(named) + b"\n>>")
     elif forms:
         return None
-    return b"<<\n" + _joined(entries) + b"\n>>"
-
-
-def _joined(entries: list[bytes]) -> bytes:
-    """A dictionary's entries as ReportLab joins them: by spaces, with a line break after every six."""
-    lines = [b" ".join(entries[start:start + 6]) for start in range(0, len(entries), 6)]
-    return b" \n  ".join(lines)
+    return b"<<\n" + joined(entries) + b"\n>>"
 
 
 def _numbers(values: list[Any]) -> bytes | None:
@@ -141,11 +122,7 @@ def _numbers(values: list[Any]) -> bytes | None:
     return b"[ " + b" ".join(fp_str(value).encode() for value in values) + b" ]"
 
 
-@lru_cache(maxsize=1024)
-def _name(name: str) -> bytes:
-    return pdfdoc.pdfdocEnc(pdfdoc.PDFName(name))
-
-
+@lru_cache(maxsize=256)
 def _plain_name(name: str) -> bool:
     return len(name) > 1 and name.startswith("/") and pdfdoc.PDFName(name[1:]) == name
 
@@ -156,7 +133,7 @@ def destination_bytes(destination: pdfdoc.Destination, document: pdfdoc.PDFDocum
     if type(page) is not pdfdoc.PDFObjectReference:
         return None
     if type(fitted) is pdfdoc.PDFDestinationFit:
-        return b"[ " + page.format(document) + b" /Fit ]"
+        return b"[ " + ref_bytes(page, document) + b" /Fit ]"
     if type(fitted) is pdfdoc.PDFDestinationFitH and type(fitted.top) in (int, float):
-        return b"[ " + page.format(document) + b" /FitH " + fp_str(fitted.top).encode() + b" ]"
+        return b"[ " + ref_bytes(page, document) + b" /FitH " + fp_str(fitted.top).encode() + b" ]"
     return None

@@ -20,14 +20,33 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from handouts.model.document import Running
-from handouts.model.layout import (BAND, CORNER_INSET, CORNER_MARKER, MARKER_CLEAR, MM, QR_CLEAR, QR_MODULE, QR_MODULES,
-                                   page_id, sheet_marks)
+from handouts.model.layout import (
+    BAND,
+    CORNER_INSET,
+    CORNER_MARKER,
+    MARKER_CLEAR,
+    MM,
+    QR_CLEAR,
+    QR_MODULE,
+    QR_MODULES,
+    page_id,
+    sheet_marks,
+)
 from handouts.render.pdf import caches
+from handouts.render.pdf.document_objects import quick_document
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
+from handouts.render.pdf.markers import draw_sheet_marks
 from handouts.render.pdf.page_objects import quick_pages
 from handouts.render.pdf.portable import filled, portable
-from handouts.render.pdf.markers import draw_sheet_marks
-from handouts.render.pdf.styles import FOOTER_SPACE, HEADER_SPACE, MARGIN, MUTED, RULE, WARN_BORDER, Look
+from handouts.render.pdf.styles import (
+    FOOTER_SPACE,
+    HEADER_SPACE,
+    MARGIN,
+    MUTED,
+    RULE,
+    WARN_BORDER,
+    Look,
+)
 from handouts.render.pdf.text import printable
 
 
@@ -293,6 +312,7 @@ def canvas_maker(look: Look, running: Running, sheets: SheetIds | None = None) -
             self._page_states: list[dict[str, Any]] = []
             prime_subsets(self._doc)
             quick_pages(self._doc)
+            quick_document(self._doc)
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._page_states.append(dict(self.__dict__))
