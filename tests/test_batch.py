@@ -838,3 +838,20 @@ def test_a_rows_files_are_journalled_then_synced_and_the_folder_synced_once_they
     start = next(i for i, (kind, _, journalled) in enumerate(seen) if journalled)
     assert all(journalled == names for _, _, journalled in seen[start:])  # every line before the first file
     assert row[:4] == [("file", []), ("file", []), ("file", []), ("folder", names)]
+
+
+def test_a_row_with_several_overrides_is_skipped_when_run_again_in_another_process(tmp_path: Path) -> None:
+    """A row's fingerprint held the request's sets in the order string hashing gave them, which changes
+    from process to process: run again, a row with two overrides or more failed as 'not made from this row'."""
+    csv_path = tmp_path / "p.csv"
+    csv_path.write_text("patient_id,name,diagnosis,phase,start_date,allow_strengthening,allow_direction,skip_walking\n"
+                        "p-1,Ann Lee,herniated-disc,acute,2026-12-07,yes,yes,yes\n", encoding="utf-8")
+    outputs = []
+    for seed in ("1", "2", "3"):
+        done = subprocess.run([sys.executable, "-c", "import sys; from handouts.cli import main; sys.exit(main())",
+                               "batch", str(csv_path), "-o", str(tmp_path / "out")], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stdout + done.stderr
+        outputs.append(done.stdout + done.stderr)
+    assert "written: 1," in outputs[0]
+    assert all("written: 0, skipped (already done): 1, failed: 0" in output for output in outputs[1:]), outputs

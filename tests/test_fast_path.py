@@ -231,11 +231,12 @@ def test_the_plain_path_uses_no_cache(library: Library, request_for, monkeypatch
     assert len(caches.DRAWN_TEXT) > 0
 
 
-def _make_in_a_fresh_process(folder: Path, cache_home: Path, *, fast: str = "1") -> bytes:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "HANDOUTS_FAST_PATH": fast}
+def _make_in_a_fresh_process(folder: Path, cache_home: Path, *, fast: str = "1", phase: str = "subacute",
+                             hash_seed: str = "random") -> bytes:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "HANDOUTS_FAST_PATH": fast, "PYTHONHASHSEED": hash_seed}
     subprocess.run([sys.executable, "-c", FIXED_ID + "import sys; from handouts.cli import main; sys.exit(main())",
                     "make", "--patient-id", "d1", "--name", "Zoë Łukasz",
-                    "--diagnosis", "herniated-disc", "--phase", "subacute", "--start-date", "2026-12-07",
+                    "--diagnosis", "herniated-disc", "--phase", phase, "--start-date", "2026-12-07",
                     "-o", str(folder), "--force"], check=True, capture_output=True, env=env)
     return (folder / "d1.pdf").read_bytes()
 
@@ -250,6 +251,15 @@ def test_a_fresh_process_starts_from_the_disk_cache(tmp_path: Path) -> None:
     assert warm == cold  # replayed from disk, byte for byte what drawing afresh wrote
     assert_same_handout(warm, plain, tmp_path)
     assert not (tmp_path / "unused").exists()  # the plain path neither reads nor writes it
+
+
+def test_a_handout_is_the_same_bytes_in_every_process(tmp_path: Path) -> None:
+    """String hashing changes from process to process: a set's order in a key (the standing back bend's
+    picture has two segments drawn short) gave its picture another name in each process, so a record
+    kept on disk by one process made another's handout differ from its own."""
+    first = _make_in_a_fresh_process(tmp_path / "a", tmp_path / "cache-1", phase="acute", hash_seed="1")
+    assert _make_in_a_fresh_process(tmp_path / "b", tmp_path / "cache-2", phase="acute", hash_seed="2") == first
+    assert _make_in_a_fresh_process(tmp_path / "c", tmp_path / "cache-1", phase="acute", hash_seed="3") == first
 
 
 def test_a_damaged_disk_cache_is_ignored(tmp_path: Path) -> None:

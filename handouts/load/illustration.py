@@ -150,7 +150,7 @@ def _pose(p: Section, faint_default: bool) -> Pose | None:
     support = p.choice("support", SUPPORTS, "floor")
     if None in joints.values() or style is None or support is None:
         return None
-    return Pose(joints, str(p.data.get("name") or ""), support, face, style == "faint", frozenset(short),  # type: ignore[arg-type]
+    return Pose(joints, str(p.data.get("name") or ""), support, face, style == "faint", tuple(sorted(set(short))),  # type: ignore[arg-type]
                 tuple(marks))
 
 

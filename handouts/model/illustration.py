@@ -86,7 +86,9 @@ class Pose:
     support: str = "floor"
     face: float | None = None  # degrees, 0 = right, 90 = up: where the nose points
     faint: bool = False
-    foreshortened: frozenset[str] = frozenset()
+    #: Segments drawn short as they point at the reader, in sorted order: a tuple, as a set's order (and
+    #: so its repr, part of the keys of the figures kept per process and on disk) changes between processes.
+    foreshortened: tuple[str, ...] = ()
     highlight: tuple[Highlight, ...] = ()
 
 

@@ -126,7 +126,11 @@ class RowChecker:
         # run the next day still finds its files), the cover, encryption and the dataset and templates.
         dated = request if row.values.get("start_date", "").strip() else dataclasses.replace(request, start_date=None)
         printing = self.options.printing
-        fingerprint = hashlib.sha256(repr((dated, printing.use_cover, printing.cover, printing.duplex,
+        # The request's sets in sorted order: a set's repr follows string hashing, which changes from
+        # process to process, and a row's fingerprint must not (a run again would refuse the row).
+        sets = (sorted(dated.overrides), sorted(dated.precautions))
+        dated = dataclasses.replace(dated, overrides=frozenset(), precautions=frozenset())
+        fingerprint = hashlib.sha256(repr((dated, sets, printing.use_cover, printing.cover, printing.duplex,
                                            printing.name_in_metadata, bool(printing.password),
                                            self.content)).encode()).hexdigest()
         warnings = tuple(CSV.warning(w) for w in plan.warnings)
