@@ -18,6 +18,7 @@ from typing import Any
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus.doctemplate import ActionFlowable
 
 from handouts.model.document import Running
 from handouts.model.layout import (
@@ -65,27 +66,38 @@ class Mark:
     y: float = 0.0
 
 
-class MarkFlowable(Flowable):
-    """An invisible flowable that makes the document note the page it lands on."""
+class MarkFlowable(ActionFlowable):
+    """An invisible flowable that makes the document note the page and height it lands on.
+
+    The document applies a mark, as it does a change of page template, where a flowable
+    is wrapped, fitted and drawn in the frame: the fifteen or so marks of a handout took
+    a few per cent of its time that way. ``apply`` leaves the frame as ``Frame._add``
+    leaves it after a flowable of no size: the mark notes the frame's height; a frame
+    with no room left ends first (the mark then notes the top of the next page); the
+    space after the mark (a week's end) is taken and kept for the next flowable's space
+    before. ReportLab internals used: ``Frame._y``, ``_y1p``, ``_atTop``, ``_oASpace``
+    and ``_prevASpace``, and ``BaseDocTemplate.handle_frameEnd``.
+    """
 
     def __init__(self, kind: str, name: str) -> None:
         super().__init__()
         self.kind = kind
         self.name = name
-        self.width = self.height = 0
         self.y = 0.0
 
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return 0, 0
-
-    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
-        """Only note the height: a mark draws nothing, so it writes no operators (a flowable's usual save,
-        move and restore of the canvas were an empty ``q cm Q`` on the page, and a few per cent of a handout's
-        time for the fifteen marks of a handout)."""
-        self.y = y  # a frame draws straight on the page, so this is the height on the page
-
-    def draw(self) -> None:
-        """Nothing to draw: the document notes the page in ``afterFlowable``."""
+    def apply(self, doc: BaseDocTemplate) -> None:
+        frame = doc.frame
+        if frame._y - frame._y1p <= 0:  # as a flowable of no size that does not fit: the next frame
+            doc.handle_frameEnd()
+            doc.clean_hanging()  # the next page begun, as the document begins it before its next flowable
+            frame = doc.frame
+        self.y = y = frame._y  # a frame draws straight on the page, so this is the height on the page
+        after = self.getSpaceAfter()
+        if frame._oASpace:
+            frame._prevASpace = after
+        if after:
+            frame._atTop = 0
+            frame._y = y - after
 
 
 class BandFrame(Frame):
@@ -125,7 +137,7 @@ class HandoutDocument(BaseDocTemplate):
         self.marks: list[Mark] = []
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook name
-        if isinstance(flowable, MarkFlowable):
+        if type(flowable) is MarkFlowable:  # applied on the page it is noted on (``MarkFlowable.apply``)
             self.marks.append(Mark(flowable.kind, flowable.name, self.page - 1, round(flowable.y, 2)))
 
 
