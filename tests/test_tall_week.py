@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from helpers import pdf_text
+from pypdf import PdfReader
 from reportlab.platypus import Spacer
 
 from handouts.compose.document import compose
@@ -130,6 +131,21 @@ def test_wherever_a_tall_week_starts_it_takes_two_pages_and_no_part_is_a_lone_ro
         assert sorted(len(r) for r in by_page.values()) and sum(len(r) for r in by_page.values()) == rows, height
         assert min(len(r) for r in by_page.values()) >= TallWeek.MIN_LINES, (height, dict(by_page))
         assert len(by_page) == 2, height
+        # back pain and leg pain are ticked together: never split between them
+        assert any({("pain", "pain"), ("leg_pain", "leg_pain")} <= rows for rows in by_page.values()), height
+
+
+def test_the_checklist_heading_and_instructions_go_with_the_first_part_of_a_tall_week(library: Library) -> None:
+    """They ended the page before, the instructions split mid-sentence (Spanish, A4, large print)."""
+    request = _request(paper="a4")
+    handout = make_handout(request, library=library, options=PrintOptions(today=TODAY, use_cover=False))
+    reader = PdfReader(BytesIO(handout.pdf))
+    section = next(item for item in reader.outline if item.title == "Su registro de cada semana")
+    heading_page = reader.get_destination_page_number(section)
+    week_page = reader.get_destination_page_number(reader.named_destinations["week-1-start"])
+    assert heading_page == week_page
+    instructions = " ".join(reader.pages[heading_page].extract_text().split())
+    assert "Marque una casilla" in instructions and "Traiga estas hojas a su próxima cita" in instructions
 
 
 def test_old_templates_without_the_continued_title_repeat_the_weeks_own(library: Library) -> None:

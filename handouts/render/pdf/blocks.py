@@ -62,7 +62,9 @@ def flowables(blocks: Sequence[Block], look: Look, builders: Builders,
             del out[intro_start:]
             # A nested KeepTogether reports an endless height, which would always force a new page.
             first = made[0]._content if isinstance(made[0], KeepTogether) else [made[0]]
-            if _height([*intro, *first], width, look) <= _room(look, made[0]):
+            if hasattr(made[0], "lead_with"):  # a week printed in parts: the intro goes over its first
+                made[0].lead_with(intro)
+            elif _height([*intro, *first], width, look) <= _room(look, made[0]):
                 made = [_kept_with([*intro, *first], made[0]), *made[1:]]
             else:  # together they would not fit even an empty page: the card or grid starts a page
                 out.extend(intro)
@@ -123,7 +125,10 @@ def _keep_headings_with_next(out: list[Flowable]) -> list[Flowable]:
             result.extend(out[index:])
             break
         heads, following = out[index:end], out[end]
-        if isinstance(following, KeepTogether):  # a box: the heading goes where the whole box goes
+        if hasattr(following, "lead_with"):  # a week printed in parts: the heading goes over its first
+            following.lead_with(heads)
+            result.append(following)
+        elif isinstance(following, KeepTogether):  # a box: the heading goes where the whole box goes
             result.append(_kept_with([*heads, *following._content], following))
         elif isinstance(following, Paragraph):
             result.append(KeepWithNext([*heads, following]))

@@ -346,6 +346,11 @@ class TallWeek(Flowable):
         self.width = availWidth
         return availWidth, 0xFFFFFF  # as KeepTogether: always asked to split, which places its parts
 
+    def lead_with(self, flowables: Sequence[Flowable]) -> None:
+        """Print ``flowables`` (a section's heading and introduction) over the week's first part, kept
+        with it: they move to the next page with the week rather than end a page alone or split."""
+        self.heads = [*flowables, *self.heads]
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803 - ReportLab's names
         heads, header, rows = self._heights(self.heads, availWidth)
         count = len(self.lines)
@@ -358,6 +363,9 @@ class TallWeek(Flowable):
             return []  # not one row fits under the title: the next page
         fresh = availHeight >= self.page - 1  # the top of a page: no better place is coming
         take = min(fits[-1], max(count - self.MIN_LINES, 1))  # leave the next part more than a lone row
+        if (self.lines[take - 1].kind, self.lines[take].kind) == ("pain", "leg_pain") \
+                and take - 1 >= (1 if fresh else self.MIN_LINES):
+            take -= 1  # back pain and leg pain side by side, ticked together
         following = TallWeek([self.continued, MarkFlowable("week", f"week-{self.number}-part{self.part + 1}")],
                              self.continued, self.number, self.lines[take:], self.grid, self.end, self.page,
                              self.part + 1)
@@ -375,11 +383,27 @@ class TallWeek(Flowable):
         return part
 
     def _heights(self, heads: Sequence[Flowable], width: float) -> tuple[float, float, list[float]]:
-        """The heads' height (title and its space after), the day headings' and each row's."""
+        """The heads' height as a frame stacks them (with the space after the last), the day headings'
+        and each row's."""
         table = self.grid(self.lines)
         table.wrap(width, self.page)
-        title = 0.0
-        for flowable in heads:
-            _, height = flowable.wrap(width, self.page)
-            title += height + flowable.getSpaceAfter() if height else 0  # marks take no room
-        return title, table._rowHeights[0], list(table._rowHeights[1:])  # noqa: SLF001 - set by Table's layout
+        return _stacked(heads, width, self.page), table._rowHeights[0], list(table._rowHeights[1:])  # noqa: SLF001
+
+
+def _stacked(flowables: Sequence[Flowable], width: float, height: float) -> float:
+    """The height ``flowables`` take in a frame, from the top of the first (its space before is the
+    frame's to give) to the end of the space after the last, spaces collapsed as ``Frame._add``
+    collapses them: a mark passes on its own space after (``MarkFlowable.apply``)."""
+    total, after, first = 0.0, 0.0, True
+    for flowable in flowables:
+        if isinstance(flowable, MarkFlowable):
+            after = flowable.getSpaceAfter()
+            total += after
+            first = first and not after
+            continue
+        _, drawn = flowable.wrap(width, height)
+        before = 0.0 if first else max(flowable.getSpaceBefore() - after, 0.0)
+        after = flowable.getSpaceAfter()
+        total += before + drawn + after
+        first = False
+    return total
