@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.model.document import Running
+from handouts.model.layout import BAND, MM
 from handouts.render.pdf import pages
 from handouts.render.pdf.fonts import register_fonts
 from handouts.render.pdf.styles import MARGIN, Look
@@ -24,7 +25,7 @@ LOOKS = [pytest.param(Look(), id="letter"), pytest.param(Look(paper="a4", large_
 
 
 def _forget() -> None:
-    for remembered in (pages._fit, pages._printable, pages._width, pages._made_size, pages._edition_lines):
+    for remembered in (pages._fit, pages._printable, pages._width, pages._fitted_size, pages._edition_lines):
         remembered.cache_clear()
 
 
@@ -102,3 +103,37 @@ def test_kept_headers_and_footers_write_what_drawing_them_writes(look: Look, she
         assert _primed_pages(look, words, sheet=sheet) == drawn[words]  # kept as they are drawn
         assert _primed_pages(look, words, sheet=sheet) == drawn[words]  # and written again from what was kept
     assert len(pages._RUNNING) >= 1 + 3 * 2  # the plain words' header, and footers of both sides
+
+
+SPANISH = Running(clinic="Fisioterapia Riverside", patient="Zoë Ñandú", made="Fecha: 2 de diciembre de 2026",
+                  page_format="Página {page} de {pages}",
+                  edition="Contenido v2026.12, revisado el 2 de diciembre de 2026", sample="CLÍNICA DE MUESTRA")
+
+
+def test_the_sample_notice_is_made_smaller_rather_than_cut_short() -> None:
+    with pdfplumber.open(BytesIO(_pages_of(Look(paper="a4", large_print=True), SPANISH, sheet=False))) as pdf:
+        for page in pdf.pages:
+            assert "CLÍNICA DE MUESTRA" in page.extract_text() and "…" not in page.extract_text()
+
+
+@pytest.mark.parametrize("look", LOOKS)
+def test_the_sample_notice_stays_under_the_foot_a_checklist_page_keeps_clear(look: Look) -> None:
+    """In large print its accented capitals reached above BAND, where a week that fills its page ends."""
+    with pdfplumber.open(BytesIO(_pages_of(look, SPANISH, sheet=True))) as pdf:
+        for page in pdf.pages:
+            notice = [c for c in page.chars if c["text"] in "CLÍNICADEMUESTR" and "Bold" in c["fontname"]
+                      and c["top"] > page.height / 2]
+            assert notice
+            # the glyph origin's height (the text matrix) and the bold face's accented capitals (0.927 em)
+            assert max(c["matrix"][5] + 0.927 * c["size"] for c in notice) <= BAND * MM - 1
+
+
+def _pages_of(look: Look, running: Running, *, sheet: bool) -> bytes:
+    register_fonts()
+    buffer = BytesIO()
+    canvas = Canvas(buffer, pagesize=look.pagesize, invariant=1)
+    for number in (1, 2):
+        pages._draw_running(canvas, look, running, number, 13, sheet=sheet)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

@@ -160,11 +160,16 @@ _width = lru_cache(maxsize=1024)(stringWidth)
 
 
 @lru_cache(maxsize=256)
-def _made_size(made: str, size: float, room: float) -> float:
-    """A long date in large print steps down to 12 points rather than lose its year."""
-    while size > 12 and stringWidth(made, FONT, size) > room:
+def _fitted_size(text: str, font: str, size: float, room: float, smallest: float = 12) -> float:
+    """A size for ``text`` that fits ``room``, stepping down from ``size`` to ``smallest`` at most (a long
+    date in large print rather than lose its year; the sample notice rather than be cut short)."""
+    while size > smallest and stringWidth(text, font, size) > room:
         size -= 0.5
     return size
+
+
+#: How far above its baseline an accented capital of the shipped bold face reaches, in ems ("Í": 0.927).
+ACCENTED_CAP = 0.93
 
 
 @lru_cache(maxsize=256)
@@ -264,8 +269,10 @@ def _draw_footer(canvas: Canvas, look: Look, running: Running, page_label: str, 
         canvas.setFillColor(WARN_BORDER)
         start = left + _width(made, FONT, size) + 12
         end = right - _width(label, FONT_BOLD, size) - 12
-        canvas.drawCentredString((start + end) / 2, bottom,
-                                 _fit(_printable(running.sample), FONT_BOLD, size, end - start))
+        sample = _printable(running.sample)
+        small = _fitted_size(sample, FONT_BOLD, size, end - start, smallest=9)  # smaller rather than cut short
+        canvas.setFont(FONT_BOLD, small)
+        canvas.drawCentredString((start + end) / 2, bottom, _fit(sample, FONT_BOLD, small, end - start))
     if running.edition:
         # For the clinic, not the patient: small, in the margin under the footer, so no page loses space.
         small = round(size * EDITION_SCALE, 1)
@@ -290,14 +297,17 @@ def _draw_sheet_footer(canvas: Canvas, look: Look, running: Running, page_label:
     canvas.line(right_start, rule, right, rule)
     canvas.setFillColor(MUTED)
     made = _printable(running.made)
-    made_size = _made_size(made, size, left_end - left)
+    made_size = _fitted_size(made, FONT, size, left_end - left)
     canvas.setFont(FONT, made_size)
     canvas.drawString(left, bottom, _fit(made, FONT, made_size, left_end - left))
     canvas.setFont(FONT_BOLD, size)
     canvas.drawRightString(right, bottom, _fit(_printable(page_label), FONT_BOLD, size, right - right_start))
     if running.sample:
+        # Above the rule, and under the page's foot that the checklist keeps clear (BAND): in large
+        # print the notice's accented capitals reached the lowest row of a week that fills its page.
         canvas.setFillColor(WARN_BORDER)
-        canvas.drawString(left, rule + 5, _fit(_printable(running.sample), FONT_BOLD, size, left_end - left))
+        canvas.drawString(left, min(rule + 5, BAND * MM - 2 - ACCENTED_CAP * size),
+                          _fit(_printable(running.sample), FONT_BOLD, size, left_end - left))
     if running.edition:
         small = round(size * EDITION_SCALE, 1)
         canvas.setFillColor(MUTED)
