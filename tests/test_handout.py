@@ -33,6 +33,17 @@ def maintenance(library):  # type: ignore[no-untyped-def]
     return make_handout(request, library=library, options=PrintOptions(today=date(2026, 11, 25)))
 
 
+def test_a_checklist_alone_gets_a_cover_only_when_one_is_named(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    """The clinic's cover introduces the exercise pages ("Inside you will find the exercises..."): a
+    checklist made through the library has none unless asked, as on the command line and the web."""
+    request = request_for()
+    assert make_handout(request, library=library, options=PrintOptions(kind="checklist")).cover_pages == 0
+    cover = library.dataset.clinic(None).covers["en"]
+    named = make_handout(request, library=library, options=PrintOptions(kind="checklist", cover=cover))
+    assert named.cover_pages == 1
+    assert make_handout(request, library=library).cover_pages == 1  # a handout: the clinic's own
+
+
 def test_acute_herniated_disc_has_cover_and_no_strengthening(library, request_for) -> None:  # type: ignore[no-untyped-def]
     handout = make_handout(request_for(diagnosis="herniated-disc", phase="acute"), library=library)
     assert handout.cover_pages == 1

@@ -181,8 +181,7 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
     from handouts.model.options import PrintOptions
     from handouts.run.handout import write_handout
 
-    # The clinic's cover introduces the exercise pages; a checklist alone gets one only when named.
-    use_cover = not options["no_cover"] and (kind == "handout" or options["cover"] is not None)
+    use_cover = not options["no_cover"]  # a checklist alone gets one only when named (make_handout)
     with reporting(obj.debug):
         library = obj.library()
         made = document_id = None

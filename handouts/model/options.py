@@ -19,7 +19,7 @@ class PrintOptions:
     """Cover, encryption, two-sided printing and the like, for one handout or every handout of a batch."""
 
     kind: str = "handout"  # one of DOCUMENT_KINDS
-    use_cover: bool = True  # put a cover in front: ``cover``, else the clinic's for the language
+    use_cover: bool = True  # put a cover in front: ``cover``, else (for a handout) the clinic's for the language
     cover: Path | None = None
     duplex: bool = False  # end each handout on an even page count, for two-sided printing
     name_in_metadata: bool = False  # the patient's name in the PDF's metadata (never otherwise)

@@ -74,7 +74,8 @@ def make_handout(request: HandoutRequest, *, library: Library, options: PrintOpt
         doc = compose(plan, library.templates(plan.language), today=options.today or date.today(), kind=options.kind,
                       week=options.week)
         chosen: Cover | None = None
-        cover_path = options.cover or plan.clinic.covers.get(plan.language)
+        # The clinic's cover introduces the exercise pages: a checklist alone gets a cover only when named.
+        cover_path = options.cover or (plan.clinic.covers.get(plan.language) if options.kind == "handout" else None)
         if options.use_cover and cover_path is not None:
             chosen = load_cover(cover_path)
         extra = {"/Subject": request.patient.name} if options.name_in_metadata else None

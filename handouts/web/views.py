@@ -127,9 +127,8 @@ def _handout_form(kind: str) -> Any:
 
 def _pdf(kind: str, state: FormState, options: PdfOptions, *, inline: bool) -> Response:
     assert state.request is not None
-    # As on the command line: the clinic's cover in front of a handout; a checklist has one only when chosen.
-    printing = PrintOptions(kind=kind, cover=options.cover, use_cover=kind == "handout" or options.cover is not None,
-                            password=options.password, today=date.today())
+    # The clinic's cover in front of a handout; a checklist has one only when chosen (make_handout).
+    printing = PrintOptions(kind=kind, cover=options.cover, password=options.password, today=date.today())
     handout = make_handout(state.request, library=settings().library, options=printing)
     name = output_path(None, state.request.patient.patient_id, kind=kind).name
     return send_file(BytesIO(handout.pdf), mimetype="application/pdf", as_attachment=not inline,
