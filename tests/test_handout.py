@@ -269,3 +269,26 @@ def test_acute_sciatica_with_leg_pain_and_osteoporosis_prints_the_gentler_stretc
         path.write_bytes(handout.pdf)
         report = check_pdf(path, safety_phrases=library.templates(language).labels["safety_phrases"])
         assert report.ok, report.measures  # reading level, sizes and cards kept whole with the new cards
+
+
+def test_an_emergency_box_taller_than_a_page_keeps_its_red_border_on_both_pages(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    """Spanish, large print, Letter: the checklist's safety box is taller than a page. It was printed
+    without its border (and its last sign alone on a page of its own); it now splits between its
+    blocks, each part framed in red."""
+    from datetime import date
+
+    request = request_for(language="es", large_print=True, leg_pain=True, diagnosis="nonspecific", phase="subacute",
+                          start_date=date(2026, 12, 10))
+    handout = make_handout(request, library=library, options=PrintOptions(kind="checklist"))
+    red = (0.64, 0.0, 0.0)  # WARN_BORDER
+    framed = []
+    with pdfplumber.open(BytesIO(handout.pdf)) as pdf:
+        for page in pdf.pages:
+            sides = [line for line in page.lines + page.rects if line.get("stroking_color")
+                     and tuple(round(c, 2) for c in line["stroking_color"]) == red and line["height"] > 50]
+            if sides:
+                framed.append((page.page_number, " ".join((page.extract_text() or "").split())))
+    assert len(framed) == 2, [number for number, _ in framed]
+    text = " ".join(words for _, words in framed)
+    assert "Rojo: pare y llámenos" in text and "Vaya ahora mismo a la sala de emergencias" in text
+    assert "Consulte pronto a un médico" in framed[-1][1] and "una pierna más débil" in framed[-1][1]

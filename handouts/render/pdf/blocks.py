@@ -267,15 +267,19 @@ def too_tall(flowable: Flowable, look: Look, width: float | None = None) -> bool
 def box(block: Box, look: Look, builders: Builders, width: float) -> Flowable:
     """A bordered box around its blocks, kept on one page when it fits on one.
 
-    A box holding one block taller than a page is printed without its border,
-    so the text flows on instead of stopping the layout.
+    A box taller than a page is split between its blocks, each part with its border (the
+    red border of the emergency signs is part of what they say). Only a box holding one
+    block taller than a page is printed without its border, so the text flows on instead
+    of stopping the layout.
     """
     table = box_table(block, look, builders, width)
-    if too_tall(table, look, width):
-        return KeepTogether(flowables(block.blocks, look, builders, width=width))
     # Space as attributes, not Spacers: a frame drops them at the top and bottom of a page.
     table.spaceBefore = look.body_size * 0.5
     table.spaceAfter = look.body_size * 0.6
+    if too_tall(table, look, width):
+        if max(table._rowHeights) > look.frame_height:  # noqa: SLF001 - set by Table's layout (too_tall)
+            return KeepTogether(flowables(block.blocks, look, builders, width=width))
+        return table
     # Marks as for cards and weeks (numbered by ``number_boxes``): a check can tell from the PDF
     # that a page was left short because the whole box did not fit.
     return KeepTogether([MarkFlowable("box", "start"), table, MarkFlowable("box", "end")])
