@@ -33,10 +33,18 @@ _BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "
 REPLACEMENT = "\ufffd"
 
 
+#: A soft hyphen with a space (or nothing) on either side: no word to break.
+_LOOSE_SOFT_HYPHEN = re.compile(r"\u00ad+(?!\S)|(?<!\S)\u00ad+")
+
+
 def clean(text: str) -> str:
     """Printable text: controls become spaces, bidi overrides go, forms are composed (NFC),
-    and a character that is no character (a lone surrogate, a private or unassigned code)
-    becomes U+FFFD. Whether a font can draw it is the renderer's business."""
+    a soft hyphen not inside a word goes, and a character that is no character (a lone
+    surrogate, a private or unassigned code) becomes U+FFFD. Whether a font can draw it is
+    the renderer's business.
+
+    A soft hyphen only marks where a word may break. Before a space ReportLab dropped the
+    space when an escaped character followed: "ab\u00ad & c" printed as "ab& c"."""
     if text.isascii() and text.isprintable():
         return text  # the common case, unchanged by every rule below
     out = []
@@ -50,7 +58,8 @@ def clean(text: str) -> str:
             out.append(REPLACEMENT)
         else:
             out.append(char)
-    return "".join(out)
+    cleaned = "".join(out)
+    return _LOOSE_SOFT_HYPHEN.sub("", cleaned) if "\u00ad" in cleaned else cleaned
 
 
 def md_escape(value: object) -> str:
