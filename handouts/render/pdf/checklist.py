@@ -162,7 +162,8 @@ class WriteIn:
 class GridTable(Table):
     """A week's table that notes where its write-in cells (walking, pain, notes) were drawn.
 
-    A grid too tall for a page is split by ReportLab into plain pieces, which note nothing.
+    It is never left for ReportLab to split (its split pieces would be plain tables, noting
+    nothing): a week taller than a page is a ``TallWeek``, each part a grid of its own.
     """
 
     def __init__(self, *args: Any, cells: Sequence[WriteIn] = (), placements: Placements | None = None,
@@ -276,8 +277,8 @@ def _week(week: Week, look: Look, placements: Placements) -> Flowable:
     start, end = MarkFlowable("week", f"week-{week.number}-start"), MarkFlowable("week", f"week-{week.number}-end")
     end.spaceAfter = look.body_size * 0.8
     table = grid(lines)
-    _, height = title.wrap(width, look.frame_height)
-    if height + title.getSpaceAfter() + table.wrap(width, look.frame_height)[1] <= look.sheet_height:
+    if _stacked([title, start], width, look.frame_height) + table.wrap(width, look.frame_height)[1] \
+            <= look.sheet_height:
         return KeepTogether([title, start, table, end])
     continued = Text(literal(week.continued or week.title), styles["h2"])
     return TallWeek([title, start], continued, week.number, lines, grid, end, look.sheet_height)
