@@ -169,3 +169,28 @@ def test_the_reader_names_its_extra_when_opencv_is_missing(monkeypatch: pytest.M
     result = CliRunner().invoke(cli, ["read", str(CASES / "one-bit.png"), "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert 'reading scans needs the optional extra: pip install "handouts[read]" (OpenCV and NumPy)' in result.output
+
+
+def test_a_week_printed_in_two_parts_is_read_back_from_both_pages(library) -> None:  # type: ignore[no-untyped-def]
+    """A large-print week taller than a page is printed in two parts: each sheet page is read from its own
+    QR and boxes, and the two parts together give every box of the week."""
+    from handouts.model import HandoutRequest, Patient
+    from handouts.model.options import PrintOptions
+    from handouts.run.handout import make_handout
+
+    request = HandoutRequest(patient=Patient("s-tall", "Synthetic Patient"), diagnosis="nonspecific",
+                             phase="subacute", start_date=date(2026, 12, 7), weeks=1, language="es",
+                             large_print=True, leg_pain=True)
+    handout = make_handout(request, library=library, options=PrintOptions(
+        kind="checklist", use_cover=False, today=date(2026, 12, 2), document_id="TALLWEEK23"))
+    document = synth.Document("letter-large-es-tall", handout.pdf, handout.layout)
+    assert len(handout.layout.sheets) == 2  # the week's two parts
+    known = Layouts([])
+    known.add(handout.layout, patient_id="s-tall")
+    score = synth.Score("scan-200")
+    pages = synth.samples([document], "scan-200", 2, seed=11)
+    for sample in pages:
+        synth.score_page(score, sample, read_image(sample.image, "scan-200", known, keep_image=False))
+    assert score.identified == score.pages == 2, score.row()
+    assert {key for sample in pages for key in sample.truth} == {synth.box_key(b) for b in handout.layout.boxes}
+    assert score.wrong == 0, (score.row(), score.mistakes)
