@@ -51,10 +51,6 @@ def quick_document(doc: pdfdoc.PDFDocument) -> None:
     doc.format = format_all
 
 
-def _plain_dictionary(obj: pdfdoc.PDFDictionary, document: pdfdoc.PDFDocument) -> bytes | None:
-    return value_bytes(obj, document)
-
-
 def _catalog(catalog: pdfdoc.PDFCatalog, document: pdfdoc.PDFDocument) -> bytes | None:
     entries = {key: getattr(catalog, key, default) for key, default in catalog.__Defaults__.items()}
     entries.update({key: getattr(catalog, key, None) for key in catalog.__NoDefault__})
@@ -102,5 +98,5 @@ _WRITERS = {
     pdfdoc.PDFPages: _pages,
     pdfdoc.PDFOutlines: _outlines,
     pdfdoc.OutlineEntryObject: _outline_entry,
-    pdfdoc.PDFDictionary: _plain_dictionary,
+    pdfdoc.PDFDictionary: value_bytes,  # a plain dictionary (not an ordered one, whose order is kept)
 }
