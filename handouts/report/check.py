@@ -114,11 +114,12 @@ def check_pdf(path: Path, *, min_size: float = 12.0, safety_phrases: Iterable[st
                                    ", ".join(split)))
     report.layout = layout
     weeks = [b for b in layout.blocks if b.name.startswith("week-")]
-    split_weeks = [b.name for b in weeks if not b.whole and not layout.in_parts(b)]
     tall = [b.name for b in weeks if layout.in_parts(b)]
+    split_weeks = [b.name for b in weeks if not b.whole and b.name not in tall]
     if weeks:
         whole = sum(1 for b in weeks if b.whole)
-        shown = f"{whole} of {len(weeks)}" + (f" ({', '.join(tall)} taller than a page: printed in parts)" if tall else "")
+        parts = f" ({', '.join(tall)} taller than a page: printed in parts)" if tall else ""
+        shown = f"{whole} of {len(weeks)}{parts}"
         report.measures.append(Measure("weeks kept whole", shown, not split_weeks, ", ".join(split_weeks)))
     crowding = {page.number: crowded(page) for page in pages}  # None: a page without the QR and markers
     close = [number for number, count in crowding.items() if count]  # pages from 1, cover included

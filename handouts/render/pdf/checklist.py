@@ -371,10 +371,10 @@ class TallWeek(Flowable):
                              self.continued, self.number, self.lines[take:], self.grid, self.end, self.page,
                              self.part + 1)
         if not fresh:
-            more, header, rest = self._heights(following.heads, availWidth)
+            more = _stacked(following.heads, availWidth, self.page)  # its title over the same rows
             from_top = [k for k in range(1, count) if heads + header + sum(rows[:k]) <= self.page]
-            if take < self.MIN_LINES or (more + header + sum(rest[take:]) > self.page and from_top
-                                         and more + header + sum(rest[from_top[-1]:]) <= self.page):
+            if take < self.MIN_LINES or (more + header + sum(rows[take:]) > self.page and from_top
+                                         and more + header + sum(rows[from_top[-1]:]) <= self.page):
                 return []  # starting on the next page, the week takes two pages, not three
         return [NullActionFlowable(), self._part(self.heads, self.lines[:take], last=False), following]
 
