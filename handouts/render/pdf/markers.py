@@ -19,6 +19,7 @@ ReportLab internals used: the canvas's ``_code`` list of drawing operators and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from reportlab.lib.rl_accel import fp_str
@@ -87,20 +88,32 @@ def qr_operators(text: str, rect: Rect) -> str:
     Raises ValueError when ``text`` does not fit version 1 at error correction M.
     """
     module = rect.width / QR_MODULES
-    hair = round(QR_OVERLAP / module, 3)
+    columns, rows, runs = _run_words(round(QR_OVERLAP / module, 3))
     code = ["q", BLACK, f"{fp_str(module, 0, 0, -module, rect.x, rect.y + rect.height)} cm"]
     for row, dark in enumerate(qr_rows(text)):
         column = 0
+        at = rows[row]
         while dark:
             skip = (dark & -dark).bit_length() - 1  # light modules before the next dark one
             dark >>= skip
             column += skip
             run = (~dark & (dark + 1)).bit_length() - 1  # dark modules in a row from here
-            code.append(f"n {fp_str(column - hair, row - hair, run + 2 * hair, 1 + 2 * hair)} re f*")
+            code.append(columns[column] + at + runs[run])
             dark >>= run
             column += run
     code.append("Q")
     return "\n".join(code)
+
+
+@functools.lru_cache(maxsize=4)
+def _run_words(hair: float) -> tuple[list[str], list[str], list[str]]:
+    """The pieces of a run's rectangle, ``n x y w h re f*``, in module units widened by ``hair`` on every
+    side: by column (``"n x "``), by row (``"y"``) and by length (``" w h re f*"``). Written once
+    for the few sizes a QR is drawn at, as ``fp_str`` writes each number."""
+    columns = [f"n {fp_str(column - hair)} " for column in range(QR_MODULES)]
+    rows = [fp_str(row - hair) for row in range(QR_MODULES)]
+    runs = [f" {fp_str(run + 2 * hair, 1 + 2 * hair)} re f*" for run in range(QR_MODULES + 1)]
+    return columns, rows, runs
 
 
 def draw_sheet_marks(canvas: Canvas, marks: SheetMarks, text: str) -> None:

@@ -332,6 +332,10 @@ def canvas_maker(look: Look, running: Running, sheets: SheetIds | None = None) -
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, Any]] = []
+            # ReportLab writes PDF 1.4 once a colour with an alpha is set (every text colour has one, at 1),
+            # so a document that draws a paragraph is 1.4; one whose blocks are all replayed from what an
+            # earlier handout drew sets no colour that way and would say 1.3. Every document says 1.4.
+            self._doc.ensureMinPdfVersion("transparency")
             prime_subsets(self._doc)
             quick_pages(self._doc)
             quick_document(self._doc)
