@@ -29,6 +29,7 @@ from handouts.render.pdf.combined import CombinedWriter
 from handouts.render.pdf.own_file import NotOwnFile, OwnFile
 from handouts.run.batch import BatchOptions, run
 from handouts.run.handout import make_handout
+from handouts.rules.plan import make_plan
 from handouts.run.library import Library, open_library
 
 DPI = 50
@@ -359,3 +360,40 @@ def test_a_card_is_rendered_from_its_template_once_per_process(library: Library,
     monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
     renders()
     assert renders() == every - len(plan.exercises)  # the cards come from what was kept
+
+
+def test_a_card_is_one_object_per_process_until_its_words_change(library: Library, request_for,  # type: ignore[no-untyped-def]
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The renderer knows a card it has drawn by the card's identity, so composing must give a new card
+    whenever anything it prints changes: here the dose, and the language."""
+    from datetime import date
+
+    from handouts.compose.document import compose
+    from handouts.model.document import Cards
+
+    def cards(**changes: Any) -> tuple[Any, ...]:
+        plan = make_plan(request_for(weeks=1, **changes), library.dataset)
+        doc = compose(plan, library.templates(plan.language), today=date(2026, 12, 2))
+        found = [b for b in _all_blocks(doc.blocks) if isinstance(b, Cards)]
+        return found[0].cards
+
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
+    first, again = cards(), cards(patient=Patient("p-2", "Bea Soto"))
+    assert all(a is b for a, b in zip(first, again)) and len(first) == len(again) >= 2
+    planned = make_plan(request_for(weeks=1), library.dataset).exercises
+    index, held = next((i, p) for i, p in enumerate(planned) if p.dose.hold)
+    longer = held.exercise.bounds("hold")[1]
+    assert longer != held.dose.hold
+    changed = cards(dose_changes={held.id: {"hold": longer}})
+    assert changed[index] is not first[index] and changed[index] != first[index]
+    assert all(a is b for i, (a, b) in enumerate(zip(first, changed)) if i != index)
+    spanish = cards(language="es")
+    assert all(a is not b and a != b for a, b in zip(first, spanish))
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "0")
+    assert all(a is not b and a == b for a, b in zip(first, cards()))  # made afresh, the same card
+
+
+def _all_blocks(blocks: Any) -> Any:
+    for block in blocks:
+        yield block
+        yield from _all_blocks(getattr(block, "blocks", ()))

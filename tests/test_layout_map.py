@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pdfplumber
@@ -101,20 +101,26 @@ def test_write_in_cells_for_the_pain_score_and_notes(drawn) -> None:  # type: ig
         assert all(cell.rect.y <= b.rect.y and b.rect.y + b.rect.height <= cell.rect.y + cell.rect.height for b in boxes)
 
 
-def test_a_layout_with_a_cover_in_front_moves_every_box_and_cell_and_keeps_all_else() -> None:
+@pytest.mark.parametrize("fast", ["1", "0"])
+def test_a_cover_in_front_moves_every_box_cell_and_sheet_but_not_the_qr_page(library, request_for, fast: str,  # type: ignore[no-untyped-def]
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The map counts the finished file's pages (the QR counts the body's): with a cover of n pages every
+    box, cell and sheet is n pages later than without it, and each sheet's QR page is its body page."""
     from dataclasses import replace
 
-    from handouts.model.layout import LayoutMap, PlacedBox, PlacedCell, Rect, SheetPage
+    from handouts.model.options import PrintOptions
 
-    box = PlacedBox(2, Rect(1, 2, 3, 4), "bridge", date(2026, 12, 7), 2, "exercise")
-    cell = PlacedCell(2, Rect(5, 6, 7, 8), "pain", date(2026, 12, 8), 1)
-    layout = LayoutMap((612, 792), (box,), (cell,), paper="letter", document_id="ABCDEFGHJK",
-                       sheets=(SheetPage(2, 2),))
-    moved = layout.after(2)
-    assert moved.boxes == (replace(box, page=4),) and moved.cells == (replace(cell, page=4),)
-    assert moved.sheets == (replace(SheetPage(2, 2), page=4),)
-    assert replace(moved, boxes=layout.boxes, cells=layout.cells, sheets=layout.sheets) == layout
-    assert layout.after(0) is layout
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", fast)
+    request = request_for(weeks=2)
+    with_cover = make_handout(request, library=library, options=PrintOptions(document_id="ABCDEFGHJK"))
+    without = make_handout(request, library=library, options=PrintOptions(document_id="ABCDEFGHJK", use_cover=False))
+    n = with_cover.cover_pages
+    assert n >= 1 and without.cover_pages == 0 and with_cover.pages == without.pages + n
+    assert with_cover.layout.boxes == tuple(replace(b, page=b.page + n) for b in without.layout.boxes)
+    assert with_cover.layout.cells == tuple(replace(c, page=c.page + n) for c in without.layout.cells)
+    assert [(s.page, s.qr_page) for s in with_cover.layout.sheets] == [
+        (s.page + n, s.page) for s in without.layout.sheets]
+    assert {b.page for b in with_cover.layout.boxes} == {s.page for s in with_cover.layout.sheets}
 
 
 def _json_module_layout(record: dict[str, object]) -> bytes:

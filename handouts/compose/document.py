@@ -99,9 +99,20 @@ def _fill_slots(parsed: Sequence[Parsed], templates: Templates, name: str,
 
 def _card(planned: PlannedExercise, words: Mapping[str, Any], clinic: Clinic, templates: Templates) -> Card:
     """One exercise card from ``exercise.md.j2``: its first heading is the title; the blocks before
-    the first box sit beside the picture; the box and everything after it span the card."""
+    the first box sit beside the picture; the box and everything after it span the card.
+
+    A card is made once per process for the same words, picture and video, and is then the same object
+    in every handout that prints it (the renderer knows a card it has seen by that)."""
+    video = video_for(planned.exercise, clinic, templates.labels["video"])
+    said = repr(words)
+    return templates.kept(("card", said, planned.id, repr(planned.exercise.illustration), repr(video)),
+                          lambda: _made_card(planned, words, said, video, templates))
+
+
+def _made_card(planned: PlannedExercise, words: Mapping[str, Any], said: str, video: Video | None,
+               templates: Templates) -> Card:
     name = "exercise.md.j2"
-    blocks = _fill_slots(templates.render(name, {"exercise": words, "labels": templates.labels}, kept=repr(words)),
+    blocks = _fill_slots(templates.render(name, {"exercise": words, "labels": templates.labels}, kept=said),
                          templates, name, {})
     title = next((b for b in blocks if isinstance(b, Heading)), None)
     body = [b for b in blocks if b is not title]
@@ -109,7 +120,7 @@ def _card(planned: PlannedExercise, words: Mapping[str, Any], clinic: Clinic, te
     return Card(
         exercise_id=planned.id, number=words["number"], title=title.text if title else (),
         beside=tuple(body[:split]), below=tuple(body[split:]), illustration=planned.exercise.illustration,
-        video=video_for(planned.exercise, clinic, templates.labels["video"]),
+        video=video,
     )
 
 

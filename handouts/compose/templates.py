@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -36,6 +36,7 @@ from handouts.load.yamlio import load_yaml
 from handouts.model.document import fill
 
 KEPT_RENDERS = 1024  # rendered cards kept per language: a long-running server stays small
+T = TypeVar("T")
 TEMPLATE_FILES = ("handout.md.j2", "checklist.md.j2", "exercise.md.j2")
 RENDER_SECONDS = 5.0
 MAX_OUTPUT = 200_000  # characters one template may write
@@ -68,8 +69,21 @@ class Templates:
     language: str
     env: jinja2.Environment
     labels: Mapping[str, Any]
-    #: Blocks already rendered, by template name and ``kept`` key (see ``render``).
-    _kept: dict[tuple[str, str], tuple[Parsed, ...]] = field(default_factory=dict, repr=False, compare=False)
+    #: What was made from these templates once per process, by key (``kept``): rendered blocks by
+    #: template name and ``kept`` key (see ``render``), and the cards made of them.
+    _kept: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def kept(self, key: tuple[str, ...], make: Callable[[], T]) -> T:
+        """What ``make`` makes, made once per process for ``key``: a key must hold everything ``make``
+        reads beyond these templates. ``HANDOUTS_FAST_PATH=0`` makes it every time."""
+        if not parsed_cache.enabled():
+            return make()
+        if key not in self._kept:
+            made = make()
+            if len(self._kept) >= KEPT_RENDERS:
+                self._kept.clear()
+            self._kept[key] = made
+        return self._kept[key]  # type: ignore[no-any-return]
 
     def render(self, name: str, context: Mapping[str, Any], *, kept: str | None = None) -> tuple[Parsed, ...]:
         """Render template ``name`` with ``context`` and parse the result into blocks.
@@ -79,14 +93,8 @@ class Templates:
         these templates are loaded once per process (``load_templates``), so the same key gives the same
         blocks. ``HANDOUTS_FAST_PATH=0`` renders every time.
         """
-        if kept is not None and parsed_cache.enabled():
-            found = self._kept.get((name, kept))
-            if found is None:
-                found = self.render(name, context)
-                if len(self._kept) >= KEPT_RENDERS:
-                    self._kept.clear()
-                self._kept[(name, kept)] = found
-            return found
+        if kept is not None:
+            return self.kept(("render", name, kept), lambda: self.render(name, context))
         path = self.folder / name
         try:
             template = self.env.get_template(name)

@@ -11,7 +11,7 @@ paper size and layout version (``sheet_marks``), so the reader knows where to lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 #: Bumped whenever what the map records changes meaning.
@@ -170,16 +170,6 @@ class LayoutMap:
     paper: str = "letter"
     document_id: str = ""
     sheets: tuple[SheetPage, ...] = ()
-
-    def after(self, pages: int) -> LayoutMap:
-        """The same map with ``pages`` pages (a cover) put in front."""
-        if not pages:
-            return self
-        # made directly, not with dataclasses.replace: a handout has a hundred boxes, and replace is slow
-        return replace(self, boxes=tuple(PlacedBox(b.page + pages, b.rect, b.exercise_id, b.date, b.session, b.kind)
-                                         for b in self.boxes),
-                       cells=tuple(PlacedCell(c.page + pages, c.rect, c.kind, c.date, c.week) for c in self.cells),
-                       sheets=tuple(replace(s, page=s.page + pages) for s in self.sheets))
 
     def marks(self) -> SheetMarks:
         """Where this document's checklist pages carry their markers and QR."""

@@ -17,7 +17,8 @@ BODY_START = "body-start"
 
 @dataclass(frozen=True)
 class Body:
-    """The laid-out pages of a document (no cover), where its sections and cards are, and its layout map."""
+    """The laid-out pages of a document (no cover), where its sections and cards are, and its layout map
+    (which counts the pages of the finished file, cover included)."""
 
     pdf: bytes
     pages: int

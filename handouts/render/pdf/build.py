@@ -23,7 +23,7 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from handouts.model.document import Cards, Checklist, HandoutDoc
+from handouts.model.document import Card, Cards, Checklist, HandoutDoc
 from handouts.model.layout import LayoutMap, SheetPage
 from handouts.render.pdf import caches, disk_cache
 from handouts.render.pdf.assemble import Body, assemble
@@ -68,15 +68,16 @@ def new_document_id() -> str:
     return "".join(secrets.choice(ID_LETTERS) for _ in range(10))
 
 
-def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None, *,
-           document_id: str | None = None) -> tuple[bytes, HandoutDocument, LayoutMap]:
+def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None, *, document_id: str | None = None,
+           cover_pages: int = 0) -> tuple[bytes, HandoutDocument, LayoutMap]:
     """Lay out and write the document's pages; every page gets its running header and footer, and every
     page with tick boxes its markers and QR page id (``document_id``, random when not given). ``wrap``
-    may extend the page-numbering canvas."""
+    may extend the page-numbering canvas. The layout map counts the pages of the finished file, with
+    ``cover_pages`` of cover in front; the QR page ids count the body's."""
     look = Look.of(doc.setup)
-    placements = Placements()
+    placements = Placements(cover_pages=cover_pages)
     document_id = document_id or new_document_id()
-    sheets = SheetIds(document_id, lambda: {box.page for box in placements.boxes})
+    sheets = SheetIds(document_id, placements.body_pages)
     builders = {
         Cards: lambda block: _cards(block, look),
         Checklist: lambda block: checklist_grids(
@@ -87,9 +88,9 @@ def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None, *,
     document = HandoutDocument(buffer, look, title=doc.title, author=doc.author)
     canvas = canvas_maker(look, doc.running, sheets)
     document.build(story, canvasmaker=wrap(canvas, document) if wrap else canvas)
-    pages = sorted({box.page for box in placements.boxes})
+    pages = sorted(placements.body_pages())
     layout = LayoutMap(look.pagesize, tuple(placements.boxes), tuple(placements.cells), paper=look.paper,
-                       document_id=document_id, sheets=tuple(SheetPage(p, p) for p in pages))
+                       document_id=document_id, sheets=tuple(SheetPage(p + cover_pages, p) for p in pages))
     return buffer.getvalue(), document, layout
 
 
@@ -98,13 +99,30 @@ def _cards(block: Cards, look: Look) -> list[Flowable]:
     out: list[Flowable] = []
     for card in block.cards:
         one = dataclasses.replace(block, cards=(card,))
-        out += frozen_flowables(("card", repr(one), look), lambda one=one: exercise_cards(one, look))  # type: ignore[misc]
+        out += frozen_flowables(("card", _said(card), look), lambda one=one: exercise_cards(one, look))  # type: ignore[misc]
     return out
 
 
-def render_body(doc: HandoutDoc, *, document_id: str | None = None) -> Body:
+#: A card's ``repr`` (its key: every word, number, picture and video it prints), by the card's identity:
+#: composing makes one card object per process for the same words (``compose.document._card``), so a
+#: card in many handouts is written out once. The card is kept with it, so its identity is not reused.
+_SAID: caches.Capped[int, tuple[Card, str]] = caches.Capped(256)
+caches.ALL.append(_SAID)
+
+
+def _said(card: Card) -> str:
+    if not caches.enabled():
+        return repr(card)
+    found = _SAID.get(id(card))
+    if found is None or found[0] is not card:
+        found = (card, repr(card))
+        _SAID.put(id(card), found)
+    return found[1]
+
+
+def render_body(doc: HandoutDoc, *, document_id: str | None = None, cover_pages: int = 0) -> Body:
     """Lay out the document's pages with ReportLab (see ``_build``)."""
-    pdf, document, layout = _build(doc, document_id=document_id)
+    pdf, document, layout = _build(doc, document_id=document_id, cover_pages=cover_pages)
     return Body(pdf, document.page, tuple(document.marks), layout)
 
 
@@ -116,10 +134,10 @@ def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None 
     if fast_path():
         disk_cache.load_once()
     if password or not fast_path():
-        body = render_body(doc, document_id=document_id)
+        body = render_body(doc, document_id=document_id, cover_pages=cover_pages)
         pdf, pages = assemble(body, doc, cover=cover, extra_metadata=extra_metadata, password=password,
                               duplex=duplex)
-        return Rendered(pdf, pages, cover_pages, body.layout.after(cover_pages))
+        return Rendered(pdf, pages, cover_pages, body.layout)
     finishes: list[Finish] = []
 
     def wrap(canvas: type[Canvas], document: HandoutDocument) -> type[Canvas]:
@@ -127,5 +145,5 @@ def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None 
                                extra_metadata=extra_metadata))
         return final_canvas(canvas, finishes[-1])
 
-    pdf, _, layout = _build(doc, wrap, document_id=document_id)
-    return Rendered(pdf, finishes[-1].pages, cover_pages, layout.after(cover_pages))
+    pdf, _, layout = _build(doc, wrap, document_id=document_id, cover_pages=cover_pages)
+    return Rendered(pdf, finishes[-1].pages, cover_pages, layout)

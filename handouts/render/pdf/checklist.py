@@ -43,10 +43,20 @@ CHOICE_INSET = 2  # points more between a pain row's "better / same / worse" and
 
 @dataclass
 class Placements:
-    """Where one build drew its tick boxes and write-in cells (page numbers of the body, from 1)."""
+    """Where one build drew its tick boxes and write-in cells, on the pages of the finished file: the
+    body's page numbers (from 1) after ``cover_pages`` pages of cover."""
 
     boxes: list[PlacedBox] = field(default_factory=list)
     cells: list[PlacedCell] = field(default_factory=list)
+    cover_pages: int = 0
+
+    def page_of(self, canvas: Canvas) -> int:
+        """The page of the finished file the canvas draws on."""
+        return canvas.getPageNumber() + self.cover_pages
+
+    def body_pages(self) -> set[int]:
+        """The body's pages (from 1, cover left out) with tick boxes."""
+        return {box.page - self.cover_pages for box in self.boxes}
 
 
 def _on_page(canvas: Canvas, x: float, y: float, width: float, height: float) -> Rect:
@@ -61,7 +71,7 @@ def _tick_boxes(canvas: Canvas, placed: Iterable[tuple[TickBox, float, float]], 
     """Empty squares to tick, each at its (x, y), noted in ``placements`` where they land on the page."""
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(1.2)
-    page = canvas.getPageNumber()
+    page = placements.page_of(canvas)
     for box, x, y in placed:
         canvas.rect(x, y, size, size, stroke=1, fill=0)
         placements.boxes.append(PlacedBox(page, _on_page(canvas, x, y, size, size),
@@ -112,7 +122,7 @@ class PainBoxes(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        page = canvas.getPageNumber()
+        page = self.placements.page_of(canvas)
         _tick_boxes(canvas, ((box, 0, self.height - (index + 1) * self.size - index * self.gap)
                              for index, box in enumerate(self.boxes)), self.size, self.placements)
         left = self.size + TICK_CLEAR
@@ -176,7 +186,7 @@ class GridTable(Table):
         super().draw()
         if self.placements is None:
             return
-        canvas, page = self.canv, self.canv.getPageNumber()
+        canvas, page = self.canv, self.placements.page_of(self.canv)
         columns, rows = self._colpositions, self._rowpositions  # noqa: SLF001 - set by Table's layout
         for cell in self.write_ins:
             x, top, bottom = columns[cell.first], rows[cell.row], rows[cell.row + 1]

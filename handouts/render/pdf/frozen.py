@@ -51,7 +51,6 @@ from handouts.render.pdf.portable import filled, portable
 from handouts.render.pdf.styles import Text
 
 
-
 @dataclass(frozen=True)
 class Drawn:
     """What one table drew: its size and spacing, and its operators with the fonts left as holes."""
@@ -128,6 +127,8 @@ class Placements(Protocol):
 
     boxes: list[PlacedBox]
     cells: list[PlacedCell]
+
+    def page_of(self, canvas: Canvas) -> int: ...
 
 
 #: The flowables a block may be made of to be recorded: tables (a checklist week's grid notes its
@@ -270,7 +271,7 @@ class _Replay(Flowable):
             origin = _origin(canvas)
             if origin is None:
                 raise ValueError("a recorded checklist drawn turned or scaled")
-            page = canvas.getPageNumber()
+            page = self.placements.page_of(canvas)
             key = (self.drawn.text, self.drawn.places, page, origin)
             found = _PLACED.get(key)
             if found is None:  # a week mostly lands where it did in the last handout: its boxes are the same
