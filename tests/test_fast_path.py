@@ -27,9 +27,9 @@ from handouts.model.options import PrintOptions
 from handouts.render.pdf import caches, frozen
 from handouts.render.pdf.combined import CombinedWriter
 from handouts.render.pdf.own_file import NotOwnFile, OwnFile
+from handouts.rules.plan import make_plan
 from handouts.run.batch import BatchOptions, run
 from handouts.run.handout import make_handout
-from handouts.rules.plan import make_plan
 from handouts.run.library import Library, open_library
 
 DPI = 50
