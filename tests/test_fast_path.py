@@ -397,3 +397,31 @@ def _all_blocks(blocks: Any) -> Any:
     for block in blocks:
         yield block
         yield from _all_blocks(getattr(block, "blocks", ()))
+
+
+@pytest.mark.parametrize("remembered", [3, 2048])
+def test_the_print_file_is_the_same_however_few_copied_objects_it_remembers(  # type: ignore[no-untyped-def]
+        library: Library, request_for, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, remembered: int) -> None:
+    """Objects found again by their parts are the objects written before: the file is the same bytes
+    whether few or many are remembered, each shared object is written once, and memory stays capped."""
+    from handouts.render.pdf import combined
+
+    paths = []
+    for number, name in enumerate(("Ana Ruiz", "Bea Soto", "Ana Ruiz")):
+        path = tmp_path / f"h{number}.pdf"
+        path.write_bytes(make_handout(request_for(patient=Patient(f"p-{number}", name), weeks=2), library=library,
+                                      options=PrintOptions(document_id="ABCDEFGHJK")).pdf)
+        paths.append(path)
+    none = tmp_path / "none.pdf"
+    monkeypatch.setattr(combined, "_COPIED", 0)
+    _combine(paths, none)
+    monkeypatch.setattr(combined, "_COPIED", remembered)
+    out = tmp_path / "print.pdf"
+    with out.open("wb") as stream:
+        writer = CombinedWriter(stream)
+        for path in paths:
+            writer.append(path, path.stem)
+        writer.finish()
+    assert len(writer.serializer.copied) <= remembered
+    assert out.read_bytes() == none.read_bytes()
+    assert len(PdfReader(out).pages) == 3 * len(PdfReader(paths[0]).pages)

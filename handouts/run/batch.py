@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from handouts.errors import ErrorList, Fix, FolderFullError, HandoutError, InputError, OutputExistsError, flatten
+from handouts.errors import (
+    ErrorList,
+    Fix,
+    FolderFullError,
+    HandoutError,
+    InputError,
+    OutputExistsError,
+    flatten,
+)
 from handouts.load.patients_csv import PatientsFile, Row, read_patients
 from handouts.load.request_fields import build_request
 from handouts.model import HandoutRequest, PlanWarning
@@ -31,12 +39,23 @@ from handouts.rules.plan import make_plan
 from handouts.run.handout import make_handout, output_path, refuse_unprintable
 from handouts.run.journal import JOURNAL, Entry, Journal, record
 from handouts.run.layout_file import layout_json, layout_path
-from handouts.run.library import Library, open_library
-from handouts.run.manifest import MANIFEST, manifest_writer, read_manifest, refuse_foreign_manifest
-from handouts.run.output import check_writable, file_sha256, folder_lock, sweep_stale, write_together
-from handouts.run.record import plan_record, record_bytes, record_path
+from handouts.run.library import Library, open_folders, open_library
+from handouts.run.manifest import (
+    MANIFEST,
+    manifest_writer,
+    read_manifest,
+    refuse_foreign_manifest,
+)
+from handouts.run.output import (
+    check_writable,
+    file_sha256,
+    folder_lock,
+    sweep_stale,
+    write_together,
+)
 from handouts.run.pool import in_order
 from handouts.run.print_file import clash, combined_file, name_in_folder, refuse_foreign
+from handouts.run.record import plan_record, record_bytes, record_path
 from handouts.run.results import BatchRefused, BatchResult, RowResult
 from handouts.wording import CSV
 
@@ -72,8 +91,7 @@ class RowTask:
     input_sha256: str
     force: bool
     printing: PrintOptions
-    data: Path | None
-    templates: Path | None
+    folders: tuple[tuple[Path, ...], Path]  # the library's (``Library.folders``), found once by the batch
     warnings: tuple[str, ...] = ()
 
 
@@ -134,8 +152,8 @@ class RowChecker:
                                            printing.name_in_metadata, bool(printing.password),
                                            self.content)).encode()).hexdigest()
         warnings = tuple(CSV.warning(w) for w in plan.warnings)
-        task = RowTask(row.line, request, path, fingerprint, self.options.force, printing, self.options.data,
-                       self.options.templates, warnings)
+        task = RowTask(row.line, request, path, fingerprint, self.options.force, printing, self.library.folders,
+                       warnings)
         return task, [], plan.warnings
 
     def _invalid(self, row: Row, patient_id: str, errors: list[HandoutError]
@@ -324,7 +342,7 @@ def _render_one(task: RowTask) -> RowResult:
             return dataclasses.replace(done, status="written", message="; ".join(task.warnings))
     plan_file = record_path(task.path)
     try:
-        library = open_library(task.data, task.templates)
+        library = open_folders(*task.folders)
         handout = make_handout(task.request, library=library, options=task.printing)
         sha256 = handout.sha256  # hashed once: the result and the journal both need it
         result = RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,

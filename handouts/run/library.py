@@ -29,6 +29,12 @@ class Library:
     dataset: Dataset
     templates_root: Path
 
+    @property
+    def folders(self) -> tuple[tuple[Path, ...], Path]:
+        """The resolved data folders (first one first) and templates folder: ``open_folders`` opens the
+        same library from them, without looking for them again (a batch's worker, for every row)."""
+        return self.dataset.roots, self.templates_root
+
     def templates(self, language: str) -> Templates:
         return load_templates(self.templates_root, language)
 
@@ -83,6 +89,11 @@ def open_library(data: str | Path | None = None, templates: str | Path | None = 
         raise DataError("the data folder does not exist; pass --data DIR or set HANDOUTS_DATA", path=chosen)
     roots = tuple(resources.resolved(root) for root in resources.data_dirs(data))
     return _open(roots, resources.resolved(resources.templates_dir(templates)))
+
+
+def open_folders(data_roots: tuple[Path, ...], templates_root: Path) -> Library:
+    """The library of ``Library.folders``, loaded and validated once per process."""
+    return _open(data_roots, templates_root)
 
 
 def forget() -> None:

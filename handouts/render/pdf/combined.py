@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import OrderedDict
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -56,6 +58,10 @@ class _Serializer:
         self.next_number = _INFO + 1
         self.known: dict[bytes, int] = {}  # digest of an object's bytes -> its number
         self.in_progress: set[int] = set()
+        #: Objects copied from handouts (``copy_own``), by their parts as read and the numbers their
+        #: references got here: the fonts, forms and resources most handouts share are read as the same
+        #: parts (``own_file._READ``), so they are found again without being joined and hashed.
+        self.copied: OrderedDict[tuple[Parts, tuple[int, ...]], int] = OrderedDict()
 
     def write(self, number: int, body: bytes) -> None:
         self.offsets[number] = self.out.tell()
@@ -75,8 +81,7 @@ class _Serializer:
 
     def fill(self, parts: Parts, source: OwnFile, mapping: dict[int, int]) -> bytes:
         """An object of a file read by ``OwnFile``, each object it refers to written first and renumbered."""
-        return b"".join(part if isinstance(part, bytes) else b"%d 0 R" % self.copy_own(source, part, mapping)
-                        for part in parts)
+        return _joined(parts, [self.copy_own(source, part, mapping) for part in parts if type(part) is int])
 
     def copy_own(self, source: OwnFile, number: int, mapping: dict[int, int]) -> int:
         """The number object ``number`` of ``source`` has here, written (or found already written)."""
@@ -85,12 +90,22 @@ class _Serializer:
             self.next_number += 1
         if number not in mapping:
             self.in_progress.add(number)
-            body = self.fill(source.parts(number), source, mapping)
+            parts = source.parts(number)
+            refs = tuple(self.copy_own(source, part, mapping) for part in parts if type(part) is int)
             self.in_progress.discard(number)
             if number in mapping:
-                self.write(mapping[number], body)
+                self.write(mapping[number], _joined(parts, refs))
             else:
-                mapping[number] = self.add(body)
+                key = (parts, refs)
+                found = self.copied.get(key)
+                if found is None:
+                    found = self.add(_joined(parts, refs))
+                    self.copied[key] = found
+                    if len(self.copied) > _COPIED:  # a handout's own objects are not seen again: keep few
+                        self.copied.popitem(last=False)
+                else:
+                    self.copied.move_to_end(key)
+                mapping[number] = found
         return mapping[number]
 
     def copy(self, value: PdfObject, mapping: dict[int, int]) -> PdfObject:
@@ -122,6 +137,16 @@ class _Serializer:
         if isinstance(value, ArrayObject):
             return ArrayObject(self.copy(item, mapping) for item in value)
         return value
+
+
+#: Objects ``copy_own`` remembers by their parts (least recently used dropped first).
+_COPIED = 2048
+
+
+def _joined(parts: Parts, refs: Sequence[int]) -> bytes:
+    """``parts`` with its holes filled by the references ``refs``, in order."""
+    numbers = iter(refs)
+    return b"".join(part if type(part) is bytes else b"%d 0 R" % next(numbers) for part in parts)
 
 
 _RESOURCES = re.compile(rb"/Resources\s*<<")
