@@ -13,10 +13,10 @@ map here rather than a dictionary each through the json module (a test holds the
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from handouts.model.layout import MM, LayoutMap, Rect, layout_record
 
@@ -35,7 +35,8 @@ def layout_json(layout: LayoutMap, *, patient_id: str, kind: str) -> bytes:
     """The layout JSON of a document, as bytes (sorted keys, one box per line for a readable diff)."""
     record = layout_record(dataclasses.replace(layout, boxes=(), cells=()), patient_id=patient_id, kind=kind)
     height = layout.page_size[1]
-    many = {"boxes": [_box(b, height) for b in layout.boxes], "cells": [_cell(c, height) for c in layout.cells]}
+    many = {"boxes": [_line(b, height, _box) for b in layout.boxes],
+            "cells": [_line(c, height, _cell) for c in layout.cells]}
     lines = ["{"]
     items = list(record.items())
     for index, (key, value) in enumerate(items):
@@ -61,14 +62,29 @@ def _rect(rect: Rect, page_height: float) -> str:
             f"{round(rect.width / MM, 3)!r}, {round(rect.height / MM, 3)!r}]")
 
 
-@functools.lru_cache(maxsize=4096)  # a batch's boxes repeat from handout to handout (and are immutable)
+#: Each box's and cell's line, by the object's identity and the page height (the object is kept, so its
+#: identity is not reused): a replayed week notes the very box objects it noted before
+#: (``frozen._PLACED``), and hashing hundreds of boxes field by field was most of this file's time.
+_LINES: dict[tuple[int, float], tuple[Any, str]] = {}
+_KEPT_LINES = 8192
+
+
+def _line(item: PlacedBox | PlacedCell, page_height: float, write: Callable[[Any, float], str]) -> str:
+    key = (id(item), page_height)
+    found = _LINES.get(key)
+    if found is None or found[0] is not item:
+        if len(_LINES) >= _KEPT_LINES:
+            _LINES.clear()
+        found = _LINES[key] = (item, write(item, page_height))
+    return found[1]
+
+
 def _box(box: PlacedBox, page_height: float) -> str:
     return (f'{{"page": {box.page:d}, "kind": {_text(box.kind)}, "exercise_id": {_text(box.exercise_id)}, '
             f'"date": "{box.date.isoformat()}", "session": {box.session:d}, "value": {_text(box.value)}, '
             f'"rect": {_rect(box.rect, page_height)}}}')
 
 
-@functools.lru_cache(maxsize=1024)
 def _cell(cell: PlacedCell, page_height: float) -> str:
     day = f'"{cell.date.isoformat()}"' if cell.date else "null"
     return (f'{{"page": {cell.page:d}, "kind": {_text(cell.kind)}, "date": {day}, "week": {cell.week:d}, '
