@@ -131,3 +131,40 @@ def test_an_object_holding_anything_unusual_is_written_by_reportlab() -> None:
 def test_a_string_is_written_as_reportlab_writes_it(text: str) -> None:
     document = Canvas(BytesIO())._doc
     assert direct.string_bytes(pdfdoc.PDFString(text), document) == pdfdoc.PDFString(text).format(document)
+
+
+@given(x=st.floats(-500, 500, allow_nan=False), y=st.floats(-800, 800, allow_nan=False),
+       spare=st.floats(0, 100, allow_nan=False), align=st.sampled_from(["LEFT", "CENTER", "RIGHT"]),
+       matrix=st.sampled_from([(1, 0, 0, 1, 0, 0), (1, 0, 0, 1, 34.01575, 707.1378), (0.5, 0, 0, 0.5, 10, 20),
+                               (0, 1, -1, 0, 612, 0)]))
+def test_a_recorded_drawing_is_placed_as_drawon_places_it(x: float, y: float, spare: float, align: str,
+                                                           matrix: tuple[float, ...]) -> None:
+    """``draw_recorded`` writes what ``Flowable.drawOn`` writes around a drawing that only appends
+    operators, and the drawing sees the same transform; the canvas's transform is as it was after."""
+    from reportlab.platypus import Flowable
+
+    from handouts.render.pdf.portable import draw_recorded
+
+    class Recorded(Flowable):
+        def draw(self) -> None:
+            self.seen = self.canv._currentMatrix
+            self.canv._code.append("0 0 m 10 10 l S")
+
+    canvases, seen = [], []
+    for lean in (False, True):
+        canvas = Canvas(BytesIO())
+        canvas.transform(*matrix)
+        canvas._code.append("BT ET")  # so the translation is not merged into the transform above
+        flowable = Recorded()
+        flowable.hAlign = align
+        if lean:
+            draw_recorded(flowable, canvas, x, y, spare, flowable.draw)
+        else:
+            flowable.drawOn(canvas, x, y, _sW=spare)
+        canvases.append(canvas)
+        seen.append(flowable.seen)
+    plain, lean_canvas = canvases
+    assert lean_canvas._code == plain._code
+    assert seen[1] == seen[0]
+    assert lean_canvas._currentMatrix == plain._currentMatrix
+    assert not hasattr(flowable, "canv")

@@ -47,7 +47,7 @@ from handouts.render.pdf import caches
 from handouts.render.pdf.checklist import GridTable
 from handouts.render.pdf.forms import define_form
 from handouts.render.pdf.pages import MarkFlowable
-from handouts.render.pdf.portable import filled, portable
+from handouts.render.pdf.portable import draw_recorded, filled, portable
 from handouts.render.pdf.styles import Text
 
 
@@ -232,8 +232,8 @@ def _write(canvas: Canvas, drawn: Drawn) -> None:
     the same card in many handouts is one object in a combined print file), and drawn here."""
     for name in drawn.forms:
         if not canvas.hasForm(name):
-            width, height, operators = caches.FIGURE_FORMS.get(name)  # type: ignore[misc]
-            define_form(canvas, name, (0, 0, width, height), "\n".join(operators))
+            width, height, operators = _figure(name)
+            define_form(canvas, name, (0, 0, width, height), operators)
     # the record holds the table's own save, translation and restore, as its drawOn made them
     text = filled(canvas, (drawn.text, drawn.fonts))
     key = (text, drawn.forms)  # a str keeps its hash: a record replayed again is not hashed again
@@ -245,6 +245,23 @@ def _write(canvas: Canvas, drawn: Drawn) -> None:
         define_form(canvas, form, (-FORM_MARGIN, -FORM_MARGIN, drawn.width + FORM_MARGIN,
                                     drawn.height + FORM_MARGIN), text, drawn.forms)
     canvas.doForm(form)
+
+
+def _figure(name: str) -> tuple[float, float, str]:
+    """A recorded figure's size and operators as one text, joined once per process: the same str each
+    time, so the form's lookups hash it once (joining and hashing a figure's operators for every card
+    drawn was most of the time of defining its form)."""
+    width, height, operators = caches.FIGURE_FORMS.get(name)  # type: ignore[misc]
+    found = _JOINED.get(name)
+    if found is None or found[0] is not operators:
+        found = (operators, "\n".join(operators))
+        _JOINED.put(name, found)
+    return width, height, found[1]
+
+
+#: Each figure's operators (as kept in ``caches.FIGURE_FORMS``) and the same joined, by the figure's name.
+_JOINED: caches.Capped[str, tuple[tuple[str, ...], str]] = caches.Capped(256)
+caches.ALL.append(_JOINED)
 
 
 class _Replay(Flowable):
@@ -263,6 +280,12 @@ class _Replay(Flowable):
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         return []
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        if getattr(self, "_showBoundary", None):
+            super().drawOn(canvas, x, y, _sW)
+        else:  # it writes forms and notes boxes, and sets nothing on the canvas
+            draw_recorded(self, canvas, x, y, _sW, self.draw)
 
     def draw(self) -> None:
         canvas: Canvas = self.canv

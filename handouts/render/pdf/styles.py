@@ -19,7 +19,7 @@ from handouts.model.layout import BAND, MM
 from handouts.render.pdf import caches
 from handouts.render.pdf.caches import style_key
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, primed, register_fonts
-from handouts.render.pdf.portable import filled, portable
+from handouts.render.pdf.portable import Portable, draw_recorded, filled, portable
 
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
 BODY_SIZE = 12.5
@@ -95,17 +95,30 @@ class Text(Paragraph):
         if self._parse_key is None or not caches.enabled() or not hasattr(self, "blPara") or not primed(canvas._doc):
             super().draw()
             return
-        key = (self._parse_key, self.width, getattr(self, "autoLeading", None), self.height)
-        found = caches.DRAWN_TEXT.get(key)
+        found = self._recorded(canvas)
         if found is not None:
             canvas._code.append(filled(canvas, found))
             return
+        key = (self._parse_key, self.width, getattr(self, "autoLeading", None), self.height)
         code, annotations, colours = len(canvas._code), len(canvas._annotationrefs), dict(canvas._colorsUsed)
         super().draw()
         if len(canvas._annotationrefs) == annotations and canvas._colorsUsed == colours:  # no links, no spot colours
             recorded = portable("\n".join(canvas._code[code:]), canvas, lambda name: False)
             if recorded is not None:
                 caches.DRAWN_TEXT.put(key, recorded)
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803 - ReportLab's names
+        found = None if getattr(self, "_showBoundary", None) else self._recorded(canvas)
+        if found is None:
+            super().drawOn(canvas, x, y, _sW)
+        else:
+            draw_recorded(self, canvas, x, y, _sW, lambda: canvas._code.append(filled(canvas, found)))
+
+    def _recorded(self, canvas: Any) -> Portable | None:
+        """The operators a paragraph of this text, style, width and height drew before in this process."""
+        if self._parse_key is None or not caches.enabled() or not hasattr(self, "blPara") or not primed(canvas._doc):
+            return None
+        return caches.DRAWN_TEXT.get((self._parse_key, self.width, getattr(self, "autoLeading", None), self.height))
 
     def _shared_key(self, width: float) -> tuple[Any, ...] | None:
         if self._parse_key is None or self._shared or not caches.enabled():
