@@ -193,30 +193,34 @@ SHEET_INSET = (CORNER_INSET + CORNER_MARKER + MARKER_CLEAR + 1) * MM
 SHEET_FOOT_RAISE = 1.5 * MM
 
 
-def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int, *, sheet: bool = False) -> None:
+def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages: int, *, sheet: bool = False,
+                  here: dict[tuple[Any, ...], str] | None = None) -> None:
+    """The running header and footer of a page; ``here`` keeps what this document drew (``_kept``)."""
     width, height = look.pagesize
     left = SHEET_INSET if sheet else MARGIN
     right = width - (SHEET_INSET if sheet else MARGIN)
     canvas.saveState()
     # The header is the same on every page of a handout, a footer on the same page of many handouts.
     _kept(canvas, ("header", look, running.clinic, running.patient, left, right),
-          lambda: _draw_header(canvas, look, running, left, right))
+          lambda: _draw_header(canvas, look, running, left, right), here)
     label = running.page_label(page, pages)
     if sheet:
         _kept(canvas, ("sheet footer", look, running.made, label, running.sample, running.edition, left, right),
-              lambda: _draw_sheet_footer(canvas, look, running, label, left, right))
+              lambda: _draw_sheet_footer(canvas, look, running, label, left, right), here)
     else:
         _kept(canvas, ("footer", look, running.made, label, running.sample, running.edition, left, right),
-              lambda: _draw_footer(canvas, look, running, label, left, right))
+              lambda: _draw_footer(canvas, look, running, label, left, right), here)
     canvas.restoreState()
 
 
-def _kept(canvas: Canvas, key: tuple[Any, ...], draw: Callable[[], None]) -> None:
+def _kept(canvas: Canvas, key: tuple[Any, ...], draw: Callable[[], None],
+          here: dict[tuple[Any, ...], str] | None = None) -> None:
     """``draw()``, or on the fast path the operators it wrote for the same ``key`` before in this process.
 
     Each part sets every font, colour and line width it uses, so what it writes depends on its key
-    alone. Only words in the primed font subset are kept (``portable``): a name with rarer letters is
-    drawn each time."""
+    alone. Only words in the primed font subset are kept for other documents (``portable``); a part
+    with rarer letters (a patient's name in the header) is kept in ``here`` for the other pages of this
+    document, whose font names are its own."""
     if not caches.enabled():
         draw()
         return
@@ -224,11 +228,20 @@ def _kept(canvas: Canvas, key: tuple[Any, ...], draw: Callable[[], None]) -> Non
     if found is not None:
         canvas._code.append(filled(canvas, found))
         return
+    written = here.get(key) if here is not None else None
+    if written is not None:
+        canvas._code.append(written)
+        return
     start = len(canvas._code)
     draw()
-    recorded = portable("\n".join(canvas._code[start:]), canvas, lambda name: False)
+    written = "\n".join(canvas._code[start:])
+    recorded = portable(written, canvas, lambda name: False)
     if recorded is not None:
         _RUNNING.put(key, recorded)
+    elif here is not None:
+        del canvas._code[start:]
+        canvas._code.append(written)  # one entry, as a kept part is written: the same bytes
+        here[key] = written
 
 
 #: Running headers and footers as operators with their fonts as holes, by their words, place and look.
@@ -347,10 +360,11 @@ def canvas_maker(look: Look, running: Running, sheets: SheetIds | None = None) -
         def save(self) -> None:
             pages = len(self._page_states)
             with_boxes = sheets.pages() if sheets else set()
+            here: dict[tuple[Any, ...], str] = {}  # running parts this document drew, for its other pages
             for number, state in enumerate(self._page_states, start=1):
                 self.__dict__.update(state)
                 sheet = sheets is not None and number in with_boxes
-                _draw_running(self, look, running, number, pages, sheet=sheet)
+                _draw_running(self, look, running, number, pages, sheet=sheet, here=here)
                 if sheet:
                     draw_sheet_marks(self, sheet_marks(look.paper, look.pagesize),
                                      page_id(sheets.document_id, number))  # type: ignore[union-attr]
