@@ -104,10 +104,15 @@ def test_a_handout_written_directly_is_the_file_reportlab_writes(  # type: ignor
         return plain_call(self, document)
 
     monkeypatch.setattr(direct.Direct, "__call__", noting)
+    files: list[bytes | None] = []
+    whole = document_objects.file_bytes
+    monkeypatch.setattr(document_objects, "file_bytes", lambda doc: files.append(whole(doc)) or files[-1])
     ours = make_handout(request, library=library, options=options).pdf
     assert {"PDFPage", "PDFStream", "PDFCatalog", "PDFPages", "PDFOutlines", "OutlineEntryObject", "PDFDictionary",
             "_Info"} <= set(written)
+    assert files == [ours]  # the file itself written directly too
     monkeypatch.setattr(direct.Direct, "__call__", lambda self, document: self.plain(document))
+    monkeypatch.setattr(document_objects, "file_bytes", lambda doc: None)
     theirs = make_handout(request, library=library, options=options).pdf
     assert ours == theirs
 

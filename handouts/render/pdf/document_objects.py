@@ -6,22 +6,27 @@ content stream, the catalog, the page tree, the outline and its entries, the
 information dictionary, the font dictionary and the named destinations. Building a
 dictionary, naming and sorting its keys and formatting every value by type took
 about a tenth of a warm handout. Here each is written directly, to the same bytes
-(``tests/test_page_objects.py`` holds them equal). An object holding anything
-unusual is written by ReportLab, as is every object of an encrypted document and
-everything when ``HANDOUTS_FAST_PATH=0``.
+(``tests/test_page_objects.py`` holds them equal). The file itself is put together
+the same way (``file_bytes``): each object framed and numbered, the cross-reference
+table and the trailer. An object holding anything unusual is written by ReportLab,
+as is every object of an encrypted document and everything when ``HANDOUTS_FAST_PATH=0``.
 
 ReportLab internals used: ``PDFDocument.format`` (wrapped per document: the outline's
 entries exist only once ``Outlines.prepare`` has run), its ``Catalog``, ``Pages``,
 ``Outlines``, ``info`` and ``idToObject``; the fields of ``PDFCatalog``, ``PDFPages``,
 ``PDFOutlines`` and ``OutlineEntryObject``; ``PDFStream``'s ``dictionary``, ``filters``
 and ``content`` and the filter ``PDFZCompress``; ``PDFDocument.Reference``; the
-``__RefOnly__`` marker. Each object's ``format`` is replaced on the instance (``page_objects.Direct``).
+``__RefOnly__`` marker; for the file, ``numberToId``, ``idToObjectNumberAndVersion``,
+``idToOffset``, ``_pdfVersion``, ``ID``, ``_digiSigs`` and ``encrypt`` (``NoEncryption``),
+``PDFFile``'s header, ``PDFTrailer``, ``pdfdoc.format`` and ``rl_config.invariant``/``pdfComments``.
+Each object's ``format`` is replaced on the instance (``page_objects.Direct``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 from handouts.render.pdf import caches
@@ -46,9 +51,45 @@ def quick_document(doc: pdfdoc.PDFDocument) -> None:
             write = _WRITERS.get(type(obj))
             if write is not None and not isinstance(obj.format, Direct):
                 obj.format = Direct(obj, write)
-        return format_document()
+        written = file_bytes(doc)
+        return format_document() if written is None else written
 
     doc.format = format_all
+
+
+def file_bytes(doc: pdfdoc.PDFDocument) -> bytes | None:
+    """The whole file as ``PDFDocument.format`` writes it (each object numbered and framed, the
+    cross-reference table, the trailer), without a wrapper object, an encoding pass and an offset
+    count for each object; None for a document it must write itself (encrypted, signed, with
+    comments)."""
+    if (type(doc.encrypt) is not pdfdoc.NoEncryption or getattr(doc, "_digiSigs", None)
+            or (not rl_config.invariant and rl_config.pdfComments)):
+        return None
+    catalog, info = doc.Catalog, doc.info
+    doc.Reference(catalog)
+    doc.Reference(info)
+    numbers, objects, offsets = doc.numberToId, doc.idToObject, doc.idToOffset
+    versions = doc.idToObjectNumberAndVersion
+    header = pdfdoc.PDFFile(doc._pdfVersion).format(doc)
+    out, at, rows = [header], len(header), ["0000000000 65535 f "]
+    counter = 1
+    while counter in numbers:  # objects may be registered while others are written: numbers grows
+        oid = numbers[counter]
+        number, version = versions[oid]
+        content = pdfdoc.format(objects[oid], doc, toplevel=1)
+        written = b"%d %d obj\n%s%sendobj\n" % (number, version, content, b"" if content.endswith(b"\n") else b"\n")
+        offsets[oid] = at
+        rows.append("%0.10d %0.5d n " % (at, version))
+        out.append(written)
+        at += len(written)
+        counter += 1
+    if len(rows) - 1 != len(numbers):  # ReportLab's own check: object numbers that are not 1, 2, 3...
+        raise ValueError(f"counter {counter} doesn't match number to id dictionary {len(numbers)}")
+    out.append(("xref\n0 %d\n%s\n" % (len(rows), "\n".join(rows))).encode("ascii"))
+    trailer = pdfdoc.PDFTrailer(startxref=at, Size=len(numbers) + 1, Root=doc.Reference(catalog),
+                                Info=doc.Reference(info), ID=doc.ID())
+    out.append(trailer.format(doc))
+    return b"".join(out)
 
 
 def _catalog(catalog: pdfdoc.PDFCatalog, document: pdfdoc.PDFDocument) -> bytes | None:
