@@ -425,3 +425,25 @@ def test_the_print_file_is_the_same_however_few_copied_objects_it_remembers(  # 
     assert len(writer.serializer.copied) <= remembered
     assert out.read_bytes() == none.read_bytes()
     assert len(PdfReader(out).pages) == 3 * len(PdfReader(paths[0]).pages)
+
+
+def test_the_cross_reference_table_is_read_whatever_its_rows_end_with() -> None:
+    """Rows of 20 bytes are read at once, each ending in " \\n", "\\r\\n" or " \\r"; a damaged row is found."""
+    from handouts.render.pdf.own_file import _xref
+
+    buffer = BytesIO()
+    canvas = Canvas(buffer)
+    for page in range(3):
+        canvas.drawString(72, 72, f"page {page}")
+        canvas.showPage()
+    canvas.save()
+    data = buffer.getvalue()
+    start = int(data.rsplit(b"startxref", 1)[1].split()[0])
+    expected = _xref(data, start)
+    assert len(expected) >= 8 and all(data[offset:].split(b" ", 1)[0].isdigit() for offset in expected.values())
+    for ending in (b"\r\n", b" \r"):
+        table = data[start:].replace(b" n \n", b" n" + ending).replace(b" f \n", b" f" + ending)
+        assert _xref(data[:start] + table, start) == expected
+    damaged = data[:start] + data[start:].replace(b" n \n", b" x \n", 1)
+    with pytest.raises(NotOwnFile):
+        _xref(damaged, start)

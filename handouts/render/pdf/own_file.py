@@ -22,6 +22,9 @@ Parts = tuple[Union[bytes, int], ...]
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
+#: A cross-reference row as the PDF standard has it: exactly 20 bytes, ending in " \n", "\r\n" or " \r".
+_XREF_ROWS = re.compile(rb"(\d{10}) \d{5} ([nf])(?: \n|\r\n| \r)")
+_XREF_ROW_SIZE = 20
 _HEAD = re.compile(rb"\s*(\d+) (\d+) obj\b")
 _TOKEN = re.compile(rb"""
     (?P<space>\s+) | (?P<comment>%[^\r\n]*) | (?P<open><<|\[) | (?P<close>>>|\]) | (?P<string>\() |
@@ -134,6 +137,11 @@ def _xref(data: bytes, start: int) -> dict[int, int]:
             break
         first, count = int(line[0]), int(line[1])
         position = line_end + 1
+        rows = _XREF_ROWS.findall(data, position, position + _XREF_ROW_SIZE * count)
+        if len(rows) == count:  # every row its 20 bytes, so one after another: read at once
+            offsets.update((number, int(offset)) for number, (offset, kind) in enumerate(rows, first) if kind == b"n")
+            position += _XREF_ROW_SIZE * count
+            continue
         for number in range(first, first + count):
             row = _XREF_ROW.match(data, position)
             if row is None:
