@@ -855,3 +855,22 @@ def test_a_row_with_several_overrides_is_skipped_when_run_again_in_another_proce
         outputs.append(done.stdout + done.stderr)
     assert "written: 1," in outputs[0]
     assert all("written: 0, skipped (already done): 1, failed: 0" in output for output in outputs[1:]), outputs
+
+
+@pytest.mark.parametrize("kept", [0, 2, 1024])
+def test_rows_the_first_pass_kept_are_not_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         kept: int) -> None:
+    """The first pass keeps the tasks of the first KEPT_TASKS good rows; the second pass checks only the
+    others (and a bad row) again. The handouts are the same either way."""
+    monkeypatch.setattr(batch_module, "KEPT_TASKS", kept)
+    checked: list[int] = []
+    real = batch_module.RowChecker.check
+    monkeypatch.setattr(batch_module.RowChecker, "check", lambda self, row: checked.append(row.line) or real(self, row))
+    path = write_csv(tmp_path, HEADER + "".join(f"k{n},Ann {n},nonspecific,acute,2026-12-07,1\n" for n in range(4))
+                     + "bad,Bob,nonspecific,someday,2026-12-07,1\n")
+    result = run(path, options(tmp_path))
+    assert result.count("written") == 4 and result.count("invalid") == 1
+    first, second = checked[:5], checked[5:]
+    assert first == [2, 3, 4, 5, 6]
+    assert second == [2, 3, 4, 5][min(kept, 4):] + [6]
+    assert [row["status"] for row in manifest(tmp_path / "out")] == ["written"] * 4 + ["invalid"]

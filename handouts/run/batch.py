@@ -164,12 +164,19 @@ class RowChecker:
 
 @dataclass
 class _Survey:
-    """What the first pass found: how many rows, how many good, every problem."""
+    """What the first pass found: how many rows, how many good, every problem; and the tasks of the
+    first ``KEPT_TASKS`` good rows, so the second pass need not check them again."""
 
     total: int = 0
     good: int = 0
     errors: list[HandoutError] = field(default_factory=list)
     print_clash: HandoutError | None = None  # the first row whose handout the print file would replace
+    tasks: dict[int, tuple[dict[str, str], RowTask]] = field(default_factory=dict)  # line -> (its values, task)
+
+
+#: Good rows whose task the first pass keeps for the second (a day's batch, some 3 MB); the rows after
+#: them are checked again as they are made, so a batch's memory stays flat however long its CSV is.
+KEPT_TASKS = 1024
 
 
 def run(csv_path: str | Path, options: BatchOptions | None = None, *,
@@ -207,7 +214,7 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
         for folder in folders:  # what an earlier run that was stopped left behind
             sweep_stale(folder)
         try:
-            return _make_all(checker, patients, survey.total, options, started, progress)
+            return _make_all(checker, patients, survey, options, started, progress)
         finally:
             for folder in folders:  # what this run's workers left if it was stopped
                 sweep_stale(folder)
@@ -222,6 +229,8 @@ def _survey(checker: RowChecker, rows: Iterable[Row]) -> _Survey:
         survey.errors.extend(errors)
         if isinstance(outcome, RowTask):
             survey.good += 1
+            if len(survey.tasks) < KEPT_TASKS:
+                survey.tasks[row.line] = (row.values, outcome)
             if survey.print_clash is None and outcome.path.name.lower() == checker.print_name:
                 survey.print_clash = clash(checker.options.combined,  # type: ignore[arg-type]
                                            f"the handout of line {row.line} ({outcome.request.patient.patient_id})")
@@ -241,13 +250,21 @@ def _refuse_clashes(checker: RowChecker, survey: _Survey, options: BatchOptions)
         raise clash(options.combined, "a handout an earlier batch made in this folder")
 
 
-def _make_all(checker: RowChecker, patients: PatientsFile, total: int, options: BatchOptions, started: float,
+def _make_all(checker: RowChecker, patients: PatientsFile, survey: _Survey, options: BatchOptions, started: float,
               progress: Callable[[RowResult, int], None] | None) -> BatchResult:
     """The second pass: rows not yet done are made, and as each finishes in CSV order it goes into
     the manifest and the print file."""
     journal = Journal.open(options.output)
     batch = BatchResult(options.output, patients.notes, every_row=lambda: read_manifest(options.output))
-    items = (_decided(checker.check(row)[0], journal) for row in patients.each_row())
+    total = survey.total
+
+    def task_of(row: Row) -> RowTask | RowResult:
+        kept = survey.tasks.pop(row.line, None)
+        if kept is not None and kept[0] == row.values:  # the row read as the first pass read it
+            return kept[1]
+        return checker.check(row)[0]
+
+    items = (_decided(task_of(row), journal) for row in patients.each_row())
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(manifest_writer(journal))
         printer = (stack.enter_context(combined_file(options.combined, duplex=options.printing.duplex,
