@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from handouts.errors import FolderFullError, OutputError, OutputExistsError
+from handouts.run import output
 from handouts.run.output import write_atomic, write_together
 
 
@@ -33,10 +33,10 @@ def test_never_overwrites_without_force(tmp_path: Path) -> None:
 
 def test_read_only_folder_is_an_output_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests run as root in CI, where chmod cannot make a folder read-only: refuse like the OS would.
-    def refuse(**kwargs: object) -> None:
+    def refuse(folder: Path) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(output, "_locked_temp", refuse)
     with pytest.raises(OutputError, match="cannot write in this folder: Permission denied") as caught:
         write_atomic(tmp_path / "a.pdf", b"x")
     assert caught.value.exit_code == 3
@@ -120,3 +120,18 @@ def test_a_failed_sync_of_files_written_together_names_none_of_them(
     with pytest.raises(FolderFullError, match="No space left on device"):
         write_together([(tmp_path / "a.plan.json", b"{}"), (tmp_path / "a.pdf", b"%PDF-1")])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_temporary_name_already_taken_is_never_written_through(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A temporary file is created exclusively: a name already there (a file, or a link an attacker
+    planted) is passed over for another, and what is there is left as it was."""
+    names = iter(["taken", "free", "taken", "taken", "free2"])
+    monkeypatch.setattr(output.secrets, "token_hex", lambda size: next(names))
+    planted = tmp_path / f"{output.TEMP_PREFIX}taken{output.TEMP_SUFFIX}"
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"keep")
+    planted.symlink_to(outside)
+    write_together([(tmp_path / "a.json", b"{}"), (tmp_path / "a.pdf", b"%PDF")])
+    assert outside.read_bytes() == b"keep" and planted.is_symlink()
+    assert (tmp_path / "a.pdf").read_bytes() == b"%PDF" and (tmp_path / "a.json").read_bytes() == b"{}"

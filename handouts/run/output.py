@@ -28,8 +28,8 @@ import contextlib
 import errno
 import hashlib
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -46,17 +46,9 @@ TEMP_SUFFIX = ".tmp"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | getattr(os, "O_BINARY", 0)
 #: errno values that mean no file will fit, whichever is written next.
 _FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
-
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _file_mode()
 
 
 def write_error(exc: OSError, path: Path, what: str = "cannot write the file") -> OutputError:
@@ -202,16 +194,21 @@ def _write_all(descriptor: int, data: bytes, path: Path) -> None:
 
 
 def _locked_temp(folder: Path) -> tuple[int, Path]:
-    """A new, empty temporary file in ``folder``, locked for as long as this process keeps it open."""
+    """A new, empty temporary file in ``folder``, locked for as long as this process keeps it open.
+
+    Created exclusively under a random name (never through a link planted there), with the mode of an
+    ordinary file (0666 less the umask, as the kernel applies it)."""
     while True:
-        descriptor, name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+        name = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}"
+        try:
+            descriptor = os.open(name, _CREATE, 0o666)
+        except FileExistsError:
+            continue  # a name taken: draw another
         if fcntl is not None:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         if os.fstat(descriptor).st_nlink:
-            break
+            return descriptor, name
         os.close(descriptor)  # swept between its creation and its lock: take another
-    os.chmod(descriptor, _FILE_MODE)  # mkstemp makes 0600; a handout is an ordinary file
-    return descriptor, Path(name)
 
 
 def sweep_stale(folder: Path) -> int:
