@@ -78,12 +78,13 @@ class Templates:
         reads beyond these templates. ``HANDOUTS_FAST_PATH=0`` makes it every time."""
         if not parsed_cache.enabled():
             return make()
-        if key not in self._kept:
-            made = make()
+        found = self._kept.get(key)
+        if found is None:  # (another thread may empty the store meanwhile: what was made is returned)
+            found = make()
             if len(self._kept) >= KEPT_RENDERS:
                 self._kept.clear()
-            self._kept[key] = made
-        return self._kept[key]  # type: ignore[no-any-return]
+            self._kept[key] = found
+        return found  # type: ignore[no-any-return]
 
     def render(self, name: str, context: Mapping[str, Any], *, kept: str | None = None) -> tuple[Parsed, ...]:
         """Render template ``name`` with ``context`` and parse the result into blocks.
