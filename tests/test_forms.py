@@ -34,7 +34,7 @@ def test_a_form_made_directly_is_the_form_begin_and_end_form_make(monkeypatch: p
     doc = canvas._doc
     plain, direct = (doc.idToObject[pdfdoc.xObjectName(name)] for name in ("Plain", "Direct"))
     doc.Reference(doc.idToObject["BasicFonts"])  # numbered as when the file is written
-    assert type(direct.format).__name__ == "_KeptFormat"
+    assert type(direct).__name__ == "_ReadyForm"
     assert direct.format(doc) == type(plain).format(plain, doc)
     canvas.doForm("Plain")
     canvas.doForm("Direct")

@@ -9,16 +9,17 @@ The same form in many handouts is then one object in a combined print file.
 The whole form object, once formatted, is kept too, by its stream and the object
 numbers of what it refers to (the document's fonts, the forms it draws): the
 handouts of a batch number their objects alike, so most forms are written from
-the bytes kept.
+the bytes kept. On the fast path a form is registered as a small stand-in
+(``_ReadyForm``) that makes the ReportLab form object only when those bytes are
+not kept.
 
 ReportLab internals used: ``Canvas.beginForm``/``endForm`` in the middle of a page,
 the canvas's ``_formsinuse``, ``_preamble`` and ``_pageCompression``; on the fast path the form
-object is made as ``endForm`` makes it (``PDFFormXObject``, ``setStreamList``, its
-``_colorsUsed``, ``ExtGState``, ``XObjects`` and ``Annots``, ``PDFDocument.addForm`` and
-``xobjDict``); the document's ``idToObject``,
-``idToObjectNumberAndVersion`` and ``encrypt``, a form's ``Contents`` stream given
-with its ``Filter`` already set (ReportLab then writes it as it is), and its
-``format`` replaced on the instance.
+object is made as ``endForm`` makes it (``PDFFormXObject``, its ``hasImages``, ``setStreamList``,
+its ``_colorsUsed``, ``ExtGState``, ``XObjects`` and ``Annots``, ``PDFDocument.addForm`` and
+``xobjDict``), and a stand-in registered in its place (``PDFObject``, ``xObjectName``); the
+document's ``idToObject``, ``idToObjectNumberAndVersion``, ``BasicFonts`` and ``encrypt``, and a
+form's ``Contents`` stream given with its ``Filter`` already set (ReportLab then writes it as it is).
 """
 
 from __future__ import annotations
@@ -40,61 +41,64 @@ caches.ALL.append(_COMPRESSED)
 def define_form(canvas: Canvas, name: str, box: Box, operators: str, forms: tuple[str, ...] = ()) -> None:
     """Define form ``name`` in ``canvas``'s document: ``operators`` (which draw the forms ``forms``)
     clipped to ``box``."""
-    keep = caches.enabled()  # the plain path defines it with beginForm and endForm and compresses it afresh
-    if keep:
-        _add_form(canvas, name, box, forms)
-    else:
+    if not caches.enabled():  # the plain path defines it with beginForm and endForm and compresses it afresh
         canvas.beginForm(name, *box)
         canvas._formsinuse.extend(forms)
         canvas.endForm()
+        form = canvas._doc.idToObject[pdfdoc.xObjectName(name)]
+        form.Contents = _stream(zlib.compress(pdfdoc.pdfdocEnc(f"{canvas._preamble}\n{operators}")))
+        return
     key = (operators, canvas._preamble)  # the recorded str keeps its hash: a lookup costs little
-    compressed = _COMPRESSED.get(key) if keep else None
+    compressed = _COMPRESSED.get(key)
     if compressed is None:
         compressed = zlib.compress(pdfdoc.pdfdocEnc(f"{canvas._preamble}\n{operators}"))
-        if keep:
-            _COMPRESSED.put(key, compressed)
-    form = canvas._doc.idToObject[pdfdoc.xObjectName(name)]
-    form.Contents = pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
-                                     compressed)
-    if keep:
-        form.format = _KeptFormat(form, (compressed, box, form.hasImages, form.compression))
+        _COMPRESSED.put(key, compressed)
+    canvas._doc.addForm(name, _ReadyForm(canvas, box, forms, compressed))
 
 
-def _add_form(canvas: Canvas, name: str, box: Box, forms: tuple[str, ...]) -> None:
-    """Add an empty form ``name`` to ``canvas``'s document as ``beginForm`` then ``endForm`` with nothing
-    drawn between them would (its stream is set after), without saving, resetting and restoring the
-    canvas's whole graphics state and accumulators, which was most of the time of defining a form."""
-    lower_x, lower_y, upper_x, upper_y = box
-    form = pdfdoc.PDFFormXObject(lowerx=lower_x, lowery=lower_y, upperx=upper_x, uppery=upper_y)
-    form.compression = canvas._pageCompression
-    form.setStreamList([canvas._preamble])
-    form._colorsUsed = {}  # what a form with nothing drawn gets from endForm: no colours, states or links
-    form.ExtGState = None
-    form.XObjects = canvas._doc.xobjDict(list(forms)) if forms else None
-    form.Annots = []
-    canvas._doc.addForm(name, form)
+def _stream(compressed: bytes) -> pdfdoc.PDFStream:
+    """A form's contents: its compressed operators, written as they are."""
+    return pdfdoc.PDFStream(pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
+                            compressed)
 
 
-class _KeptFormat:
-    """A form's ``format``: the bytes ReportLab wrote for the same form, with the same object numbers for
-    the fonts and forms it refers to, earlier in the process (a batch writes its handouts alike)."""
+class _ReadyForm(pdfdoc.PDFObject):
+    """A form defined on the fast path, standing for the ``PDFFormXObject`` ``beginForm`` and ``endForm``
+    would make with nothing drawn between them and the kept stream set after: written as the bytes
+    ReportLab wrote for the same form earlier in the process, when it refers to the same object numbers
+    for the fonts and forms it uses (a batch numbers its handouts alike); else that form is made and
+    written by ReportLab. Defining it costs a fraction of making the form, which most handouts never
+    need to do."""
 
-    def __init__(self, form: pdfdoc.PDFFormXObject, content: tuple[object, ...]) -> None:
-        self.form, self.content = form, content
-        self.plain = type(form).format.__get__(form)
+    def __init__(self, canvas: Canvas, box: Box, forms: tuple[str, ...], compressed: bytes) -> None:
+        self.box, self.forms, self.compressed = box, forms, compressed
+        self.preamble, self.compression = canvas._preamble, canvas._pageCompression
+        self.xobjects = tuple(dict.fromkeys(pdfdoc.xObjectName(name) for name in forms))
 
-    def __call__(self, document: pdfdoc.PDFDocument) -> bytes:
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
         if not isinstance(document.encrypt, pdfdoc.NoEncryption):
-            return self.plain(document)
+            return self._form(document).format(document)
         numbers = document.idToObjectNumberAndVersion
-        refers = (numbers.get(pdfdoc.BasicFonts),
-                  tuple((name, numbers.get(name)) for name in (self.form.XObjects.dict if self.form.XObjects else ())))
-        key = (self.content, refers)
+        refers = (numbers.get(pdfdoc.BasicFonts), tuple((name, numbers.get(name)) for name in self.xobjects))
+        key = ((self.compressed, self.box, pdfdoc.PDFFormXObject.hasImages, self.compression), refers)
         found = _FORMATTED.get(key)
         if found is None:
-            found = self.plain(document)
+            found = self._form(document).format(document)
             _FORMATTED.put(key, found)
         return found
+
+    def _form(self, document: pdfdoc.PDFDocument) -> pdfdoc.PDFFormXObject:
+        """The form as ``endForm`` makes it after ``beginForm`` with nothing drawn, its stream the kept one."""
+        lower_x, lower_y, upper_x, upper_y = self.box
+        form = pdfdoc.PDFFormXObject(lowerx=lower_x, lowery=lower_y, upperx=upper_x, uppery=upper_y)
+        form.compression = self.compression
+        form.setStreamList([self.preamble])
+        form._colorsUsed = {}  # what a form with nothing drawn gets from endForm: no colours, states or links
+        form.ExtGState = None
+        form.XObjects = document.xobjDict(list(self.forms)) if self.forms else None
+        form.Annots = []
+        form.Contents = _stream(self.compressed)
+        return form
 
 
 #: Forms as ReportLab formats them, by their stream and what they refer to.
