@@ -37,6 +37,8 @@ _REFERENCE = re.compile(rb"(?<=[\s\[\]<>])(\d+)\s+(\d+)\s+R(?![A-Za-z])")
 _BODY_END = re.compile(rb"(?<=[\s\]>])(stream|endobj)(?![A-Za-z])")
 #: Page entries the print file drops, as the pypdf path does: with any of them the file is read by pypdf.
 UNSUPPORTED_PAGE_KEYS = (b"/Annots", b"/AA", b"/B", b"/StructParents", b"/Thumb")
+_UNSUPPORTED = tuple(key + end for key in UNSUPPORTED_PAGE_KEYS for end in (b" ", b"\n"))
+_MEDIA_BOX = re.compile(rb"/MediaBox\s*(\[[^\]]*\])")
 
 
 #: Objects as read (``OwnFile.parts``), by their bytes.
@@ -117,11 +119,10 @@ class OwnFile:
         for part in kids:
             if isinstance(part, int):
                 page = self.parts(part)
-                text = b"".join(p for p in page if isinstance(p, bytes))
-                if b"/Type /Pages" in text or any(key + b" " in text or key + b"\n" in text
-                                                  for key in UNSUPPORTED_PAGE_KEYS):
+                text = b"".join(p for p in page if type(p) is bytes)
+                if b"/Type /Pages" in text or any(key in text for key in _UNSUPPORTED):
                     raise NotOwnFile("a page this reader does not copy")
-                out.append(Page(_without(page, b"/Parent"), _media_box(self, page, tree)))
+                out.append(Page(_without(page, b"/Parent"), _media_box(text, tree)))
         if not out:
             raise NotOwnFile("no pages")
         return out
@@ -296,10 +297,10 @@ def _without(parts: Parts, key: bytes) -> Parts:
     return parts
 
 
-def _media_box(file: OwnFile, page: Parts, tree: Parts) -> bytes:
-    for source in (page, tree):
-        text = b"".join(p for p in source if isinstance(p, bytes))
-        found = re.search(rb"/MediaBox\s*(\[[^\]]*\])", text)
+def _media_box(page: bytes, tree: Parts) -> bytes:
+    """The media box of a page (its bytes without the references), else of its page tree."""
+    for text in (page, b"".join(p for p in tree if type(p) is bytes)):
+        found = _MEDIA_BOX.search(text)
         if found:
             return found.group(1)
     raise NotOwnFile("no media box")
