@@ -22,21 +22,16 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from pypdf import PdfReader
-from pypdf.generic import (
-    ArrayObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    PdfObject,
-    StreamObject,
-    TextStringObject,
-)
+from reportlab.pdfbase import pdfdoc
 
 from handouts.render.pdf import caches
 from handouts.render.pdf.own_file import NotOwnFile, OwnFile, Parts
+
+if TYPE_CHECKING:  # pypdf is imported where a file is read with it: the fast path's print file needs none
+    from pypdf import PdfReader
+    from pypdf.generic import PdfObject
 
 _CATALOG, _PAGES, _OUTLINES, _INFO = 1, 2, 3, 4  # object numbers reserved for the document's skeleton
 CREATOR = b"/Creator (handouts print file)"
@@ -46,6 +41,8 @@ _SKIPPED_PAGE_KEYS = {"/Parent", "/Annots", "/AA", "/B", "/StructParents", "/Thu
 
 def page_count(pdf: bytes) -> int:
     """Pages in a PDF held in memory."""
+    from pypdf import PdfReader
+
     return len(PdfReader(BytesIO(pdf)).pages)
 
 
@@ -110,6 +107,8 @@ class _Serializer:
 
     def copy(self, value: PdfObject, mapping: dict[int, int]) -> PdfObject:
         """``value`` with every indirect reference replaced by one to its written copy."""
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
         if isinstance(value, IndirectObject):
             source = value.idnum
             if source in self.in_progress and source not in mapping:
@@ -174,6 +173,15 @@ def _shared_resources(page: bytes, serializer: _Serializer) -> bytes:
     return page
 
 
+def _text(text: str) -> bytes:
+    """A text string (a title, a bookmark), as ReportLab writes one: in PDFDocEncoding when every letter
+    has a code there, else in UTF-16 with its byte order mark."""
+    return pdfdoc.PDFString(text).format(_NO_DOCUMENT)  # type: ignore[no-any-return]
+
+
+_NO_DOCUMENT: Any = pdfdoc.DummyDoc()  # a string's format asks only for the (absent) encryption
+
+
 def _bytes(value: PdfObject) -> bytes:
     buffer = BytesIO()
     value.write_to_stream(buffer)
@@ -189,7 +197,7 @@ class CombinedWriter:
         self.pages: list[int] = []
         self.bookmarks: list[tuple[str, int]] = []
         out.write(HEADER)
-        self.serializer.write(_INFO, b"<< /Title %s %s >>" % (_bytes(TextStringObject(title)), CREATOR))
+        self.serializer.write(_INFO, b"<< /Title %s %s >>" % (_text(title), CREATOR))
 
     def append(self, path: Path, title: str) -> None:
         """Copy the pages of the PDF at ``path``, with one bookmark ``title`` at its first page."""
@@ -200,6 +208,8 @@ class CombinedWriter:
             own = OwnFile(data)
             pages = own.pages()
         except NotOwnFile:  # not a file the fast path wrote (an encrypted handout, say): pypdf reads it
+            from pypdf import PdfReader
+
             self._append_read(PdfReader(BytesIO(data)), title)
             return
         mapping: dict[int, int] = {}
@@ -214,6 +224,8 @@ class CombinedWriter:
                                              % (_PAGES, pages[-1].box), share=False))
 
     def _append_read(self, reader: PdfReader, title: str) -> None:
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
         mapping: dict[int, int] = {}
         self.serializer.in_progress.clear()
         self.bookmarks.append((title, len(self.pages)))
@@ -248,7 +260,7 @@ class CombinedWriter:
                 links += b" /Next %d 0 R" % items[index + 1]
             dest = self.pages[first] if first < len(self.pages) else self.pages[-1]
             s.write(number, b"<< /Title %s %s /Dest [ %d 0 R /Fit ] >>" % (
-                _bytes(TextStringObject(name)), links, dest))
+                _text(name), links, dest))
         ends = b" /First %d 0 R /Last %d 0 R" % (items[0], items[-1]) if items else b""
         s.write(_OUTLINES, b"<< /Type /Outlines /Count %d%s >>" % (len(items), ends))
         s.write(_CATALOG, b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>"
