@@ -447,3 +447,33 @@ def test_the_cross_reference_table_is_read_whatever_its_rows_end_with() -> None:
     damaged = data[:start] + data[start:].replace(b" n \n", b" x \n", 1)
     with pytest.raises(NotOwnFile):
         _xref(damaged, start)
+
+
+def test_an_object_alike_in_two_handouts_is_shared_only_when_what_it_refers_to_is_alike(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two files whose outer form has the same bytes (the same object numbers) but draws another inner
+    form: the print file keeps both inner forms and each page shows its own."""
+    monkeypatch.setenv("HANDOUTS_FAST_PATH", "1")
+    paths = []
+    for number, inner in enumerate(("0 0 10 10 re f", "5 5 m 9 9 l S")):
+        buffer = BytesIO()
+        canvas = Canvas(buffer, invariant=True)
+        canvas.beginForm("Inner", 0, 0, 10, 10)
+        canvas._code.append(inner)
+        canvas.endForm()
+        canvas.beginForm("Outer", 0, 0, 10, 10)
+        canvas.doForm("Inner")
+        canvas.endForm()
+        canvas.doForm("Outer")
+        canvas.showPage()
+        canvas.save()
+        paths.append(tmp_path / f"f{number}.pdf")
+        paths[-1].write_bytes(buffer.getvalue())
+    combined = tmp_path / "print.pdf"
+    assert _combine(paths, combined) == 2
+    drawn = []
+    for page in PdfReader(combined).pages:
+        outer = page["/Resources"]["/XObject"]["/FormXob.Outer"].get_object()
+        inner = outer["/Resources"]["/XObject"]["/FormXob.Inner"].get_object()
+        drawn.append(inner.get_data())
+    assert b"re f" in drawn[0] and b"l S" in drawn[1]
