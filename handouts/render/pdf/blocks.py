@@ -27,6 +27,7 @@ from reportlab.platypus.doctemplate import FrameBreak
 from handouts.model import document as doc
 from handouts.model.document import Block, Box, Cards, Checklist, Heading, ListBlock, plain_text
 from handouts.render.pdf.frozen import frozen_flowables
+from handouts.render.pdf.kept import Kept
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.plain_rows import PlainRows
 from handouts.render.pdf.styles import INK, MUTED, TINT, WARN_BORDER, WARN_FILL, Look, Text, table_style
@@ -82,7 +83,7 @@ def story(blocks: Sequence[Block], look: Look, builders: Builders) -> list[Flowa
     return made
 
 
-class KeepWithNext(KeepTogether):
+class KeepWithNext(Kept):
     """A heading and the paragraph after it: the heading never ends a page.
 
     When both do not fit the rest of the page, the paragraph may still start
@@ -237,7 +238,7 @@ def _kept_with(items: list[Flowable], following: Flowable) -> KeepTogether:
     ``following`` is a checklist week, the group keeps its page's foot clear for the QR page id
     (``pages.BandFrame`` lifts the frame's foot for a flowable with ``reserve_band``): without it,
     a first week kept with its section's introduction ran into the QR's quiet zone."""
-    kept = KeepTogether(items)
+    kept = Kept(items)
     if getattr(following, "reserve_band", False):
         kept.reserve_band = True
     return kept
@@ -278,11 +279,11 @@ def box(block: Box, look: Look, builders: Builders, width: float) -> Flowable:
     table.spaceAfter = look.body_size * 0.6
     if too_tall(table, look, width):
         if max(table._rowHeights) > look.frame_height:  # noqa: SLF001 - set by Table's layout (too_tall)
-            return KeepTogether(flowables(block.blocks, look, builders, width=width))
+            return Kept(flowables(block.blocks, look, builders, width=width))
         return table
     # Marks as for cards and weeks (numbered by ``number_boxes``): a check can tell from the PDF
     # that a page was left short because the whole box did not fit.
-    return KeepTogether([MarkFlowable("box", "start"), table, MarkFlowable("box", "end")])
+    return Kept([MarkFlowable("box", "start"), table, MarkFlowable("box", "end")])
 
 
 def number_boxes(story: Sequence[Flowable]) -> None:

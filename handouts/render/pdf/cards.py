@@ -15,13 +15,14 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import Flowable, Spacer, Table
 
 from handouts.model.document import Block, Box, Card, Cards, Paragraph, Span, Video
 from handouts.model.illustration import Illustration
 from handouts.render.pdf.blocks import box_table, flowables, too_tall
 from handouts.render.pdf.figures import figure_flowable, fitted_height
 from handouts.render.pdf.fonts import FONT, register_fonts
+from handouts.render.pdf.kept import Kept
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.styles import BODY_SIZE, MUTED, TINT, Look, Text, table_style
 from handouts.render.pdf.text import literal, markup
@@ -199,5 +200,5 @@ def exercise_card(card: Card, look: Look) -> Flowable:
     # The marks let `handouts check` prove from the PDF that no card was split across pages.
     end = MarkFlowable("card", f"card-{card.number}-end")
     end.spaceAfter = BODY_SIZE  # space between cards, dropped at the foot of a page
-    return KeepTogether([MarkFlowable("card", f"card-{card.number}-start"), *content, end])
+    return Kept([MarkFlowable("card", f"card-{card.number}-start"), *content, end])
 

@@ -29,6 +29,7 @@ from reportlab.platypus.doctemplate import NullActionFlowable
 from handouts.model.document import TICK_ROWS, Checklist, Day, GridRow, TickBox, Week
 from handouts.model.layout import MM, PlacedBox, PlacedCell, Rect
 from handouts.render.pdf.fonts import FONT, FONT_BOLD
+from handouts.render.pdf.kept import Kept
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.styles import INK, RULE, TINT, Look, Text, table_style
 from handouts.render.pdf.text import literal
@@ -289,7 +290,7 @@ def _week(week: Week, look: Look, placements: Placements) -> Flowable:
     table = grid(lines)
     if _stacked([title, start], width, look.frame_height) + table.wrap(width, look.frame_height)[1] \
             <= look.sheet_height:
-        return KeepTogether([title, start, table, end])
+        return Kept([title, start, table, end])
     continued = Text(literal(week.continued or week.title), styles["h2"])
     return TallWeek([title, start], continued, week.number, lines, grid, end, look.sheet_height)
 
@@ -389,7 +390,7 @@ class TallWeek(Flowable):
         return [NullActionFlowable(), self._part(self.heads, self.lines[:take], last=False), following]
 
     def _part(self, heads: Sequence[Flowable], lines: Sequence[_Line], *, last: bool) -> KeepTogether:
-        part = KeepTogether([*heads, self.grid(lines), *([self.end] if last else [])])
+        part = Kept([*heads, self.grid(lines), *([self.end] if last else [])])
         part.reserve_band = True
         return part
 

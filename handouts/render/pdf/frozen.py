@@ -40,12 +40,12 @@ from typing import Any, Protocol
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Table
-from reportlab.platypus.flowables import _listWrapOn
 
 from handouts.model.layout import PlacedBox, PlacedCell, Rect
 from handouts.render.pdf import caches
 from handouts.render.pdf.checklist import GridTable
 from handouts.render.pdf.forms import define_form
+from handouts.render.pdf.kept import Kept
 from handouts.render.pdf.pages import MarkFlowable
 from handouts.render.pdf.portable import draw_recorded, filled, portable
 from handouts.render.pdf.styles import Text
@@ -92,7 +92,7 @@ def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]],
             return [_KeptReplay([_Replay(drawn[part], placements) if kind == "table"  # type: ignore[arg-type]
                                  else copy.copy(part) for kind, part in recipe])]
     made = list(build())
-    if len(made) != 1 or type(made[0]) is not KeepTogether:
+    if len(made) != 1 or type(made[0]) not in (KeepTogether, Kept):
         return made
     content = made[0]._content
     if not all(type(f) in _RECORDABLE for f in content):
@@ -107,19 +107,11 @@ def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]],
             parts.append(("table", len(parts)))
             recorded.append(_Recording(flowable, (key, len(parts) - 1), placements))
     RECIPES.put(key, tuple(parts))
-    return [KeepTogether(recorded)]
+    return [Kept(recorded)]
 
 
-class _KeptReplay(KeepTogether):
-    """A replayed block, kept whole. Its parts have fixed sizes and make no frame actions, so they are
-    measured without the copy of the frame ReportLab's ``_listWrapOn`` makes for any KeepTogether
-    (copying the frame was a fifth of laying out a handout)."""
-
-    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803 - ReportLab's names
-        dims: list[tuple[float, float]] = []
-        width, height = _listWrapOn(self._content, aW, None, dims=dims)  # no canvas: no frame to copy
-        self._H, self._H0, self._wrapInfo = height, dims[0][1] if dims else 0, (aW, aH)
-        return width, 0xFFFFFF  # as KeepTogether: always asked to split, which keeps it whole or moves it on
+class _KeptReplay(Kept):
+    """A replayed block, kept whole (its parts have fixed sizes and make no frame actions)."""
 
 
 class Placements(Protocol):
