@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import re
+from array import array
 from collections.abc import Callable
 from typing import Any
 
@@ -101,7 +102,9 @@ def ready_objects(add_objects: Callable[[Any], None], font: Any) -> Callable[[An
     def add(doc: Any) -> None:
         state = font.state.get(doc)
         prefix = state.internalName if state is not None else None
-        subsets = [tuple(codes) for codes in state.subsets] if prefix is not None else []
+        # each subset's letters as one bytes object: a key holding it is hashed in one pass, and that
+        # hash is kept for the subset's four look-ups (a tuple of 256 code points was hashed at each)
+        subsets = [array("I", codes).tobytes() for codes in state.subsets] if prefix is not None else []
         usable = bool(subsets) and caches.enabled() and isinstance(doc.encrypt, pdfdoc.NoEncryption)
         if usable and _add_ready(doc, font, state, subsets):
             return
@@ -113,7 +116,7 @@ def ready_objects(add_objects: Callable[[Any], None], font: Any) -> Callable[[An
     return add
 
 
-def _subset_parts(doc: Any, font: Any, number: int, codes: tuple[int, ...]) -> list[tuple[str, Any]] | None:
+def _subset_parts(doc: Any, font: Any, number: int, codes: bytes) -> list[tuple[str, Any]] | None:
     """The ready parts of subset ``number``, each with the name ReportLab registers it under, in the order
     ReportLab registers them (CMap, font file, descriptor, font); None unless all four are ready."""
     internal = font.getSubsetInternalName(number, doc)[1:]  # named already: the font was drawn with
@@ -125,7 +128,7 @@ def _subset_parts(doc: Any, font: Any, number: int, codes: tuple[int, ...]) -> l
     return None if any(parts is None for _, parts in found) else found
 
 
-def _add_ready(doc: Any, font: Any, state: Any, subsets: list[tuple[int, ...]]) -> bool:
+def _add_ready(doc: Any, font: Any, state: Any, subsets: list[bytes]) -> bool:
     """Register every subset's objects from ready parts, as ``TTFont.addObjects`` registers its own, without
     building them first; False (and nothing done) unless every part of every subset is ready."""
     if rl_config.pdfComments:  # the ready parts keep no comments
@@ -144,7 +147,7 @@ def _add_ready(doc: Any, font: Any, state: Any, subsets: list[tuple[int, ...]]) 
     return True
 
 
-def _swap_subset(doc: Any, font: Any, internal: str, codes: tuple[int, ...]) -> None:
+def _swap_subset(doc: Any, font: Any, internal: str, codes: bytes) -> None:
     """Put ready objects in place of the ones ReportLab registered for the subset named ``internal``."""
     pdf_font = doc.idToObject.get(internal)
     if pdf_font is None:
