@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -36,6 +37,55 @@ WARN_BORDER = colors.HexColor("#A40000")  # 8.2:1 on white; the safety box also 
 WARN_FILL = colors.HexColor("#FFF4F2")
 
 
+#: Markup split at its tags (a tag, then the words up to the next one).
+_TAGS = re.compile(r"(<[^>]*>)")
+#: What keeps words from going into a fragment as they are: an entity, a control or private-use
+#: character (the placeholders), or whitespace the parser's cleaner would fold.
+_NOT_PLAIN = re.compile(r"[&\x00-\x1f\x7f\ue000-\uf8ff]|\s\s|^\s|\s$")
+_PLACE = 0xE000  # the first placeholder: a private-use character
+
+
+def _shaped(text: str, style: Any, bullet: Any, cleaner: Any, key: tuple[Any, ...]
+            ) -> tuple[Any, list[Any], Any, str] | None:
+    """The parse of ``text`` made from the parse of its shape, when ``text`` is words in tags (a patient's
+    name in bold): the shape (the markup with each run of words a placeholder) is parsed once per process
+    and its fragments take the words; None when ``text`` is not of that kind or its shape not simple.
+
+    A new name was the one paragraph of a warm handout parsed afresh. Such words go into the parser's
+    fragments as they are (no entity to decode, no whitespace to fold), so the fragments made here are
+    those the parser makes for ``text`` itself (a property test holds the two equal)."""
+    if bullet is not None or getattr(style, "textTransform", None) or _NOT_PLAIN.search(text):
+        return None
+    pieces = _TAGS.split(text)
+    runs = [piece for index, piece in enumerate(pieces) if index % 2 == 0 and piece]
+    if not runs or len(runs) > 16 or cleaner(text) != text:
+        return None
+    places = iter(range(_PLACE, _PLACE + len(runs)))
+    shape = "".join(piece if index % 2 or not piece else chr(next(places)) for index, piece in enumerate(pieces))
+    shape_key = ("shape", shape, *key[1:])
+    template = caches.PARSED.get(shape_key)
+    if template is None:
+        try:
+            parsed = Paragraph(shape, style, caseSensitive=key[3])  # the shape parsed as any markup is
+        except ValueError:  # markup the parser refuses: the text itself is parsed, and refused in its words
+            return None
+        own = None if parsed.style is style else parsed.style
+        holes = "".join(getattr(frag, "text", "") for frag in parsed.frags)
+        usable = holes == "".join(chr(code) for code in range(_PLACE, _PLACE + len(runs)))
+        template = (own, parsed.frags if usable else None, parsed.bulletText, shape)
+        caches.PARSED.put(shape_key, template)
+    own, frags, parsed_bullet, _ = template
+    if frags is None:
+        return None
+    filled = []
+    for frag in frags:
+        frag = frag.clone()
+        if getattr(frag, "text", ""):
+            frag.text = "".join(runs[ord(hole) - _PLACE] for hole in frag.text)
+        filled.append(frag)
+    return own, filled, parsed_bullet, text
+
+
 class Text(Paragraph):
     """A Paragraph that remembers its line breaks for the width it was last wrapped to.
 
@@ -58,13 +108,14 @@ class Text(Paragraph):
         key = (text, style_key(style), bulletText if isinstance(bulletText, (str, type(None))) else repr(bulletText),
                self.caseSensitive)
         self._parse_key = key
-        found = caches.PARSED.get(key)
+        found = caches.PARSED.get(key) or _shaped(text, style, bulletText, cleaner, key)
         if found is None:
             super()._setup(text, style, bulletText, frags, cleaner)
             # the parser returns the style it was given unless the markup set its own (<para ...>)
             own = None if self.style is style else self.style
             caches.PARSED.put(key, (own, [frag.clone() for frag in self.frags], self.bulletText, self.text))
             return
+        caches.PARSED.put(key, found)
         own, parsed_frags, parsed_bullet, cleaned = found
         super()._setup(cleaned, own or style, parsed_bullet, [frag.clone() for frag in parsed_frags], cleaner)
 
