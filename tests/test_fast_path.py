@@ -477,3 +477,13 @@ def test_an_object_alike_in_two_handouts_is_shared_only_when_what_it_refers_to_i
         inner = outer["/Resources"]["/XObject"]["/FormXob.Inner"].get_object()
         drawn.append(inner.get_data())
     assert b"re f" in drawn[0] and b"l S" in drawn[1]
+
+
+def test_a_value_kept_with_its_source_is_made_again_for_another_object_under_the_same_key() -> None:
+    cache: caches.Capped[int, tuple[Any, str]] = caches.Capped(4)
+    first, second = ["a"], ["a"]
+    made: list[str] = []
+    assert caches.made_from(cache, 1, first, lambda: made.append("first") or "from first") == "from first"
+    assert caches.made_from(cache, 1, first, lambda: made.append("again") or "x") == "from first"
+    assert caches.made_from(cache, 1, second, lambda: made.append("second") or "from second") == "from second"
+    assert made == ["first", "second"]

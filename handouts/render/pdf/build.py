@@ -113,11 +113,7 @@ caches.ALL.append(_SAID)
 def _said(card: Card) -> str:
     if not caches.enabled():
         return repr(card)
-    found = _SAID.get(id(card))
-    if found is None or found[0] is not card:
-        found = (card, repr(card))
-        _SAID.put(id(card), found)
-    return found[1]
+    return caches.made_from(_SAID, id(card), card, lambda: repr(card))
 
 
 def render_body(doc: HandoutDoc, *, document_id: str | None = None, cover_pages: int = 0) -> Body:

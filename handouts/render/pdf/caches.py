@@ -19,6 +19,7 @@ import hashlib
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -72,6 +73,17 @@ class Capped(Generic[K, V]):
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+def made_from(cache: Capped[K, tuple[Any, V]], key: K, source: object, make: Callable[[], V]) -> V:
+    """What ``make`` makes from ``source``, kept in ``cache`` under ``key`` with ``source`` itself: found
+    again only while ``key`` holds that very object (kept with it, so an identity used in a key is
+    never another object's)."""
+    found = cache.get(key)
+    if found is None or found[0] is not source:
+        found = (source, make())
+        cache.put(key, found)
+    return found[1]  # type: ignore[no-any-return]
 
 
 class StyleKey:

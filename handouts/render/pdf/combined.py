@@ -78,7 +78,7 @@ class _Serializer:
 
     def fill(self, parts: Parts, source: OwnFile, mapping: dict[int, int]) -> bytes:
         """An object of a file read by ``OwnFile``, each object it refers to written first and renumbered."""
-        return _joined(parts, [self.copy_own(source, part, mapping) for part in parts if type(part) is int])
+        return _filled(parts, [self.copy_own(source, part, mapping) for part in parts if type(part) is int])
 
     def copy_own(self, source: OwnFile, number: int, mapping: dict[int, int]) -> int:
         """The number object ``number`` of ``source`` has here, written (or found already written)."""
@@ -91,12 +91,12 @@ class _Serializer:
             refs = tuple(self.copy_own(source, part, mapping) for part in parts if type(part) is int)
             self.in_progress.discard(number)
             if number in mapping:
-                self.write(mapping[number], _joined(parts, refs))
+                self.write(mapping[number], _filled(parts, refs))
             else:
                 key = (parts, refs)
                 found = self.copied.get(key)
                 if found is None:
-                    found = self.add(_joined(parts, refs))
+                    found = self.add(_filled(parts, refs))
                     self.copied[key] = found
                     if len(self.copied) > _COPIED:  # a handout's own objects are not seen again: keep few
                         self.copied.popitem(last=False)
@@ -142,7 +142,7 @@ class _Serializer:
 _COPIED = 2048
 
 
-def _joined(parts: Parts, refs: Sequence[int]) -> bytes:
+def _filled(parts: Parts, refs: Sequence[int]) -> bytes:
     """``parts`` with its holes filled by the references ``refs``, in order."""
     numbers = iter(refs)
     return b"".join(part if type(part) is bytes else b"%d 0 R" % next(numbers) for part in parts)

@@ -244,11 +244,7 @@ def _figure(name: str) -> tuple[float, float, str]:
     time, so the form's lookups hash it once (joining and hashing a figure's operators for every card
     drawn was most of the time of defining its form)."""
     width, height, operators = caches.FIGURE_FORMS.get(name)  # type: ignore[misc]
-    found = _JOINED.get(name)
-    if found is None or found[0] is not operators:
-        found = (operators, "\n".join(operators))
-        _JOINED.put(name, found)
-    return width, height, found[1]
+    return width, height, caches.made_from(_JOINED, name, operators, lambda: "\n".join(operators))
 
 
 #: Each figure's operators (as kept in ``caches.FIGURE_FORMS``) and the same joined, by the figure's name.
