@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from reportlab import rl_config
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from handouts.model.document import Card, Cards, Checklist, HandoutDoc
@@ -32,8 +31,8 @@ from handouts.render.pdf.cards import exercise_cards
 from handouts.render.pdf.checklist import Placements, checklist_grids
 from handouts.render.pdf.cover import Cover
 from handouts.render.pdf.frozen import frozen_flowables
-from handouts.render.pdf.once import Finish, final_canvas
-from handouts.render.pdf.pages import HandoutDocument, SheetIds, canvas_maker
+from handouts.render.pdf.once import FinalCanvas, Finish
+from handouts.render.pdf.pages import Furniture, HandoutDocument, NumberedCanvas, SheetIds, maker
 from handouts.render.pdf.styles import Look
 
 # Streams are compressed with Flate alone: ReportLab's default ASCII85 layer adds a quarter to
@@ -57,7 +56,8 @@ class Rendered:
     layout: LayoutMap
 
 
-CanvasWrap = Callable[[type[Canvas], HandoutDocument], type[Canvas]]
+#: What the final canvas adds to a document when it saves (``once``), made for that document.
+FinishFor = Callable[[HandoutDocument], Finish]
 
 #: A document id's letters: upper case and digits (no 0, 1, I, O), as a QR's alphanumeric mode holds them.
 ID_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -68,12 +68,12 @@ def new_document_id() -> str:
     return "".join(secrets.choice(ID_LETTERS) for _ in range(10))
 
 
-def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None, *, document_id: str | None = None,
+def _build(doc: HandoutDoc, finish_for: FinishFor | None = None, *, document_id: str | None = None,
            cover_pages: int = 0) -> tuple[bytes, HandoutDocument, LayoutMap]:
     """Lay out and write the document's pages; every page gets its running header and footer, and every
-    page with tick boxes its markers and QR page id (``document_id``, random when not given). ``wrap``
-    may extend the page-numbering canvas. The layout map counts the pages of the finished file, with
-    ``cover_pages`` of cover in front; the QR page ids count the body's."""
+    page with tick boxes its markers and QR page id (``document_id``, random when not given). With
+    ``finish_for`` the canvas writes the finished file (``once.FinalCanvas``). The layout map counts the
+    pages of the finished file, with ``cover_pages`` of cover in front; the QR page ids count the body's."""
     look = Look.of(doc.setup)
     placements = Placements(cover_pages=cover_pages)
     document_id = document_id or new_document_id()
@@ -86,8 +86,10 @@ def _build(doc: HandoutDoc, wrap: CanvasWrap | None = None, *, document_id: str 
     story = page_story(doc.blocks, look, builders)
     buffer = BytesIO()
     document = HandoutDocument(buffer, look, title=doc.title, author=doc.author)
-    canvas = canvas_maker(look, doc.running, sheets)
-    document.build(story, canvasmaker=wrap(canvas, document) if wrap else canvas)
+    furniture = Furniture(look, doc.running, sheets)
+    make = (maker(NumberedCanvas, furniture=furniture) if finish_for is None
+            else maker(FinalCanvas, furniture=furniture, finish=finish_for(document)))
+    document.build(story, canvasmaker=make)
     pages = sorted(placements.body_pages())
     layout = LayoutMap(look.pagesize, tuple(placements.boxes), tuple(placements.cells), paper=look.paper,
                        document_id=document_id, sheets=tuple(SheetPage(p + cover_pages, p) for p in pages))
@@ -136,10 +138,10 @@ def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None 
         return Rendered(pdf, pages, cover_pages, body.layout)
     finishes: list[Finish] = []
 
-    def wrap(canvas: type[Canvas], document: HandoutDocument) -> type[Canvas]:
+    def finish_for(document: HandoutDocument) -> Finish:
         finishes.append(Finish(doc, document, cover=cover.ready() if cover is not None else None, duplex=duplex,
                                extra_metadata=extra_metadata))
-        return final_canvas(canvas, finishes[-1])
+        return finishes[-1]
 
-    pdf, _, layout = _build(doc, wrap, document_id=document_id, cover_pages=cover_pages)
+    pdf, _, layout = _build(doc, finish_for, document_id=document_id, cover_pages=cover_pages)
     return Rendered(pdf, finishes[-1].pages, cover_pages, layout)

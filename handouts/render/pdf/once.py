@@ -23,7 +23,7 @@ from handouts import __version__
 from handouts.model.document import HandoutDoc
 from handouts.render.pdf.document_objects import quick_info
 from handouts.render.pdf.page_objects import quick_destination
-from handouts.render.pdf.pages import HandoutDocument
+from handouts.render.pdf.pages import HandoutDocument, NumberedCanvas
 from handouts.render.pdf.ready import ReadyPages
 
 #: Named destination on the first page after the cover (the pypdf path writes the same).
@@ -120,20 +120,23 @@ class Finish:
             self.pages += 1
 
 
-def final_canvas(base: type[Canvas], finish: Finish) -> type[Canvas]:
-    """``base`` (the page-numbering canvas) writing the finished file: cover, body, then ``finish``'s parts."""
+class FinalCanvas(NumberedCanvas):
+    """The page-numbering canvas writing the finished file: cover, body, then its ``Finish``'s parts."""
 
-    class FinalCanvas(base):  # type: ignore[valid-type,misc]
-        def save(self) -> None:
-            if finish.cover is not None:
-                finish.draw_cover(self)
-            finish.document_parts(self)
-            super().save()
+    def __init__(self, *args: Any, finish: Finish, **kwargs: Any) -> None:
+        self._finish = finish  # before the base class starts the first page (``_startPage`` reads it)
+        super().__init__(*args, **kwargs)
 
-        def _startPage(self) -> None:  # noqa: N802 - ReportLab's name
-            super()._startPage()
-            if finish.blank_after is not None and self._doc.pageCounter - 1 == finish.blank_after:
-                finish.blank_after = None
-                Canvas.showPage(self)  # the duplex blank page, with no header or footer
+    def save(self) -> None:
+        finish = self._finish
+        if finish.cover is not None:
+            finish.draw_cover(self)
+        finish.document_parts(self)
+        super().save()
 
-    return FinalCanvas
+    def _startPage(self) -> None:  # noqa: N802 - ReportLab's name
+        super()._startPage()
+        finish = self._finish
+        if finish.blank_after is not None and self._doc.pageCounter - 1 == finish.blank_after:
+            finish.blank_after = None
+            Canvas.showPage(self)  # the duplex blank page, with no header or footer

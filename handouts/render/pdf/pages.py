@@ -10,6 +10,7 @@ of their arguments, the fonts being registered once per process.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -337,39 +338,57 @@ class SheetIds:
     pages: Callable[[], set[int]]
 
 
-def canvas_maker(look: Look, running: Running, sheets: SheetIds | None = None) -> type[Canvas]:
-    """A Canvas class that draws the running header and footer once the page count is known, and on
-    each page with tick boxes the markers and QR page id of ``sheets``."""
+@dataclass(frozen=True)
+class Furniture:
+    """What every page carries besides the story: the running header and footer, and on each page with
+    tick boxes the markers and QR page id of ``sheets``."""
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._page_states: list[dict[str, Any]] = []
-            # ReportLab writes PDF 1.4 once a colour with an alpha is set (every text colour has one, at 1),
-            # so a document that draws a paragraph is 1.4; one whose blocks are all replayed from what an
-            # earlier handout drew sets no colour that way and would say 1.3. Every document says 1.4.
-            self._doc.ensureMinPdfVersion("transparency")
-            prime_subsets(self._doc)
-            quick_pages(self._doc)
-            quick_document(self._doc)
+    look: Look
+    running: Running
+    sheets: SheetIds | None = None
 
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-            self._page_states.append(dict(self.__dict__))
-            self._startPage()
 
-        def save(self) -> None:
-            pages = len(self._page_states)
-            with_boxes = sheets.pages() if sheets else set()
-            here: dict[tuple[Any, ...], str] = {}  # running parts this document drew, for its other pages
-            for number, state in enumerate(self._page_states, start=1):
-                self.__dict__.update(state)
-                sheet = sheets is not None and number in with_boxes
-                _draw_running(self, look, running, number, pages, sheet=sheet, here=here)
-                if sheet:
-                    draw_sheet_marks(self, sheet_marks(look.paper, look.pagesize),
-                                     page_id(sheets.document_id, number))  # type: ignore[union-attr]
-                Canvas.showPage(self)
-            Canvas.save(self)
+class NumberedCanvas(Canvas):
+    """A canvas that draws each page's ``Furniture`` once the page count is known.
 
-    return NumberedCanvas
+    One class for every document, told its furniture when it is made (``maker``): a class made per
+    document would be new to the interpreter each time, its attribute caches and the specialised
+    code that calls its methods starting cold, and would be left for the cycle collector."""
+
+    def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._furniture = furniture
+        self._page_states: list[dict[str, Any]] = []
+        # ReportLab writes PDF 1.4 once a colour with an alpha is set (every text colour has one, at 1),
+        # so a document that draws a paragraph is 1.4; one whose blocks are all replayed from what an
+        # earlier handout drew sets no colour that way and would say 1.3. Every document says 1.4.
+        self._doc.ensureMinPdfVersion("transparency")
+        prime_subsets(self._doc)
+        quick_pages(self._doc)
+        quick_document(self._doc)
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._page_states.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        look, running, sheets = self._furniture.look, self._furniture.running, self._furniture.sheets
+        pages = len(self._page_states)
+        with_boxes = sheets.pages() if sheets else set()
+        here: dict[tuple[Any, ...], str] = {}  # running parts this document drew, for its other pages
+        for number, state in enumerate(self._page_states, start=1):
+            self.__dict__.update(state)
+            sheet = sheets is not None and number in with_boxes
+            _draw_running(self, look, running, number, pages, sheet=sheet, here=here)
+            if sheet:
+                draw_sheet_marks(self, sheet_marks(look.paper, look.pagesize),
+                                 page_id(sheets.document_id, number))  # type: ignore[union-attr]
+            Canvas.showPage(self)
+        self._page_states.clear()  # each state holds the canvas's own dictionary: let it go with the canvas
+        Canvas.save(self)
+
+
+def maker(canvas: type[NumberedCanvas], **settings: Any) -> Callable[..., Canvas]:
+    """What ReportLab's ``build`` calls to make the canvas: ``canvas`` told ``settings``."""
+    return functools.partial(canvas, **settings)
 
