@@ -5,6 +5,7 @@ bookmarks, destinations and metadata, and pages that look the same at 50 dpi (pd
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
 import shutil
@@ -332,6 +333,27 @@ def test_a_handout_made_again_in_one_process_is_the_same_bytes(library: Library,
     made = [make_handout(request, library=library, options=options).pdf for _ in range(3)]
     assert made[0][:8] == b"%PDF-1.4"
     assert made[0] == made[1] == made[2]
+
+
+@pytest.mark.parametrize("options", [PrintOptions(), PrintOptions(kind="checklist", duplex=True, use_cover=False)])
+def test_a_written_handout_leaves_nothing_for_the_cycle_collector(library: Library, request_for,  # type: ignore[no-untyped-def]
+                                                                 options: PrintOptions) -> None:
+    """Once a handout is made, its ReportLab document, canvas, page template and PDF objects are freed by
+    reference counting: nothing of them waits in a cycle (a batch paid for collecting hundreds a row)."""
+    request = request_for(weeks=2)
+    make_handout(request, library=library, options=options)  # the caches warm
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        make_handout(request, library=library, options=options)
+        gc.collect()
+        left = [type(obj) for obj in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    ours = sorted({f"{kind.__module__}.{kind.__qualname__}" for kind in left
+                   if kind.__module__.split(".")[0] in ("handouts", "reportlab") or kind is type})
+    assert ours == []
 
 
 def test_a_card_is_rendered_from_its_template_once_per_process(library: Library, request_for,  # type: ignore[no-untyped-def]

@@ -40,7 +40,7 @@ def compared(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         seen.append(("same" if ours == theirs else "different", repr((ours, theirs))))
         return ours
 
-    monkeypatch.setattr(page_objects, "page_bytes", both)
+    monkeypatch.setattr(document_objects, "page_bytes", both)  # where a document's pages look it up
     return seen
 
 
@@ -78,10 +78,10 @@ def test_a_page_with_a_link_or_a_colour_space_is_written_by_reportlab(monkeypatc
         written.append(quick(page, document))
         return written[-1]
 
-    monkeypatch.setattr(page_objects, "page_bytes", noting)
+    monkeypatch.setattr(document_objects, "page_bytes", noting)
 
     canvas = Canvas(BytesIO())
-    page_objects.quick_pages(canvas._doc)
+    document_objects.quick_document(canvas._doc)
     canvas.drawString(72, 72, "plain page")
     canvas.showPage()
     canvas.linkURL("https://example.org", (72, 72, 144, 90))
@@ -100,7 +100,7 @@ def test_a_handout_written_directly_is_the_file_reportlab_writes(  # type: ignor
     plain_call = direct.Direct.__call__
 
     def noting(self: direct.Direct, document: Any) -> bytes:
-        written.append(type(self.obj).__name__)
+        written.append(type(self.obj()).__name__)
         return plain_call(self, document)
 
     monkeypatch.setattr(direct.Direct, "__call__", noting)
@@ -111,7 +111,7 @@ def test_a_handout_written_directly_is_the_file_reportlab_writes(  # type: ignor
     assert {"PDFPage", "PDFStream", "PDFCatalog", "PDFPages", "PDFOutlines", "OutlineEntryObject", "PDFDictionary",
             "_Info"} <= set(written)
     assert files == [ours]  # the file itself written directly too
-    monkeypatch.setattr(direct.Direct, "__call__", lambda self, document: self.plain(document))
+    monkeypatch.setattr(direct.Direct, "__call__", lambda self, document: type(self.obj()).format(self.obj(), document))
     monkeypatch.setattr(document_objects, "file_bytes", lambda doc: None)
     theirs = make_handout(request, library=library, options=options).pdf
     assert ours == theirs

@@ -286,20 +286,16 @@ def box(block: Box, look: Look, builders: Builders, width: float) -> Flowable:
     return Kept([MarkFlowable("box", "start"), table, MarkFlowable("box", "end")])
 
 
-def number_boxes(story: Sequence[Flowable]) -> None:
-    """Name the marks of a document's boxes 'box-1-start', 'box-1-end', ... in reading order."""
-    count = 0
-
-    def walk(items: Sequence[Flowable]) -> None:
-        nonlocal count
-        for item in items:
-            if isinstance(item, KeepTogether):
-                walk(item._content)
-            elif isinstance(item, MarkFlowable) and item.kind == "box" and item.name in ("start", "end"):
-                count += item.name == "start"
-                item.name = f"box-{count}-{item.name}"
-
-    walk(story)
+def number_boxes(story: Sequence[Flowable], count: int = 0) -> int:
+    """Name the marks of a document's boxes 'box-1-start', 'box-1-end', ... in reading order, after
+    ``count`` boxes; return the count of boxes named so far."""
+    for item in story:
+        if isinstance(item, KeepTogether):
+            count = number_boxes(item._content, count)
+        elif isinstance(item, MarkFlowable) and item.kind == "box" and item.name in ("start", "end"):
+            count += item.name == "start"
+            item.name = f"box-{count}-{item.name}"
+    return count
 
 
 def box_table(block: Box, look: Look, builders: Builders, width: float) -> Table:

@@ -17,6 +17,7 @@ with ten values a line, objects marked ``__RefOnly__`` written as references),
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -29,17 +30,22 @@ from reportlab.pdfbase import pdfdoc
 class Direct:
     """An object's ``format``: its bytes as ``write`` writes them, or as ReportLab does when ``write``
     gives None (the object holds something it does not write), the document is encrypted, or ReportLab
-    is set to write objects over several lines or with comments."""
+    is set to write objects over several lines or with comments.
+
+    It refers to its object weakly: the object holds it, and a strong reference back would make each
+    a cycle, left for the cycle collector with the whole document once a handout is written."""
+
+    __slots__ = ("obj", "write")
 
     def __init__(self, obj: Any, write: Callable[[Any, pdfdoc.PDFDocument], bytes | None]) -> None:
-        self.obj, self.write = obj, write
-        self.plain = type(obj).format.__get__(obj)
+        self.obj, self.write = weakref.ref(obj), write
 
     def __call__(self, document: pdfdoc.PDFDocument) -> bytes:
-        written = (self.write(self.obj, document)
+        obj = self.obj()
+        written = (self.write(obj, document)
                    if isinstance(document.encrypt, pdfdoc.NoEncryption) and not rl_config.pdfMultiLine
                    and not rl_config.pdfComments else None)
-        return self.plain(document) if written is None else written
+        return type(obj).format(obj, document) if written is None else written
 
 
 def joined(entries: list[bytes]) -> bytes:

@@ -11,8 +11,9 @@ the same way (``file_bytes``): each object framed and numbered, the cross-refere
 table and the trailer. An object holding anything unusual is written by ReportLab,
 as is every object of an encrypted document and everything when ``HANDOUTS_FAST_PATH=0``.
 
-ReportLab internals used: ``PDFDocument.format`` (wrapped per document: the outline's
-entries exist only once ``Outlines.prepare`` has run), its ``Catalog``, ``Pages``,
+ReportLab internals used: ``PDFDocument.format`` and ``addPage`` (overridden by ``QuickDocument``,
+which a canvas's document becomes by ``__class__``: the outline's entries exist only once
+``Outlines.prepare`` has run), its ``Catalog``, ``Pages``,
 ``Outlines``, ``info`` and ``idToObject``; the fields of ``PDFCatalog``, ``PDFPages``,
 ``PDFOutlines`` and ``OutlineEntryObject``; ``PDFStream``'s ``dictionary``, ``filters``
 and ``content`` and the filter ``PDFZCompress``; ``PDFDocument.Reference``; the
@@ -31,30 +32,41 @@ from reportlab.pdfbase import pdfdoc
 
 from handouts.render.pdf import caches
 from handouts.render.pdf.direct import Direct, dict_bytes, value_bytes
+from handouts.render.pdf.page_objects import page_bytes
 
 #: Catalog entries a handout sets (more than these: the catalog is left to ReportLab).
 _CATALOG = ("Lang", "Names", "Outlines", "PageMode", "Pages", "Type")
 
 
-def quick_document(doc: pdfdoc.PDFDocument) -> None:
-    """Have ``doc`` write its catalog, page tree, outline, information, font dictionary and named
-    destinations directly when it saves (see the module docstring)."""
-    if not caches.enabled():
-        return
-    format_document = doc.format
+class QuickDocument(pdfdoc.PDFDocument):
+    """A ReportLab document that writes its pages (``page_objects``), its catalog, page tree, outline,
+    information, font dictionary and named destinations, and the file itself directly when it saves
+    (see the module docstring). A canvas's document becomes one with ``quick_document``.
 
-    def format_all() -> bytes:
+    A class, not functions set on the document: a function that refers to its document, held by it,
+    would make the document a cycle, left with all its objects for the cycle collector."""
+
+    def addPage(self, page: pdfdoc.PDFPage) -> None:  # noqa: N802 - ReportLab's name
+        page.format = Direct(page, page_bytes)
+        super().addPage(page)
+
+    def format(self) -> bytes:
         # the outline's entries are made by now; the page tree and the named destinations are
         # registered only as the catalog is written
-        catalog = doc.Catalog
-        for obj in [*doc.idToObject.values(), doc.Pages, getattr(catalog, "Names", None)]:
+        catalog = self.Catalog
+        for obj in [*self.idToObject.values(), self.Pages, getattr(catalog, "Names", None)]:
             write = _WRITERS.get(type(obj))
             if write is not None and not isinstance(obj.format, Direct):
                 obj.format = Direct(obj, write)
-        written = file_bytes(doc)
-        return format_document() if written is None else written
+        written = file_bytes(self)
+        return super().format() if written is None else written
 
-    doc.format = format_all
+
+def quick_document(doc: pdfdoc.PDFDocument) -> None:
+    """Have ``doc`` (a canvas's, before anything is drawn) write itself directly (``QuickDocument``);
+    left as it is when ``HANDOUTS_FAST_PATH=0``."""
+    if caches.enabled() and type(doc) is pdfdoc.PDFDocument:
+        doc.__class__ = QuickDocument
 
 
 def file_bytes(doc: pdfdoc.PDFDocument) -> bytes | None:

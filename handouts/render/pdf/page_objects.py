@@ -12,7 +12,7 @@ every page of an encrypted document and every page when ``HANDOUTS_FAST_PATH=0``
 A handout's named destinations (where each card, week and box starts: some twenty) are
 written the same way (``quick_destination``): ReportLab built an array object for each.
 
-ReportLab internals used: ``PDFDocument.addPage`` (wrapped per document), the
+ReportLab internals used: ``PDFDocument.addPage`` (``document_objects.QuickDocument``'s), the
 attributes ``Canvas.showPage`` sets on a ``PDFPage`` and that ``PDFPage.check_format``
 completes (``MediaBox``, ``Contents``, ``Resources``, ``Parent``), the fields of
 ``PDFResourceDictionary``, ``PDFDocument.Reference``, ``fp_str``, ``PDFName`` and
@@ -37,19 +37,6 @@ _OTHER_ENTRIES = tuple(name for name in pdfdoc.PDFPage.__NoDefault__
                        if name not in ("Parent", "MediaBox", "Resources", "Contents", "Rotate", "Trans", "Annots"))
 #: Resource kinds a handout page never has: with any of them the page is left to ReportLab.
 _OTHER_RESOURCES = ("ColorSpace", "ExtGState", "Pattern", "Properties", "Shading")
-
-
-def quick_pages(doc: pdfdoc.PDFDocument) -> None:
-    """Have ``doc`` write its pages of the usual shape directly (see the module docstring)."""
-    if not caches.enabled():
-        return
-    add_page = doc.addPage
-
-    def add(page: pdfdoc.PDFPage) -> None:
-        page.format = Direct(page, page_bytes)
-        add_page(page)
-
-    doc.addPage = add
 
 
 def quick_destination(destination: pdfdoc.Destination) -> None:

@@ -38,7 +38,6 @@ from handouts.render.pdf import caches
 from handouts.render.pdf.document_objects import quick_document
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
 from handouts.render.pdf.markers import draw_sheet_marks
-from handouts.render.pdf.page_objects import quick_pages
 from handouts.render.pdf.portable import filled, portable
 from handouts.render.pdf.styles import (
     FOOTER_SPACE,
@@ -136,6 +135,17 @@ class HandoutDocument(BaseDocTemplate):
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, band_bottom=BAND * MM)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         self.marks: list[Mark] = []
+
+    def build(self, flowables: list[Flowable], filename: Any = None, canvasmaker: Any = Canvas) -> None:
+        """ReportLab's build, then the links that make the template and its canvas a cycle are cut (the
+        template holds the canvas, which holds it back, and the template holds itself in its namespace):
+        a written handout's objects are then freed as soon as they are unused, not left for the cycle
+        collector."""
+        try:
+            super().build(flowables, filename, canvasmaker)
+        finally:
+            self._nameSpace.clear()
+            self.__dict__.pop("canv", None)
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook name
         if type(flowable) is MarkFlowable:  # applied on the page it is noted on (``MarkFlowable.apply``)
@@ -364,7 +374,6 @@ class NumberedCanvas(Canvas):
         # earlier handout drew sets no colour that way and would say 1.3. Every document says 1.4.
         self._doc.ensureMinPdfVersion("transparency")
         prime_subsets(self._doc)
-        quick_pages(self._doc)
         quick_document(self._doc)
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
