@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts.model.layout import QR_MODULES, Rect, page_id, sheet_marks
 from handouts.render.pdf import caches
-from handouts.render.pdf.build import ID_LETTERS
+from handouts.render.pdf.build import ID_LETTERS, new_document_id
 from handouts.render.pdf.markers import ARUCO_4X4_BITS, draw_sheet_marks
 from handouts.render.pdf.qr import penalty, qr_rows
 
@@ -177,3 +177,14 @@ def test_the_page_shows_reportlabs_symbol_and_the_markers_as_drawn_square_by_squ
             assert found is None or (qr_box[0] <= found[0] and qr_box[1] <= found[1]
                                      and found[2] <= qr_box[2] and found[3] <= qr_box[3])  # the markers: exact
             assert [code.text for code in zxingcpp.read_barcodes(ours)] == [text]
+
+
+def test_a_new_document_id_is_ten_letters_each_as_likely_in_every_place() -> None:
+    """Each letter stands for five random bits: 32 letters, so every letter can come in every place (with
+    2,000 ids a letter missing from a place by chance is about one in 10^27)."""
+    assert len(ID_LETTERS) == 32 == len(set(ID_LETTERS))
+    made = [new_document_id() for _ in range(2000)]
+    assert len(set(made)) == len(made)
+    assert all(len(made_id) == 10 and set(made_id) <= set(ID_LETTERS) for made_id in made)
+    for place in range(10):
+        assert {made_id[place] for made_id in made} == set(ID_LETTERS), place
