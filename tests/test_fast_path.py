@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -178,12 +179,47 @@ def test_every_sample_and_the_print_file_are_the_same_on_both_paths(tmp_path: Pa
     assert_same_handout(combined, (made["0"] / "print.pdf").read_bytes(), tmp_path)
 
 
+def test_a_print_file_from_each_renders_keys_is_the_file_read_whole(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch hands the print file each handout it wrote with the keys of its objects alike in other
+    handouts (``render.pdf.alike``): the print file is the same bytes as one that reads every object of
+    every file, with one worker and with two (whose keys are made in other processes).
+
+    The sample rows, each again under a name with letters outside the common font subset: those take a
+    subset of their own, so the font dictionary and every form drawn with it differ from the first
+    row's; a key that left the fonts out would share the first row's forms wrongly."""
+    from handouts.run import print_file
+
+    sample = resources.data_dir() / "sample-patients.csv"
+    rows = list(csv.DictReader(io.StringIO(sample.read_text(encoding="utf-8-sig"))))
+    again = [{**row, "patient_id": "again-" + row["patient_id"], "name": "Đức Ǿrsted"} for row in rows]
+    patients = tmp_path / "patients.csv"
+    with patients.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([*rows, *again])
+    printing = PrintOptions(document_id=DOCUMENT_ID, today=date(2026, 12, 2))
+    made: dict[str, bytes] = {}
+    for run_as, workers in (("keys", 1), ("keys-2", 2), ("read", 1)):
+        if run_as == "read":  # the print file is given the paths alone, as for a row an earlier run wrote
+            whole = print_file.PrintFile.append
+            monkeypatch.setattr(print_file.PrintFile, "append",
+                                lambda self, path, title, made=None: whole(self, path, title))
+        out = tmp_path / run_as
+        result = run(patients, BatchOptions(output=out, workers=workers, combined=out / "print.pdf",
+                                            printing=printing))
+        assert result.count("written") == 2 * len(rows), [r.message for r in result.rows if not r.ok]
+        made[run_as] = (out / "print.pdf").read_bytes()
+    assert made["keys"] == made["read"]
+    assert made["keys-2"] == made["read"]
+
+
 def _combine(paths: list[Path], combined: Path) -> int:
     """The print file of ``paths``, in order; its page count."""
     with combined.open("wb") as out:
         writer = CombinedWriter(out)
         for path in paths:
-            writer.append(path, path.stem)
+            writer.append(path.read_bytes(), path.stem)
         return writer.finish()
 
 
@@ -442,7 +478,7 @@ def test_the_print_file_is_the_same_however_few_copied_objects_it_remembers(  # 
     with out.open("wb") as stream:
         writer = CombinedWriter(stream)
         for path in paths:
-            writer.append(path, path.stem)
+            writer.append(path.read_bytes(), path.stem)
         writer.finish()
     assert len(writer.serializer.copied) <= remembered
     assert out.read_bytes() == none.read_bytes()

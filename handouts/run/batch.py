@@ -56,7 +56,7 @@ from handouts.run.output import (
 from handouts.run.pool import in_order
 from handouts.run.print_file import clash, combined_file, name_in_folder, refuse_foreign
 from handouts.run.record import plan_record, record_bytes, record_path
-from handouts.run.results import BatchRefused, BatchResult, RowResult
+from handouts.run.results import BatchRefused, BatchResult, Made, RowResult
 from handouts.wording import CSV
 
 
@@ -283,7 +283,8 @@ def _make_all(checker: RowChecker, patients: PatientsFile, survey: _Survey, opti
             if progress:
                 progress(result, total)
             if printer is not None and result.ok:
-                printer.append(options.output / result.file, result.patient_id)
+                printer.append(options.output / result.file, result.patient_id, made=result.made)
+            result.made = None  # its bytes are in the print file (or were not needed): let them go
     journal.compact(latest_only=(MANIFEST,))
     if printer is not None and printer.pages:
         batch.combined, batch.combined_pages = options.combined, len(printer.pages)
@@ -364,7 +365,7 @@ def _render_one(task: RowTask) -> RowResult:
         sha256 = handout.sha256  # hashed once: the result and the journal both need it
         result = RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
                            handout.pages, len(handout.pdf), sha256, task.input_sha256, task.warnings,
-                           record=plan_file.name)
+                           record=plan_file.name, made=Made(handout.pdf, handout.alike))
         if os.path.lexists(task.path) and not task.force:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)

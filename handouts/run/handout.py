@@ -9,12 +9,13 @@ from datetime import date
 from pathlib import Path
 
 from handouts.compose.document import compose
-from handouts.fast_path import one_reading
 from handouts.errors import ErrorList, HandoutError, InputError
+from handouts.fast_path import one_reading
 from handouts.model import HandoutRequest, Plan
 from handouts.model.layout import LayoutMap
 from handouts.model.options import PrintOptions
 from handouts.render.pdf import render
+from handouts.render.pdf.alike import Alike
 from handouts.render.pdf.cover import Cover, load_cover
 from handouts.render.pdf.fonts import FONT_NAME
 from handouts.render.pdf.text import missing_glyphs
@@ -34,6 +35,7 @@ class Handout:
     pages: int
     cover_pages: int
     layout: LayoutMap  # every tick box and write-in cell, page numbers counted after the cover
+    alike: Alike = ()  # objects alike in other handouts, by number: a print file need not read them again
 
     @property
     def sha256(self) -> str:
@@ -81,7 +83,7 @@ def make_handout(request: HandoutRequest, *, library: Library, options: PrintOpt
         extra = {"/Subject": request.patient.name} if options.name_in_metadata else None
         rendered = render(doc, cover=chosen, password=options.password, duplex=options.duplex, extra_metadata=extra,
                           document_id=options.document_id)
-        return Handout(plan, rendered.pdf, rendered.pages, rendered.cover_pages, rendered.layout)
+        return Handout(plan, rendered.pdf, rendered.pages, rendered.cover_pages, rendered.layout, rendered.alike)
 
 
 def output_path(target: str | Path | None, patient_id: str, *, kind: str = "handout", week: int | None = None) -> Path:

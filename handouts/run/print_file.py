@@ -17,6 +17,7 @@ from pathlib import Path
 from handouts.errors import InputError, OutputExistsError
 from handouts.render.pdf.combined import CREATOR, HEADER, CombinedWriter
 from handouts.run.output import open_own, staged
+from handouts.run.results import Made
 
 _MARK = re.compile(re.escape(HEADER) + rb"4 0 obj\n<< /Title \([^\n]{0,200}\) " + re.escape(CREATOR) + rb" >>\nendobj\n")
 
@@ -52,8 +53,13 @@ class PrintFile:
     writer: CombinedWriter
     unchanged: bool = False  # it already held exactly these pages and was left as it was
 
-    def append(self, path: Path, title: str) -> None:
-        self.writer.append(path, title)
+    def append(self, path: Path, title: str, *, made: Made | None = None) -> None:
+        """The handout at ``path``, with the bookmark ``title``; ``made``: the bytes just written there, with
+        the objects the render knows are alike in other handouts (then the file is not read again)."""
+        if made is None:
+            self.writer.append(path.read_bytes(), title)
+        else:
+            self.writer.append(made.pdf, title, alike=made.alike)
 
     @property
     def pages(self) -> list[int]:

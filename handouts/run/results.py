@@ -10,8 +10,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handouts.errors import EXIT_OK, EXIT_OUTPUT, EXIT_SOME_FAILED, ErrorList, HandoutError
+
+if TYPE_CHECKING:
+    from handouts.render.pdf.alike import Alike
+
+
+@dataclass(frozen=True)
+class Made:
+    """A handout a row just wrote, for the print file: its bytes, and its objects alike in other handouts
+    (``render.pdf.alike``), so the print file reads neither the file nor those objects again."""
+
+    pdf: bytes
+    alike: Alike
 
 
 @dataclass
@@ -31,6 +44,7 @@ class RowResult:
     stops_batch: bool = False  # the folder takes no more: no later row can be written either
     record: str = ""  # the plan record's file name, written beside the PDF
     layout: str = ""  # the layout JSON written beside the PDF, for reading the ticked checklist back
+    made: Made | None = None  # a row written: for the print file, let go once it has it
 
     @property
     def ok(self) -> bool:

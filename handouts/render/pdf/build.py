@@ -25,6 +25,7 @@ from reportlab.platypus import Flowable
 from handouts.model.document import Card, Cards, Checklist, HandoutDoc
 from handouts.model.layout import LayoutMap, SheetPage
 from handouts.render.pdf import caches, disk_cache
+from handouts.render.pdf.alike import Alike
 from handouts.render.pdf.assemble import Body, assemble
 from handouts.render.pdf.blocks import story as page_story
 from handouts.render.pdf.cards import exercise_cards
@@ -54,6 +55,7 @@ class Rendered:
     pages: int
     cover_pages: int
     layout: LayoutMap
+    alike: Alike = ()  # objects alike in other handouts, by number (``alike``; the fast path's only)
 
 
 #: What the final canvas adds to a document when it saves (``once``), made for that document.
@@ -148,5 +150,5 @@ def render(doc: HandoutDoc, *, cover: Cover | None = None, password: str | None 
                                extra_metadata=extra_metadata))
         return finishes[-1]
 
-    pdf, _, layout = _build(doc, finish_for, document_id=document_id, cover_pages=cover_pages)
-    return Rendered(pdf, finishes[-1].pages, cover_pages, layout)
+    pdf, document, layout = _build(doc, finish_for, document_id=document_id, cover_pages=cover_pages)
+    return Rendered(pdf, finishes[-1].pages, cover_pages, layout, document.alike)

@@ -21,12 +21,12 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from io import BytesIO
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reportlab.pdfbase import pdfdoc
 
 from handouts.render.pdf import caches
+from handouts.render.pdf.alike import Alike
 from handouts.render.pdf.own_file import NotOwnFile, OwnFile, Parts
 
 if TYPE_CHECKING:  # pypdf is imported where a file is read with it: the fast path's print file needs none
@@ -59,6 +59,8 @@ class _Serializer:
         #: references got here: the fonts, forms and resources most handouts share are read as the same
         #: parts (``own_file._READ``), so they are found again without being joined and hashed.
         self.copied: OrderedDict[tuple[Parts, tuple[int, ...]], int] = OrderedDict()
+        #: Objects by the key their renderer gave them (``alike``), least recently used dropped first.
+        self.alike: OrderedDict[bytes, int] = OrderedDict()
 
     def write(self, number: int, body: bytes) -> None:
         self.offsets[number] = self.out.tell()
@@ -75,6 +77,24 @@ class _Serializer:
         if share:
             self.known[digest] = number
         return number
+
+    def known_alike(self, alike: Alike) -> dict[int, int]:
+        """A file's numbering to start from: each of its objects under a key already written, numbered here."""
+        mapping = {}
+        for number, key in alike:
+            found = self.alike.get(key)
+            if found is not None:
+                mapping[number] = found
+                self.alike.move_to_end(key)
+        return mapping
+
+    def remember_alike(self, alike: Alike, mapping: dict[int, int]) -> None:
+        """Remember under its key each object of a file that was written (or found) here."""
+        for number, key in alike:
+            if key not in self.alike and number in mapping:
+                self.alike[key] = mapping[number]
+                if len(self.alike) > _COPIED:
+                    self.alike.popitem(last=False)
 
     def fill(self, parts: Parts, source: OwnFile, mapping: dict[int, int]) -> bytes:
         """An object of a file read by ``OwnFile``, each object it refers to written first and renumbered."""
@@ -107,7 +127,13 @@ class _Serializer:
 
     def copy(self, value: PdfObject, mapping: dict[int, int]) -> PdfObject:
         """``value`` with every indirect reference replaced by one to its written copy."""
-        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            IndirectObject,
+            NameObject,
+            StreamObject,
+        )
 
         if isinstance(value, IndirectObject):
             source = value.idnum
@@ -199,9 +225,11 @@ class CombinedWriter:
         out.write(HEADER)
         self.serializer.write(_INFO, b"<< /Title %s %s >>" % (_text(title), CREATOR))
 
-    def append(self, path: Path, title: str) -> None:
-        """Copy the pages of the PDF at ``path``, with one bookmark ``title`` at its first page."""
-        data = path.read_bytes()
+    def append(self, data: bytes, title: str, *, alike: Alike = ()) -> None:
+        """Copy the pages of the PDF ``data``, with one bookmark ``title`` at its first page.
+
+        ``alike``: objects of a fast-path handout that its renderer knows by a key (``alike``): one under a
+        key already written is not read again, and neither is anything it refers to."""
         try:
             if not caches.enabled():
                 raise NotOwnFile("the plain path reads every file with pypdf")
@@ -212,19 +240,25 @@ class CombinedWriter:
 
             self._append_read(PdfReader(BytesIO(data)), title)
             return
-        mapping: dict[int, int] = {}
         serializer = self.serializer
+        mapping = serializer.known_alike(alike)
         serializer.in_progress.clear()
         self.bookmarks.append((title, len(self.pages)))
         for page in pages:
             body = _shared_resources(serializer.fill(page.parts, own, mapping).rstrip(), serializer)
             self.pages.append(serializer.add(body[:-2] + b"/Parent %d 0 R >>" % _PAGES, share=False))
+        serializer.remember_alike(alike, mapping)
         if self.duplex and len(pages) % 2:
             self.pages.append(serializer.add(b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Resources << >> >>"
                                              % (_PAGES, pages[-1].box), share=False))
 
     def _append_read(self, reader: PdfReader, title: str) -> None:
-        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+        from pypdf.generic import (
+            ArrayObject,
+            DictionaryObject,
+            IndirectObject,
+            NameObject,
+        )
 
         mapping: dict[int, int] = {}
         self.serializer.in_progress.clear()

@@ -31,6 +31,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 from handouts.render.pdf import caches
+from handouts.render.pdf.alike import Alike, alike_objects
 from handouts.render.pdf.direct import Direct, dict_bytes, value_bytes
 from handouts.render.pdf.page_objects import page_bytes
 
@@ -46,6 +47,8 @@ class QuickDocument(pdfdoc.PDFDocument):
     A class, not functions set on the document: a function that refers to its document, held by it,
     would make the document a cycle, left with all its objects for the cycle collector."""
 
+    alike: Alike = ()  # its objects alike in other handouts, once written directly
+
     def addPage(self, page: pdfdoc.PDFPage) -> None:  # noqa: N802 - ReportLab's name
         page.format = Direct(page, page_bytes)
         super().addPage(page)
@@ -59,7 +62,10 @@ class QuickDocument(pdfdoc.PDFDocument):
             if write is not None and not isinstance(obj.format, Direct):
                 obj.format = Direct(obj, write)
         written = file_bytes(self)
-        return super().format() if written is None else written
+        if written is None:
+            return super().format()
+        self.alike = alike_objects(self)  # for a print file that takes this file (``alike``)
+        return written
 
 
 def quick_document(doc: pdfdoc.PDFDocument) -> None:

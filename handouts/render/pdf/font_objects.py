@@ -57,10 +57,12 @@ class Ready(pdfdoc.PDFObject):
 
     __RefOnly__ = 1
 
-    def __init__(self, parts: tuple[bytes | pdfdoc.PDFObjectReference, ...], plain: pdfdoc.PDFObject | None) -> None:
+    def __init__(self, parts: tuple[bytes | pdfdoc.PDFObjectReference, ...], plain: pdfdoc.PDFObject | None,
+                 key: tuple[Any, ...]) -> None:
         """``plain``: the object ReportLab built, written instead in an encrypted document (None when it
-        was never built: only for a document that is not encrypted)."""
-        self.parts, self.plain = parts, plain
+        was never built: only for a document that is not encrypted). ``key``: its key in ``READY``, which
+        says what it and every object it refers to are (the subset's letters, font, name and settings)."""
+        self.parts, self.plain, self.key = parts, plain, key
         comment = getattr(plain, "__Comment__", None)
         if comment is not None:
             self.__Comment__ = comment
@@ -116,16 +118,16 @@ def ready_objects(add_objects: Callable[[Any], None], font: Any) -> Callable[[An
     return add
 
 
-def _subset_parts(doc: Any, font: Any, number: int, codes: bytes) -> list[tuple[str, Any]] | None:
-    """The ready parts of subset ``number``, each with the name ReportLab registers it under, in the order
-    ReportLab registers them (CMap, font file, descriptor, font); None unless all four are ready."""
+def _subset_parts(doc: Any, font: Any, number: int, codes: bytes) -> list[tuple[str, Any, Any]] | None:
+    """The ready parts of subset ``number``, each with the name ReportLab registers it under and its key, in
+    the order ReportLab registers them (CMap, font file, descriptor, font); None unless all four are ready."""
     internal = font.getSubsetInternalName(number, doc)[1:]  # named already: the font was drawn with
     base = b"".join((ttfonts.SUBSETN(number), b"+", font.face.name, font.face.subfontNameX)).decode("pdfdoc")
     setting = (rl_config.pdfMultiLine, doc.compression, font.fontName, codes, base)
     named = [("toUnicodeCMap:" + base, ("cmap",)), (f"fontFile:{font.face.filename}({base})", ("file",)),
              ("fontDescriptor:" + base, ("descriptor",)), (internal, ("font", internal))]
-    found = [(name, READY.get((*setting, *key))) for name, key in named]
-    return None if any(parts is None for _, parts in found) else found
+    found = [(name, (*setting, *key), READY.get((*setting, *key))) for name, key in named]
+    return None if any(parts is None for _, _, parts in found) else found
 
 
 def _add_ready(doc: Any, font: Any, state: Any, subsets: list[bytes]) -> bool:
@@ -139,8 +141,8 @@ def _add_ready(doc: Any, font: Any, state: Any, subsets: list[bytes]) -> bool:
     state.frozen = 1
     fonts = doc.idToObject["BasicFonts"].dict
     for parts in ready:
-        for name, kept in parts:  # type: ignore[union-attr]
-            obj = Ready(kept, None)
+        for name, key, kept in parts:  # type: ignore[union-attr]
+            obj = Ready(kept, None, key)
             doc.Reference(obj, name)
         fonts[name] = obj  # the last one is the font itself
     del font.state[doc]
@@ -168,4 +170,4 @@ def _swap_subset(doc: Any, font: Any, internal: str, codes: bytes) -> None:
             if parts is None:
                 continue
             READY.put(full, parts)
-        doc.idToObject[name] = Ready(parts, plain)
+        doc.idToObject[name] = Ready(parts, plain, full)

@@ -35,6 +35,7 @@ from handouts.model.layout import (
     sheet_marks,
 )
 from handouts.render.pdf import caches
+from handouts.render.pdf.alike import Alike
 from handouts.render.pdf.document_objects import quick_document
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
 from handouts.render.pdf.markers import draw_sheet_marks
@@ -124,6 +125,8 @@ class BandFrame(Frame):
 class HandoutDocument(BaseDocTemplate):
     """A one-frame document that records where each section starts."""
 
+    alike: Alike = ()  # its objects alike in other handouts, once built (``document_objects.QuickDocument``)
+
     def __init__(self, buffer: Any, look: Look, *, title: str, author: str) -> None:
         super().__init__(
             buffer, pagesize=look.pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
@@ -143,6 +146,7 @@ class HandoutDocument(BaseDocTemplate):
         collector."""
         try:
             super().build(flowables, filename, canvasmaker)
+            self.alike = getattr(self.canv._doc, "alike", ())
         finally:
             self._nameSpace.clear()
             self.__dict__.pop("canv", None)

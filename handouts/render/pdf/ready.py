@@ -50,8 +50,8 @@ class ReadyPages:
             names[index] = xObjectName(self.form_name(page))
         if names and names[0] in document.idToObject:
             return
-        for parts, name in zip(self.objects, names):
-            document.Reference(_Placed(parts, names), name)
+        for index, (parts, name) in enumerate(zip(self.objects, names)):
+            document.Reference(_Placed(parts, names, (self.digest, index)), name)
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for the disk cache (bytes as base64)."""
@@ -75,9 +75,10 @@ class ReadyPages:
 class _Placed(PDFObject):
     """One ready object: its bytes with the holes filled by the document's object numbers."""
 
-    def __init__(self, parts: Parts, names: list[str]) -> None:
+    def __init__(self, parts: Parts, names: list[str], key: tuple[str, int]) -> None:
         self.parts = parts
         self.names = names
+        self.key = key  # the cover's digest and the object's index: what it and all it refers to are
 
     def format(self, document: PDFDocument) -> bytes:
         numbers = document.idToObjectNumberAndVersion
