@@ -365,7 +365,7 @@ def _render_one(task: RowTask) -> RowResult:
         sha256 = handout.sha256  # hashed once: the result and the journal both need it
         result = RowResult(task.line, patient_id, "written", "; ".join(task.warnings), task.path.name,
                            handout.pages, len(handout.pdf), sha256, task.input_sha256, task.warnings,
-                           record=plan_file.name, made=Made(handout.pdf, handout.alike))
+                           record=plan_file.name, made=Made(handout.pdf, handout.alike()))
         if os.path.lexists(task.path) and not task.force:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)

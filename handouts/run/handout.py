@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from handouts.model import HandoutRequest, Plan
 from handouts.model.layout import LayoutMap
 from handouts.model.options import PrintOptions
 from handouts.render.pdf import render
-from handouts.render.pdf.alike import Alike
+from handouts.render.pdf.alike import Alike, no_alike
 from handouts.render.pdf.cover import Cover, load_cover
 from handouts.render.pdf.fonts import FONT_NAME
 from handouts.render.pdf.text import missing_glyphs
@@ -35,7 +36,8 @@ class Handout:
     pages: int
     cover_pages: int
     layout: LayoutMap  # every tick box and write-in cell, page numbers counted after the cover
-    alike: Alike = ()  # objects alike in other handouts, by number: a print file need not read them again
+    #: Its objects alike in other handouts, by number, found when asked: a print file need not read them again.
+    alike: Callable[[], Alike] = field(default=no_alike, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:

@@ -1,5 +1,7 @@
 """Which objects of a handout are alike in every handout that holds them, each with a key.
 
+The keys are found only when asked (a batch's print file asks; a single handout never does).
+
 A batch's print file holds each object once however many handouts have it: the
 font subsets, the cards and weeks the fast path writes as forms, the cover. To
 find an object again it reads it and everything it refers to (``combined``),
@@ -43,12 +45,18 @@ _DIGESTS: caches.Capped[tuple[Any, ...], bytes] = caches.Capped(1024)
 caches.ALL.append(_DIGESTS)
 
 
-def alike_objects(doc: pdfdoc.PDFDocument) -> Alike:
-    """Every object of ``doc`` that has a key (see the module docstring), by its number."""
-    keys = _Keys(doc.idToObject)
-    numbers = doc.idToObjectNumberAndVersion
-    return tuple((numbers[name][0], made) for name, obj in doc.idToObject.items()
-                 if name in numbers and (made := keys.key(obj)) is not None)
+def alike_objects(objects: dict[str, Any], numbers: dict[str, tuple[int, int]]) -> Alike:
+    """Every object of a written document (its ``idToObject`` and ``idToObjectNumberAndVersion``) that has
+    a key (see the module docstring), by its number."""
+    keys = _Keys(objects)
+    return tuple((numbers[name][0], made) for name, obj in objects.items()
+                 if name in numbers and (type(obj) in _KEYED or name == pdfdoc.BasicFonts)
+                 and (made := keys.key(obj)) is not None)
+
+
+def no_alike() -> Alike:
+    """The objects alike of a document not written directly: none known."""
+    return ()
 
 
 class _Keys:
@@ -88,6 +96,10 @@ class _Keys:
             fonts = tuple((name, self.key(value)) for name, value in obj.dict.items())
             return None if any(made is None for _, made in fonts) else ("fonts", fonts)
         return None
+
+
+#: The kinds of object that may have a key of their own (the font dictionary may too).
+_KEYED = (Ready, _Placed, _ReadyForm)
 
 
 def _digest(what: tuple[Any, ...] | None) -> bytes | None:

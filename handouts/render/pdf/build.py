@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable
 from handouts.model.document import Card, Cards, Checklist, HandoutDoc
 from handouts.model.layout import LayoutMap, SheetPage
 from handouts.render.pdf import caches, disk_cache
-from handouts.render.pdf.alike import Alike
+from handouts.render.pdf.alike import Alike, no_alike
 from handouts.render.pdf.assemble import Body, assemble
 from handouts.render.pdf.blocks import story as page_story
 from handouts.render.pdf.cards import exercise_cards
@@ -55,7 +55,8 @@ class Rendered:
     pages: int
     cover_pages: int
     layout: LayoutMap
-    alike: Alike = ()  # objects alike in other handouts, by number (``alike``; the fast path's only)
+    #: Objects alike in other handouts, found when asked (``alike``).
+    alike: Callable[[], Alike] = dataclasses.field(default=no_alike, repr=False, compare=False)
 
 
 #: What the final canvas adds to a document when it saves (``once``), made for that document.

@@ -31,7 +31,6 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 from handouts.render.pdf import caches
-from handouts.render.pdf.alike import Alike, alike_objects
 from handouts.render.pdf.direct import Direct, dict_bytes, value_bytes
 from handouts.render.pdf.page_objects import page_bytes
 
@@ -47,7 +46,7 @@ class QuickDocument(pdfdoc.PDFDocument):
     A class, not functions set on the document: a function that refers to its document, held by it,
     would make the document a cycle, left with all its objects for the cycle collector."""
 
-    alike: Alike = ()  # its objects alike in other handouts, once written directly
+    written_directly = False  # the whole file put together by ``file_bytes``
 
     def addPage(self, page: pdfdoc.PDFPage) -> None:  # noqa: N802 - ReportLab's name
         page.format = Direct(page, page_bytes)
@@ -64,7 +63,7 @@ class QuickDocument(pdfdoc.PDFDocument):
         written = file_bytes(self)
         if written is None:
             return super().format()
-        self.alike = alike_objects(self)  # for a print file that takes this file (``alike``)
+        self.written_directly = True
         return written
 
 

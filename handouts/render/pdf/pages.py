@@ -35,7 +35,7 @@ from handouts.model.layout import (
     sheet_marks,
 )
 from handouts.render.pdf import caches
-from handouts.render.pdf.alike import Alike
+from handouts.render.pdf.alike import Alike, alike_objects, no_alike
 from handouts.render.pdf.document_objects import quick_document
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
 from handouts.render.pdf.markers import draw_sheet_marks
@@ -125,7 +125,9 @@ class BandFrame(Frame):
 class HandoutDocument(BaseDocTemplate):
     """A one-frame document that records where each section starts."""
 
-    alike: Alike = ()  # its objects alike in other handouts, once built (``document_objects.QuickDocument``)
+    #: Its objects alike in other handouts, found when asked (``alike``; none known unless the file was
+    #: written directly, by ``document_objects.QuickDocument``).
+    alike: Callable[[], Alike] = staticmethod(no_alike)
 
     def __init__(self, buffer: Any, look: Look, *, title: str, author: str) -> None:
         super().__init__(
@@ -146,7 +148,9 @@ class HandoutDocument(BaseDocTemplate):
         collector."""
         try:
             super().build(flowables, filename, canvasmaker)
-            self.alike = getattr(self.canv._doc, "alike", ())
+            written = self.canv._doc
+            if getattr(written, "written_directly", False):
+                self.alike = functools.partial(alike_objects, written.idToObject, written.idToObjectNumberAndVersion)
         finally:
             self._nameSpace.clear()
             self.__dict__.pop("canv", None)
