@@ -555,6 +555,31 @@ def test_deeply_nested_cover_does_not_take_the_run_down(library, request_for, tm
         assert handout.cover_pages == 1 and "Your home exercise plan" in pdf_text(handout.pdf)
 
 
+def test_a_cover_is_read_once_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cover read before is known again by its file's identity (device, inode, size, times): a batch asks
+    for it every row. The same file, or a link to it, gives the cover read; a file put in its place, or
+    the file written again with the same number of bytes, is read and checked afresh."""
+    cover = tmp_path / "cover.pdf"
+    cover.write_bytes(_pages(1))
+    first = load_cover(cover)
+    reads: list[Path] = []
+    real = cover_module.open_regular
+    monkeypatch.setattr(cover_module, "open_regular", lambda path: reads.append(path) or real(path))
+    assert load_cover(cover) is first and reads == []
+    (tmp_path / "link.pdf").symlink_to(cover)
+    assert load_cover(tmp_path / "link.pdf") is first and reads == []
+    replaced = tmp_path / "new.pdf"
+    replaced.write_bytes(_pages(2))
+    os.replace(replaced, cover)
+    second = load_cover(cover)
+    assert second is not first and second.page_count == 2 and len(reads) == 1
+    with cover.open("r+b") as stream:  # the same bytes written over in place, a second later
+        stream.write(cover.read_bytes())
+    written = cover.stat()
+    os.utime(cover, ns=(written.st_atime_ns, written.st_mtime_ns + 1_000_000_000))
+    assert load_cover(cover) is not second and len(reads) == 2
+
+
 def test_oversized_cover_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cover = tmp_path / "cover.pdf"
     cover.write_bytes(_pages(1))

@@ -25,6 +25,7 @@ import threading
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 try:
@@ -104,11 +105,19 @@ class Cover:
 
 
 def load_cover(path: Path) -> Cover:
-    """Read and check a cover PDF once per process (kept by path, size and time).
+    """Read and check a cover PDF once per process (kept by the file's identity: its device and inode,
+    size, and modification and change times, so an edited or replaced cover is read afresh).
 
     Only a regular file is read (a device or a pipe named as the cover is refused), never
-    more than the size limit.
+    more than the size limit. A cover read before is known by one ``stat`` of its path: a batch
+    row asks for it every time.
     """
+    try:
+        known = _COVERS.get(_identity(os.stat(path)))
+    except (OSError, ValueError):
+        known = None  # read below, which says what is wrong
+    if known is not None:
+        return known
     path = path.resolve()
     try:
         with open_regular(path) as stream:
@@ -116,7 +125,7 @@ def load_cover(path: Path) -> Cover:
             if stat.st_size > MAX_COVER_BYTES:
                 raise CoverError(f"the cover is {stat.st_size / 1e6:.1f} MB; the limit is "
                                  f"{MAX_COVER_BYTES // 1_000_000} MB", path=path)
-            key = (path, stat.st_size, stat.st_mtime_ns)
+            key = _identity(stat)
             if key not in _COVERS:
                 data = stream.read(MAX_COVER_BYTES + 1)
                 if len(data) > MAX_COVER_BYTES:
@@ -132,8 +141,16 @@ def load_cover(path: Path) -> Cover:
         raise CoverError(f"cannot read the cover: {exc.strerror or exc}", path=path) from None
 
 
+def _identity(stat: os.stat_result) -> tuple[int, ...]:
+    """A file as it is now: a regular file's device, inode, size and times (a device, a pipe or a folder:
+    no file read before has it)."""
+    if not S_ISREG(stat.st_mode):
+        return ()
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
 _KEPT_COVERS = 8
-_COVERS: dict[tuple[Path, int, int], Cover] = {}
+_COVERS: dict[tuple[int, ...], Cover] = {}
 
 
 def _checked(path: Path, data: bytes) -> Cover:
