@@ -1,7 +1,5 @@
 """Which objects of a handout are alike in every handout that holds them, each with a key.
 
-The keys are found only when asked (a batch's print file asks; a single handout never does).
-
 A batch's print file holds each object once however many handouts have it: the
 font subsets, the cards and weeks the fast path writes as forms, the cover. To
 find an object again it reads it and everything it refers to (``combined``),
@@ -22,7 +20,8 @@ references' bytes depend on:
 
 Anything else (pages, their contents, the outline, a form ReportLab made) has
 no key and is read as before. The keys are digests of plain values, so a
-worker process makes the same key as the batch's own.
+worker process makes the same key as the batch's own. They are found only when
+asked: a batch's print file asks, a single handout never does.
 """
 
 from __future__ import annotations
@@ -45,9 +44,10 @@ _DIGESTS: caches.Capped[tuple[Any, ...], bytes] = caches.Capped(1024)
 caches.ALL.append(_DIGESTS)
 
 
-def alike_objects(objects: dict[str, Any], numbers: dict[str, tuple[int, int]]) -> Alike:
-    """Every object of a written document (its ``idToObject`` and ``idToObjectNumberAndVersion``) that has
-    a key (see the module docstring), by its number."""
+def alike_objects(doc: pdfdoc.PDFDocument) -> Alike:
+    """Every object of the written document ``doc`` that has a key (see the module docstring), by its
+    number."""
+    objects, numbers = doc.idToObject, doc.idToObjectNumberAndVersion
     keys = _Keys(objects)
     return tuple((numbers[name][0], made) for name, obj in objects.items()
                  if name in numbers and (type(obj) in _KEYED or name == pdfdoc.BasicFonts)

@@ -75,7 +75,6 @@ def new_document_id() -> str:
     return "".join(ID_LETTERS[bits >> shift & 31] for shift in range(0, 50, 5))
 
 
-
 def _build(doc: HandoutDoc, finish_for: FinishFor | None = None, *, document_id: str | None = None,
            cover_pages: int = 0) -> tuple[bytes, HandoutDocument, LayoutMap]:
     """Lay out and write the document's pages; every page gets its running header and footer, and every

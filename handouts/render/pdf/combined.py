@@ -127,13 +127,7 @@ class _Serializer:
 
     def copy(self, value: PdfObject, mapping: dict[int, int]) -> PdfObject:
         """``value`` with every indirect reference replaced by one to its written copy."""
-        from pypdf.generic import (
-            ArrayObject,
-            DictionaryObject,
-            IndirectObject,
-            NameObject,
-            StreamObject,
-        )
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
         if isinstance(value, IndirectObject):
             source = value.idnum
@@ -253,12 +247,7 @@ class CombinedWriter:
                                              % (_PAGES, pages[-1].box), share=False))
 
     def _append_read(self, reader: PdfReader, title: str) -> None:
-        from pypdf.generic import (
-            ArrayObject,
-            DictionaryObject,
-            IndirectObject,
-            NameObject,
-        )
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
         mapping: dict[int, int] = {}
         self.serializer.in_progress.clear()

@@ -31,6 +31,7 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 
 from handouts.render.pdf import caches
+from handouts.render.pdf.alike import Alike, alike_objects
 from handouts.render.pdf.direct import Direct, dict_bytes, value_bytes
 from handouts.render.pdf.page_objects import page_bytes
 
@@ -65,6 +66,10 @@ class QuickDocument(pdfdoc.PDFDocument):
             return super().format()
         self.written_directly = True
         return written
+
+    def alike(self) -> Alike:
+        """Its objects alike in other handouts, by number (``alike``): known once written directly."""
+        return alike_objects(self) if self.written_directly else ()
 
 
 def quick_document(doc: pdfdoc.PDFDocument) -> None:

@@ -10,10 +10,9 @@ of their arguments, the fonts being registered once per process.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -35,7 +34,7 @@ from handouts.model.layout import (
     sheet_marks,
 )
 from handouts.render.pdf import caches
-from handouts.render.pdf.alike import Alike, alike_objects, no_alike
+from handouts.render.pdf.alike import Alike, no_alike
 from handouts.render.pdf.document_objects import quick_document
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, prime_subsets
 from handouts.render.pdf.markers import draw_sheet_marks
@@ -125,8 +124,8 @@ class BandFrame(Frame):
 class HandoutDocument(BaseDocTemplate):
     """A one-frame document that records where each section starts."""
 
-    #: Its objects alike in other handouts, found when asked (``alike``; none known unless the file was
-    #: written directly, by ``document_objects.QuickDocument``).
+    #: Its objects alike in other handouts, found when asked (``alike``; known only for a file written
+    #: directly, by ``document_objects.QuickDocument``).
     alike: Callable[[], Alike] = staticmethod(no_alike)
 
     def __init__(self, buffer: Any, look: Look, *, title: str, author: str) -> None:
@@ -148,9 +147,7 @@ class HandoutDocument(BaseDocTemplate):
         collector."""
         try:
             super().build(flowables, filename, canvasmaker)
-            written = self.canv._doc
-            if getattr(written, "written_directly", False):
-                self.alike = functools.partial(alike_objects, written.idToObject, written.idToObjectNumberAndVersion)
+            self.alike = getattr(self.canv._doc, "alike", no_alike)
         finally:
             self._nameSpace.clear()
             self.__dict__.pop("canv", None)
@@ -407,5 +404,5 @@ class NumberedCanvas(Canvas):
 
 def maker(canvas: type[NumberedCanvas], **settings: Any) -> Callable[..., Canvas]:
     """What ReportLab's ``build`` calls to make the canvas: ``canvas`` told ``settings``."""
-    return functools.partial(canvas, **settings)
+    return partial(canvas, **settings)
 
