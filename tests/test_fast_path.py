@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import START
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
@@ -458,6 +459,38 @@ def test_a_card_is_one_object_per_process_until_its_words_change(library: Librar
     assert all(a is not b and a != b for a, b in zip(first, spanish))
     monkeypatch.setenv("HANDOUTS_FAST_PATH", "0")
     assert all(a is not b and a == b for a, b in zip(first, cards()))  # made afresh, the same card
+
+
+def test_a_kept_week_is_the_week_made_afresh_whatever_changes(library: Library, request_for,  # type: ignore[no-untyped-def]
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Weeks are made once per process for the same dates and rows: each change to what a week prints
+    (start date, exercises and their times a day, walking, leg pain, language) must give the week the
+    plain path makes, and the same request the very same weeks."""
+    from datetime import date, timedelta
+
+    from handouts.compose.document import compose
+    from handouts.model.document import Checklist
+
+    planned = make_plan(request_for(weeks=2), library.dataset).exercises
+    once = next(p for p in planned if p.exercise.kind != "aerobic")
+    changes: list[dict[str, Any]] = [
+        {}, {"patient": Patient("p-2", "Bea Soto")}, {"start_date": START + timedelta(days=1)},
+        {"dose_changes": {once.id: {"times_a_day": once.dose.times_a_day + 1}}}, {"leg_pain": True},
+        {"diagnosis": "herniated-disc", "phase": "acute"},  # the same exercises with leg pain as without
+        {"diagnosis": "herniated-disc", "phase": "acute", "leg_pain": True}, {"diagnosis": "spinal-stenosis"}, {"language": "es"},
+    ]
+
+    def weeks(fast: str, **change: Any) -> tuple[Any, ...]:
+        monkeypatch.setenv("HANDOUTS_FAST_PATH", fast)
+        plan = make_plan(request_for(weeks=2, **change), library.dataset)
+        doc = compose(plan, library.templates(plan.language), today=date(2026, 12, 2))
+        return next(b for b in _all_blocks(doc.blocks) if isinstance(b, Checklist)).weeks
+
+    kept = [weeks("1", **change) for change in changes]
+    for change, made in zip(changes, kept):
+        assert weeks("1", **change) == made and all(a is b for a, b in zip(weeks("1", **change), made))
+        assert weeks("0", **change) == made, change
+    assert len({repr(made) for made in kept}) == len(changes) - 1  # only the patient's name changed nothing
 
 
 def _all_blocks(blocks: Any) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from handouts.model.document import (
     GridRow,
     HandoutDoc,
     Heading,
+    Inline,
     PageBreak,
     PageSetup,
     Running,
@@ -148,7 +150,18 @@ def walking_blocks(plan: Plan) -> int:
 
 
 def _week(plan: Plan, templates: Templates, index: int) -> Week:
-    """Week ``index`` (0-based): a row per exercise (walking has its own), walking, pain and notes."""
+    """Week ``index`` (0-based): a row per exercise (walking has its own), walking, pain and notes.
+
+    Made once per process for the same dates and rows (the key holds everything ``_made_week`` reads
+    beyond the templates), so the handouts of one start date and exercises share their weeks."""
+    exercises = tuple((p.id, p.exercise.kind, p.exercise.words(plan.language).name, p.dose.times_a_day)
+                      for p in plan.exercises)
+    leg_pain = bool(plan.request.leg_pain or plan.request.diagnosis == "sciatica")
+    key = ("week", plan.request.start_date, index, exercises, plan.has_walking, walking_blocks(plan), leg_pain)
+    return templates.kept(key, lambda: _made_week(plan, templates, index))
+
+
+def _made_week(plan: Plan, templates: Templates, index: int) -> Week:
     grid = templates.labels["grid"]
     dates = week_days(plan.request.start_date, index)
     days = []
@@ -177,11 +190,17 @@ def _week(plan: Plan, templates: Templates, index: int) -> Week:
 
 def require_safety_phrases(blocks: Sequence[Parsed], templates: Templates, name: str) -> None:
     """Refuse a handout whose template lost the stop rules or red flags (labels.yaml lists them)."""
-    words = " ".join(" ".join(plain_text(text).split()) for text in blocks_text(blocks))  # type: ignore[arg-type]
+    words = " ".join(map(_words, blocks_text(blocks)))  # type: ignore[arg-type]
     missing = [p for p in templates.labels["safety_phrases"] if " ".join(p.split()) not in words]
     if missing:
         raise DataError(f"the handout no longer says {missing[0]!r}; every handout must carry the safety "
                         "warnings (safety_phrases in labels.yaml)", path=templates.folder / name)
+
+
+@lru_cache(maxsize=4096)
+def _words(text: Inline) -> str:
+    """The words of a line of text, single-spaced (most lines recur in every handout)."""
+    return " ".join(plain_text(text).split())
 
 
 def validate_templates(root: Path, language: str, sample: Mapping[str, Any]) -> list[HandoutError]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -71,9 +71,9 @@ class Templates:
     labels: Mapping[str, Any]
     #: What was made from these templates once per process, by key (``kept``): rendered blocks by
     #: template name and ``kept`` key (see ``render``), and the cards made of them.
-    _kept: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+    _kept: dict[tuple[Hashable, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def kept(self, key: tuple[str, ...], make: Callable[[], T]) -> T:
+    def kept(self, key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
         """What ``make`` makes, made once per process for ``key``: a key must hold everything ``make``
         reads beyond these templates. ``HANDOUTS_FAST_PATH=0`` makes it every time."""
         if not parsed_cache.enabled():
