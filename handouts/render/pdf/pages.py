@@ -216,9 +216,12 @@ def _draw_running(canvas: Canvas, look: Look, running: Running, page: int, pages
     left = SHEET_INSET if sheet else MARGIN
     right = width - (SHEET_INSET if sheet else MARGIN)
     canvas.saveState()
-    # The header is the same on every page of a handout, a footer on the same page of many handouts.
-    _kept(canvas, ("header", look, running.clinic, running.patient, left, right),
-          lambda: _draw_header(canvas, look, running, left, right), here)
+    # The clinic's half of the header is the same in every handout, the patient's half on every page of
+    # one handout, and a footer on the same page of many handouts.
+    _kept(canvas, ("header clinic", look, running.clinic, left, right),
+          lambda: _draw_header_clinic(canvas, look, running, left, right), here)
+    _kept(canvas, ("header patient", look, running.patient, left, right),
+          lambda: _draw_header_patient(canvas, look, running, left, right), here)
     label = running.page_label(page, pages)
     if sheet:
         _kept(canvas, ("sheet footer", look, running.made, label, running.sample, running.edition, left, right),
@@ -265,13 +268,23 @@ _RUNNING: caches.Capped[tuple[Any, ...], tuple[str, tuple[str, ...]]] = caches.C
 caches.ALL.append(_RUNNING)
 
 
-def _draw_header(canvas: Canvas, look: Look, running: Running, left: float, right: float) -> None:
+def _header_line(look: Look, left: float, right: float) -> tuple[float, float, float]:
+    """The header's type size, the width each half may take, and its baseline."""
     size = look.running_size
-    half = (right - left) / 2 - 6
-    top = look.pagesize[1] - MARGIN - size
+    return size, (right - left) / 2 - 6, look.pagesize[1] - MARGIN - size
+
+
+def _draw_header_clinic(canvas: Canvas, look: Look, running: Running, left: float, right: float) -> None:
+    """The clinic's name at the top left, in its colour."""
+    size, half, top = _header_line(look, left, right)
     canvas.setFillColor(look.accent_colour)
     canvas.setFont(FONT_BOLD, size)
     canvas.drawString(left, top, _fit(_printable(running.clinic), FONT_BOLD, size, half))
+
+
+def _draw_header_patient(canvas: Canvas, look: Look, running: Running, left: float, right: float) -> None:
+    """The patient's name at the top right, and the rule under the header."""
+    size, half, top = _header_line(look, left, right)
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, size)
     canvas.drawRightString(right, top, _fit(_printable(running.patient), FONT, size, half))
