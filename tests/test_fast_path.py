@@ -268,6 +268,27 @@ def test_caches_stay_within_their_caps() -> None:
     assert len(cache) == 3 and cache.get(0) is None and cache.get(9) == 9
 
 
+def test_a_look_up_whose_entry_goes_meanwhile_still_answers() -> None:
+    """Look-ups take no lock, so another thread may let go of an entry between its look-up finding
+    it and moving it to the recent end. Here the key's own hash does that at the very moment: the
+    look-up must still give the value it found, with no error, and the entry stays gone."""
+    cache: caches.Capped[object, str] = caches.Capped(4)
+
+    class GoesWhileMoved:
+        hashed = 0
+
+        def __hash__(self) -> int:
+            self.hashed += 1
+            if self.hashed == 3:  # once put, once found: now it is being moved to the recent end
+                cache.clear()
+            return 1
+
+    key = GoesWhileMoved()
+    cache.put(key, "found")
+    cache.put(2, "another")  # (the last entry put is not hashed again to be moved)
+    assert cache.get(key) == "found" and len(cache) == 0 and cache.get(key) is None
+
+
 def test_the_plain_path_uses_no_cache(library: Library, request_for, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     caches.clear_all()
     monkeypatch.setenv("HANDOUTS_FAST_PATH", "0")
