@@ -498,7 +498,8 @@ def test_a_kept_week_is_the_week_made_afresh_whatever_changes(library: Library, 
         {}, {"patient": Patient("p-2", "Bea Soto")}, {"start_date": START + timedelta(days=1)},
         {"dose_changes": {once.id: {"times_a_day": once.dose.times_a_day + 1}}}, {"leg_pain": True},
         {"diagnosis": "herniated-disc", "phase": "acute"},  # the same exercises with leg pain
-        {"diagnosis": "herniated-disc", "phase": "acute", "leg_pain": True}, {"diagnosis": "spinal-stenosis"}, {"language": "es"},
+        {"diagnosis": "herniated-disc", "phase": "acute", "leg_pain": True}, {"diagnosis": "spinal-stenosis"},
+        {"language": "es"},
     ]
 
     def weeks(fast: str, **change: Any) -> tuple[Any, ...]:
