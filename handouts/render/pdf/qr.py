@@ -173,14 +173,27 @@ def _codewords(text: str) -> list[int]:
     used = -(-min(bits.length + 4, capacity) // 8)
     words = [*(bits.value << (used * 8 - bits.length)).to_bytes(used, "big")]
     words += [0xEC, 0x11] * ((DATA_CODEWORDS - used) // 2) + [0xEC] * ((DATA_CODEWORDS - used) % 2)
-    exp, log, generator = _gf()
-    check = [0] * CHECK_CODEWORDS
+    # The remainder of the division by the generator, its 10 codewords held as one 80-bit integer
+    # (the first codeword highest): each step shifts it a codeword on and subtracts the generator
+    # times the leading factor, a product looked up whole (``_times_generator``).
+    times = _times_generator()
+    check = 0
     for word in words:
-        factor = word ^ check[0]
-        check = [*check[1:], 0]
-        if factor:
-            check = [c ^ exp[log[g] + log[factor]] for c, g in zip(check, generator[1:])]
-    return words + check
+        check = ((check << 8) & _CHECK_MASK) ^ times[word ^ (check >> _CHECK_TOP)]
+    return words + [*check.to_bytes(CHECK_CODEWORDS, "big")]
+
+
+_CHECK_TOP = 8 * (CHECK_CODEWORDS - 1)
+_CHECK_MASK = (1 << 8 * CHECK_CODEWORDS) - 1
+
+
+@cache
+def _times_generator() -> tuple[int, ...]:
+    """For each factor 0 to 255, the generator's 10 lower coefficients times it in GF(256), packed as
+    the remainder is (the first codeword highest)."""
+    exp, log, generator = _gf()
+    return tuple(int.from_bytes(bytes(exp[log[g] + log[factor]] if factor else 0 for g in generator[1:]), "big")
+                 for factor in range(256))
 
 
 def qr_rows(text: str) -> tuple[int, ...]:
