@@ -70,8 +70,9 @@ class Templates:
     env: jinja2.Environment
     labels: Mapping[str, Any]
     #: What was made from these templates once per process, by key (``kept``): rendered blocks by
-    #: template name and ``kept`` key (see ``render``), and the cards made of them.
-    _kept: dict[tuple[Hashable, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+    #: template name and ``kept`` key (see ``render``), the cards made of them, and checklist weeks. Not
+    #: copied by ``dataclasses.replace``: templates with other labels start with nothing kept.
+    _kept: dict[tuple[Hashable, ...], Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def kept(self, key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
         """What ``make`` makes, made once per process for ``key``: a key must hold everything ``make``
