@@ -22,7 +22,7 @@ from io import BytesIO
 from reportlab import rl_config
 from reportlab.platypus import Flowable
 
-from handouts.model.document import Card, Cards, Checklist, HandoutDoc
+from handouts.model.document import Cards, Checklist, HandoutDoc
 from handouts.model.layout import LayoutMap, SheetPage
 from handouts.render.pdf import caches, disk_cache
 from handouts.render.pdf.alike import Alike, no_alike
@@ -108,21 +108,8 @@ def _cards(block: Cards, look: Look) -> list[Flowable]:
     out: list[Flowable] = []
     for card in block.cards:
         one = dataclasses.replace(block, cards=(card,))
-        out += frozen_flowables(("card", _said(card), look), lambda one=one: exercise_cards(one, look))  # type: ignore[misc]
+        out += frozen_flowables(("card", caches.said(card), look), lambda one=one: exercise_cards(one, look))  # type: ignore[misc]
     return out
-
-
-#: A card's ``repr`` (its key: every word, number, picture and video it prints), by the card's identity:
-#: composing makes one card object per process for the same words (``compose.document._card``), so a
-#: card in many handouts is written out once. The card is kept with it, so its identity is not reused.
-_SAID: caches.Capped[int, tuple[Card, str]] = caches.Capped(256)
-caches.ALL.append(_SAID)
-
-
-def _said(card: Card) -> str:
-    if not caches.enabled():
-        return repr(card)
-    return caches.made_from(_SAID, id(card), card, lambda: repr(card))
 
 
 def render_body(doc: HandoutDoc, *, document_id: str | None = None, cover_pages: int = 0) -> Body:

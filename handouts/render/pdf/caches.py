@@ -91,6 +91,20 @@ def made_from(cache: Capped[K, tuple[Any, V]], key: K, source: object, make: Cal
     return found[1]  # type: ignore[no-any-return]
 
 
+def said(thing: Any) -> str:
+    """``repr(thing)`` for a key, worked out once per process for an object kept between handouts.
+
+    Composing makes one card or checklist week per process for the same words (``Templates.kept``), so
+    one object recurs in many handouts and its ``repr`` (every word, number, picture and date it prints)
+    is written out once, by its identity: the object is kept with it, so the identity is not reused."""
+    if not enabled():
+        return repr(thing)
+    return made_from(_SAID, id(thing), thing, lambda: repr(thing))
+
+
+_SAID: Capped[int, tuple[Any, str]] = Capped(512)
+
+
 class StyleKey:
     """Every attribute of a ParagraphStyle, made once per distinct set of attributes.
 
@@ -159,7 +173,7 @@ DRAWN_TEXT: Capped[tuple[Any, ...], tuple[str, tuple[str, ...]]] = Capped(2048)
 
 
 #: Every cache made, so all can be emptied at once.
-ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS, WRAPPED, DRAWN_TEXT]
+ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS, WRAPPED, DRAWN_TEXT, _SAID]
 
 
 def clear_all() -> None:

@@ -28,6 +28,7 @@ from reportlab.platypus.doctemplate import NullActionFlowable
 
 from handouts.model.document import TICK_ROWS, Checklist, Day, GridRow, TickBox, Week
 from handouts.model.layout import MM, PlacedBox, PlacedCell, Rect
+from handouts.render.pdf import caches
 from handouts.render.pdf.fonts import FONT, FONT_BOLD
 from handouts.render.pdf.kept import Kept
 from handouts.render.pdf.pages import MarkFlowable
@@ -208,7 +209,7 @@ def checklist_grids(checklist: Checklist, look: Look, placements: Placements,
     out: list[Flowable] = []
     for week in checklist.weeks:
         build = lambda week=week: [_week(week, look, placements)]  # noqa: E731
-        made = replay(("week", repr(week), look), build) if replay is not None else build()
+        made = replay(("week", caches.said(week), look), build) if replay is not None else build()
         for flowable in made:
             flowable.reserve_band = True  # a page with tick boxes keeps its foot for the QR page id (pages.BandFrame)
         out += made

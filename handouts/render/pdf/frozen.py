@@ -83,7 +83,7 @@ def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]],
     """
     if not caches.enabled():
         return list(build())
-    key = hashlib.sha256(repr(key).encode()).hexdigest()  # the same in every process, for the disk cache
+    key = _digest(key)
     recipe = RECIPES.get(key)
     if recipe is not None:
         drawn = {part: DRAWN.get((key, part)) for kind, part in recipe if kind == "table"}
@@ -108,6 +108,23 @@ def frozen_flowables(key: Any, build: Callable[[], Sequence[Flowable]],
             recorded.append(_Recording(flowable, (key, len(parts) - 1), placements))
     RECIPES.put(key, tuple(parts))
     return [Kept(recorded)]
+
+
+def _digest(key: Any) -> str:
+    """The key's digest, the same in every process (for the disk cache); worked out once per process for a
+    key seen before. A card's or week's key holds its words as one kept string (``caches.said``), so it
+    hashes at the cost of a look-up; put into words and digested again, a card's few kilobytes of key took
+    more time than replaying the card."""
+    found = _DIGESTS.get(key)
+    if found is None:
+        found = hashlib.sha256(repr(key).encode()).hexdigest()
+        _DIGESTS.put(key, found)
+    return found
+
+
+#: Block keys' digests, by the key.
+_DIGESTS: caches.Capped[Any, str] = caches.Capped(1024)
+caches.ALL.append(_DIGESTS)
 
 
 class _KeptReplay(Kept):
