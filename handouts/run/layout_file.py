@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,16 +35,16 @@ def layout_json(layout: LayoutMap, *, patient_id: str, kind: str) -> bytes:
     """The layout JSON of a document, as bytes (sorted keys, one box per line for a readable diff)."""
     record = layout_record(dataclasses.replace(layout, boxes=(), cells=()), patient_id=patient_id, kind=kind)
     height = layout.page_size[1]
-    many = {"boxes": [_line(b, height, _box) for b in layout.boxes],
-            "cells": [_line(c, height, _cell) for c in layout.cells]}
+    many = {"boxes": _lines(layout.boxes, height, _box), "cells": _lines(layout.cells, height, _cell)}
     lines = ["{"]
     items = list(record.items())
     for index, (key, value) in enumerate(items):
         comma = "," if index < len(items) - 1 else ""
         objects = many.get(key) or (
-            [_dumps(v) for v in value] if isinstance(value, list) and value and isinstance(value[0], dict) else None)
+            ["    " + _dumps(v) for v in value] if isinstance(value, list) and value and isinstance(value[0], dict)
+            else None)
         if objects:
-            inner = ",\n".join("    " + line for line in objects)
+            inner = ",\n".join(objects)
             lines.append(f"  {_dumps(key)}: [\n{inner}\n  ]{comma}")
         else:
             lines.append(f"  {_dumps(key)}: {_dumps(value)}{comma}")
@@ -62,21 +62,25 @@ def _rect(rect: Rect, page_height: float) -> str:
             f"{round(rect.width / MM, 3)!r}, {round(rect.height / MM, 3)!r}]")
 
 
-#: Each box's and cell's line, by the object's identity and the page height (the object is kept, so its
-#: identity is not reused): a replayed week notes the very box objects it noted before
+#: Each box's and cell's line (indented as it is written), by the object's identity and the page height (the
+#: object is kept, so its identity is not reused): a replayed week notes the very box objects it noted before
 #: (``frozen._PLACED``), and hashing hundreds of boxes field by field was most of this file's time.
 _LINES: dict[tuple[int, float], tuple[Any, str]] = {}
 _KEPT_LINES = 8192
 
 
-def _line(item: PlacedBox | PlacedCell, page_height: float, write: Callable[[Any, float], str]) -> str:
-    key = (id(item), page_height)
-    found = _LINES.get(key)
-    if found is None or found[0] is not item:
-        if len(_LINES) >= _KEPT_LINES:
-            _LINES.clear()
-        found = _LINES[key] = (item, write(item, page_height))
-    return found[1]
+def _lines(items: Sequence[PlacedBox] | Sequence[PlacedCell], page_height: float,
+           write: Callable[[Any, float], str]) -> list[str]:
+    out = []
+    for item in items:  # (a loop here, not a call a box: a handout has a few hundred)
+        key = (id(item), page_height)
+        found = _LINES.get(key)
+        if found is None or found[0] is not item:
+            if len(_LINES) >= _KEPT_LINES:
+                _LINES.clear()
+            found = _LINES[key] = (item, "    " + write(item, page_height))
+        out.append(found[1])
+    return out
 
 
 def _box(box: PlacedBox, page_height: float) -> str:
