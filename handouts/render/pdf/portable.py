@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
@@ -68,14 +69,25 @@ def filled(canvas: Canvas, recorded: Portable) -> str:
     text, fonts = recorded
     if not fonts:
         return text
-    doc = canvas._doc
-    names = tuple(pdfmetrics.getFont(font).getSubsetInternalName(0, doc) for font in fonts)
+    names = _font_names(canvas._doc, fonts)
     key = (text, names)  # the recorded str keeps its hash, so a lookup costs little
     found = _FILLED.get(key)
     if found is None:
         found = _HOLE.sub(lambda m: names[int(m.group(1))], text)
         _FILLED.put(key, found)
     return found
+
+
+def _font_names(doc: Any, fonts: tuple[str, ...]) -> tuple[str, ...]:
+    """The names ``doc`` gives ``fonts``' first subsets, asked of ReportLab once per document for the same
+    fonts (the first asking names the font in the document and has it embedded; the name then stays)."""
+    known: dict[tuple[str, ...], tuple[str, ...]] | None = getattr(doc, "handouts_font_names", None)
+    if known is None:
+        known = doc.handouts_font_names = {}
+    names = known.get(fonts)
+    if names is None:
+        names = known[fonts] = tuple(pdfmetrics.getFont(font).getSubsetInternalName(0, doc) for font in fonts)
+    return names
 
 
 #: Operators filled with a document's font names (mostly the same names in every handout).
