@@ -15,6 +15,7 @@ from flask import Flask
 
 from handouts.run.library import open_library
 from handouts.web import next_page, reading, security, views
+from handouts.web.bodies import closing_bodies
 from handouts.web.settings import Settings
 from handouts.web.uploads import MAX_UPLOAD_BYTES
 
@@ -53,5 +54,6 @@ def create_app(*, data: str | Path | None = None, templates: str | Path | None =
     app.register_blueprint(views.bp)
     app.register_blueprint(next_page.bp)
     app.register_blueprint(reading.bp)
+    app.wsgi_app = closing_bodies(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
