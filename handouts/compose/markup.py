@@ -122,11 +122,13 @@ class MarkupError(ValueError):
     """The text a template produced is not valid subset (e.g. an unclosed box)."""
 
 
-@lru_cache(maxsize=512)
 def parse(text: str) -> tuple[Parsed, ...]:
     """Parse template output into blocks; raise MarkupError naming the line on structure errors.
 
-    Kept per process (the blocks are immutable): a card's text recurs in every handout that has it."""
+    Not kept here: a card's blocks are kept with the templates (``Templates.kept``), and a handout's
+    own text holds its patient, so it recurs only when the same handout is made again. Kept for the
+    last 512 texts, as it was, each batch row's blocks outlived many collections of the young objects
+    and were then among the old ones, which set off a full collection every hundred rows or so."""
     stack: list[tuple[str, list[Parsed], int]] = [("", [], 0)]
     paragraph: list[str] = []
     items: list[str] = []
