@@ -152,6 +152,19 @@ class HandoutDocument(BaseDocTemplate):
             self._nameSpace.clear()
             self.__dict__.pop("canv", None)
 
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        """ReportLab's step for the next flowable; a mark is applied at once. Before an action, ReportLab
+        lets the document filter the list (this one does not), inserts a break a flowable asks for before
+        it, and keeps flowables marked keep-with-next together: a mark asks for neither. A handout has
+        some 25 marks."""
+        first = flowables[0]
+        if type(first) is MarkFlowable:
+            del flowables[0]
+            first.apply(self)
+            self.afterFlowable(first)
+            return
+        super().handle_flowable(flowables)
+
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's hook name
         if type(flowable) is MarkFlowable:  # applied on the page it is noted on (``MarkFlowable.apply``)
             self.marks.append(Mark(flowable.kind, flowable.name, self.page - 1, round(flowable.y, 2)))
