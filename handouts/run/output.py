@@ -152,6 +152,7 @@ def write_together(files: Sequence[tuple[Path, bytes]], *, force_last: bool = Fa
     folder = files[0][0].parent
     refuse_overwrite(files[-1][0], force=force_last)
     temps: list[tuple[int, Path]] = []
+    renamed: set[int] = set()
     try:
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -170,6 +171,7 @@ def write_together(files: Sequence[tuple[Path, bytes]], *, force_last: bool = Fa
             try:
                 if index < len(files) - 1 or force_last:
                     os.replace(temp, path)
+                    renamed.add(index)  # its temporary name is gone: nothing to remove below
                 else:
                     _link_without_overwrite(temp, path)
             except OutputExistsError:
@@ -178,10 +180,11 @@ def write_together(files: Sequence[tuple[Path, bytes]], *, force_last: bool = Fa
                 raise write_error(exc, path) from None
         _sync_folder(folder)
     finally:
-        for descriptor, temp in temps:
+        for index, (descriptor, temp) in enumerate(temps):
             os.close(descriptor)
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
+            if index not in renamed:
+                with contextlib.suppress(FileNotFoundError):
+                    temp.unlink()
 
 
 def _write_all(descriptor: int, data: bytes, path: Path) -> None:
