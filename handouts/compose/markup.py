@@ -122,13 +122,15 @@ class MarkupError(ValueError):
     """The text a template produced is not valid subset (e.g. an unclosed box)."""
 
 
+@lru_cache(maxsize=2)
 def parse(text: str) -> tuple[Parsed, ...]:
     """Parse template output into blocks; raise MarkupError naming the line on structure errors.
 
-    Not kept here: a card's blocks are kept with the templates (``Templates.kept``), and a handout's
-    own text holds its patient, so it recurs only when the same handout is made again. Kept for the
-    last 512 texts, as it was, each batch row's blocks outlived many collections of the young objects
-    and were then among the old ones, which set off a full collection every hundred rows or so."""
+    Only the last two texts are kept: the same handout made again (a preview, then its download) is
+    not parsed twice. A card's blocks are kept with the templates (``Templates.kept``), and a
+    handout's own text holds its patient, so it does not recur in a batch: kept for the last 512
+    texts, as it was, each row's blocks outlived many collections of the young objects and joined
+    the old ones, which set off a full collection every hundred rows or so."""
     stack: list[tuple[str, list[Parsed], int]] = [("", [], 0)]
     paragraph: list[str] = []
     items: list[str] = []
