@@ -39,6 +39,7 @@ _BODY_END = re.compile(rb"(?<=[\s\]>])(stream|endobj)(?![A-Za-z])")
 UNSUPPORTED_PAGE_KEYS = (b"/Annots", b"/AA", b"/B", b"/StructParents", b"/Thumb")
 _UNSUPPORTED = tuple(key + end for key in UNSUPPORTED_PAGE_KEYS for end in (b" ", b"\n"))
 _MEDIA_BOX = re.compile(rb"/MediaBox\s*(\[[^\]]*\])")
+_ROOT = re.compile(rb"/Root\s+(\d+)\s+0\s+R\b")
 
 
 #: Objects as read (``OwnFile.parts``), by their bytes.
@@ -77,7 +78,10 @@ class OwnFile:
         trailer = data.find(b"trailer", start)
         if trailer < 0:
             raise NotOwnFile("no trailer")
-        self.trailer = _split(data[trailer + 7:data.find(b"startxref", trailer)])
+        root = _ROOT.search(data, trailer, data.find(b"startxref", trailer))
+        if root is None:
+            raise NotOwnFile("no /Root reference")
+        self.root = int(root.group(1))  # all the trailer says that is read here
         self._parts: dict[int, Parts] = {}
 
     def parts(self, number: int) -> Parts:
@@ -111,18 +115,20 @@ class OwnFile:
 
     def pages(self) -> list[Page]:
         """The pages in order (a flat page tree only)."""
-        root = _ref(self.trailer, b"/Root")
-        pages = _ref(self.parts(root), b"/Pages")
+        pages = _ref(self.parts(self.root), b"/Pages")
         tree = self.parts(pages)
         kids = _value(tree, b"/Kids")
         out = []
         for part in kids:
             if isinstance(part, int):
                 page = self.parts(part)
-                text = b"".join(p for p in page if type(p) is bytes)
-                if b"/Type /Pages" in text or any(key in text for key in _UNSUPPORTED):
-                    raise NotOwnFile("a page this reader does not copy")
-                out.append(Page(_without(page, b"/Parent"), _media_box(text, tree)))
+                # A page read as these very parts before, in a tree read as that very tree, is the same
+                # page (parts are kept per process by their bytes: the handouts of a batch share most).
+                found = _PAGES.get((id(page), id(tree)))
+                if found is None or found[0] is not page or found[1] is not tree:
+                    found = (page, tree, _page(page, tree))
+                    _PAGES.put((id(page), id(tree)), found)
+                out.append(found[2])
         if not out:
             raise NotOwnFile("no pages")
         return out
@@ -262,6 +268,19 @@ def _joined(parts: list[bytes | int]) -> Parts:
         elif part != b"":
             out.append(part)
     return tuple(out)
+
+
+def _page(page: Parts, tree: Parts) -> Page:
+    """A page object's parts as copied: without its ``/Parent``, with its media box (or its tree's)."""
+    text = b"".join(p for p in page if type(p) is bytes)
+    if b"/Type /Pages" in text or any(key in text for key in _UNSUPPORTED):
+        raise NotOwnFile("a page this reader does not copy")
+    return Page(_without(page, b"/Parent"), _media_box(text, tree))
+
+
+#: Pages as copied, by the identity of the parts they were read as (kept with them).
+_PAGES: caches.Capped[tuple[int, int], tuple[Parts, Parts, Page]] = caches.Capped(512)
+caches.ALL.append(_PAGES)
 
 
 def _ref(parts: Parts, key: bytes) -> int:
