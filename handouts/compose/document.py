@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from handouts import fast_path
 from handouts.compose.context import handout_context
 from handouts.compose.markup import Parsed, Slot, clean
 from handouts.compose.templates import TEMPLATE_FILES, Templates, load_templates
@@ -120,6 +121,8 @@ _KEPT_SAID = 1024
 
 
 def _said_once(thing: object) -> str:
+    if not fast_path.enabled():  # the plain path keeps nothing
+        return repr(thing)
     found = _SAID.get(id(thing))
     if found is None or found[0] is not thing:
         if len(_SAID) >= _KEPT_SAID:
