@@ -108,27 +108,8 @@ def _card(planned: PlannedExercise, words: Mapping[str, Any], clinic: Clinic, te
     in every handout that prints it (the renderer knows a card it has seen by that)."""
     video = video_for(planned.exercise, clinic, templates.labels["video"])
     said = repr(words)
-    return templates.kept(("card", said, planned.id, _said_once(planned.exercise.illustration), repr(video)),
+    return templates.kept(("card", said, planned.id, fast_path.said(planned.exercise.illustration), repr(video)),
                           lambda: _made_card(planned, words, said, video, templates))
-
-
-#: The repr of a dataset object a card's key holds, by the object's identity (kept with it, so the
-#: identity is never another object's). The dataset is loaded once per process and never changed, so
-#: the same illustration recurs in every handout: its repr, some 600 characters of pose data, was a
-#: fifth of composing a handout.
-_SAID: dict[int, tuple[object, str]] = {}
-_KEPT_SAID = 1024
-
-
-def _said_once(thing: object) -> str:
-    if not fast_path.enabled():  # the plain path keeps nothing
-        return repr(thing)
-    found = _SAID.get(id(thing))
-    if found is None or found[0] is not thing:
-        if len(_SAID) >= _KEPT_SAID:
-            _SAID.clear()
-        found = _SAID[id(thing)] = (thing, repr(thing))
-    return found[1]
 
 
 def _made_card(planned: PlannedExercise, words: Mapping[str, Any], said: str, video: Video | None,

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from handouts.fast_path import enabled as enabled  # the switch, where the renderer's modules look
+from handouts.fast_path import said as said  # a kept object's repr, by its identity
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -89,20 +90,6 @@ def made_from(cache: Capped[K, tuple[Any, V]], key: K, source: object, make: Cal
         found = (source, make())
         cache.put(key, found)
     return found[1]  # type: ignore[no-any-return]
-
-
-def said(thing: Any) -> str:
-    """``repr(thing)`` for a key, worked out once per process for an object kept between handouts.
-
-    Composing makes one card or checklist week per process for the same words (``Templates.kept``), so
-    one object recurs in many handouts and its ``repr`` (every word, number, picture and date it prints)
-    is written out once, by its identity: the object is kept with it, so the identity is not reused."""
-    if not enabled():
-        return repr(thing)
-    return made_from(_SAID, id(thing), thing, lambda: repr(thing))
-
-
-_SAID: Capped[int, tuple[Any, str]] = Capped(512)
 
 
 class StyleKey:
@@ -173,7 +160,7 @@ DRAWN_TEXT: Capped[tuple[Any, ...], tuple[str, tuple[str, ...]]] = Capped(2048)
 
 
 #: Every cache made, so all can be emptied at once.
-ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS, WRAPPED, DRAWN_TEXT, _SAID]
+ALL: list[Capped[Any, Any]] = [PARSED, FIGURE_FORMS, FIGURE_DRAWINGS, WRAPPED, DRAWN_TEXT]
 
 
 def clear_all() -> None:
