@@ -158,11 +158,12 @@ def _week(plan: Plan, templates: Templates, index: int) -> Week:
     exercises = tuple((p.id, p.exercise.kind, p.exercise.words(plan.language).name, p.dose.times_a_day)
                       for p in plan.exercises)
     leg_pain = bool(plan.request.leg_pain or plan.request.diagnosis == "sciatica")
-    key = ("week", plan.request.start_date, index, exercises, plan.has_walking, walking_blocks(plan), leg_pain)
-    return templates.kept(key, lambda: _made_week(plan, templates, index))
+    blocks = walking_blocks(plan)
+    key = ("week", plan.request.start_date, index, exercises, plan.has_walking, blocks, leg_pain)
+    return templates.kept(key, lambda: _made_week(plan, templates, index, blocks, leg_pain))
 
 
-def _made_week(plan: Plan, templates: Templates, index: int) -> Week:
+def _made_week(plan: Plan, templates: Templates, index: int, blocks: int, leg_pain: bool) -> Week:
     grid = templates.labels["grid"]
     dates = week_days(plan.request.start_date, index)
     days = []
@@ -174,10 +175,9 @@ def _made_week(plan: Plan, templates: Templates, index: int) -> Week:
             for p in plan.exercises if p.exercise.kind != "aerobic"]
     if plan.has_walking:
         rows.append(GridRow("walking", clean(grid["walking"]), clean(grid["walking_hint"]), "walking",
-                            walking_blocks(plan)))
+                            blocks))
     # Pain is ticked (better, same, worse than yesterday: the sheet's traffic light) so it can be read
     # back; the 0 to 10 score is still written beside it for the clinician.
-    leg_pain = plan.request.leg_pain or plan.request.diagnosis == "sciatica"
     kinds = ["pain"] + (["leg_pain"] if leg_pain else [])
     rows += [GridRow(kind, clean(grid[kind]), clean(grid["pain_hint"]),
                      choices=tuple(clean(grid["changes"][change]) for change in PAIN_VALUES)) for kind in kinds]
