@@ -47,6 +47,10 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | getattr(os, "O_BINARY", 0)
+#: Bytes a staged file gathers before each write to its temporary file. A print file comes a few
+#: kilobytes an object, tens of objects a handout: with io's 8 KiB default each object was a write
+#: call of its own.
+STAGED_BUFFER = 1 << 20
 #: errno values that mean no file will fit, whichever is written next.
 _FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
@@ -104,7 +108,7 @@ def staged(path: Path, *, force: bool = False, keep_identical: bool = False) -> 
     except OSError as exc:
         raise write_error(exc, folder, "cannot write in this folder") from None
     try:
-        with os.fdopen(descriptor, "wb") as stream:
+        with os.fdopen(descriptor, "wb", buffering=STAGED_BUFFER) as stream:
             file = Staged(stream, temp)
             yield file
             if file._abandoned:
