@@ -30,8 +30,8 @@ time, because the machines this runs on are shared):
            whole 1-worker batch (parent and worker) per row, peak memory of the parent and
            of a worker (in the 2-worker batch), and the combined print file's size. A row is measured against the
            text floor of the rows themselves (six plans of two weeks, each drawn as the text
-           floor is, averaged), not of the one-week handout above. A batch is one long sample
-           whose synced files move it by a tenth with the disk's load, so the 1-worker batch runs
+           floor is, averaged), not of the one-week handout above. A batch is one long sample on a
+           shared machine whose speed moves within minutes, so the 1-worker batch runs
            --batch-rounds times (3), and the median of their ratios is the figure (the lowest and
            highest are printed beside it). Each batch's floor is timed in the batch's own process,
            between its rows (every 100 rows, each of the six once to warm up and once timed; that
@@ -251,7 +251,7 @@ def new_file_ms(work: Path, files: int = 40) -> float:
     """CPU milliseconds to make one new file in ``work`` as a batch makes each of a row's three: created,
     written, synced and named (the median of ``files``). How much it costs depends on the file system
     and on where the folder lies in it, not on handouts: on one ext4 disk it was measured at 0.06 ms
-    in one folder and 1.3 ms in another at the same moment."""
+    in one folder and 1.3 ms in another, a minute apart."""
     data = os.urandom(NEW_FILE_BYTES)
     times = []
     with tempfile.TemporaryDirectory(dir=work, prefix=".bench-") as folder:
@@ -341,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="row counts for the parent's memory (comma-separated; empty: skip)")
     parser.add_argument("--cold-repeats", type=int, default=5, help="fresh processes per cold figure")
     parser.add_argument("--batch-rounds", type=int, default=3,
-                        help="1-worker batches, each followed by its rows' text floor (the median counts)")
+                        help="1-worker batches, each with its rows' floor timed between its rows (the median counts)")
     parser.add_argument("--work", type=Path, default=Path(__file__).resolve().parent.parent / "output",
                         help="the folder the batches write in (each in a new folder of its own, removed after); "
                              "default: the project's output/, where 'handouts batch' writes")
@@ -411,12 +411,12 @@ def main(argv: list[str] | None = None) -> int:
             after_ms = statistics.mean(interleaved_ms(row_floor_actions, 5).values())
             rounds.append((cpu_ms / one["floor_ms"], cpu_ms, one["floor_ms"], after_ms, one, new_file))
         rounds.sort(key=lambda found: found[0])
-        (ratio, _, results["batch1_floor_ms"], results["batch1_floor_after_ms"], one,
-         results["new_file_ms"]) = rounds[len(rounds) // 2]
+        ratio, row_ms, results["batch1_floor_ms"], results["batch1_floor_after_ms"], one, results["new_file_ms"] = (
+            rounds[len(rounds) // 2])
         results["batch1_rounds"] = len(rounds)
         results["batch1_ratio_low"], results["batch1_ratio_high"] = rounds[0][0], rounds[-1][0]
         results["batch1_row_over_text_floor"] = ratio
-        results["batch1_row_over_floor_after"] = rounds[len(rounds) // 2][1] / results["batch1_floor_after_ms"]
+        results["batch1_row_over_floor_after"] = row_ms / results["batch1_floor_after_ms"]
         results["batch1_each"] = [{"row_ms": row_ms, "floor_ms": floor_ms, "floor_after_ms": after_ms,
                                    "new_file_ms": new_file} for _, row_ms, floor_ms, after_ms, _, new_file in rounds]
         two = batch(csv_path, 2, args.work)
