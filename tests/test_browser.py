@@ -36,6 +36,10 @@ CSV_ONE_BAD = ("patient_id,name,diagnosis,phase,start_date\n"
                "p-2,Ñandú Pérez,nonspecific,accute,2026-12-07\n"
                "p-3,Björn Ågren,spinal-stenosis,subacute,2026-12-08\n")
 TIMEOUT_MS = 10_000
+# One budget for every wait: the page's own (set on each context below) and the assertions', which
+# otherwise keep Playwright's 5 s default however the context is set. A check or a batch answered by
+# the server while the rest of the suite fills both cores can take longer than 5 s.
+sync_api.expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
