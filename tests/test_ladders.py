@@ -138,7 +138,7 @@ def test_english_cards_print_too_hard_ready_for_more_and_build_up(library, reque
 def test_spanish_cards_print_the_ladder_lines(library, request_for) -> None:  # type: ignore[no-untyped-def]
     text = _text(library, request_for(language="es", exercises=("prone-plank", "low-back-bridge", "walking")))
     assert "¿Muy difícil? Si no aguanta 10 segundos con el cuerpo recto, pregúntenos por «Plancha con las rodillas apoyadas»." in text
-    assert "Para subir: añada 5 segundos cada 2 días si el dolor no empeora." in text
+    assert "Para avanzar: añada 5 segundos cada 2 días si el dolor no empeora." in text
     assert "¿Quiere avanzar? Cuando 2 series de 10 le resulten fáciles durante 3 días seguidos sin más dolor, " \
            "pregúntenos si puede aguantar 10 segundos." in text
     assert "Too hard" not in text and "Ready for more" not in text
@@ -215,29 +215,37 @@ def test_floor_tip_only_with_floor_exercises_and_stenosis_walking_only_for_steno
     floor = _text(library, request_for(exercises=("double-knee-to-chest", "walking"), diagnosis="spinal-stenosis"))
     assert "Getting up from the floor: roll onto your side with your knees bent" in floor
     assert "Walking with spinal stenosis: walk in short bouts. If your legs ache or feel heavy, sit down or bend " \
-           "forward until it eases" in floor and "shopping trolley" in floor
+           "forward until it eases" in floor and "shopping cart" in floor
     standing = _text(library, request_for(exercises=("standing-extension", "walking")))
     assert "Getting up from the floor" not in standing and "spinal stenosis" not in standing
 
 
 @pytest.mark.parametrize(
-    ("options", "first_tip"),
+    ("options", "tip"),
     [
         pytest.param({"phase": "acute", "exercises": ("double-knee-to-chest", "walking")}, "Getting up from the floor",
                      id="floor-and-move-on"),
-        pytest.param({"phase": "acute", "exercises": ("standing-extension", "walking")}, "How you will move on",
-                     id="move-on"),
+        pytest.param({"phase": "acute", "exercises": ("standing-extension", "walking")}, None, id="move-on"),
         pytest.param({"phase": "subacute", "language": "es", "exercises": ("double-knee-to-chest", "walking")},
                      "Para levantarse del suelo", id="es"),
     ],
 )
-def test_the_closing_tips_end_the_handout_without_a_heading(library, request_for, options, first_tip) -> None:  # type: ignore[no-untyped-def]
+def test_the_tips_follow_the_checklist_instructions_and_moving_on_ends_the_handout(  # type: ignore[no-untyped-def]
+        library, request_for, options, tip) -> None:
     """No heading of their own: a heading pushed the last tip onto a page of its own in two samples. The
-    tips follow the last week, and the last of them ends the handout."""
+    everyday tips come under the checklist's instructions, before the first week (after the last week they
+    spilled onto a page alone in large print); how you will move on follows the last week and ends it."""
     handout = make_handout(request_for(**options), library=library, options=PrintOptions(use_cover=False))
     reader = PdfReader(BytesIO(handout.pdf))
     assert list(item.title for item in reader.outline)[-1] in ("Your weekly checklist", "Su registro de cada semana")
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-    assert text.index(first_tip) > max(text.rindex("Notes:") if "Notes:" in text else -1, text.rfind("Notas:"))
+    spanish = "Notas:" in text
+    first_week = text.index("Semana 1:" if spanish else "Week 1:")
+    if tip is not None:
+        instructions = text.index("Traiga estas hojas a su próxima cita." if spanish
+                                  else "Bring these pages to your next visit.")
+        assert instructions < text.index(tip) < first_week
+    move_on = text.index("Cómo avanzará" if spanish else "How you will move on")
+    assert move_on > text.rindex("Notas:" if spanish else "Notes:") > first_week
     last = " ".join((reader.pages[-1].extract_text() or "").split())
-    assert ("How you will move on" if "Notes:" in text else "Cómo avanzará") in last
+    assert ("Cómo avanzará" if spanish else "How you will move on") in last

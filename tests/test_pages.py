@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
+from helpers import pdf_text
 from pypdf import PdfReader
 
 from handouts.cli import cli
@@ -28,8 +29,8 @@ TODAY = date(2026, 12, 2)
 #: Issue 15 brought the samples to 67 pages with 70 as the ceiling. Issue 18's checklist must be read back
 #: from a scan: its tick boxes are 5 mm, 3.6 mm apart and 2.6 mm from the rules, pain is ticked (three
 #: boxes a day) and walking in 10-minute blocks, so a week of most plans now takes a page of its own.
-#: Issue 17's closing tips (how you will move on, getting up from the floor, walking with stenosis),
-#: printed after the checklist, mostly fit under the last week. Together: 81 pages.
+#: Issue 17's tips (getting up from the floor, walking with stenosis) sit under the checklist's
+#: instructions, how you will move on under the last week. Together: 81 pages.
 MAX_PAGES = 82  # for the handouts without the ladder lines
 MAX_HALF_EMPTY = 7
 #: Issue 17: the ladder lines ("Too hard?", "Ready for more?", the build-up) add at most this many pages
@@ -122,8 +123,8 @@ def test_body_text_stays_at_least_12_pt_and_no_heading_ends_a_page(samples) -> N
 
 
 def test_two_normal_print_weeks_share_a_checklist_page_where_they_fit(library, request_for) -> None:  # type: ignore[no-untyped-def]
-    # a short plan: one exercise once a day, no walking
-    request = request_for(phase="subacute", exercises=("low-back-bridge",), weeks=3,
+    # a short plan: one exercise standing (no floor tip under the checklist's instructions), no walking
+    request = request_for(phase="subacute", exercises=("standing-extension",), weeks=3,
                           overrides=frozenset({"skip_walking"}))
     handout = make_handout(request, library=library, options=PrintOptions(use_cover=False))
     report = measure_pages(BytesIO(handout.pdf))
@@ -160,3 +161,16 @@ def test_check_lists_the_pages_of_several_files(samples, tmp_path) -> None:  # t
     table = result.output[result.output.index("file "):].splitlines()
     assert table[1].split()[1:3] == [str(pages["p-0001"])] * 2
     assert table[-1].split()[:2] == ["total", str(sum(pages.values()))]
+
+
+def test_the_closing_tips_fill_the_checklist_instructions_page_not_a_page_of_their_own(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    # Sample p-0006 in large print: no week fits under the checklist's instructions, and the tips after
+    # the last week spilled two lines onto a page of their own (24% and 6% full, 14 pages).
+    request = request_for(diagnosis="spinal-stenosis", phase="maintenance", weeks=3, large_print=True,
+                          precautions=frozenset({"osteoporosis"}))
+    pdf = make_handout(request, library=library, options=PrintOptions(use_cover=False, today=TODAY)).pdf
+    report = measure_pages(BytesIO(pdf))
+    assert [f"{p.fill:.0%}" for p in report.pages if p.fill < 0.3] == []
+    text = " ".join(pdf_text(pdf).split())
+    instructions, week = text.index("Bring these pages to your next visit."), text.index("Week 1:")
+    assert instructions < text.index("Getting up from the floor:") < text.index("Walking with spinal stenosis:") < week
