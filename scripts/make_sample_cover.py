@@ -14,19 +14,20 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.render.pdf.fonts import FONT, FONT_BOLD, register_fonts
+from handouts.render.pdf.styles import WARN_BORDER
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "clinics" / "sample"
 WORDS = {
     "cover.pdf": ("Your home exercise plan", [
-        "Inside you will find the exercises your physiotherapist",
-        "chose for you, how much to do, a weekly checklist,",
-        "and when to stop and get help.",
-    ], "Physiotherapy Clinic", "Phone"),
+        "Inside you will find the exercises your physical",
+        "therapist chose for you, how much to do, a weekly",
+        "checklist, and when to stop and get help.",
+    ], "Physiotherapy Clinic", "Phone", "SAMPLE: not a real clinic"),
     "cover-es.pdf": ("Su plan de ejercicios en casa", [
         "Aquí encontrará los ejercicios que su fisioterapeuta",
         "eligió para usted, cuánto hacer, un registro semanal",
         "y cuándo parar y pedir ayuda.",
-    ], "Clínica de Fisioterapia", "Teléfono"),
+    ], "Fisioterapia", "Teléfono", "CLÍNICA DE MUESTRA"),
 }
 ACCENT = colors.HexColor("#1F4E79")
 
@@ -37,7 +38,8 @@ def main() -> None:
         draw(FOLDER / name, *words)
 
 
-def draw(out: Path, title: str, lines: list[str], clinic: str, phone: str) -> None:
+def draw(out: Path, title: str, lines: list[str], clinic: str, phone: str, sample: str) -> None:
+    """One cover; ``sample`` says in red, as every page of a sample handout does, that the clinic is made up."""
     width, height = LETTER
     canvas = Canvas(str(out), pagesize=LETTER, invariant=True, initialFontName=FONT)
     canvas.setTitle("Riverside Physiotherapy cover")
@@ -60,6 +62,10 @@ def draw(out: Path, title: str, lines: list[str], clinic: str, phone: str) -> No
     canvas.setFont(FONT, 16)
     for i, line in enumerate(lines):
         canvas.drawString(72, height - 390 - i * 24, line)
+    canvas.setFillColor(WARN_BORDER)  # the colour of the sample notice in the footer
+    canvas.setFont(FONT_BOLD, 14)
+    canvas.drawString(72, 180, sample)
+    canvas.setFillColor(colors.HexColor("#1A1A1A"))
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(2)
     canvas.line(72, 150, width - 72, 150)

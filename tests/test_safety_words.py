@@ -200,5 +200,5 @@ def test_spelling_does_not_change_the_spanish(library, uk_library, request_for) 
 def test_the_page_header_uses_the_clinic_name_in_the_handouts_language(library, request_for) -> None:  # type: ignore[no-untyped-def]
     handout = make_handout(request_for(language="es"), library=library, options=PrintOptions(use_cover=False, today=TODAY))
     first = pdf_text(handout.pdf, slice(0, 1))
-    assert "Fisioterapia Riverside Zoë Łukasz Nguyễn Ñandú Fecha:" in first  # header, then footer
+    assert "Fisioterapia Riverside Zoë Łukasz Nguyễn Ñandú Hecho el" in first  # header, then footer
     assert "Riverside Physiotherapy Clinic" not in pdf_text(handout.pdf)

@@ -74,7 +74,7 @@ def test_dates_footer_and_checklist_words(spanish, spanish_text: str) -> None:  
     assert "1 vez al día" in spanish_text
     body_pages = spanish.pages - spanish.cover_pages
     assert f"Página 1 de {body_pages}" in spanish_text and f"Página {body_pages} de {body_pages}" in spanish_text
-    assert "Fecha: 25 de noviembre de 2026" in spanish_text
+    assert "Hecho el 25 de noviembre de 2026" in spanish_text
 
 
 def _english_phrases() -> list[str]:
