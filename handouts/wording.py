@@ -27,7 +27,7 @@ WARNINGS = {
     "left-out": "{exercises} left out as you asked; {reason}",
     "unbalanced": "the plan has strengthening but no stretching; a mix of both is better for the back",
     "too-many": "{count} exercises: more than {limit} makes a long handout that patients follow less",
-    "replaced": "{because}: {exercises} replaced by {related}, since {reason}",
+    "replaced": "{because}: {exercises} replaced by {related}{merged}, since {reason}",
     "removed-for": "{because}: {exercises} removed, since {reason}",
     "kept-despite": "{because}: {exercises} kept as you allowed",
     "leg-pain-unknown": "leg pain is not recorded, so {exercises} {is} kept; with leg pain {it} would be replaced, "

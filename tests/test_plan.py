@@ -311,6 +311,23 @@ def test_acute_sciatica_and_the_strap_stretch_never_pass_silently(library, reque
         "straight leg with the foot pulled up also pulls on the sciatic nerve (pass --leg-pain yes or no)")
 
 
+def test_two_exercises_replaced_by_one_say_so_in_one_warning(library, request_for) -> None:  # type: ignore[no-untyped-def]
+    # Acute stenosis plans both knees to chest and the seated bend: with osteoporosis one exercise takes
+    # the place of both, and the plan is an exercise shorter; two warnings read as two swaps.
+    request = request_for(diagnosis="spinal-stenosis", phase="acute", precautions=frozenset({"osteoporosis"}))
+    plan = make_plan(request, library.dataset)
+    (warning,) = [w for w in plan.warnings if w.code == "replaced"]
+    assert COMMAND_LINE.warning(warning) == (
+        "osteoporosis or fracture risk: double-knee-to-chest, seated-flexion replaced by one-knee-to-chest (one "
+        "exercise in place of both), since bending the spine forward to its limit may raise the risk of a spinal "
+        "fracture (pass --allow-end-range-flexion)")
+    both = make_plan(request_for(diagnosis="nonspecific", phase="acute", exercises=(BENT_KNEE, STRAP), leg_pain=True),
+                     library.dataset)
+    (kept,) = [w for w in both.warnings if w.code == "replaced"]
+    assert COMMAND_LINE.warning_sentence(kept).startswith(
+        "leg pain: hamstring-stretch replaced by hamstring-stretch-bent-knee (already in the plan), since ")
+
+
 @pytest.mark.parametrize("phase", ["acute", "subacute", "maintenance"])
 @pytest.mark.parametrize("diagnosis", ["herniated-disc", "spinal-stenosis", "nonspecific"])
 def test_osteoporosis_removes_end_range_flexion(library, request_for, diagnosis, phase) -> None:  # type: ignore[no-untyped-def]
@@ -321,9 +338,10 @@ def test_osteoporosis_removes_end_range_flexion(library, request_for, diagnosis,
     assert "one-knee-to-chest" in ids(plan) or phase == "maintenance" and diagnosis == "herniated-disc"
     for warning in (w for w in plan.warnings if w.code == "replaced"):
         assert COMMAND_LINE.warning(warning).startswith("osteoporosis or fracture risk: ")
+        assert " replaced by one-knee-to-chest" in COMMAND_LINE.warning(warning)
         assert COMMAND_LINE.warning(warning).endswith(
-            "replaced by one-knee-to-chest, since bending the spine forward to its limit may raise the risk of a "
-            "spinal fracture (pass --allow-end-range-flexion)")
+            ", since bending the spine forward to its limit may raise the risk of a spinal fracture "
+            "(pass --allow-end-range-flexion)")
 
 
 

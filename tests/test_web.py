@@ -232,8 +232,9 @@ def test_leg_pain_and_precautions_on_the_form_change_the_plan(client: FlaskClien
     html = post(client, {"diagnosis": "spinal-stenosis", "phase": "acute", "leg_pain": "yes",
                          "precaution.osteoporosis": "yes"}, json=True).get_json()["html"]
     assert 'id="row-one-knee-to-chest"' in html and 'id="row-double-knee-to-chest"' not in html
-    assert ("Osteoporosis or fracture risk: Both knees to chest replaced by One knee to chest, since bending the "
-            "spine forward to its limit may raise the risk of a spinal fracture.") in html
+    assert ("Osteoporosis or fracture risk: Both knees to chest, Sitting forward bend replaced by One knee to chest "
+            "(one exercise in place of both), since bending the spine forward to its limit may raise the risk of a "
+            "spinal fracture.") in html
     assert "Tick “Keep bending forward to the end of range despite osteoporosis” below to change this." in html
     assert 'id="field-allow_nerve_tension" name="allow_nerve_tension"' in html
     sciatica = post(client, {"diagnosis": "sciatica", "phase": "acute", "exercises": "hamstring-stretch"},

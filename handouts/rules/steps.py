@@ -221,6 +221,7 @@ class Replace(Rule):
             work.warnings.append(PlanWarning("kept-despite", affected, details=details))
             return chosen
         kept: dict[str, Exercise] = {}
+        replaced: dict[str, list[str]] = {}  # a replacement -> the exercises it stands in for, in plan order
         for exercise in chosen:
             if exercise.id not in pairs:
                 kept.setdefault(exercise.id, exercise)
@@ -230,9 +231,16 @@ class Replace(Rule):
                 work.warnings.append(PlanWarning("removed-for", (exercise.id,), override=override, details=details))
                 continue
             work.added[instead] = "replace"
-            work.warnings.append(PlanWarning("replaced", (exercise.id,), (instead,), override=override,
-                                             details=details))
+            replaced.setdefault(instead, []).append(exercise.id)
             kept.setdefault(instead, work.dataset.exercise(instead))
+        chosen_ids = {e.id for e in chosen}
+        for instead, olds in replaced.items():
+            # One warning for all it replaces: two exercises that became one must not read as two swaps
+            # (the plan is an exercise shorter), nor a replacement the plan already had as a new one.
+            merged = (f" (one exercise in place of {'both' if len(olds) == 2 else f'all {len(olds)}'})" if len(olds) > 1
+                      else " (already in the plan)" if instead in chosen_ids else "")
+            work.warnings.append(PlanWarning("replaced", tuple(olds), (instead,), override=override,
+                                             details=(*details, ("merged", merged))))
         return list(kept.values())
 
     def blocked(self, work: Work, settings: Settings) -> set[str]:
