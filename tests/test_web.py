@@ -605,7 +605,11 @@ def test_batch_upload_over_the_limit_is_refused_plainly(client: FlaskClient) -> 
     assert huge.status_code == 413 and "The upload is too large" in huge.get_data(as_text=True)
 
 
-def test_batch_run_sends_a_zip_of_handouts_manifest_and_print_file(client: FlaskClient) -> None:
+def test_batch_run_sends_a_zip_of_handouts_manifest_and_print_file(client: FlaskClient, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # A temporary folder of this test's own: the system's is shared with the other test processes,
+    # whose uploads come and go in it while this test runs.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = leftovers()
     checked = upload(client, CSV_ONE_BAD, date_format="DD/MM/YYYY").get_data(as_text=True)
     fields = hidden_fields(checked)
@@ -629,7 +633,7 @@ def test_batch_run_sends_a_zip_of_handouts_manifest_and_print_file(client: Flask
 
 
 def leftovers() -> set[str]:
-    """What the web app left in the temporary folder (it should leave nothing)."""
+    """What the web app left in this process's temporary folder (it should leave nothing)."""
     return {p.name for p in Path(tempfile.gettempdir()).glob("handouts-web-*")}
 
 
