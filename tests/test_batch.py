@@ -874,3 +874,21 @@ def test_rows_the_first_pass_kept_are_not_checked_again(tmp_path: Path, monkeypa
     assert first == [2, 3, 4, 5, 6]
     assert second == [2, 3, 4, 5][min(kept, 4):] + [6]
     assert [row["status"] for row in manifest(tmp_path / "out")] == ["written"] * 4 + ["invalid"]
+
+
+def test_a_print_file_of_two_paper_sizes_says_which_rows_are_on_the_rarer_one(tmp_path: Path) -> None:
+    rows = ("patient_id,name,diagnosis,phase,start_date,weeks,paper\n"
+            "p-1,Ann,nonspecific,subacute,2026-12-07,1,\n"
+            "p-2,Bo,nonspecific,subacute,2026-12-07,1,a4\n"
+            "p-3,Cy,nonspecific,subacute,2026-12-07,1,letter\n")
+    mixed = run(write_csv(tmp_path, rows), options(tmp_path, combined=tmp_path / "out" / "print.pdf"))
+    assert ("the print file mixes paper sizes: 2 handouts on Letter, 1 on A4 (line 3); load both papers, or set "
+            "the same paper on every row (the paper column)") in mixed.notes
+    pages = PdfReader(tmp_path / "out" / "print.pdf").pages
+    sizes = {tuple(round(float(v)) for v in page.mediabox[2:]) for page in pages}
+    assert sizes == {(612, 792), (595, 842)}
+    # one paper, or no print file: nothing to say
+    same = run(write_csv(tmp_path, rows.replace(",a4\n", ",letter\n"), "same.csv"),
+               options(tmp_path, output=tmp_path / "same", combined=tmp_path / "same" / "print.pdf"))
+    apart = run(write_csv(tmp_path, rows, "apart.csv"), options(tmp_path, output=tmp_path / "apart"))
+    assert not [n for n in (*same.notes, *apart.notes) if "paper sizes" in n]

@@ -93,6 +93,7 @@ class RowTask:
     printing: PrintOptions
     folders: tuple[tuple[Path, ...], Path]  # the library's (``Library.folders``), found once by the batch
     warnings: tuple[str, ...] = ()
+    paper: str = "letter"  # the plan's paper (the row's, else the clinic's)
 
 
 @dataclass
@@ -153,7 +154,7 @@ class RowChecker:
                                            self.content)).encode()).hexdigest()
         warnings = tuple(CSV.warning(w) for w in plan.warnings)
         task = RowTask(row.line, request, path, fingerprint, self.options.force, printing, self.library.folders,
-                       warnings)
+                       warnings, plan.paper)
         return task, [], plan.warnings
 
     def _invalid(self, row: Row, patient_id: str, errors: list[HandoutError]
@@ -172,7 +173,11 @@ class _Survey:
     errors: list[HandoutError] = field(default_factory=list)
     print_clash: HandoutError | None = None  # the first row whose handout the print file would replace
     tasks: dict[int, tuple[dict[str, str], RowTask]] = field(default_factory=dict)  # line -> (its values, task)
+    papers: dict[str, list[int]] = field(default_factory=dict)  # paper -> [good rows, its first few lines...]
 
+
+#: Lines named for each paper when a print file would mix paper sizes.
+PAPER_LINES = 5
 
 #: Good rows whose task the first pass keeps for the second (a day's batch, some 3 MB); the rows after
 #: them are checked again as they are made, so a batch's memory stays flat however long its CSV is.
@@ -229,6 +234,10 @@ def _survey(checker: RowChecker, rows: Iterable[Row]) -> _Survey:
         survey.errors.extend(errors)
         if isinstance(outcome, RowTask):
             survey.good += 1
+            seen = survey.papers.setdefault(outcome.paper, [0])
+            seen[0] += 1
+            if len(seen) <= PAPER_LINES:
+                seen.append(row.line)
             if len(survey.tasks) < KEPT_TASKS:
                 survey.tasks[row.line] = (row.values, outcome)
             if survey.print_clash is None and outcome.path.name.lower() == checker.print_name:
@@ -255,7 +264,7 @@ def _make_all(checker: RowChecker, patients: PatientsFile, survey: _Survey, opti
     """The second pass: rows not yet done are made, and as each finishes in CSV order it goes into
     the manifest and the print file."""
     journal = Journal.open(options.output)
-    batch = BatchResult(options.output, patients.notes, every_row=lambda: read_manifest(options.output))
+    batch = BatchResult(options.output, list(patients.notes), every_row=lambda: read_manifest(options.output))
     total = survey.total
 
     def task_of(row: Row) -> RowTask | RowResult:
@@ -286,12 +295,32 @@ def _make_all(checker: RowChecker, patients: PatientsFile, survey: _Survey, opti
                 printer.append(options.output / result.file, result.patient_id, made=result.made)
             result.made = None  # its bytes are in the print file (or were not needed): let them go
     journal.compact(latest_only=(MANIFEST,))
+    if printer is not None and len(survey.papers) > 1:
+        batch.notes.append(_mixed_papers(survey.papers))
     if printer is not None and printer.pages:
         batch.combined, batch.combined_pages = options.combined, len(printer.pages)
         batch.combined_bytes = options.combined.stat().st_size  # type: ignore[union-attr]
         batch.combined_unchanged = printer.unchanged
     batch.seconds = time.perf_counter() - started
     return batch
+
+
+def _mixed_papers(papers: dict[str, list[int]]) -> str:
+    """The note for a print file of several paper sizes: how many handouts on each, and which lines
+    have the rarer ones (a printer loaded with one paper stops or shrinks the pages at the others)."""
+    ordered = sorted(papers.items(), key=lambda item: -item[1][0])
+    parts = []
+    for number, (paper, (count, *lines)) in enumerate(ordered):
+        part = f"{count}{' handouts' if not number else ''} on {PAPER_NAMES.get(paper, paper)}"
+        if number:  # the rarer papers: where they are
+            shown = ", ".join(str(line) for line in lines) + (", ..." if count > len(lines) else "")
+            part += f" (line{'s' if count > 1 else ''} {shown})"
+        parts.append(part)
+    return ("the print file mixes paper sizes: " + ", ".join(parts) + "; load both papers, or set the same paper "
+            "on every row (the paper column)")
+
+
+PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
 
 
 def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: BatchOptions, *,
