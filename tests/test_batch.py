@@ -892,3 +892,32 @@ def test_a_print_file_of_two_paper_sizes_says_which_rows_are_on_the_rarer_one(tm
                options(tmp_path, output=tmp_path / "same", combined=tmp_path / "same" / "print.pdf"))
     apart = run(write_csv(tmp_path, rows, "apart.csv"), options(tmp_path, output=tmp_path / "apart"))
     assert not [n for n in (*same.notes, *apart.notes) if "paper sizes" in n]
+
+
+@pytest.mark.parametrize("name", ["a1.plan.json", "a2.layout.json", "print"])
+def test_the_print_file_is_a_pdf_so_it_never_takes_a_plan_record_or_layout_file_name(tmp_path: Path,
+                                                                                       name: str) -> None:
+    """--combined out/p-1.plan.json in a new folder made a patient's plan record the print file."""
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as caught:
+        run(write_csv(tmp_path, ROWS), options(tmp_path, combined=out / name))
+    assert str(caught.value) == (f"{out / name}: the print file is a PDF: give --combined a name ending in .pdf, "
+                                 "such as print.pdf")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("name", "what"), [
+    pytest.param("a1.pdf", "a handout a batch made in that folder", id="handout"),
+    pytest.param("manifest.csv", "a batch's manifest.csv", id="manifest"),
+])
+def test_a_print_file_in_another_batch_folder_never_replaces_its_files_even_with_force(
+        tmp_path: Path, name: str, what: str) -> None:
+    shared = tmp_path / "shared"
+    path = write_csv(tmp_path, ROWS)
+    run(path, options(tmp_path, output=shared))
+    before = {p.name: p.read_bytes() for p in shared.iterdir()}
+    with pytest.raises(InputError) as caught:
+        run(path, options(tmp_path, output=tmp_path / "mine", combined=shared / name, force=True))
+    assert str(caught.value) == (f"{shared / name}: the print file would replace {what}; choose another name "
+                                 "for --combined")
+    assert {p.name: p.read_bytes() for p in shared.iterdir()} == before

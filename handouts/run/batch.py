@@ -247,16 +247,28 @@ def _survey(checker: RowChecker, rows: Iterable[Row]) -> _Survey:
 
 
 def _refuse_clashes(checker: RowChecker, survey: _Survey, options: BatchOptions) -> None:
-    """No print file in the place of a handout, the manifest or the journal (or of any file the journal knows)."""
-    if options.combined is None or checker.print_name is None:
+    """No print file in the place of a handout, the manifest or the journal (or of any file the journal knows),
+    whatever folder it is in and even with --force; and its name ends in .pdf, so it can never take a plan
+    record's or a layout file's name (``<id>.plan.json``, ``<id>.layout.json``)."""
+    target = options.combined
+    if target is None:
         return
-    if survey.print_clash is not None:
-        raise survey.print_clash
-    if checker.print_name in (MANIFEST, JOURNAL):
-        raise clash(options.combined, f"the batch's {checker.print_name}")
-    journal = Journal.read(options.output) if options.output.is_dir() else None
-    if journal is not None and any(journal.knows(name) for name in (options.combined.name, checker.print_name)):
-        raise clash(options.combined, "a handout an earlier batch made in this folder")
+    if checker.print_name is not None:  # in the batch's own folder
+        if survey.print_clash is not None:
+            raise survey.print_clash
+        if checker.print_name in (MANIFEST, JOURNAL):
+            raise clash(target, f"the batch's {checker.print_name}")
+        journal = Journal.read(options.output) if options.output.is_dir() else None
+        if journal is not None and any(journal.knows(name) for name in (target.name, checker.print_name)):
+            raise clash(target, "a handout an earlier batch made in this folder")
+    else:  # in another folder: the files another batch made there are kept too
+        if target.name.lower() in (MANIFEST, JOURNAL):
+            raise clash(target, f"a batch's {target.name.lower()}")
+        if target.parent.is_dir() and Journal.read(target.parent).knows(target.name):
+            raise clash(target, "a handout a batch made in that folder")
+    if target.suffix.lower() != ".pdf":
+        raise InputError("the print file is a PDF: give --combined a name ending in .pdf, such as print.pdf",
+                         path=target)
 
 
 def _make_all(checker: RowChecker, patients: PatientsFile, survey: _Survey, options: BatchOptions, started: float,
