@@ -114,6 +114,10 @@ FILE_CASES = [
     ("no-required-columns", b"id;who\n1;Ann\n", "the header has no 'patient_id', 'name', 'diagnosis', 'phase' column"),
     ("spreadsheet-binary", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "not a text CSV file"),
     ("repeated-column", b"patient_id,name,diagnosis,phase,Phase\n", "the header repeats column phase"),
+    # a row pasted in from a Windows program into a UTF-8 file: read as Windows text, 'Zoë' prints 'ZoÃ«'
+    ("mixed-encodings", (HEADER + "z1,Zoë Nguyễn,nonspecific,acute,,,,,,,\n").encode()
+     + "r1,Renée Côté,nonspecific,acute,,,,,,,\n".encode("cp1252"),
+     "line 3 is not UTF-8 text, though the lines with accented letters before or after it are"),
 ]
 
 
@@ -766,3 +770,23 @@ def test_check_opens_an_encrypted_handout_with_password_env(library, request_for
     opened = runner.invoke(cli, ["check", "--password-env", "PW", str(written.path)], env={"PW": "correct horse"})
     assert opened.exit_code == 0, opened.output
     assert "FAIL" not in opened.output
+
+
+def test_a_quote_never_closed_fails_its_row_and_loses_no_patient_silently(tmp_path: Path) -> None:
+    """The rows after an unclosed quote were read into its cell: their patients vanished, and their ids and
+    names printed in the notes of the row before them (exit 0)."""
+    path = tmp_path / "patients.csv"
+    path.write_text(HEADER + GOOD + 'x1,Bo,nonspecific,acute,,,,,,"Ice 15 min, then walk,\n'
+                    + "x2,Cy,nonspecific,acute,,,,,,,\nx3,Di,nonspecific,acute,,,,,,,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(path, BatchOptions(output=out, workers=1, printing=PrintOptions(use_cover=False)))
+    good, bad = result.rows
+    assert good.status == "written" and bad.status == "invalid" and result.exit_code == 1
+    assert bad.message == (
+        "the quote that opens the cell in column 'notes' is never closed, so the lines after it (from line 4, which "
+        "reads like a row of its own) were read into that cell and not as patients; add the closing quote (\") where "
+        "the cell ends, or remove the opening one")
+    # a note over several lines, quoted and closed, is a note
+    path.write_text(HEADER + 'x1,Bo,nonspecific,acute,,,,,,"Ice, rest,\nthen walk, slowly",\n', encoding="utf-8")
+    (row,) = run(path, BatchOptions(output=tmp_path / "notes", workers=1, printing=PrintOptions(use_cover=False))).rows
+    assert row.status == "written"

@@ -23,6 +23,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,12 +150,33 @@ def _encoding(path: Path, stream: BinaryIO) -> str:
                                  "it was read", path=path)
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         if utf16:
             raise InputError("the file starts as UTF-16 text but is damaged; save it again as CSV UTF-8",
                              path=path) from None
+        _refuse_mixed(path, stream, read - len(chunk) + exc.start)
         return "cp1252"
     return "utf-16" if utf16 else "utf-8"
+
+
+#: A letter written in UTF-8 in two to four bytes (what Windows text almost never holds by chance: its
+#: accented letters are single bytes, each followed by an ASCII byte or another letter).
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _refuse_mixed(path: Path, stream: BinaryIO, bad: int) -> None:
+    """Refuse a file of UTF-8 text with some lines in another encoding (a row pasted in from another
+    program): read as Windows text, every UTF-8 name in it would print garbled ('Zoë' as 'ZoÃ«').
+    ``bad`` is the offset of the first byte that is not UTF-8."""
+    stream.seek(0)
+    data = stream.read(MAX_CSV_BYTES)
+    if not _UTF8_LETTER.search(data):
+        return  # no UTF-8 letters at all: Windows text throughout
+    line = data.count(b"\n", 0, bad) + 1
+    raise InputError(f"line {line} is not UTF-8 text, though the lines with accented letters before or after it "
+                     "are; read as Windows text, their names would print garbled. Save the file again as "
+                     "'CSV UTF-8' (in Excel: Save As, 'CSV UTF-8 (Comma delimited)'), or retype that line's "
+                     "accented letters", path=path)
 
 
 def _text(stream: BinaryIO, encoding: str) -> io.TextIOWrapper:
@@ -205,7 +227,7 @@ def _rows(path: Path, lines: _Lines, header: Header) -> Iterator[Row | str]:
             if _total_line(values, cells):
                 yield f"{path}:{line}: skipped a total line ({' '.join(c.strip() for c in cells if c.strip())[:40]})"
                 continue
-            problem = ""
+            problem = _swallowed(cells, header, line, lines.delimiter)
             if len(cells) > len(header.names) and any(c.strip() for c in cells[len(header.names):]):
                 # An unquoted separator inside a cell shifts every cell after it: nothing in the row is safe.
                 problem = (f"this row has {len(cells)} cells but the header has {len(header.names)} columns; put "
@@ -213,6 +235,24 @@ def _rows(path: Path, lines: _Lines, header: Header) -> Iterator[Row | str]:
             yield Row(line, values, problem, {name: header.column(name) for name in header.sources})
     except csv.Error as exc:
         raise InputError(f"the CSV is malformed ({exc}); check the quotes", path=path, row=lines.line_num) from None
+
+
+def _swallowed(cells: list[str], header: Header, line: int, delimiter: str) -> str:
+    """The problem of a row whose quote was never closed: the rows after it were read into one of its cells
+    (a cell over several lines, one of them a row's worth of cells); '' for a row without one. Each of those
+    patients would be lost, and their ids and names printed on this row's handout."""
+    for index, cell in enumerate(cells):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        inside = cell.splitlines()[1:]
+        rowlike = [n for n, text in enumerate(inside, start=line + 1)
+                   if len(next(csv.reader([text], delimiter=delimiter), [])) >= max(len(header.names), 3)]
+        if rowlike:
+            column = header.names[index] if index < len(header.names) else f"column {index + 1}"
+            return (f"the quote that opens the cell in column {column!r} is never closed, so the lines after it "
+                    f"(from line {rowlike[0]}, which reads like a row of its own) were read into that cell and "
+                    "not as patients; add the closing quote (\") where the cell ends, or remove the opening one")
+    return ""
 
 
 def _header(path: Path, lines: _Lines, columns: ColumnMap, known: tuple[str, ...]) -> Header:
