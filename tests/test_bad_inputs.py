@@ -790,3 +790,24 @@ def test_a_quote_never_closed_fails_its_row_and_loses_no_patient_silently(tmp_pa
     path.write_text(HEADER + 'x1,Bo,nonspecific,acute,,,,,,"Ice, rest,\nthen walk, slowly",\n', encoding="utf-8")
     (row,) = run(path, BatchOptions(output=tmp_path / "notes", workers=1, printing=PrintOptions(use_cover=False))).rows
     assert row.status == "written"
+
+
+def test_a_folder_that_cannot_be_looked_at_is_a_clear_error_not_an_internal_one(tmp_path: Path) -> None:
+    """A folder on the way that may not be entered made the batch's first look at its output folder, print
+    file and column map raise PermissionError: 'internal error', exit 4. Root may enter any folder, so this
+    takes another error the same looks raised: a folder name longer than the file system allows."""
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    far = tmp_path / ("x" * 300)
+    csv_path = tmp_path / "patients.csv"
+    csv_path.write_text(HEADER + GOOD, encoding="utf-8")
+    for extra, code, message in (
+            (["-o", str(far / "out")], 3, "cannot write in the output folder: File name too long"),
+            (["-o", str(tmp_path / "a"), "--combined", str(far / "print.pdf")], 3, "File name too long"),
+            (["-o", str(tmp_path / "b"), "--columns", str(far / "map.yaml")], 2,
+             "cannot read the column map file: File name too long")):
+        done = CliRunner().invoke(cli, ["batch", str(csv_path), "--no-cover", "--quiet", *extra])
+        assert done.exit_code == code and message in done.output, (extra, done.exit_code, done.output)
+        assert "internal error" not in done.output

@@ -241,7 +241,11 @@ def from_clinic(block: Mapping[str, str], clinic_path: str) -> ColumnMap:
 
 def load_column_map(path: Path) -> ColumnMap:
     """Read a column map file; DataError (all problems at once) when it is wrong."""
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as exc:  # a folder on the way that may not be looked into
+        raise InputError(f"cannot read the column map file: {exc.strerror or exc}", path=path) from None
+    if not found:
         raise InputError("the column map file does not exist", path=path)
     raw = load_yaml(path)
     problems = Problems()

@@ -50,6 +50,7 @@ from handouts.run.output import (
     check_writable,
     file_sha256,
     folder_lock,
+    is_folder,
     sweep_stale,
     write_together,
 )
@@ -209,7 +210,7 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     _refuse_clashes(checker, survey, options)
     if options.combined:  # an earlier print file of handouts is simply made again; anything else is kept
         refuse_foreign(options.combined, force=options.force)
-    if options.output.is_dir():
+    if is_folder(options.output):
         refuse_foreign_manifest(Journal.read(options.output), force=options.force)
     check_writable(options.output)
     if options.combined:
@@ -258,13 +259,17 @@ def _refuse_clashes(checker: RowChecker, survey: _Survey, options: BatchOptions)
             raise survey.print_clash
         if checker.print_name in (MANIFEST, JOURNAL):
             raise clash(target, f"the batch's {checker.print_name}")
-        journal = Journal.read(options.output) if options.output.is_dir() else None
+        journal = Journal.read(options.output) if is_folder(options.output) else None
         if journal is not None and any(journal.knows(name) for name in (target.name, checker.print_name)):
             raise clash(target, "a handout an earlier batch made in this folder")
     else:  # in another folder: the files another batch made there are kept too
         if target.name.lower() in (MANIFEST, JOURNAL):
             raise clash(target, f"a batch's {target.name.lower()}")
-        if target.parent.is_dir() and Journal.read(target.parent).knows(target.name):
+        try:
+            known = is_folder(target.parent) and Journal.read(target.parent).knows(target.name)
+        except OSError:  # a folder that may not be read: writing the print file there says so
+            known = False
+        if known:
             raise clash(target, "a handout a batch made in that folder")
     if target.suffix.lower() != ".pdf":
         raise InputError("the print file is a PDF: give --combined a name ending in .pdf, such as print.pdf",

@@ -13,6 +13,7 @@ import codecs
 import contextlib
 import csv
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def manifest_row(result: RowResult) -> list[str]:
 def refuse_foreign_manifest(journal: Journal, *, force: bool = False) -> None:
     """Refuse to replace a manifest.csv the folder's journal does not vouch for, unless ``force``."""
     path = journal.folder / MANIFEST
-    if force or not (path.exists() or path.is_symlink()) or journal.made_here(MANIFEST):
+    if force or not os.path.lexists(path) or journal.made_here(MANIFEST):
         return
     raise OutputExistsError("the file exists and was not written by a batch into this folder (or was changed "
                             "since); pass --force to replace it, or choose another output folder", path=path)

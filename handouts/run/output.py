@@ -247,6 +247,15 @@ def sweep_stale(folder: Path) -> int:
     return removed
 
 
+def is_folder(path: Path) -> bool:
+    """True when ``path`` is a folder; False too when it cannot be looked at (a folder on the way that may
+    not be entered), which the write after it then reports with the reason."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def check_writable(folder: Path) -> None:
     """Create ``folder`` if needed and make sure a file can be made in it (OutputError if not)."""
     try:

@@ -9,6 +9,7 @@ near the end, where a tail scan would have to guess how far to look).
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ def made_here(path: Path) -> bool:
 
 def refuse_foreign(target: Path, *, force: bool = False) -> None:
     """Refuse to replace a file under ``target`` that is not a print file made here, unless ``force``."""
-    if (target.exists() or target.is_symlink()) and not force and not made_here(target):
+    if os.path.lexists(target) and not force and not made_here(target):
         raise OutputExistsError("the file exists and is not a print file made by handouts; pass --force "
                                 "to replace it", path=target)
 
