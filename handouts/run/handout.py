@@ -60,12 +60,19 @@ def refuse_unprintable(request: HandoutRequest) -> None:
     problems: list[HandoutError] = []
     for name, text in (("name", request.patient.name), ("clinician", request.clinician), ("notes", request.notes)):
         missing = missing_glyphs(text)
-        if missing:
-            shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:6]) + (", ..." if len(missing) > 6 else "")
-            fix = ("write it with letters it has, e.g. in Latin letters as on the patient's ID" if name == "name"
-                   else "leave them out or say it in words")
+        if not missing:
+            continue
+        if name == "name":  # a message (and the manifest, and a log) names the patient by id only: no letters
+            count = sum(1 for c in text if c in missing)
+            first = next(n for n, c in enumerate(text, start=1) if c in missing)
             problems.append(InputError(
-                f"has letters the handout's font ({FONT_NAME}) cannot print: {shown}; {fix}", field=name))
+                f"has {count} letter{'s' if count != 1 else ''} the handout's font ({FONT_NAME}) cannot print (the "
+                f"first is letter {first} of the name); write it with letters it has, e.g. in Latin letters as on "
+                "the patient's ID", field=name))
+            continue
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:6]) + (", ..." if len(missing) > 6 else "")
+        problems.append(InputError(f"has letters the handout's font ({FONT_NAME}) cannot print: {shown}; leave them "
+                                   "out or say it in words", field=name))
     if problems:
         raise ErrorList(problems)
 
