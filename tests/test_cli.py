@@ -215,9 +215,12 @@ def test_damaged_cover_is_a_clear_error(tmp_path: Path) -> None:
     assert "this is not a PDF file" in result.output and result.exit_code == 2
 
 
-def test_aborted_password_prompt_is_not_called_a_bug(tmp_path: Path) -> None:
+def test_a_password_asked_for_with_no_terminal_is_a_usage_error(tmp_path: Path) -> None:
+    """From cron or a pipe, --password read end-of-file and ended as if stopped by Ctrl-C (exit 130)."""
     result = CliRunner().invoke(cli, ["make", *BASE, "--password", "-o", str(tmp_path)], input="")
-    assert result.exit_code == 1 and "Aborted" in result.output and "internal error" not in result.output
+    assert result.exit_code == 2 and "internal error" not in result.output
+    assert ("error: --password: asks for the password at a terminal, and there is none here; put the password in "
+            "an environment variable and pass --password-env VARIABLE instead") in result.output
     assert not list(tmp_path.iterdir())
 
 

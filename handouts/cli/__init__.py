@@ -134,6 +134,9 @@ def _password(options: dict[str, Any]) -> str | None:
             raise InputError(f"environment variable {variable} is not set or empty", key="--password-env")
         return value
     if options.get("ask_password"):
+        if not sys.stdin.isatty():  # a script, a pipe or cron: nobody to type it, and nothing to type it into
+            raise InputError("asks for the password at a terminal, and there is none here; put the password in an "
+                             "environment variable and pass --password-env VARIABLE instead", key="--password")
         return str(click.prompt("Password for the PDF", hide_input=True, confirmation_prompt=True, err=True))
     return None
 
