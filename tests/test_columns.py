@@ -118,3 +118,13 @@ def test_a_map_naming_a_missing_column_says_which_columns_there_are(tmp_path: Pa
         read_patients(source, columns=load_column_map(columns))
     assert ("the column map (map.yaml) gives name from column 'First Name', which the file does not have "
             "(did you mean 'Fisrt Name'?); its columns: MRN, Fisrt Name, Last Name, Dx, Stage") in str(caught.value)
+
+
+def test_a_total_line_in_the_id_column_is_skipped_too(tmp_path: Path) -> None:
+    """The US export puts the MRN first, and so its total line: that was a bad row, not a skipped total."""
+    path = tmp_path / "plain.csv"
+    path.write_text("patient_id,name,diagnosis,phase\np-1,Ann,nonspecific,acute\nTotal appointments: 1,,,\n",
+                    encoding="utf-8")
+    result = run(path, BatchOptions(output=tmp_path / "out", workers=1, printing=PrintOptions(use_cover=False)))
+    assert [r.patient_id for r in result.rows] == ["p-1"] and result.exit_code == 0
+    assert any("skipped a total line (Total appointments: 1)" in n for n in result.notes)

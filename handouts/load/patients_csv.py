@@ -267,7 +267,8 @@ def _header(path: Path, lines: _Lines, columns: ColumnMap, known: tuple[str, ...
 
 
 def _total_line(values: dict[str, str], cells: list[str]) -> bool:
-    """A summary line a report ends with ("Total", "12 patients"): no patient id or name, and a cell saying total."""
-    if values.get("patient_id") or values.get("name"):
+    """A summary line a report ends with ("Total appointments: 4"): no name, diagnosis or phase, and a cell
+    saying total (in any column, the patient id's included: many exports put it in the first)."""
+    if any((values.get(key) or "").strip() for key in ("name", "diagnosis", "phase")):
         return False
     return any(c.strip().lower().rstrip(":").startswith(("total", "count", "records")) for c in cells)
