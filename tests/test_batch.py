@@ -6,6 +6,7 @@ import contextlib
 import csv
 import gc
 import io
+import json
 import os
 import resource
 import signal
@@ -921,3 +922,17 @@ def test_a_print_file_in_another_batch_folder_never_replaces_its_files_even_with
     assert str(caught.value) == (f"{shared / name}: the print file would replace {what}; choose another name "
                                  "for --combined")
     assert {p.name: p.read_bytes() for p in shared.iterdir()} == before
+
+
+def test_the_summary_says_which_rows_the_print_file_lacks(tmp_path: Path) -> None:
+    """A print file goes to the printer whole: a row not made is a patient missing from the stack."""
+    from handouts.report.describe import batch_json, batch_summary
+
+    rows = HEADER + "a1,Ann,nonspecific,acute,2026-12-07,1\nb1,Bo,nonspecific,accute,2026-12-07,1\n"
+    result = run(write_csv(tmp_path, rows), options(tmp_path, combined=tmp_path / "print.pdf"))
+    summary = batch_summary(result)
+    assert summary.splitlines()[-1] == "  not in it: 1 row not made (line 3)", summary
+    assert json.loads(batch_json(result))["total"] == 2
+    whole = run(write_csv(tmp_path, HEADER + "a1,Ann,nonspecific,acute,2026-12-07,1\n", "whole.csv"),
+                options(tmp_path, output=tmp_path / "whole", combined=tmp_path / "whole.pdf"))
+    assert "not in it" not in batch_summary(whole)

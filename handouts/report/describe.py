@@ -127,6 +127,11 @@ def batch_summary(result: BatchResult) -> str:
         kept = "; it already held these handouts and was left as it was" if result.combined_unchanged else ""
         lines.append(f"print file: {result.combined} ({result.combined_pages} pages, "
                      f"{result.combined_bytes / 1e6:.1f} MB{kept})")
+        missing = [row.line for row in result.attention if not row.ok]
+        if missing:  # a print file is handed to the printer whole: say who is not in it
+            shown = ", ".join(str(line) for line in missing[:10]) + (", ..." if len(missing) > 10 else "")
+            lines.append(f"  not in it: {len(missing)} row{'s' if len(missing) != 1 else ''} not made "
+                         f"(line{'s' if len(missing) != 1 else ''} {shown})")
     return "\n".join(lines)
 
 
@@ -140,7 +145,7 @@ def refused_summary(refused: BatchRefused) -> str:
 
 def refused_json(refused: BatchRefused) -> str:
     """The same for other programs."""
-    return json.dumps({"written": 0, "skipped": 0, "failed": refused.bad, "rows": refused.total,
+    return json.dumps({"written": 0, "skipped": 0, "failed": refused.bad, "total": refused.total, "rows": [],
                        "exit_code": refused.exit_code, "nothing_written": True,
                        "errors": [str(e) for e in refused.errors]}, indent=2, ensure_ascii=False)
 
@@ -149,8 +154,8 @@ def batch_json(result: BatchResult) -> str:
     """The batch outcome for other programs (no patient names)."""
     return json.dumps({
         "written": result.count("written"), "skipped": result.count("skipped"),
-        "failed": result.count("failed") + result.count("invalid"), "seconds": round(result.seconds, 3),
-        "output": str(result.output), "exit_code": result.exit_code,
+        "failed": result.count("failed") + result.count("invalid"), "total": result.total,
+        "seconds": round(result.seconds, 3), "output": str(result.output), "exit_code": result.exit_code,
         "combined": str(result.combined) if result.combined else None,
         "combined_pages": result.combined_pages, "combined_bytes": result.combined_bytes,
         "combined_unchanged": result.combined_unchanged,
