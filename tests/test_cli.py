@@ -230,3 +230,17 @@ def test_duplex_pads_a_single_handout_to_even_pages(tmp_path: Path) -> None:
     assert plain.exit_code == padded.exit_code == 0
     pages = page_count((tmp_path / "a.pdf").read_bytes())
     assert page_count((tmp_path / "b.pdf").read_bytes()) == pages + pages % 2
+
+
+def test_a_warning_many_rows_share_is_said_once_with_their_lines(tmp_path: Path) -> None:
+    """A CSV without the leg_pain column printed the same warning once per row: 80 lines for 120 rows."""
+    rows = ["patient_id,name,diagnosis,phase,start_date,weeks"]
+    rows += [f"q{n},Ann,herniated-disc,subacute,2026-12-07,1" for n in range(5)]
+    rows += ["s1,Bo,spinal-stenosis,acute,2026-12-07,1,extra"]  # one row of its own: said on its line
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", str(path), "-o", str(tmp_path / "out"), "--no-cover", "--quiet"])
+    lines = [line for line in result.stderr.splitlines() if line.startswith(("warning:", "error:"))]
+    assert lines[0].startswith("warning: many.csv: 5 rows (lines 2, 3, 4, 5, 6): leg pain is not recorded")
+    assert sum("leg pain is not recorded" in line for line in lines) == 1
+    assert lines[1].startswith("error: many.csv:7: this row has 7 cells but the header has 6 columns")

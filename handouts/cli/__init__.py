@@ -477,13 +477,37 @@ def batch(obj: Context, csv_file: Path, output: Path, workers: int | None, stric
         notice = sample_notice(obj.library().dataset.clinic(None))
         for note in [*result.notes, *([notice.removeprefix("note: ")] if notice else [])]:
             click.echo(f"note: {note}", err=True)
-        for row in result.attention:
-            for warning in row.warnings:
-                click.echo(f"warning: {csv_file.name}:{row.line}: {warning}", err=True)
-            if not row.ok:
-                click.echo(f"error: {csv_file.name}:{row.line}: {row.message}", err=True)
+        for line in _row_messages(result.attention, csv_file.name):
+            click.echo(line, err=True)
         click.echo(batch_json(result) if as_json else batch_summary(result))
         sys.exit(result.exit_code)
+
+
+#: The same warning on more rows than this is said once, with its lines.
+SAME_WARNING_ROWS = 3
+
+
+def _row_messages(rows: list[Any], name: str) -> list[str]:
+    """The warning and error lines of a batch's rows, in CSV order. A warning many rows share (a column the
+    file lacks, say) is one line naming the rows, not a screenful of the same words."""
+    lines_of: dict[str, list[int]] = {}
+    for row in rows:
+        for warning in row.warnings:
+            lines_of.setdefault(warning, []).append(row.line)
+    said: set[str] = set()
+    out = []
+    for row in rows:
+        for warning in row.warnings:
+            lines = lines_of[warning]
+            if len(lines) <= SAME_WARNING_ROWS:
+                out.append(f"warning: {name}:{row.line}: {warning}")
+            elif warning not in said:
+                said.add(warning)
+                shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
+                out.append(f"warning: {name}: {len(lines)} rows (lines {shown}): {warning}")
+        if not row.ok:
+            out.append(f"error: {name}:{row.line}: {row.message}")
+    return out
 
 
 @contextlib.contextmanager
