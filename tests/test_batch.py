@@ -936,3 +936,24 @@ def test_the_summary_says_which_rows_the_print_file_lacks(tmp_path: Path) -> Non
     whole = run(write_csv(tmp_path, HEADER + "a1,Ann,nonspecific,acute,2026-12-07,1\n", "whole.csv"),
                 options(tmp_path, output=tmp_path / "whole", combined=tmp_path / "whole.pdf"))
     assert "not in it" not in batch_summary(whole)
+
+
+def test_an_id_differing_only_in_capitals_from_a_file_in_the_folder_fails_its_row(tmp_path: Path) -> None:
+    """p-1 from one CSV, then P-1 from another: p-1.pdf and P-1.pdf side by side, one file once the folder
+    is copied to Windows, macOS or a USB stick."""
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    out = tmp_path / "out"
+    run(write_csv(tmp_path, HEADER + "p-1,Ann,nonspecific,acute,2026-12-07,1\n", "a.csv"), options(tmp_path))
+    result = run(write_csv(tmp_path, HEADER + "P-1,Bo,nonspecific,acute,2026-12-07,1\n"
+                           "P-2,Cy,nonspecific,acute,2026-12-07,1\n", "b.csv"), options(tmp_path, force=True))
+    twin, other = result.rows
+    assert (twin.status, other.status) == ("failed", "written")
+    assert twin.message == ("the folder has p-1.pdf, a name that differs from P-1.pdf only in capitals; on Windows, "
+                            "macOS or a USB stick they are one file: write the id as before or choose another")
+    assert not (out / "P-1.pdf").exists() and (out / "p-1.pdf").exists()
+    made = CliRunner().invoke(cli, ["make", "--patient-id", "P-1", "--name", "Bo", "--diagnosis", "nonspecific",
+                                    "--phase", "acute", "--no-cover", "-o", str(out)])
+    assert made.exit_code == 2 and "the folder has p-1.pdf, a name that differs from P-1.pdf" in made.output

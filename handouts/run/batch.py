@@ -47,11 +47,14 @@ from handouts.run.manifest import (
     refuse_foreign_manifest,
 )
 from handouts.run.output import (
+    case_twin,
     check_writable,
     file_sha256,
     folder_lock,
+    folder_names,
     is_folder,
     sweep_stale,
+    twin_message,
     write_together,
 )
 from handouts.run.pool import in_order
@@ -290,7 +293,10 @@ def _make_all(checker: RowChecker, patients: PatientsFile, survey: _Survey, opti
             return kept[1]
         return checker.check(row)[0]
 
-    items = (_decided(task_of(row), journal) for row in patients.each_row())
+    # The folder's names in lower case, read once: a handout whose name differs from one there only in
+    # capitals (p-1.pdf, then P-1.pdf from another CSV) would be one file on Windows, macOS or a USB stick.
+    names = folder_names(options.output)
+    items = (_decided(task_of(row), journal, names) for row in patients.each_row())
     with contextlib.ExitStack() as stack:
         manifest = stack.enter_context(manifest_writer(journal))
         printer = (stack.enter_context(combined_file(options.combined, duplex=options.printing.duplex,
@@ -374,10 +380,19 @@ def _located(error: HandoutError, csv_path: Path, line: int, columns: dict[str, 
     return error
 
 
-def _decided(outcome: RowTask | RowResult, journal: Journal) -> RowTask | RowResult:
+def _decided(outcome: RowTask | RowResult, journal: Journal,
+             names: dict[str, str] | None = None) -> RowTask | RowResult:
     """A row's task, or its result when its file is there already: skipped when the journal vouches
-    that it was made from this row, else failed (unless --force, which makes it again)."""
-    if not isinstance(outcome, RowTask) or not os.path.lexists(outcome.path):
+    that it was made from this row, else failed (unless --force, which makes it again). A file whose name
+    differs from one in ``names`` (the folder's, lower case -> as written) only in capitals fails, even with
+    --force: on Windows, macOS or a USB stick the two are one file."""
+    if not isinstance(outcome, RowTask):
+        return outcome
+    if not os.path.lexists(outcome.path):
+        other = case_twin(outcome.path, names or {})
+        if other is not None:
+            return RowResult(outcome.line, outcome.request.patient.patient_id, "failed",
+                             twin_message(outcome.path, other), input_sha256=outcome.input_sha256)
         return outcome
     task = outcome
     found = file_sha256(task.path)

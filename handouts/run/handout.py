@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from handouts.compose.document import compose
-from handouts.errors import ErrorList, HandoutError, InputError
+from handouts.errors import ErrorList, HandoutError, InputError, OutputExistsError
 from handouts.fast_path import one_reading
 from handouts.model import HandoutRequest, Plan
 from handouts.model.layout import LayoutMap
@@ -23,7 +23,7 @@ from handouts.render.pdf.text import missing_glyphs
 from handouts.rules.plan import make_plan
 from handouts.run.layout_file import layout_json, layout_path
 from handouts.run.library import Library
-from handouts.run.output import refuse_overwrite, sweep_stale, write_together
+from handouts.run.output import case_twin, folder_names, refuse_overwrite, sweep_stale, twin_message, write_together
 from handouts.run.record import plan_record, record_bytes, record_path
 
 
@@ -114,9 +114,13 @@ def write_handout(request: HandoutRequest, target: str | Path | None = None, *, 
     path = output_path(target, request.patient.patient_id, kind=options.kind, week=options.week)
     record = record_path(path) if options.kind == "handout" else None
     beside = layout_path(path)
+    names = folder_names(path.parent)
     for file in (path, record, beside):  # before the work of making it
         if file is not None:
             refuse_overwrite(file, force=force)
+            other = case_twin(file, names)
+            if other is not None:
+                raise OutputExistsError(twin_message(file, other), path=file)
     sweep_stale(path.parent)  # what a stopped run left: this run's own temporary file is locked
     made = options.today or date.today()  # one date for the page and the record
     handout = make_handout(request, library=library, options=dataclasses.replace(options, today=made))

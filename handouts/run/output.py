@@ -247,6 +247,26 @@ def sweep_stale(folder: Path) -> int:
     return removed
 
 
+def folder_names(folder: Path) -> dict[str, str]:
+    """The names in ``folder``, by their lower case ({} when it is not there or cannot be read)."""
+    try:
+        return {name.lower(): name for name in os.listdir(folder)}
+    except OSError:
+        return {}
+
+
+def case_twin(path: Path, names: dict[str, str] | None = None) -> str | None:
+    """The name of a file in ``path``'s folder that differs from ``path``'s only in capitals (``names``: the
+    folder's, as ``folder_names`` gives them), or None. On Windows, macOS or a USB stick the two are one file."""
+    other = (folder_names(path.parent) if names is None else names).get(path.name.lower())
+    return other if other is not None and other != path.name else None
+
+
+def twin_message(path: Path, other: str) -> str:
+    return (f"the folder has {other}, a name that differs from {path.name} only in capitals; on Windows, macOS or "
+            "a USB stick they are one file: write the id as before or choose another")
+
+
 def is_folder(path: Path) -> bool:
     """True when ``path`` is a folder; False too when it cannot be looked at (a folder on the way that may
     not be entered), which the write after it then reports with the reason."""
