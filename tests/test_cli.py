@@ -244,3 +244,12 @@ def test_a_warning_many_rows_share_is_said_once_with_their_lines(tmp_path: Path)
     assert lines[0].startswith("warning: many.csv: 5 rows (lines 2, 3, 4, 5, 6): leg pain is not recorded")
     assert sum("leg pain is not recorded" in line for line in lines) == 1
     assert lines[1].startswith("error: many.csv:7: this row has 7 cells but the header has 6 columns")
+
+
+def test_cover_and_no_cover_together_are_refused(tmp_path: Path) -> None:
+    """--cover FILE --no-cover made a handout without the cover, and a note about --cover."""
+    cover = tmp_path / "cover.pdf"
+    cover.write_bytes(b"%PDF-1.4\n")
+    result = CliRunner().invoke(cli, ["make", *BASE, "--cover", str(cover), "--no-cover", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "error: --no-cover: use --cover FILE or --no-cover, not both" in result.output
+    assert not (tmp_path / "o").exists()

@@ -186,6 +186,8 @@ def _write(obj: Context, kind: str, options: dict[str, Any]) -> None:
 
     use_cover = not options["no_cover"]  # a checklist alone gets one only when named (make_handout)
     with reporting(obj.debug):
+        if options["no_cover"] and options["cover"] is not None:
+            raise InputError("use --cover FILE or --no-cover, not both", key="--no-cover")
         library = obj.library()
         made = document_id = None
         if options.get("from_plan") is not None:
