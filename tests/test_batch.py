@@ -674,8 +674,8 @@ def test_a_full_disk_is_exit_3_naming_the_folder_and_the_journal_stays_whole(tmp
     small = subprocess.run(command, capture_output=True, text=True, timeout=120,
                            preexec_fn=_file_size_limit(20_000))  # the journal fits, no handout does
     assert small.returncode == 3, small.stderr
-    assert small.stderr == (f"error: {out}: cannot write the file: File too large; 0 handouts of 2 rows are done: "
-                            "free some space and run the same command again to finish\n")
+    assert small.stderr == (f"error: {out}: cannot write the file: File too large; done: 0 of 2 rows; free some "
+                            "space and run the same command again to finish\n")
     lines = (out / JOURNAL).read_text().splitlines()
     assert lines[0] == "file,sha256,pages,bytes,input_sha256" and all(line.count(",") == 4 for line in lines)
     assert _leftovers(out) == [] and not (out / "manifest.csv").exists()

@@ -75,7 +75,7 @@ def build_request(
         if len(text) > limit:
             # A quote left open in a CSV swallows the lines after it into one cell.
             quote = " (it runs over several lines: is a quote left open?)" if "\n" in text and field != "notes" else ""
-            problems.append(InputError(f"is {len(text)} characters long; keep it under {limit}{quote}", field=field,
+            problems.append(InputError(f"is {len(text)} characters long; {limit} at most{quote}", field=field,
                                        code="too-long"))
             return default
         try:

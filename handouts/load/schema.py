@@ -91,7 +91,7 @@ class Section:
             self.fail(f"expected text, found {shown(value)}", key=self.qualified(key))
             return None
         if len(value) > max_len:
-            self.fail(f"is {len(value)} characters long; keep it under {max_len}", key=self.qualified(key))
+            self.fail(f"is {len(value)} characters long; {max_len} at most", key=self.qualified(key))
         return value.strip()
 
     def texts(self, key: str, *, required: bool = True, max_items: int = 12) -> tuple[str, ...]:

@@ -307,8 +307,8 @@ def _make_all(checker: RowChecker, patients: PatientsFile, survey: _Survey, opti
         for result in results:
             if result.stops_batch:
                 done = batch.count("written") + batch.count("skipped")
-                raise FolderFullError(f"{result.message}; {done} handout{'s' if done != 1 else ''} of {total} rows "
-                                      "are done: free some space and run the same command again to finish",
+                raise FolderFullError(f"{result.message}; done: {done} of {total} rows; free some space and run the "
+                                      "same command again to finish",
                                       path=options.output)
             manifest.add(result)
             batch.add(result)
