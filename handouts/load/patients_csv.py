@@ -169,10 +169,14 @@ def _refuse_mixed(path: Path, stream: BinaryIO, bad: int) -> None:
     program): read as Windows text, every UTF-8 name in it would print garbled ('Zoë' as 'ZoÃ«').
     ``bad`` is the offset of the first byte that is not UTF-8."""
     stream.seek(0)
-    data = stream.read(MAX_CSV_BYTES)
-    if not _UTF8_LETTER.search(data):
+    utf8 = False
+    line, offset, tail = 1, 0, b""
+    while chunk := stream.read(_CHUNK):  # a chunk at a time, as the encoding was found
+        utf8 = utf8 or bool(_UTF8_LETTER.search(tail + chunk))  # tail: a letter across two chunks
+        line += chunk.count(b"\n", 0, max(0, bad - offset))
+        offset, tail = offset + len(chunk), chunk[-3:]
+    if not utf8:
         return  # no UTF-8 letters at all: Windows text throughout
-    line = data.count(b"\n", 0, bad) + 1
     raise InputError(f"line {line} is not UTF-8 text, though the lines with accented letters before or after it "
                      "are; read as Windows text, their names would print garbled. Save the file again as "
                      "'CSV UTF-8' (in Excel: Save As, 'CSV UTF-8 (Comma delimited)'), or retype that line's "

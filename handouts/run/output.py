@@ -255,10 +255,10 @@ def folder_names(folder: Path) -> dict[str, str]:
         return {}
 
 
-def case_twin(path: Path, names: dict[str, str] | None = None) -> str | None:
+def case_twin(path: Path, names: dict[str, str]) -> str | None:
     """The name of a file in ``path``'s folder that differs from ``path``'s only in capitals (``names``: the
     folder's, as ``folder_names`` gives them), or None. On Windows, macOS or a USB stick the two are one file."""
-    other = (folder_names(path.parent) if names is None else names).get(path.name.lower())
+    other = names.get(path.name.lower())
     return other if other is not None and other != path.name else None
 
 
