@@ -22,10 +22,14 @@ time, because the machines this runs on are shared):
                 it is installed (pip install weasyprint);
 * cold   - CPU milliseconds of a fresh `handouts make` process (fast path with the disk cache
            filled by an earlier process, and empty; plain path), against a fresh process that
-           imports ReportLab and draws the text floor. The handouts package is byte-compiled
-           first, as ``pip install`` leaves it: with PYTHONDONTWRITEBYTECODE set and an editable
-           install, every cold process would otherwise compile each module from source (~100 ms
-           that no installed copy pays, and that the floor, importing a few modules, hardly pays);
+           imports ReportLab's canvas, registers the shipped fonts with ReportLab alone and draws
+           the text floor (it imports no handouts module: ``handouts.render.pdf.fonts`` would bring
+           in the whole renderer, platypus and the document model with it). Beside it, the same
+           process also importing Click, Jinja2 and ReportLab's platypus, unused: what any cold
+           `make` on these libraries pays before its own code runs. The handouts package is
+           byte-compiled first, as ``pip install`` leaves it: with PYTHONDONTWRITEBYTECODE set and an
+           editable install, every cold process would otherwise compile each module from source
+           (~100 ms that no installed copy pays);
 * batch  - handouts per second for ROWS CSV rows with 1 and with 2 workers, the CPU of the
            whole 1-worker batch (parent and worker) per row, peak memory of the parent and
            of a worker (in the 2-worker batch), and the combined print file's size. A row is measured against the
@@ -78,7 +82,7 @@ from html_equivalent import to_html
 from handouts.compose.document import compose
 from handouts.model import HandoutRequest, Patient
 from handouts.model.options import PrintOptions
-from handouts.render.pdf.fonts import register_fonts
+from handouts.render.pdf.fonts import _FONT_FILES, FONTS_DIR, register_fonts
 from handouts.rules.plan import make_plan
 from handouts.run.handout import write_handout
 from handouts.run.library import open_library
@@ -287,12 +291,16 @@ def plain(action: Callable[[], object]) -> object:
 COLD_FLOOR_CHILD = """
 import json, sys
 from io import BytesIO
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from handouts.render.pdf.fonts import FONT, register_fonts
-size, pages = json.load(open(sys.argv[1]))
-register_fonts()
+if sys.argv[3:]:  # the other libraries a handout needs, imported and unused: the least any cold make pays
+    import click, jinja2, reportlab.platypus
+fonts, size, pages = json.load(open(sys.argv[1]))
+for name, path in fonts.items():  # the shipped fonts, registered by ReportLab alone (no handouts module)
+    pdfmetrics.registerFont(TTFont(name, path))
 buffer = BytesIO()
-canvas = Canvas(buffer, pagesize=size, invariant=True, initialFontName=FONT)
+canvas = Canvas(buffer, pagesize=size, invariant=True, initialFontName=next(iter(fonts)))
 for lines in pages:
     for x, y, text, font, font_size in lines:
         canvas.setFont(font, font_size)
@@ -306,7 +314,8 @@ open(sys.argv[2], "wb").write(buffer.getvalue())
 def cold(work: Path, drawn: list[Any], size: tuple[float, float], repeats: int) -> dict[str, float]:
     """Median CPU milliseconds of fresh processes: `handouts make` (fast, plain), and the text floor."""
     lines = work / "floor-lines.json"
-    lines.write_text(json.dumps([size, [page.lines for page in drawn]]))
+    fonts = {name: str(FONTS_DIR / file) for name, file in _FONT_FILES.items()}  # FONT first
+    lines.write_text(json.dumps([fonts, size, [page.lines for page in drawn]]))
     import compileall
 
     import handouts
@@ -322,6 +331,8 @@ def cold(work: Path, drawn: list[Any], size: tuple[float, float], repeats: int) 
         "cold_make_empty_ms": (make, {}),  # a new, empty cache folder each time
         "cold_plain_ms": (make, {"HANDOUTS_FAST_PATH": "0"}),
         "cold_floor_ms": ([sys.executable, "-c", COLD_FLOOR_CHILD, str(lines), str(work / "cold-floor.pdf")], {}),
+        "cold_libraries_ms": ([sys.executable, "-c", COLD_FLOOR_CHILD, str(lines), str(work / "cold-libs.pdf"),
+                               "libraries"], {}),
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
     for round_number in range(repeats):  # interleaved, as the warm figures
@@ -440,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         results["weasyprint_over_full"] = results["weasyprint_ms"] / results["full_ms"]
     results["plain_over_full"] = results["plain_ms"] / results["full_ms"]
     results["cold_make_over_cold_floor"] = results["cold_make_ms"] / results["cold_floor_ms"]
+    results["cold_libraries_over_cold_floor"] = results["cold_libraries_ms"] / results["cold_floor_ms"]
     results["batch2_over_batch1"] = results["batch2_per_s"] / results["batch1_per_s"]
     print(table(results))
     if args.json:
@@ -467,7 +479,10 @@ def table(r: dict[str, float]) -> str:
         ("cold `handouts make` (fresh process)", f"{r['cold_make_ms']:.0f} ms", "CPU, fast path, filled disk cache"),
         ("cold `handouts make`, empty disk cache", f"{r['cold_make_empty_ms']:.0f} ms", ""),
         ("cold `handouts make`, plain path", f"{r['cold_plain_ms']:.0f} ms", ""),
-        ("cold floor (import ReportLab, text floor)", f"{r['cold_floor_ms']:.0f} ms", ""),
+        ("cold floor (import ReportLab, text floor)", f"{r['cold_floor_ms']:.0f} ms",
+         "ReportLab's canvas and the shipped fonts alone: no handouts module"),
+        ("cold floor + Click, Jinja2, platypus imported", f"{r['cold_libraries_ms']:.0f} ms",
+         f"{r['cold_libraries_over_cold_floor']:.2f}x the cold floor: the least a make on these libraries pays"),
         (f"batch, 1 worker, {int(r['rows'])} rows", f"{r['batch1_per_s']:.1f} /s",
          f"{r['batch1_s']:.1f} s; {r['batch1_cpu_ms_per_row']:.1f} ms CPU a row"),
         ("a new file in the batch's folder", f"{r['new_file_ms']:.2f} ms",
