@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "handouts"
 
 #: The stages in pipeline order; a module may import its own stage and those above it in this list.
 STAGES = [
-    ("handouts.errors", "handouts.model", "handouts.fast_path"),
+    ("handouts.errors", "handouts.model", "handouts.fast_path", "handouts.clock"),
     ("handouts.load", "handouts.wording"),
     ("handouts.rules",),
     ("handouts.compose",),

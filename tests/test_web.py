@@ -199,6 +199,14 @@ def test_acute_strengthening_is_removed_with_the_stretching_only_warning(client:
     assert data["status"] == "Plan updated: 2 exercises, 2 warnings to check."  # walking is added too
 
 
+def test_a_start_date_a_year_back_is_warned_about_on_the_form(client: FlaskClient) -> None:
+    data = post(client, {"diagnosis": "herniated-disc", "phase": "acute", "start_date": "2025-12-07"},
+                json=True).get_json()
+    assert data["errors"] == {}
+    assert ("The checklist starts on 2025-12-07, 360 days before today, so every day of its checklist is over; "
+            "check the start date&#39;s year.") in data["html"]
+
+
 def test_override_keeps_strengthening(client: FlaskClient) -> None:
     data = post(client, {"diagnosis": "herniated-disc", "phase": "acute", "exercises": "prone-on-elbows,prone-plank",
                          "allow_strengthening": "yes"}, json=True).get_json()

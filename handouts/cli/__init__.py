@@ -16,13 +16,12 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from handouts import __version__
+from handouts import __version__, clock
 from handouts.cli.clinic import clinic as clinic_commands
 from handouts.cli.common import EXIT_CODES_HELP, Context, reporting, sample_notice, stop_code, stoppable
 from handouts.cli.read import read_command
@@ -148,7 +147,7 @@ def _request(library: Any, options: dict[str, Any]) -> Any:
     values["large_print"] = "yes" if options.get("large_print") else "no"
     values["no_ladder"] = "yes" if options.get("no_ladder") else "no"
     return build_request(
-        values, library.dataset, today=date.today(), dose_changes=options.get("doses", ()),
+        values, library.dataset, today=clock.today(), dose_changes=options.get("doses", ()),
         overrides=options.get("overrides", ()), date_format=options.get("date_format"), names=library.names(),
     )
 
@@ -271,7 +270,7 @@ def plan(obj: Context, **options: Any) -> None:
 
     with reporting(obj.debug):
         library = obj.library()
-        made = make_plan(_request(library, options), library.dataset)
+        made = make_plan(_request(library, options), library.dataset, today=clock.today())
         click.echo(describe_plan(made))
         _print_warnings(made)
 

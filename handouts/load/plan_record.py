@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from handouts import clock
 from handouts.errors import DataError, ErrorList, HandoutError, flatten, shown
 from handouts.load.files import Unreadable, read_regular
 from handouts.load.request_fields import build_request
@@ -90,11 +91,11 @@ def read_plan_record(path: Path, dataset: Dataset) -> PlanRecord:
                                   key="document_id"))
     if problems:
         raise ErrorList(problems)
-    request = _request(request_raw, dataset, path, today=made or date.today())
+    request = _request(request_raw, dataset, path, today=made or clock.today())
     exercises = tuple((str(e.get("id")), {k: v for k, v in (e.get("dose") or {}).items() if isinstance(v, int)})
                       for e in (raw.get("plan") or {}).get("exercises", []) if isinstance(e, dict))
     content = raw.get("content") if isinstance(raw.get("content"), dict) else {}
-    return PlanRecord(request, made or date.today(), exercises, str(content.get("version", "")), raw,
+    return PlanRecord(request, made or clock.today(), exercises, str(content.get("version", "")), raw,
                       document_id)
 
 

@@ -8,15 +8,19 @@ for the clinician; they are never silent.
 
 from __future__ import annotations
 
+from datetime import date
+
 from handouts.errors import Fix, InputError, one_of
 from handouts.model import Dataset, HandoutRequest, Plan, PlannedExercise
+from handouts.rules.dates import date_warnings
 from handouts.rules.dose import changed_dose
 from handouts.rules.ladder import ladder_for
 from handouts.rules.steps import RULES, Work
 
 
-def make_plan(request: HandoutRequest, dataset: Dataset) -> Plan:
-    """Choose the exercises and doses for ``request``; raise InputError for unknown ids."""
+def make_plan(request: HandoutRequest, dataset: Dataset, *, today: date | None = None) -> Plan:
+    """Choose the exercises and doses for ``request``; raise InputError for unknown ids. With ``today``
+    (the day it is printed), a start date long before or far after it is warned about (``dates``)."""
     if request.phase not in dataset.phases:
         raise InputError(one_of(request.phase, dataset.phases, "phase"), field="phase")
     protocol = dataset.protocol(request.diagnosis)
@@ -47,6 +51,8 @@ def make_plan(request: HandoutRequest, dataset: Dataset) -> Plan:
         planned.append(PlannedExercise(exercise, dose, work.added.get(exercise.id),
                                        ladder=ladder_for(exercise, dose, dataset, blocked=blocked)))
         work.warnings += dose_warnings
+    if today is not None:
+        work.warnings += date_warnings(request, today)
     return Plan(
         request=request, clinic=clinic, language=language, paper=request.paper or clinic.paper,
         exercises=tuple(planned), warnings=tuple(work.warnings), edition=dataset.region.edition,

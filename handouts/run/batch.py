@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from handouts import clock
 from handouts.errors import (
     ErrorList,
     Fix,
@@ -133,7 +134,7 @@ class RowChecker:
         try:
             request = build_request(row.values, self.library.dataset, today=self.today,
                                     date_format=self.options.date_format, names=self.names)
-            plan = make_plan(request, self.library.dataset)
+            plan = make_plan(request, self.library.dataset, today=self.today)
             _require_confirmed(plan.warnings, request)
             refuse_unprintable(request)
             key = hashlib.blake2b(request.patient.patient_id.lower().encode(), digest_size=8).digest()
@@ -199,7 +200,7 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     options = options or BatchOptions()
     started = time.perf_counter()
     options = dataclasses.replace(options, printing=dataclasses.replace(
-        options.printing, kind="handout", today=options.printing.today or date.today()))
+        options.printing, kind="handout", today=options.printing.today or clock.today()))
     csv_path = Path(csv_path)
     library = open_library(options.data, options.templates)
     columns = library.column_map(options.columns)
@@ -430,7 +431,7 @@ def _render_one(task: RowTask) -> RowResult:
         if os.path.lexists(task.path) and not task.force:
             raise OutputExistsError(f"{task.path.name} appeared while this batch ran; pass --force to replace it",
                                     path=task.path)
-        beside = [(plan_file, record_bytes(plan_record(handout.plan, made=task.printing.today or date.today(),
+        beside = [(plan_file, record_bytes(plan_record(handout.plan, made=task.printing.today or clock.today(),
                                                        document_id=handout.layout.document_id)))]
         if handout.layout.boxes:
             result.layout = layout_path(task.path).name

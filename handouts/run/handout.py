@@ -6,9 +6,9 @@ import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
+from handouts import clock
 from handouts.compose.document import compose
 from handouts.errors import ErrorList, HandoutError, InputError, OutputExistsError
 from handouts.fast_path import one_reading
@@ -81,9 +81,9 @@ def make_handout(request: HandoutRequest, *, library: Library, options: PrintOpt
     """Make the PDF for ``request``: the cover the options ask for, then the pages of ``options.kind``."""
     with one_reading():  # the fast-path switch, read once for the whole handout
         refuse_unprintable(request)
-        plan = make_plan(request, library.dataset)
-        doc = compose(plan, library.templates(plan.language), today=options.today or date.today(), kind=options.kind,
-                      week=options.week)
+        today = options.today or clock.today()  # the day printed in its footer: its dates are checked against it
+        plan = make_plan(request, library.dataset, today=today)
+        doc = compose(plan, library.templates(plan.language), today=today, kind=options.kind, week=options.week)
         chosen: Cover | None = None
         # The clinic's cover introduces the exercise pages: a checklist alone gets a cover only when named.
         cover_path = options.cover or (plan.clinic.covers.get(plan.language) if options.kind == "handout" else None)
@@ -122,7 +122,7 @@ def write_handout(request: HandoutRequest, target: str | Path | None = None, *, 
             if other is not None:
                 raise OutputExistsError(twin_message(file, other), path=file)
     sweep_stale(path.parent)  # what a stopped run left: this run's own temporary file is locked
-    made = options.today or date.today()  # one date for the page and the record
+    made = options.today or clock.today()  # one date for the page and the record
     handout = make_handout(request, library=library, options=dataclasses.replace(options, today=made))
     # the files beside it first: a PDF under its name always has them (written and synced together,
     # then named in this order, then the folder synced once: ``output.write_together``)

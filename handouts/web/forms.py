@@ -211,7 +211,7 @@ def _make_plan(state: FormState, typed: dict[str, str], changes: dict[str, str],
         # Dose changes only for exercises the rules keep, so removing one never strands its dose.
         kept = {p.id for p in make_plan(request_with([]), dataset).exercises}
         request = request_with([c for name, c in changes.items() if name.split(".")[1] in kept])
-        plan = make_plan(request, dataset)
+        plan = make_plan(request, dataset, today=today)
     except ErrorList as exc:
         for error in exc.errors:
             state.errors.setdefault(error.field or "form", plain_error(error, dataset))

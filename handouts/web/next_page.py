@@ -17,13 +17,13 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, render_template, request, send_file
 from werkzeug.datastructures import FileStorage
 
+from handouts import clock
 from handouts.errors import HandoutError, flatten
 from handouts.load import fields
 from handouts.model import Dataset
@@ -109,7 +109,7 @@ def make() -> Any:
         form.errors["form"] = sentence(exc.message)
         return render_template("next.html", **_context(form)), 422
     next_req = next_request(found, chosen, start_date=start)
-    today = date.today()
+    today = clock.today()
     try:
         handout = make_handout(next_req, library=settings().library, options=PrintOptions(today=today))
     except HandoutError as exc:

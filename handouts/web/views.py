@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
 from io import BytesIO
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 
+from handouts import clock
 from handouts.errors import ErrorList, HandoutError, flatten
 from handouts.load.fields import MAX_WEEKS, MIN_WEEKS
 from handouts.load.request_fields import MAX_NAME, MAX_NOTES
@@ -92,7 +92,7 @@ def room_for_a_cover() -> None:
 
 def _handout_form(kind: str) -> Any:
     library = settings().library
-    today = date.today()
+    today = clock.today()
     if request.method == "GET":
         return render_template("make.html", **_form_context(kind, blank_state(today, library.dataset)))
     form = request.form.to_dict()
@@ -128,7 +128,7 @@ def _handout_form(kind: str) -> Any:
 def _pdf(kind: str, state: FormState, options: PdfOptions, *, inline: bool) -> Response:
     assert state.request is not None
     # The clinic's cover in front of a handout; a checklist has one only when chosen (make_handout).
-    printing = PrintOptions(kind=kind, cover=options.cover, password=options.password, today=date.today())
+    printing = PrintOptions(kind=kind, cover=options.cover, password=options.password, today=clock.today())
     handout = make_handout(state.request, library=settings().library, options=printing)
     name = output_path(None, state.request.patient.patient_id, kind=kind).name
     return send_file(BytesIO(handout.pdf), mimetype="application/pdf", as_attachment=not inline,
@@ -217,7 +217,7 @@ def batch() -> Any:
             upload_error=f"The file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB. Split it, or use "
                          "the command line: handouts batch FILE.csv")), 413
     name = safe_name(upload.filename)
-    checked = check_upload(data, name, settings().library, today=date.today(), date_format=date_format)
+    checked = check_upload(data, name, settings().library, today=clock.today(), date_format=date_format)
     return render_template("batch.html", **_batch_context(
         checked=checked, csv_data=base64.b64encode(data).decode("ascii"), csv_name=name,
         date_format=date_format or "")), 422 if checked.problem else 200
@@ -244,7 +244,7 @@ def batch_problems() -> Any:
         return _not_back()
     date_format = request.form.get("date_format") if request.form.get("date_format") in DATE_FORMATS else None
     name = safe_name(request.form.get("csv_name"))
-    checked = check_upload(data, name, settings().library, today=date.today(), date_format=date_format)
+    checked = check_upload(data, name, settings().library, today=clock.today(), date_format=date_format)
     if checked.problem:
         return render_template("batch.html", **_batch_context(checked=checked)), 422
     return send_file(BytesIO(problems_csv(checked)), mimetype="text/csv", as_attachment=True,
@@ -270,7 +270,7 @@ def batch_run() -> Any:
         return render_template("batch.html", **_batch_context(
             run_errors=[sentence(e.message) for e in errors])), 422
     response = send_file(made.file, mimetype="application/zip", as_attachment=True,
-                         download_name=f"handouts-{date.today().isoformat()}.zip", max_age=0)
+                         download_name=f"handouts-{clock.today().isoformat()}.zip", max_age=0)
     response.headers["X-Handouts-Summary"] = summary(made.result)
     return response
 
