@@ -198,6 +198,28 @@ def test_date_format_option_accepts_day_first_dates(tmp_path: Path) -> None:
     assert "Week 1: Mon 7 Dec to Sun 13 Dec" in pdf_text((tmp_path / "out" / "d1.pdf").read_bytes())
 
 
+def test_a_date_read_the_other_way_round_from_an_earlier_lines_fails_naming_it(tmp_path: Path) -> None:
+    """13/12/2026 can only be day first and 12/14/2026 only month first: in one file, one of them is wrong."""
+    path = write_csv(tmp_path, HEADER + "d1,Ann,nonspecific,acute,13/12/2026,1\n"
+                                         "d2,Bo,nonspecific,acute,12/14/2026,1\n"
+                                         "d3,Cy,nonspecific,acute,15/12/2026,1\n"
+                                         "d4,Di,nonspecific,acute,2026-12-14,1\n")
+    result = run(path, options(tmp_path))
+    by_line = {r.line: r for r in result.rows}
+    assert [by_line[line].status for line in (2, 3, 4, 5)] == ["written", "invalid", "written", "written"]
+    assert by_line[3].message == (
+        "column 'start_date': '12/14/2026' can only be MM/DD/YYYY, but the date on line 2 can only be DD/MM/YYYY: "
+        "one of them is wrong; check both and write dates as YYYY-MM-DD (pass --date-format DD/MM/YYYY or "
+        "MM/DD/YYYY)")
+    assert not (tmp_path / "out" / "d2.pdf").exists()
+    # run again: the same row fails the same way (the second pass and a rerun read the file in the same order)
+    again = run(path, options(tmp_path))
+    assert [r.status for r in again.rows] == ["skipped", "invalid", "skipped", "skipped"]
+    # with the file's date format given, the month-first date is simply not a real date in it
+    other = run(path, options(tmp_path, output=tmp_path / "other", date_format="DD/MM/YYYY"))
+    assert "'12/14/2026' is not a real date in DD/MM/YYYY" in {r.line: r for r in other.rows}[3].message
+
+
 def test_strict_writes_nothing(tmp_path: Path) -> None:
     path = write_csv(tmp_path, BAD_ROWS)
     with pytest.raises(ErrorList) as caught:

@@ -45,6 +45,23 @@ def test_patient_id_never_returns_a_path_like_value(text: str) -> None:
     assert not value.startswith((".", "-"))
 
 
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)), st.sampled_from(["/", "."]),
+       st.booleans(), st.booleans())
+def test_a_dates_only_order_is_the_one_it_was_written_in(day: date, separator: str, day_first: bool,
+                                                        padded: bool) -> None:
+    """date_order never names the other order: a file's dates are compared by it (batch)."""
+    first, second = (day.day, day.month) if day_first else (day.month, day.day)
+    text = separator.join([f"{first:02d}" if padded else str(first), f"{second:02d}" if padded else str(second),
+                           str(day.year)])
+    order = fields.date_order(text)
+    written = "DD/MM/YYYY" if day_first else "MM/DD/YYYY"
+    assert order in (written, None)
+    assert (order is None) == (day.day <= 12)  # a day of 13 or more can only be read one way
+    if order is not None:
+        assert fields.iso_date(text) == day
+    assert fields.date_order(day.isoformat()) is None
+
+
 def test_iso_dates_and_ambiguous_ones() -> None:
     assert fields.iso_date("2026-12-07") == date(2026, 12, 7)
     with pytest.raises(ValueError, match="ambiguous"):

@@ -91,6 +91,20 @@ def _date(value: str, date_format: str | None) -> date:
     raise ValueError(f"{shown(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-07")
 
 
+def date_order(text: str) -> str | None:
+    """The one order a date written with slashes or dots can be read in ('DD/MM/YYYY' for 13/11/2026,
+    'MM/DD/YYYY' for 12/14/2026); None when it is written YYYY-MM-DD, reads the same both ways
+    (05/05/2026), both ways (03/04/2026) or neither."""
+    match = re.fullmatch(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})", text.strip())
+    if not match:
+        return None
+    first, second, year = (int(g) for g in match.groups())
+    day_first, month_first = _real(year, second, first), _real(year, first, second)
+    if day_first == month_first or (day_first and month_first):
+        return None
+    return "DD/MM/YYYY" if day_first else "MM/DD/YYYY" if month_first else None
+
+
 def _real(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)

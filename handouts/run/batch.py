@@ -31,9 +31,11 @@ from handouts.errors import (
     InputError,
     OutputExistsError,
     flatten,
+    shown,
 )
+from handouts.load import fields
 from handouts.load.patients_csv import PatientsFile, Row, read_patients
-from handouts.load.request_fields import build_request
+from handouts.load.request_fields import DATE_FORMATS, build_request
 from handouts.model import HandoutRequest, PlanWarning
 from handouts.model.options import PrintOptions
 from handouts.rules.plan import make_plan
@@ -116,7 +118,8 @@ class RowChecker:
     """Checks rows one at a time: the same answer for a row on every pass over the file.
 
     It remembers the first line of each patient id (as a short digest, some 100 bytes an id)
-    so a repeated id is refused on both passes, and whether a row's file would be the print file.
+    so a repeated id is refused on both passes, whether a row's file would be the print file, and
+    the first line whose date can be read only day first, and only month first (``_same_date_order``).
     """
 
     def __init__(self, csv_path: Path, library: Library, options: BatchOptions, *, today: date) -> None:
@@ -124,6 +127,7 @@ class RowChecker:
         self.content = library.digest()
         self.names = library.names()
         self.first_line: dict[bytes, int] = {}
+        self.date_orders: dict[str, int] = {}  # 'DD/MM/YYYY' or 'MM/DD/YYYY' -> the first line read only so
         self.print_name = name_in_folder(options.combined, options.output) if options.combined else None
 
     def check(self, row: Row) -> tuple[RowTask | RowResult, list[HandoutError], tuple[PlanWarning, ...]]:
@@ -134,6 +138,7 @@ class RowChecker:
         try:
             request = build_request(row.values, self.library.dataset, today=self.today,
                                     date_format=self.options.date_format, names=self.names)
+            self._same_date_order(row)
             plan = make_plan(request, self.library.dataset, today=self.today)
             _require_confirmed(plan.warnings, request)
             refuse_unprintable(request)
@@ -161,6 +166,22 @@ class RowChecker:
         task = RowTask(row.line, request, path, fingerprint, self.options.force, printing, self.library.folders,
                        warnings, plan.paper)
         return task, [], plan.warnings
+
+    def _same_date_order(self, row: Row) -> None:
+        """Refuse a date that reads only month first (12/14/2026) in a file where an earlier line's reads only
+        day first (13/11/2026), or the other way round: one of the two is a wrong date, and which one no file
+        can tell. Without a date format each was taken in the one order it can be read in."""
+        text = row.values.get("start_date", "")
+        order = None if self.options.date_format else fields.date_order(text)
+        if order is None:
+            return
+        other = next(((o, line) for o, line in self.date_orders.items() if o != order), None)
+        if other is None or other[1] > row.line:  # none, or first seen below this row (checked again on pass 2)
+            self.date_orders.setdefault(order, row.line)
+            return
+        raise InputError(f"{shown(text.strip())} can only be {order}, but the date on line {other[1]} can only be "
+                         f"{other[0]}: one of them is wrong; check both and write dates as YYYY-MM-DD",
+                         field="start_date", fix=Fix("option", "date_format", DATE_FORMATS))
 
     def _invalid(self, row: Row, patient_id: str, errors: list[HandoutError]
                  ) -> tuple[RowResult, list[HandoutError], tuple[PlanWarning, ...]]:
