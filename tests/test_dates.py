@@ -36,7 +36,7 @@ def test_the_warning_says_the_date_how_far_and_when_the_whole_checklist_is_over(
         library, request_for) -> None:
     typo = make_plan(request_for(start_date=date(2025, 12, 7), weeks=2), library.dataset, today=TODAY)
     assert COMMAND_LINE.warning(_date_warnings(typo)[0]) == (
-        "the checklist starts on 2025-12-07, 360 days before today, so every day of its checklist is over; "
+        "the checklist starts on 2025-12-07, 360 days before today, so all of its days are past; "
         "check the start date's year")
     # 10 days ago with 2 weeks: the second week is still to come
     partly = make_plan(request_for(start_date=TODAY - timedelta(days=10), weeks=2), library.dataset, today=TODAY)
@@ -53,8 +53,8 @@ def test_make_warns_and_still_writes_the_handout(tmp_path: Path) -> None:
                                       "--phase", "acute", "--start-date", "2025-12-07", "--no-cover",
                                       "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert ("warning: the checklist starts on 2025-12-07, 360 days before today, so every day of its checklist is "
-            "over; check the start date's year") in result.stderr
+    assert ("warning: the checklist starts on 2025-12-07, 360 days before today, so all of its days are past; "
+            "check the start date's year") in result.stderr
     assert (tmp_path / "p-1.pdf").is_file()
 
 
@@ -85,8 +85,8 @@ def test_a_batch_names_the_rows_with_a_date_long_past(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["batch", str(path), "-o", str(out), "--no-cover", "--quiet"])
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    assert warnings == ["warning: patients.csv:3: the checklist starts on 2025-12-07, 360 days before today, so every "
-                        "day of its checklist is over; check the start date's year"]
+    assert warnings == ["warning: patients.csv:3: the checklist starts on 2025-12-07, 360 days before today, so all "
+                        "of its days are past; check the start date's year"]
     with (out / "manifest.csv").open(encoding="utf-8-sig", newline="") as stream:
         messages = {row["patient_id"]: row["message"] for row in csv.DictReader(stream)}
     assert messages["a1"] == "" and "360 days before today" in messages["a2"]

@@ -203,7 +203,7 @@ def test_a_start_date_a_year_back_is_warned_about_on_the_form(client: FlaskClien
     data = post(client, {"diagnosis": "herniated-disc", "phase": "acute", "start_date": "2025-12-07"},
                 json=True).get_json()
     assert data["errors"] == {}
-    assert ("The checklist starts on 2025-12-07, 360 days before today, so every day of its checklist is over; "
+    assert ("The checklist starts on 2025-12-07, 360 days before today, so all of its days are past; "
             "check the start date&#39;s year.") in data["html"]
 
 

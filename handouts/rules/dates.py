@@ -28,5 +28,5 @@ def date_warnings(request: HandoutRequest, today: date) -> tuple[PlanWarning, ..
     if days > 0:
         return (PlanWarning("start-far-ahead", details=(start, ("days", str(days)))),)
     last = request.start_date + timedelta(weeks=request.weeks, days=-1)
-    over = ", so every day of its checklist is over" if last < today else ""
+    over = ", so all of its days are past" if last < today else ""
     return (PlanWarning("start-past", details=(start, ("days", str(-days)), ("over", over))),)
