@@ -630,6 +630,7 @@ def serve(obj: Context, port: int, host: str, token: str | None, open_browser: b
     from handouts.web.server import serve as run_server
 
     with reporting(obj.debug):
+        clock.today()  # a bad HANDOUTS_TODAY is refused here, before the server, not on every page it serves
         notice = sample_notice(obj.library().dataset.clinic(None))
         if notice:
             click.echo(notice)  # beside the address the server prints

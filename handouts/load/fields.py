@@ -100,9 +100,9 @@ def date_order(text: str) -> str | None:
         return None
     first, second, year = (int(g) for g in match.groups())
     day_first, month_first = _real(year, second, first), _real(year, first, second)
-    if day_first == month_first or (day_first and month_first):
+    if (day_first is None) == (month_first is None):  # readable both ways (the same day or two), or neither
         return None
-    return "DD/MM/YYYY" if day_first else "MM/DD/YYYY" if month_first else None
+    return "DD/MM/YYYY" if day_first else "MM/DD/YYYY"
 
 
 def _real(year: int, month: int, day: int) -> date | None:
