@@ -35,8 +35,8 @@ WARNINGS = {
     "goal-kept": "{exercises}: the new {start} of {value} still builds up to {goal}",
     "goal-dropped": "{exercises}: the new {start} of {value} reaches the build-up goal of {goal}, "
                     "so the goal is dropped",
-    "start-past": "the checklist starts on {start}, {days} days before today{over}; check the start date's year",
-    "start-far-ahead": "the checklist starts on {start}, {days} days from today; check the start date's year",
+    "start-past": "the checklist starts on {start}, {days} days before today{over}; check the start date{year}",
+    "start-far-ahead": "the checklist starts on {start}, {days} days from today; check the start date{year}",
 }
 
 Namer = Callable[[str, str], str]  # (what, id) -> what to show, e.g. ('exercise', 'bird-dog') -> 'Bird dog'

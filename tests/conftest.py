@@ -31,8 +31,8 @@ from handouts.run.library import Library, open_library
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="handouts-tests-")
 # The fast path's disk cache too: the tests never read or fill the user's own.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="handouts-tests-cache-")
-# One day for every test, whatever the calendar says: the handouts' dates (START, a week later) are
-# checked against it (a start date long past is warned about), and its footers print it.
+# One day for every test, whatever the calendar says: the handouts' dates (START is five days after it)
+# are checked against it (a start date long past is warned about), and their footers print it.
 os.environ["HANDOUTS_TODAY"] = "2026-12-02"
 
 

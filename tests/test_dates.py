@@ -41,7 +41,7 @@ def test_the_warning_says_the_date_how_far_and_when_the_whole_checklist_is_over(
     # 10 days ago with 2 weeks: the second week is still to come
     partly = make_plan(request_for(start_date=TODAY - timedelta(days=10), weeks=2), library.dataset, today=TODAY)
     assert COMMAND_LINE.warning(_date_warnings(partly)[0]) == (
-        "the checklist starts on 2026-11-22, 10 days before today; check the start date's year")
+        "the checklist starts on 2026-11-22, 10 days before today; check the start date")
     ahead = make_plan(request_for(start_date=date(2027, 12, 7)), library.dataset, today=TODAY)
     assert COMMAND_LINE.warning(_date_warnings(ahead)[0]) == (
         "the checklist starts on 2027-12-07, 370 days from today; check the start date's year")

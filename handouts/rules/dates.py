@@ -17,6 +17,8 @@ from handouts.model import HandoutRequest, PlanWarning
 PAST_DAYS = 7
 #: A start date more than this many days after it: longer than any wait for a first visit's plan.
 AHEAD_DAYS = 90
+#: A start date this many days or more away is most likely a year typed wrong, and the warning says so.
+YEAR_DAYS = 300
 
 
 def date_warnings(request: HandoutRequest, today: date) -> tuple[PlanWarning, ...]:
@@ -24,9 +26,10 @@ def date_warnings(request: HandoutRequest, today: date) -> tuple[PlanWarning, ..
     days = (request.start_date - today).days
     if -PAST_DAYS <= days <= AHEAD_DAYS:
         return ()
-    start = ("start", request.start_date.isoformat())
+    facts = (("start", request.start_date.isoformat()), ("days", str(abs(days))),
+             ("year", "'s year" if abs(days) >= YEAR_DAYS else ""))
     if days > 0:
-        return (PlanWarning("start-far-ahead", details=(start, ("days", str(days)))),)
+        return (PlanWarning("start-far-ahead", details=facts),)
     last = request.start_date + timedelta(weeks=request.weeks, days=-1)
     over = ", so all of its days are past" if last < today else ""
-    return (PlanWarning("start-past", details=(start, ("days", str(-days)), ("over", over))),)
+    return (PlanWarning("start-past", details=(*facts, ("over", over))),)
