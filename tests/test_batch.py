@@ -198,26 +198,39 @@ def test_date_format_option_accepts_day_first_dates(tmp_path: Path) -> None:
     assert "Week 1: Mon 7 Dec to Sun 13 Dec" in pdf_text((tmp_path / "out" / "d1.pdf").read_bytes())
 
 
-def test_a_date_read_the_other_way_round_from_an_earlier_lines_fails_naming_it(tmp_path: Path) -> None:
-    """13/12/2026 can only be day first and 12/14/2026 only month first: in one file, one of them is wrong."""
+def test_a_file_whose_dates_read_only_day_first_and_only_month_first_fails_those_rows(tmp_path: Path) -> None:
+    """13/12/2026 can only be day first and 12/14/2026 only month first: in one file, the dates of one kind
+    are wrong and no file can tell which, so none of them is guessed; YYYY-MM-DD dates are made."""
     path = write_csv(tmp_path, HEADER + "d1,Ann,nonspecific,acute,13/12/2026,1\n"
                                          "d2,Bo,nonspecific,acute,12/14/2026,1\n"
                                          "d3,Cy,nonspecific,acute,15/12/2026,1\n"
                                          "d4,Di,nonspecific,acute,2026-12-14,1\n")
     result = run(path, options(tmp_path))
     by_line = {r.line: r for r in result.rows}
-    assert [by_line[line].status for line in (2, 3, 4, 5)] == ["written", "invalid", "written", "written"]
+    assert [by_line[line].status for line in (2, 3, 4, 5)] == ["invalid", "invalid", "invalid", "written"]
     assert by_line[3].message == (
-        "column 'start_date': '12/14/2026' can only be MM/DD/YYYY, but the date on line 2 can only be DD/MM/YYYY: "
-        "one of them is wrong; check both and write dates as YYYY-MM-DD (pass --date-format DD/MM/YYYY or "
-        "MM/DD/YYYY)")
-    assert not (tmp_path / "out" / "d2.pdf").exists()
-    # run again: the same row fails the same way (the second pass and a rerun read the file in the same order)
-    again = run(path, options(tmp_path))
-    assert [r.status for r in again.rows] == ["skipped", "invalid", "skipped", "skipped"]
+        "column 'start_date': '12/14/2026' reads only as MM/DD/YYYY, and lines 2, 4 read only as DD/MM/YYYY: the "
+        "file mixes the two; write its dates as YYYY-MM-DD (pass --date-format DD/MM/YYYY or MM/DD/YYYY)")
+    assert "'13/12/2026' reads only as DD/MM/YYYY, and line 3 reads only as MM/DD/YYYY" in by_line[2].message
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["d4.pdf"]
+    again = run(path, options(tmp_path))  # the same answer on a rerun
+    assert [r.status for r in again.rows] == ["invalid", "invalid", "invalid", "skipped"]
     # with the file's date format given, the month-first date is simply not a real date in it
     other = run(path, options(tmp_path, output=tmp_path / "other", date_format="DD/MM/YYYY"))
-    assert "'12/14/2026' is not a real date in DD/MM/YYYY" in {r.line: r for r in other.rows}[3].message
+    assert [r.status for r in other.rows] == ["written", "invalid", "written", "written"]
+    assert "'12/14/2026' is not a real date in DD/MM/YYYY" in other.rows[1].message
+
+
+def test_a_row_with_another_problem_still_counts_in_how_the_files_dates_read(tmp_path: Path) -> None:
+    """A row whose phase was misspelt said nothing of its month-first date, and once the phase was
+    mended the other rows failed: the mix is the file's, whatever else a row has."""
+    path = write_csv(tmp_path, HEADER + "b1,Ann,nonspecific,accute,12/18/2026,1\n"
+                                         "b2,Bo,nonspecific,acute,13/12/2026,1\n"
+                                         "b3,Cy,nonspecific,acute,2026-12-14,1\n")
+    result = run(path, options(tmp_path))
+    assert [r.status for r in result.rows] == ["invalid", "invalid", "written"]
+    assert "'accute' is not one of" in result.rows[0].message and "reads only as MM/DD/YYYY" in result.rows[0].message
+    assert "'13/12/2026' reads only as DD/MM/YYYY, and line 2 reads only as MM/DD/YYYY" in result.rows[1].message
 
 
 def test_strict_writes_nothing(tmp_path: Path) -> None:

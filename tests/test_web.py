@@ -954,6 +954,13 @@ def test_batch_problems_speak_of_this_page_and_the_csv_never_of_command_line_fla
     assert "--" not in shown
 
 
+def test_an_upload_mixing_day_first_and_month_first_dates_names_the_lines(client: FlaskClient) -> None:
+    text = CSV_HEADER + "m-1,Ann,nonspecific,acute,13/12/2026\nm-2,Bo,nonspecific,acute,12/14/2026\n"
+    page = upload(client, text).get_data(as_text=True).replace("&#39;", "'")
+    assert "'12/14/2026' reads only as MM/DD/YYYY, and line 2 reads only as DD/MM/YYYY" in page
+    assert "under 'Dates in the file'" in page
+
+
 @pytest.mark.parametrize("close", [False, True])
 def test_a_body_the_server_lets_go_of_without_closing_still_closes_its_file(close: bool) -> None:
     """Werkzeug's server skips a body's close when the browser drops the connection mid-send (its

@@ -61,7 +61,7 @@ def request_options(command: Callable[..., Any], *, required: bool = True) -> Ca
         click.option("--phase", required=required, help="A phase of care, e.g. acute (see 'handouts protocols')."),
         click.option("--exercises", help="Exercise ids replacing the protocol's set, e.g. 'prone-on-elbows,walking'."),
         click.option("--start-date", help="First day of the checklist, YYYY-MM-DD (default: today)."),
-        click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"]),
+        click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"], case_sensitive=False),
                      help="Also accept a start date written this way."),
         click.option("--weeks", help="Checklist weeks, 1 to 12 (default 2)."),
         click.option("--clinic", help="Clinic id, a folder in data/clinics (default: the default clinic)."),
@@ -425,7 +425,7 @@ def exercises_show(obj: Context, exercise_id: str, language: str, picture: Path 
 @click.option("--combined", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every handout, in CSV order, into this one PDF for the printer.")
 @click.option("--duplex", is_flag=True, help="End each handout on an even page count, for two-sided printing.")
-@click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"]),
+@click.option("--date-format", type=click.Choice(["DD/MM/YYYY", "MM/DD/YYYY"], case_sensitive=False),
               help="Accept start dates written this way (YYYY-MM-DD is always accepted).")
 @click.option("--no-cover", is_flag=True, help="Leave the clinic's cover out.")
 @click.option("--columns", type=click.Path(dir_okay=False, path_type=Path), metavar="MAP.yaml",

@@ -118,16 +118,17 @@ class RowChecker:
     """Checks rows one at a time: the same answer for a row on every pass over the file.
 
     It remembers the first line of each patient id (as a short digest, some 100 bytes an id)
-    so a repeated id is refused on both passes, whether a row's file would be the print file, and
-    the first line whose date can be read only day first, and only month first (``_same_date_order``).
+    so a repeated id is refused on both passes, and whether a row's file would be the print file.
+    ``orders`` are the file's dates that can be read only one way, by that way (``date_orders``).
     """
 
-    def __init__(self, csv_path: Path, library: Library, options: BatchOptions, *, today: date) -> None:
+    def __init__(self, csv_path: Path, library: Library, options: BatchOptions, *, today: date,
+                 orders: Orders | None = None) -> None:
         self.csv_path, self.library, self.options, self.today = csv_path, library, options, today
         self.content = library.digest()
         self.names = library.names()
         self.first_line: dict[bytes, int] = {}
-        self.date_orders: dict[str, int] = {}  # 'DD/MM/YYYY' or 'MM/DD/YYYY' -> the first line read only so
+        self.mixed = orders if orders and len(orders) > 1 else None  # day first and month first: one is wrong
         self.print_name = name_in_folder(options.combined, options.output) if options.combined else None
 
     def check(self, row: Row) -> tuple[RowTask | RowResult, list[HandoutError], tuple[PlanWarning, ...]]:
@@ -136,9 +137,14 @@ class RowChecker:
         if row.problem:
             return self._invalid(row, patient_id, [InputError(row.problem, path=self.csv_path.name, row=row.line)])
         try:
-            request = build_request(row.values, self.library.dataset, today=self.today,
-                                    date_format=self.options.date_format, names=self.names)
-            self._same_date_order(row)
+            mixed = self._mixed_date(row)
+            try:
+                request = build_request(row.values, self.library.dataset, today=self.today,
+                                        date_format=self.options.date_format, names=self.names)
+            except HandoutError as exc:
+                raise ErrorList([*flatten(exc), *mixed]) from None
+            if mixed:
+                raise ErrorList(mixed)
             plan = make_plan(request, self.library.dataset, today=self.today)
             _require_confirmed(plan.warnings, request)
             refuse_unprintable(request)
@@ -167,21 +173,21 @@ class RowChecker:
                        warnings, plan.paper)
         return task, [], plan.warnings
 
-    def _same_date_order(self, row: Row) -> None:
-        """Refuse a date that reads only month first (12/14/2026) in a file where an earlier line's reads only
-        day first (13/11/2026), or the other way round: one of the two is a wrong date, and which one no file
-        can tell. Without a date format each was taken in the one order it can be read in."""
-        text = row.values.get("start_date", "")
-        order = None if self.options.date_format else fields.date_order(text)
+    def _mixed_date(self, row: Row) -> list[HandoutError]:
+        """The problem of a date that can be read only one way in a file whose other dates can be read only the
+        other way (13/12/2026 and 12/14/2026): the dates of one of the two kinds are wrong, and which kind no
+        file can tell, so every such row fails until the file says (YYYY-MM-DD, or a date format)."""
+        if self.mixed is None:
+            return []
+        text = row.values.get("start_date", "").strip()
+        order = fields.date_order(text)
         if order is None:
-            return
-        other = next(((o, line) for o, line in self.date_orders.items() if o != order), None)
-        if other is None or other[1] > row.line:  # none, or first seen below this row (checked again on pass 2)
-            self.date_orders.setdefault(order, row.line)
-            return
-        raise InputError(f"{shown(text.strip())} can only be {order}, but the date on line {other[1]} can only be "
-                         f"{other[0]}: one of them is wrong; check both and write dates as YYYY-MM-DD",
-                         field="start_date", fix=Fix("option", "date_format", DATE_FORMATS))
+            return []
+        other, (count, *lines) = next((o, found) for o, found in self.mixed.items() if o != order)
+        shown_lines = ", ".join(str(line) for line in lines) + (", ..." if count > len(lines) else "")
+        return [InputError(f"{shown(text)} reads only as {order}, and line{'s' if count > 1 else ''} {shown_lines} "
+                           f"{'read' if count > 1 else 'reads'} only as {other}: the file mixes the two; write its "
+                           "dates as YYYY-MM-DD", field="start_date", fix=Fix("option", "date_format", DATE_FORMATS))]
 
     def _invalid(self, row: Row, patient_id: str, errors: list[HandoutError]
                  ) -> tuple[RowResult, list[HandoutError], tuple[PlanWarning, ...]]:
@@ -228,7 +234,8 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
     if columns.date_format and not options.date_format:
         options = dataclasses.replace(options, date_format=columns.date_format)
     patients = read_patients(csv_path, columns=columns, known=library.dataset.region.overrides)
-    checker = RowChecker(csv_path, library, options, today=options.printing.today)  # type: ignore[arg-type]
+    checker = RowChecker(csv_path, library, options, today=options.printing.today,  # type: ignore[arg-type]
+                         orders=None if options.date_format else date_orders(patients.each_row()))
     survey = _survey(checker, patients.each_row())
     if survey.errors and (options.strict or not survey.good):
         raise BatchRefused(survey.errors, total=survey.total, bad=survey.total - survey.good, strict=options.strict)
@@ -249,6 +256,26 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
         finally:
             for folder in folders:  # what this run's workers left if it was stopped
                 sweep_stale(folder)
+
+
+#: The file's dates that can be read only one way, by that way ('DD/MM/YYYY', 'MM/DD/YYYY'): [count, first lines...].
+Orders = dict[str, list[int]]
+
+#: Lines named for each way when a file's dates mix the two.
+ORDER_LINES = 5
+
+
+def date_orders(rows: Iterable[Row]) -> Orders:
+    """How the file's start dates that can be read only one way are written (``fields.date_order``)."""
+    found: Orders = {}
+    for row in rows:
+        order = fields.date_order(row.values.get("start_date", ""))
+        if order is not None:
+            seen = found.setdefault(order, [0])
+            seen[0] += 1
+            if len(seen) <= ORDER_LINES:
+                seen.append(row.line)
+    return found
 
 
 def _survey(checker: RowChecker, rows: Iterable[Row]) -> _Survey:
@@ -371,7 +398,9 @@ PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
 def check_rows(csv_path: Path, rows: Iterable[Row], library: Library, options: BatchOptions, *,
                today: date) -> CheckedRows:
     """Every row checked before anything is written, all held in memory (for an upload's check)."""
-    checker = RowChecker(csv_path, library, options, today=today)
+    rows = list(rows)
+    checker = RowChecker(csv_path, library, options, today=today,
+                         orders=None if options.date_format else date_orders(rows))
     checked = CheckedRows()
     for row in rows:
         outcome, errors, warnings = checker.check(row)
