@@ -123,7 +123,7 @@ class RowChecker:
     """
 
     def __init__(self, csv_path: Path, library: Library, options: BatchOptions, *, today: date,
-                 orders: Orders | None = None) -> None:
+                 orders: Tally | None = None) -> None:
         self.csv_path, self.library, self.options, self.today = csv_path, library, options, today
         self.content = library.digest()
         self.names = library.names()
@@ -183,11 +183,11 @@ class RowChecker:
         order = fields.date_order(text)
         if order is None:
             return []
-        other, (count, *lines) = next((o, found) for o, found in self.mixed.items() if o != order)
-        shown_lines = ", ".join(str(line) for line in lines) + (", ..." if count > len(lines) else "")
-        return [InputError(f"{shown(text)} reads only as {order}, and line{'s' if count > 1 else ''} {shown_lines} "
-                           f"{'read' if count > 1 else 'reads'} only as {other}: the file mixes the two; write its "
-                           "dates as YYYY-MM-DD", field="start_date", fix=Fix("option", "date_format", DATE_FORMATS))]
+        other, seen = next((o, found) for o, found in self.mixed.items() if o != order)
+        verb = "read" if seen[0] > 1 else "reads"
+        return [InputError(f"{shown(text)} reads only as {order}, and {_lines_of(seen)} {verb} only as {other}: the "
+                           "file mixes the two; write its dates as YYYY-MM-DD", field="start_date",
+                           fix=Fix("option", "date_format", DATE_FORMATS))]
 
     def _invalid(self, row: Row, patient_id: str, errors: list[HandoutError]
                  ) -> tuple[RowResult, list[HandoutError], tuple[PlanWarning, ...]]:
@@ -205,11 +205,29 @@ class _Survey:
     errors: list[HandoutError] = field(default_factory=list)
     print_clash: HandoutError | None = None  # the first row whose handout the print file would replace
     tasks: dict[int, tuple[dict[str, str], RowTask]] = field(default_factory=dict)  # line -> (its values, task)
-    papers: dict[str, list[int]] = field(default_factory=dict)  # paper -> [good rows, its first few lines...]
+    papers: Tally = field(default_factory=dict)  # paper -> [good rows, its first few lines...]
 
 
-#: Lines named for each paper when a print file would mix paper sizes.
-PAPER_LINES = 5
+#: Lines named for each paper when a print file would mix paper sizes, and for each way a file's dates are
+#: written when it mixes day first and month first.
+NAMED_LINES = 5
+
+#: Rows of each kind (a paper, a way of writing dates): [how many, the first NAMED_LINES lines...].
+Tally = dict[str, list[int]]
+
+
+def _tally(found: Tally, kind: str, line: int) -> None:
+    seen = found.setdefault(kind, [0])
+    seen[0] += 1
+    if len(seen) <= NAMED_LINES:
+        seen.append(line)
+
+
+def _lines_of(seen: list[int]) -> str:
+    """'line 16' or 'lines 2, 4, ...': the lines a tally names, and whether it has more."""
+    count, *lines = seen
+    return (f"line{'s' if count > 1 else ''} " + ", ".join(str(line) for line in lines)
+            + (", ..." if count > len(lines) else ""))
 
 #: Good rows whose task the first pass keeps for the second (a day's batch, some 3 MB); the rows after
 #: them are checked again as they are made, so a batch's memory stays flat however long its CSV is.
@@ -258,23 +276,14 @@ def run(csv_path: str | Path, options: BatchOptions | None = None, *,
                 sweep_stale(folder)
 
 
-#: The file's dates that can be read only one way, by that way ('DD/MM/YYYY', 'MM/DD/YYYY'): [count, first lines...].
-Orders = dict[str, list[int]]
-
-#: Lines named for each way when a file's dates mix the two.
-ORDER_LINES = 5
-
-
-def date_orders(rows: Iterable[Row]) -> Orders:
-    """How the file's start dates that can be read only one way are written (``fields.date_order``)."""
-    found: Orders = {}
+def date_orders(rows: Iterable[Row]) -> Tally:
+    """The file's start dates that can be read only one way ('DD/MM/YYYY', 'MM/DD/YYYY'), by that way
+    (``fields.date_order``)."""
+    found: Tally = {}
     for row in rows:
         order = fields.date_order(row.values.get("start_date", ""))
         if order is not None:
-            seen = found.setdefault(order, [0])
-            seen[0] += 1
-            if len(seen) <= ORDER_LINES:
-                seen.append(row.line)
+            _tally(found, order, row.line)
     return found
 
 
@@ -287,10 +296,7 @@ def _survey(checker: RowChecker, rows: Iterable[Row]) -> _Survey:
         survey.errors.extend(errors)
         if isinstance(outcome, RowTask):
             survey.good += 1
-            seen = survey.papers.setdefault(outcome.paper, [0])
-            seen[0] += 1
-            if len(seen) <= PAPER_LINES:
-                seen.append(row.line)
+            _tally(survey.papers, outcome.paper, row.line)
             if len(survey.tasks) < KEPT_TASKS:
                 survey.tasks[row.line] = (row.values, outcome)
             if survey.print_clash is None and outcome.path.name.lower() == checker.print_name:
@@ -377,16 +383,15 @@ def _make_all(checker: RowChecker, patients: PatientsFile, survey: _Survey, opti
     return batch
 
 
-def _mixed_papers(papers: dict[str, list[int]]) -> str:
+def _mixed_papers(papers: Tally) -> str:
     """The note for a print file of several paper sizes: how many handouts on each, and which lines
     have the rarer ones (a printer loaded with one paper stops or shrinks the pages at the others)."""
     ordered = sorted(papers.items(), key=lambda item: -item[1][0])
     parts = []
-    for number, (paper, (count, *lines)) in enumerate(ordered):
-        part = f"{count}{' handouts' if not number else ''} on {PAPER_NAMES.get(paper, paper)}"
+    for number, (paper, seen) in enumerate(ordered):
+        part = f"{seen[0]}{' handouts' if not number else ''} on {PAPER_NAMES.get(paper, paper)}"
         if number:  # the rarer papers: where they are
-            shown = ", ".join(str(line) for line in lines) + (", ..." if count > len(lines) else "")
-            part += f" (line{'s' if count > 1 else ''} {shown})"
+            part += f" ({_lines_of(seen)})"
         parts.append(part)
     return ("the print file mixes paper sizes: " + ", ".join(parts) + "; load both papers, or set the same paper "
             "on every row (the paper column)")
