@@ -113,6 +113,8 @@ FILE_CASES = [
     ("header-only", HEADER.encode(), "the file has a header but no patient rows"),
     ("no-required-columns", b"id;who\n1;Ann\n", "the header has no 'patient_id', 'name', 'diagnosis', 'phase' column"),
     ("spreadsheet-binary", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "not a text CSV file"),
+    ("old-excel-workbook", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "spreadsheet workbook"),
+    ("binary", bytes(range(256)) * 8, "not a text CSV file"),
     ("repeated-column", b"patient_id,name,diagnosis,phase,Phase\n", "the header repeats column phase"),
     # a row pasted in from a Windows program into a UTF-8 file: read as Windows text, 'Zoë' prints 'ZoÃ«'
     ("mixed-encodings", (HEADER + "z1,Zoë Nguyễn,nonspecific,acute,,,,,,,\n").encode()

@@ -111,6 +111,17 @@ def test_spreadsheet_binary_is_refused(tmp_path: Path) -> None:
         read_patients(path)
 
 
+def test_a_stray_zero_byte_in_a_text_csv_prints_as_a_space_wherever_it_is(tmp_path: Path) -> None:
+    """One zero byte in the first 4 KB refused the whole file as 'not a text CSV file (is it a spreadsheet?)',
+    where the same byte further down printed as a space, as every control character does."""
+    rows = [f"z{i},Ann {i},nonspecific,acute,2026-12-07\n" for i in range(3)]
+    path = tmp_path / "patients.csv"
+    path.write_bytes((HEADER + rows[0] + "z9,B\x00o,nonspecific,acute,2026-12-07\n" + rows[1]).encode())
+    result = run(path, options(tmp_path))
+    assert [r.status for r in result.rows] == ["written", "written", "written"]
+    assert "For B o Made for" in pdf_text((tmp_path / "out" / "z9.pdf").read_bytes())
+
+
 # ---------------------------------------------------------------- validation
 
 

@@ -602,7 +602,7 @@ def test_a_workbook_is_named_as_what_it_is(client: FlaskClient) -> None:
     html = response.get_data(as_text=True).replace("&#39;", "'")
     assert response.status_code == 422
     assert "What the check found in Week_49.xlsx" in html
-    assert "This is a spreadsheet workbook (.xlsx or .ods), not a text CSV file; save it as CSV" in html
+    assert "This is a spreadsheet workbook (.xlsx, .xls or .ods), not a text CSV file; save it as CSV" in html
 
 
 def test_batch_upload_over_the_limit_is_refused_plainly(client: FlaskClient) -> None:

@@ -37,6 +37,9 @@ MAX_CSV_BYTES = 50_000_000
 _CHUNK = 1 << 20
 _DELIMITERS = (",", ";", "\t")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_OLD_WORKBOOK = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls (and any other OLE2 compound file)
+#: Every byte but the control bytes no text file holds (all below space but tab, line ends, form feed, escape).
+_TEXT_BYTES = bytes(b for b in range(256) if b >= 32 or b in b"\t\n\v\f\r\x1b")
 
 # A cell is read whole up to the file's own cap, so an over-long cell is one row's error
 # (with its real length), never a refusal of the whole file.
@@ -95,10 +98,14 @@ def read_patients(path: Path, *, columns: ColumnMap | None = None, known: Iterab
     with _open(path) as stream:
         identity = _identity(stream)
         start = stream.read(4096)
-        if start.startswith(b"PK\x03\x04"):
-            raise InputError("this is a spreadsheet workbook (.xlsx or .ods), not a text CSV file; save it as CSV "
-                             "(in Excel: Save As, 'CSV UTF-8 (Comma delimited)') and use that file", path=path)
-        if not start.startswith(_UTF16_BOMS) and b"\x00" in start:
+        if start.startswith((b"PK\x03\x04", _OLD_WORKBOOK)):
+            raise InputError("this is a spreadsheet workbook (.xlsx, .xls or .ods), not a text CSV file; save it as "
+                             "CSV (in Excel: Save As, 'CSV UTF-8 (Comma delimited)') and use that file", path=path)
+        # A binary file is full of control bytes (a tenth of random bytes are); a text CSV with a stray one (a
+        # damaged export) is read, the byte printing as a space as every control character does, as it is
+        # anywhere past these first bytes.
+        binary = len(start.translate(None, _TEXT_BYTES))
+        if not start.startswith(_UTF16_BOMS) and binary > max(4, len(start) // 100):
             raise InputError("this is not a text CSV file (is it a spreadsheet? save it as CSV)", path=path)
         stream.seek(0)
         encoding = _encoding(path, stream)
